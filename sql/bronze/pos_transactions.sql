@@ -1,0 +1,16 @@
+-- retail:table semantics=event event-time=received_at
+-- Legacy POS receipts as Firehose lands them; email may be masked by the POS, loyalty_id is present only on a loyalty scan.
+CREATE TABLE IF NOT EXISTS retail_bronze.pos_transactions (
+  event_id string,
+  receipt_id string,
+  store_id string,
+  loyalty_id string,
+  email string,
+  sku string,
+  quantity int,
+  revenue decimal(12,2),
+  event_time string,
+  received_at timestamp
+)
+PARTITIONED BY (day(received_at))
+TBLPROPERTIES ('table_type' = 'ICEBERG');
