@@ -1,0 +1,289 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE, Lane } from "../infra/lanes";
+import { Semantics } from "../infra/tables";
+import { TAG } from "../infra/tags";
+import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
+
+/** The Glue driver every batch lane runs; committed in the repo and uploaded as an asset. */
+export const GLUE_SCRIPT = path.join(__dirname, "glue", "batch_to_iceberg.py");
+
+/** Network placement for jdbc sources: the Glue connection's ENIs go in a private subnet. */
+export interface BatchNetwork {
+  readonly vpcId: pulumi.Input<string>;
+  readonly subnetId: pulumi.Input<string>;
+  readonly availabilityZone: pulumi.Input<string>;
+}
+
+export interface BatchLaneArgs {
+  /** The data product, e.g. `erp_inventory`; also the silver table's name. */
+  readonly product: string;
+  readonly lane: Exclude<Lane, "stream">;
+  readonly semantics: Semantics;
+  readonly sourceKind: "jdbc" | "s3";
+  /** s3 sources: where extracts land (s3://bucket/prefix). */
+  readonly sourceUri?: string;
+  /** Extract format for s3 sources (default parquet). */
+  readonly sourceFormat?: "parquet" | "csv" | "json";
+  /** jdbc sources: Secrets Manager secret name with url, username, password, table. */
+  readonly connectionSecretName?: string;
+  /** jdbc sources: where the connection's ENIs live. */
+  readonly network?: BatchNetwork;
+  readonly workers: number;
+  readonly timeoutMinutes: number;
+  /** Retries before a run counts as failed (default 1). */
+  readonly maxRetries?: number;
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly tableBucketKmsKeyArn: pulumi.Input<string>;
+  readonly tableBucketArn: pulumi.Input<string>;
+  readonly tableBucketName: pulumi.Input<string>;
+  readonly catalogId: pulumi.Input<string>;
+  readonly silverNamespace: pulumi.Input<string>;
+  readonly silverTableArn: pulumi.Input<string>;
+  /** Secret holding the email-hash salt; the job reads it only when the table has email_hash. */
+  readonly saltSecretArn: pulumi.Input<string>;
+  /** Bucket (name) the Glue script is uploaded to. */
+  readonly scriptBucket: pulumi.Input<string>;
+  readonly scriptBucketArn: pulumi.Input<string>;
+  readonly alarmTopicArn: pulumi.Input<string>;
+  readonly tags?: Record<string, string>;
+}
+
+export function validateBatchLaneArgs(args: BatchLaneArgs): void {
+  const where = `BatchLane "${args.product}"`;
+  if (args.sourceKind === "s3" && !args.sourceUri) {
+    throw new Error(`${where}: sourceKind "s3" needs sourceUri. Fix: set batch.sourceUri to s3://bucket/prefix.`);
+  }
+  if (args.sourceKind === "jdbc" && (!args.connectionSecretName || !args.network)) {
+    throw new Error(`${where}: sourceKind "jdbc" needs connectionSecretName and a network (private subnet). Fix: set batch.connectionSecretName and retail:network.`);
+  }
+  if (args.sourceKind === "s3" && args.network) {
+    throw new Error(`${where}: an s3 source does not use a VPC connection; network would be ignored. Fix: drop it.`);
+  }
+  if (args.timeoutMinutes >= BATCH_CADENCE_MINUTES[args.lane]) {
+    throw new Error(
+      `${where}: timeoutMinutes = ${args.timeoutMinutes} is not shorter than the ${args.lane} cadence (${BATCH_CADENCE_MINUTES[args.lane]} min), so runs could pile up. Fix: lower the timeout below the cadence.`,
+    );
+  }
+}
+
+/** `s3://bucket/prefix` → the bucket's ARN and the prefix's object ARN pattern. */
+function s3UriArns(uri: string): { bucket: string; objects: string } {
+  const [, bucket, prefix = ""] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri)!;
+  return { bucket: `arn:aws:s3:::${bucket}`, objects: `arn:aws:s3:::${bucket}/${prefix}*` };
+}
+
+/**
+ * One batch data product: a Glue 5.0 job that writes Iceberg into its silver table in S3 Tables, on
+ * the lane's schedule, with a least-privilege role, Lake Formation grants and a failure alert.
+ */
+export class BatchLane extends pulumi.ComponentResource {
+  public readonly job: aws.glue.Job;
+  public readonly trigger: aws.glue.Trigger;
+  public readonly role: aws.iam.Role;
+  public readonly schedule: string;
+
+  constructor(name: string, args: BatchLaneArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("retail:analytics:BatchLane", name, {}, opts);
+    validateBatchLaneArgs(args);
+    const { product, tags = {} } = args;
+    const laneTags = { ...tags, [TAG.dataProduct]: product, [TAG.lane]: args.lane, [TAG.component]: "BatchLane" };
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const region = aws.getRegionOutput({}, { parent: this });
+    const glue = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}`;
+
+    const script = new aws.s3.BucketObjectv2(
+      `${name}-script`,
+      { bucket: args.scriptBucket, key: `glue/${product}/batch_to_iceberg.py`, source: new pulumi.asset.FileAsset(GLUE_SCRIPT), tags: laneTags },
+      { parent: this },
+    );
+
+    this.role = new aws.iam.Role(`${name}-glue`, { assumeRolePolicy: assumeRolePolicy("glue.amazonaws.com"), tags: laneTags }, { parent: this });
+    const secretArn = (secretName: string) => pulumi.interpolate`arn:aws:secretsmanager:${region.region}:${identity.accountId}:secret:${secretName}-*`;
+    const statements: pulumi.Input<Statement>[] = [
+      { Sid: "ReadScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${args.scriptBucketArn}/glue/${product}/*`] },
+      {
+        Sid: "IcebergCatalog",
+        Effect: "Allow",
+        Action: ["glue:GetCatalog", "glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"],
+        Resource: [
+          pulumi.interpolate`${glue}:catalog`,
+          pulumi.interpolate`${glue}:catalog/s3tablescatalog`,
+          pulumi.interpolate`${glue}:catalog/s3tablescatalog/${args.tableBucketName}`,
+          pulumi.interpolate`${glue}:database/s3tablescatalog/${args.tableBucketName}/${args.silverNamespace}`,
+          pulumi.interpolate`${glue}:table/s3tablescatalog/${args.tableBucketName}/${args.silverNamespace}/${product}`,
+        ],
+      },
+      {
+        Sid: "WriteSilverTable",
+        Effect: "Allow",
+        Action: [
+          "s3tables:GetTableBucket",
+          "s3tables:GetNamespace",
+          "s3tables:GetTable",
+          "s3tables:GetTableData",
+          "s3tables:PutTableData",
+          "s3tables:GetTableMetadataLocation",
+          "s3tables:UpdateTableMetadataLocation",
+        ],
+        Resource: [args.tableBucketArn, args.silverTableArn],
+      },
+      // Lake Formation vends table credentials; GetDataAccess has no resource-level scoping.
+      { Sid: "LakeFormationCredentials", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: ["*"] },
+      { Sid: "UseKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn, args.tableBucketKmsKeyArn] },
+      { Sid: "ReadSalt", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.saltSecretArn] },
+      {
+        Sid: "JobLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+        Resource: [pulumi.interpolate`arn:aws:logs:${region.region}:${identity.accountId}:log-group:/aws-glue/*`],
+      },
+      {
+        Sid: "JobMetrics",
+        Effect: "Allow",
+        Action: ["cloudwatch:PutMetricData"],
+        Resource: ["*"],
+        Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } },
+      },
+    ];
+    if (args.sourceKind === "s3") {
+      const source = s3UriArns(args.sourceUri!);
+      statements.push(
+        { Sid: "ListSource", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [source.bucket] },
+        { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject"], Resource: [source.objects] },
+      );
+    } else {
+      statements.push(
+        { Sid: "ReadJdbcSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn(args.connectionSecretName!)] },
+        {
+          // Glue creates and removes the connection's ENIs itself; EC2 offers no resource-level scoping for these.
+          Sid: "ConnectionEnis",
+          Effect: "Allow",
+          Action: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DeleteNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeVpcEndpoints",
+            "ec2:DescribeRouteTables",
+            "ec2:DescribeVpcAttribute",
+            "ec2:CreateTags",
+          ],
+          Resource: ["*"],
+        },
+      );
+    }
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-glue`, { role: this.role.id, policy: iamPolicy(statements) }, { parent: this });
+
+    const dbGrant = new aws.lakeformation.Permissions(
+      `${name}-namespace`,
+      { principal: this.role.arn, permissions: ["DESCRIBE"], database: { catalogId: args.catalogId, name: args.silverNamespace } },
+      { parent: this },
+    );
+    const tableGrant = new aws.lakeformation.Permissions(
+      `${name}-table`,
+      { principal: this.role.arn, permissions: ["ALL"], table: { catalogId: args.catalogId, databaseName: args.silverNamespace, name: product } },
+      { parent: this },
+    );
+
+    const securityConfiguration = new aws.glue.SecurityConfiguration(
+      `${name}-encryption`,
+      {
+        encryptionConfiguration: {
+          s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: args.kmsKeyArn },
+          cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: args.kmsKeyArn },
+          jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: args.kmsKeyArn },
+        },
+      },
+      { parent: this },
+    );
+
+    let connections: pulumi.Input<string>[] | undefined;
+    if (args.sourceKind === "jdbc") {
+      const network = args.network!;
+      const sg = new aws.ec2.SecurityGroup(
+        `${name}-glue`,
+        {
+          vpcId: network.vpcId,
+          description: `Glue connection for ${product}`,
+          // Glue workers talk to each other on all TCP ports: AWS requires a self-referencing rule.
+          ingress: [{ protocol: "tcp", fromPort: 0, toPort: 65535, self: true, description: "Glue worker to worker" }],
+          egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "source database, S3 and AWS APIs" }],
+          tags: laneTags,
+        },
+        { parent: this },
+      );
+      const connection = new aws.glue.Connection(
+        `${name}-network`,
+        {
+          connectionType: "NETWORK",
+          physicalConnectionRequirements: { subnetId: network.subnetId, availabilityZone: network.availabilityZone, securityGroupIdLists: [sg.id] },
+          tags: laneTags,
+        },
+        { parent: this },
+      );
+      connections = [connection.name];
+    }
+
+    const catalogConf = pulumi.interpolate`spark.sql.catalog.s3tables=org.apache.iceberg.spark.SparkCatalog --conf spark.sql.catalog.s3tables.type=rest --conf spark.sql.catalog.s3tables.uri=https://s3tables.${region.region}.amazonaws.com/iceberg --conf spark.sql.catalog.s3tables.warehouse=${args.tableBucketArn} --conf spark.sql.catalog.s3tables.rest.sigv4-enabled=true --conf spark.sql.catalog.s3tables.rest.signing-name=s3tables --conf spark.sql.catalog.s3tables.rest.signing-region=${region.region} --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions`;
+    this.job = new aws.glue.Job(
+      `${name}-job`,
+      {
+        roleArn: this.role.arn,
+        glueVersion: "5.0",
+        command: { name: "glueetl", pythonVersion: "3", scriptLocation: pulumi.interpolate`s3://${args.scriptBucket}/${script.key}` },
+        workerType: "G.1X",
+        numberOfWorkers: args.workers,
+        timeout: args.timeoutMinutes,
+        maxRetries: args.maxRetries ?? 1,
+        // One run at a time: a slow run must not overlap the next scheduled one.
+        executionProperty: { maxConcurrentRuns: 1 },
+        securityConfiguration: securityConfiguration.name,
+        connections,
+        defaultArguments: {
+          "--datalake-formats": "iceberg",
+          "--conf": catalogConf,
+          "--enable-metrics": "true",
+          "--enable-continuous-cloudwatch-log": "true",
+          "--enable-job-insights": "true",
+          "--source_kind": args.sourceKind,
+          "--source_uri": args.sourceUri ?? "-",
+          "--source_secret_id": args.connectionSecretName ?? "-",
+          "--source_format": args.sourceFormat ?? "parquet",
+          "--target_table": pulumi.interpolate`${args.silverNamespace}.${product}`,
+          "--semantics": args.semantics,
+          "--salt_secret_arn": args.saltSecretArn,
+        },
+        tags: laneTags,
+      },
+      { parent: this, dependsOn: [rolePolicy, dbGrant, tableGrant] },
+    );
+
+    this.schedule = BATCH_SCHEDULE[args.lane];
+    this.trigger = new aws.glue.Trigger(
+      `${name}-schedule`,
+      { type: "SCHEDULED", schedule: this.schedule, startOnCreation: true, actions: [{ jobName: this.job.name }], tags: laneTags },
+      { parent: this },
+    );
+
+    // A failed or timed-out run reaches the alarm topic through EventBridge (Glue emits job state changes there).
+    const failures = new aws.cloudwatch.EventRule(
+      `${name}-failed`,
+      {
+        description: `${product}: Glue job run failed or timed out`,
+        eventPattern: pulumi.jsonStringify({
+          source: ["aws.glue"],
+          "detail-type": ["Glue Job State Change"],
+          detail: { jobName: [this.job.name], state: ["FAILED", "TIMEOUT", "ERROR"] },
+        }),
+        tags: laneTags,
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(`${name}-failed`, { rule: failures.name, arn: args.alarmTopicArn }, { parent: this });
+
+    this.registerOutputs({ jobName: this.job.name, schedule: this.schedule, roleArn: this.role.arn });
+  }
+}

@@ -1,0 +1,303 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../infra/limits";
+import { TAG, tagValue } from "../infra/tags";
+import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
+import { secureBucket } from "./secureBucket";
+
+export interface StreamingLaneArgs {
+  /** The data product this lane carries, e.g. `cart_events`; also the bronze table's name. */
+  readonly product: string;
+  /** Sustained records/s expected at the peak, before the peak. */
+  readonly peakRecordsPerSecond: number;
+  /** Average record size in bytes. */
+  readonly avgRecordBytes: number;
+  /** provisioned: shards sized from the peak; on-demand: AWS scales (costlier at steady load). */
+  readonly capacityMode: "provisioned" | "on-demand";
+  /** Freshness need in minutes; Firehose buffering and alarm thresholds derive from it. */
+  readonly freshnessMinutes: number;
+  /** Kinesis retention in hours. */
+  readonly retentionHours: number;
+  /** KMS key for the stream (and the error bucket). */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** KMS key the table bucket encrypts with: Firehose writes data files under it. */
+  readonly tableBucketKmsKeyArn: pulumi.Input<string>;
+  readonly tableBucketArn: pulumi.Input<string>;
+  readonly tableBucketName: pulumi.Input<string>;
+  /** `arn:aws:glue:<region>:<account>:catalog/s3tablescatalog/<bucket>`. */
+  readonly catalogArn: pulumi.Input<string>;
+  /** `<account>:s3tablescatalog/<bucket>`, for Lake Formation grants. */
+  readonly catalogId: pulumi.Input<string>;
+  /** The bronze namespace and table Firehose writes. */
+  readonly bronzeNamespace: pulumi.Input<string>;
+  readonly bronzeTableArn: pulumi.Input<string>;
+  /** Alarms notify this topic. */
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** Stateful resources (the stream) are protected when true. */
+  readonly protect: boolean;
+  readonly tags?: Record<string, string>;
+}
+
+/** Throws on args that cannot make a working lane; pure so tests and the plan call it alone. */
+export function validateStreamingLaneArgs(args: StreamingLaneArgs): void {
+  const where = `StreamingLane "${args.product}"`;
+  if (!/^[a-z][a-z0-9_]*$/.test(args.product)) {
+    throw new Error(`${where}: product must be a lowercase table name (Firehose requires lowercase). Fix: rename it, e.g. cart_events.`);
+  }
+  if (!Number.isInteger(args.peakRecordsPerSecond) || args.peakRecordsPerSecond < 1) {
+    throw new Error(`${where}: peakRecordsPerSecond = ${args.peakRecordsPerSecond} must be a whole number >= 1. Fix: declare the sustained peak writes/s.`);
+  }
+  if (!Number.isInteger(args.avgRecordBytes) || args.avgRecordBytes < 1 || args.avgRecordBytes > 1024 * 1024) {
+    throw new Error(`${where}: avgRecordBytes = ${args.avgRecordBytes} must be 1 to 1048576 (a Kinesis record is at most 1 MiB). Fix: declare the average record size.`);
+  }
+  if (!Number.isInteger(args.retentionHours) || args.retentionHours < 24 || args.retentionHours > 8760) {
+    throw new Error(`${where}: retentionHours = ${args.retentionHours} must be 24 to 8760. Fix: set retail:streamRetentionHours.`);
+  }
+}
+
+/**
+ * One streaming data product: Kinesis stream → Firehose (Iceberg destination) → its bronze table in
+ * S3 Tables, with a least-privilege delivery role, Lake Formation grants and delivery alarms.
+ */
+export class StreamingLane extends pulumi.ComponentResource {
+  public readonly stream: aws.kinesis.Stream;
+  public readonly firehose: aws.kinesis.FirehoseDeliveryStream;
+  public readonly role: aws.iam.Role;
+  public readonly errorBucket: aws.s3.Bucket;
+  public readonly shardCount: number | undefined;
+  public readonly bufferingSeconds: number;
+  public readonly alarms: aws.cloudwatch.MetricAlarm[];
+
+  constructor(name: string, args: StreamingLaneArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("retail:analytics:StreamingLane", name, {}, opts);
+    validateStreamingLaneArgs(args);
+    const { product, tags = {} } = args;
+    const laneTags = {
+      ...tags,
+      [TAG.dataProduct]: product,
+      [TAG.lane]: "stream",
+      [TAG.component]: "StreamingLane",
+    };
+
+    if (args.peakRecordsPerSecond > UNTESTED_PEAK_RECORDS_PER_SECOND) {
+      pulumi.log.warn(
+        `${product}: declared peak ${args.peakRecordsPerSecond} records/s is above ${UNTESTED_PEAK_RECORDS_PER_SECOND}/s, which this architecture was not load-tested at: load-test before the peak.`,
+        this,
+      );
+    }
+    this.shardCount = args.capacityMode === "provisioned" ? requiredShards(args.peakRecordsPerSecond, args.avgRecordBytes) : undefined;
+    this.stream = new aws.kinesis.Stream(
+      `${name}-stream`,
+      {
+        ...(this.shardCount !== undefined ? { shardCount: this.shardCount } : {}),
+        streamModeDetails: { streamMode: args.capacityMode === "provisioned" ? "PROVISIONED" : "ON_DEMAND" },
+        retentionPeriod: args.retentionHours,
+        encryptionType: "KMS",
+        kmsKeyId: args.kmsKeyArn,
+        shardLevelMetrics: ["IncomingBytes", "IncomingRecords", "WriteProvisionedThroughputExceeded", "IteratorAgeMilliseconds"],
+        tags: {
+          ...laneTags,
+          [TAG.peakRecordsPerSecond]: tagValue(args.peakRecordsPerSecond),
+          [TAG.avgRecordBytes]: tagValue(args.avgRecordBytes),
+        },
+      },
+      { parent: this, protect: args.protect },
+    );
+
+    this.errorBucket = secureBucket(`${name}-errors`, { kmsKeyArn: args.kmsKeyArn, expireAfterDays: 30, forceDestroy: !args.protect, tags: laneTags }, this);
+
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-firehose`, { retentionInDays: 30, tags: laneTags }, { parent: this });
+    const logStream = new aws.cloudwatch.LogStream(`${name}-firehose`, { logGroupName: logGroup.name, name: "iceberg-delivery" }, { parent: this });
+
+    this.role = new aws.iam.Role(
+      `${name}-firehose`,
+      {
+        assumeRolePolicy: assumeRolePolicy("firehose.amazonaws.com"),
+        tags: laneTags,
+      },
+      { parent: this },
+    );
+
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const region = aws.getRegionOutput({}, { parent: this });
+    const glue = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}`;
+    const statements: pulumi.Input<Statement>[] = [
+      {
+        Sid: "ReadSourceStream",
+        Effect: "Allow",
+        Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"],
+        Resource: [this.stream.arn],
+      },
+      {
+        Sid: "UseKeys",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: [args.kmsKeyArn, args.tableBucketKmsKeyArn],
+      },
+      {
+        Sid: "IcebergCatalog",
+        Effect: "Allow",
+        Action: ["glue:GetCatalog", "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:UpdateTable"],
+        Resource: [
+          pulumi.interpolate`${glue}:catalog`,
+          pulumi.interpolate`${glue}:catalog/s3tablescatalog`,
+          args.catalogArn,
+          pulumi.interpolate`${glue}:database/s3tablescatalog/${args.tableBucketName}/${args.bronzeNamespace}`,
+          pulumi.interpolate`${glue}:table/s3tablescatalog/${args.tableBucketName}/${args.bronzeNamespace}/${product}`,
+        ],
+      },
+      {
+        Sid: "WriteBronzeTable",
+        Effect: "Allow",
+        Action: [
+          "s3tables:GetTableBucket",
+          "s3tables:GetNamespace",
+          "s3tables:GetTable",
+          "s3tables:GetTableData",
+          "s3tables:PutTableData",
+          "s3tables:GetTableMetadataLocation",
+          "s3tables:UpdateTableMetadataLocation",
+        ],
+        Resource: [args.tableBucketArn, args.bronzeTableArn],
+      },
+      {
+        // Lake Formation vends table credentials; GetDataAccess has no resource-level scoping.
+        Sid: "LakeFormationCredentials",
+        Effect: "Allow",
+        Action: ["lakeformation:GetDataAccess"],
+        Resource: ["*"],
+      },
+      {
+        Sid: "DeliveryErrors",
+        Effect: "Allow",
+        Action: ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject", "s3:GetObject"],
+        Resource: [this.errorBucket.arn, pulumi.interpolate`${this.errorBucket.arn}/*`],
+      },
+      {
+        Sid: "DeliveryLogs",
+        Effect: "Allow",
+        Action: ["logs:PutLogEvents"],
+        Resource: [pulumi.interpolate`${logGroup.arn}:log-stream:*`],
+      },
+    ];
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-firehose`, { role: this.role.id, policy: iamPolicy(statements) }, { parent: this });
+
+    // Lake Formation governs S3 Tables access: DESCRIBE on the namespace, ALL on the table (INSERT+ALTER
+    // alone fails). The catalog id goes in the nested blocks; a top-level one of this form is rejected.
+    const dbGrant = new aws.lakeformation.Permissions(
+      `${name}-namespace`,
+      { principal: this.role.arn, permissions: ["DESCRIBE"], database: { catalogId: args.catalogId, name: args.bronzeNamespace } },
+      { parent: this },
+    );
+    const tableGrant = new aws.lakeformation.Permissions(
+      `${name}-table`,
+      {
+        principal: this.role.arn,
+        permissions: ["ALL"],
+        table: { catalogId: args.catalogId, databaseName: args.bronzeNamespace, name: product },
+      },
+      { parent: this },
+    );
+
+    this.bufferingSeconds = firehoseBufferingSeconds(args.freshnessMinutes);
+    this.firehose = new aws.kinesis.FirehoseDeliveryStream(
+      `${name}-delivery`,
+      {
+        destination: "iceberg",
+        kinesisSourceConfiguration: { kinesisStreamArn: this.stream.arn, roleArn: this.role.arn },
+        icebergConfiguration: {
+          catalogArn: args.catalogArn,
+          roleArn: this.role.arn,
+          bufferingInterval: this.bufferingSeconds,
+          bufferingSize: 64,
+          retryDuration: 300,
+          // Bronze keeps every event as sent; dedupe happens in the silver MERGE, so plain appends suffice.
+          appendOnly: true,
+          destinationTableConfigurations: [
+            { databaseName: args.bronzeNamespace, tableName: product, s3ErrorOutputPrefix: `${product}/table-errors/` },
+          ],
+          s3Configuration: {
+            bucketArn: this.errorBucket.arn,
+            roleArn: this.role.arn,
+            errorOutputPrefix: `${product}/errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/`,
+            bufferingInterval: 300,
+            bufferingSize: 5,
+            compressionFormat: "GZIP",
+          },
+          cloudwatchLoggingOptions: { enabled: true, logGroupName: logGroup.name, logStreamName: logStream.name },
+        },
+        tags: laneTags,
+      },
+      { parent: this, dependsOn: [rolePolicy, dbGrant, tableGrant] },
+    );
+
+    const freshnessSeconds = args.freshnessMinutes * 60;
+    const alarm = (suffix: string, a: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags">) =>
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${suffix}`,
+        { ...a, alarmActions: [args.alarmTopicArn], okActions: [args.alarmTopicArn], tags: laneTags },
+        { parent: this },
+      );
+    this.alarms = [
+      alarm("iterator-age", {
+        alarmDescription: `${product}: Firehose is reading the stream more than half the ${args.freshnessMinutes}-min freshness need behind. See README, Operations.`,
+        namespace: "AWS/Kinesis",
+        metricName: "GetRecords.IteratorAgeMilliseconds",
+        dimensions: { StreamName: this.stream.name },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        threshold: (freshnessSeconds / 2) * 1000,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      }),
+      alarm("write-throttled", {
+        alarmDescription: `${product}: producers are throttled; the stream needs more shards than ${this.shardCount ?? "on-demand gives"}. See README, Operations.`,
+        namespace: "AWS/Kinesis",
+        metricName: "WriteProvisionedThroughputExceeded",
+        dimensions: { StreamName: this.stream.name },
+        statistic: "Sum",
+        period: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      }),
+      alarm("delivery-freshness", {
+        alarmDescription: `${product}: the oldest undelivered record in Firehose is older than the ${args.freshnessMinutes}-min freshness need. See README, Operations.`,
+        namespace: "AWS/Firehose",
+        metricName: "DeliveryToIceberg.DataFreshness",
+        dimensions: { DeliveryStreamName: this.firehose.name },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        threshold: freshnessSeconds,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      }),
+      alarm("delivery-failed-rows", {
+        alarmDescription: `${product}: rows failed Iceberg delivery and went to s3://<errors bucket>/${product}/. See README, Operations.`,
+        namespace: "AWS/Firehose",
+        metricName: "DeliveryToIceberg.FailedRowCount",
+        dimensions: { DeliveryStreamName: this.firehose.name },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      }),
+    ];
+
+    this.registerOutputs({
+      streamName: this.stream.name,
+      streamArn: this.stream.arn,
+      firehoseName: this.firehose.name,
+      shardCount: this.shardCount,
+      bufferingSeconds: this.bufferingSeconds,
+    });
+  }
+}

@@ -1,0 +1,194 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import { BatchLane, BatchNetwork } from "../components/batchLane";
+import { IcebergNamespace } from "../components/icebergNamespace";
+import { secureBucket } from "../components/secureBucket";
+import { StreamingLane } from "../components/streamingLane";
+import { ConfigError, PlatformConfig } from "./config";
+import { loadTableDefs, TableDef } from "./tables";
+import { TAG } from "./tags";
+
+/** Everything the environment builds, for the output contract and for the later layers to wire into. */
+export interface Platform {
+  readonly config: PlatformConfig;
+  readonly prefix: string;
+  readonly kmsKey: aws.kms.Key;
+  readonly alarmTopic: aws.sns.Topic;
+  readonly saltSecret: aws.secretsmanager.Secret;
+  readonly lakehouse: IcebergNamespace;
+  readonly streams: Record<string, StreamingLane>;
+  readonly batches: Record<string, BatchLane>;
+}
+
+/**
+ * Which tables the environment needs: every silver table, and a bronze table per streaming product.
+ * A product without its DDL is a config error here, before any resource exists.
+ */
+export function selectTables(cfg: Pick<PlatformConfig, "streams" | "batches">, defs: Map<string, TableDef>): TableDef[] {
+  const problems: string[] = [];
+  for (const s of cfg.streams) {
+    if (!defs.has(`retail_bronze.${s.name}`)) {
+      problems.push(`retail:dataProducts (name "${s.name}"): a streaming product needs its bronze table. Fix: add sql/bronze/${s.name}.sql, or correct the name.`);
+    }
+  }
+  for (const b of cfg.batches) {
+    if (!defs.has(`retail_silver.${b.name}`)) {
+      problems.push(`retail:dataProducts (name "${b.name}"): a batch product lands in its silver table. Fix: add sql/silver/${b.name}.sql, or correct the name.`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const streaming = new Set(cfg.streams.map((s) => s.name));
+  return [...defs.values()].filter((t) => t.namespace === "retail_silver" || (t.namespace === "retail_bronze" && streaming.has(t.name)));
+}
+
+/** Resource-name fragment for a product: hyphens read better in AWS consoles than underscores. */
+export function slug(product: string): string {
+  return product.replace(/_/g, "-");
+}
+
+function platformKey(prefix: string, tags: Record<string, string>): aws.kms.Key {
+  const identity = aws.getCallerIdentityOutput();
+  // Alarms (CloudWatch) and job-failure events (EventBridge) publish to the encrypted alarm topic, so
+  // those services may use the key for that and nothing else.
+  const policy = identity.accountId.apply((account) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+        {
+          Sid: "AlarmPublishers",
+          Effect: "Allow",
+          Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceAccount": account } },
+        },
+      ],
+    }),
+  );
+  return new aws.kms.Key(`${prefix}-key`, { description: `${prefix} platform encryption`, enableKeyRotation: true, policy, tags });
+}
+
+function alarmTopic(prefix: string, cfg: PlatformConfig, key: aws.kms.Key, tags: Record<string, string>): aws.sns.Topic {
+  const topic = new aws.sns.Topic(`${prefix}-alarms`, { kmsMasterKeyId: key.arn, tags });
+  const identity = aws.getCallerIdentityOutput();
+  new aws.sns.TopicPolicy(`${prefix}-alarms`, {
+    arn: topic.arn,
+    policy: pulumi.jsonStringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AlarmPublishers",
+          Effect: "Allow",
+          Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+          Action: "sns:Publish",
+          Resource: topic.arn,
+          Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
+        },
+      ],
+    }),
+  });
+  new aws.sns.TopicSubscription(`${prefix}-alarms-${cfg.alarmSubscription.protocol}`, {
+    topic: topic.arn,
+    protocol: cfg.alarmSubscription.protocol,
+    endpoint: cfg.alarmSubscription.endpoint,
+  });
+  return topic;
+}
+
+function batchNetwork(prefix: string, cfg: PlatformConfig, tags: Record<string, string>): BatchNetwork | undefined {
+  if (!cfg.batches.some((b) => b.batch.sourceKind === "jdbc")) return undefined;
+  const net = cfg.network!;
+  const vpc = new awsx.ec2.Vpc(`${prefix}-vpc`, {
+    cidrBlock: net.vpcCidr,
+    numberOfAvailabilityZones: net.availabilityZones,
+    // One NAT gateway: Glue's traffic to AWS APIs is light, and a NAT per AZ triples a fixed cost.
+    natGateways: { strategy: "Single" },
+    tags,
+  });
+  const subnetId = vpc.privateSubnetIds.apply((ids) => ids[0]);
+  return { vpcId: vpc.vpcId, subnetId, availabilityZone: aws.ec2.getSubnetOutput({ id: subnetId }).availabilityZone };
+}
+
+/** Build one environment from its validated config. */
+export function buildPlatform(cfg: PlatformConfig): Platform {
+  const prefix = `retail-${cfg.environment}`;
+  const tables = selectTables(cfg, loadTableDefs());
+  const tags = { [TAG.environment]: cfg.environment, "retail:platform": "retail-analytics" };
+  const protect = cfg.protectStateful;
+
+  const kmsKey = platformKey(prefix, tags);
+  const topic = alarmTopic(prefix, cfg, kmsKey, tags);
+  const saltSecret = new aws.secretsmanager.Secret(`${prefix}-email-salt`, {
+    description: "Salt for identity_bridge.email_hash (SHA-256). Rotating it re-keys every email_hash: backfill the bridge.",
+    kmsKeyId: kmsKey.arn,
+    tags,
+  });
+  new aws.secretsmanager.SecretVersion(`${prefix}-email-salt`, { secretId: saltSecret.id, secretString: cfg.emailHashSalt });
+
+  const lakehouse = new IcebergNamespace(prefix, {
+    tables,
+    kmsKeyArn: kmsKey.arn,
+    maxSnapshotAgeHours: cfg.snapshotRetentionHours,
+    protect,
+    tags,
+  });
+  const table = (ns: string, t: string) => lakehouse.tables[`${ns}.${t}`];
+
+  const streams: Record<string, StreamingLane> = {};
+  for (const s of cfg.streams) {
+    streams[s.name] = new StreamingLane(`${prefix}-${slug(s.name)}`, {
+      product: s.name,
+      peakRecordsPerSecond: s.stream.peakRecordsPerSecond,
+      avgRecordBytes: s.stream.avgRecordBytes,
+      capacityMode: s.stream.capacityMode,
+      freshnessMinutes: s.freshnessMinutes,
+      retentionHours: cfg.streamRetentionHours,
+      kmsKeyArn: kmsKey.arn,
+      tableBucketKmsKeyArn: lakehouse.kmsKeyArn,
+      tableBucketArn: lakehouse.tableBucketArn,
+      tableBucketName: lakehouse.tableBucketName,
+      catalogArn: lakehouse.catalogArn,
+      catalogId: lakehouse.catalogId,
+      bronzeNamespace: lakehouse.namespaces.retail_bronze,
+      bronzeTableArn: table("retail_bronze", s.name).tableArn,
+      alarmTopicArn: topic.arn,
+      protect,
+      tags,
+    });
+  }
+
+  const batches: Record<string, BatchLane> = {};
+  if (cfg.batches.length > 0) {
+    const scripts = secureBucket(`${prefix}-scripts`, { kmsKeyArn: kmsKey.arn, forceDestroy: !protect, tags });
+    const network = batchNetwork(prefix, cfg, tags);
+    for (const b of cfg.batches) {
+      batches[b.name] = new BatchLane(`${prefix}-${slug(b.name)}`, {
+        product: b.name,
+        lane: b.lane,
+        semantics: b.semantics,
+        sourceKind: b.batch.sourceKind,
+        sourceUri: b.batch.sourceUri,
+        connectionSecretName: b.batch.connectionSecretName,
+        network: b.batch.sourceKind === "jdbc" ? network : undefined,
+        workers: b.batch.workers,
+        timeoutMinutes: b.batch.timeoutMinutes,
+        kmsKeyArn: kmsKey.arn,
+        tableBucketKmsKeyArn: lakehouse.kmsKeyArn,
+        tableBucketArn: lakehouse.tableBucketArn,
+        tableBucketName: lakehouse.tableBucketName,
+        catalogId: lakehouse.catalogId,
+        silverNamespace: lakehouse.namespaces.retail_silver,
+        silverTableArn: table("retail_silver", b.name).tableArn,
+        saltSecretArn: saltSecret.arn,
+        scriptBucket: scripts.bucket,
+        scriptBucketArn: scripts.arn,
+        alarmTopicArn: topic.arn,
+        tags,
+      });
+    }
+  }
+
+  return { config: cfg, prefix, kmsKey, alarmTopic: topic, saltSecret, lakehouse, streams, batches };
+}

@@ -1,0 +1,25 @@
+/**
+ * Facts AWS does not model travel as tags under `retail:`, so the policy pack can check any team's program,
+ * not only ours. Components write them; policies read them; nothing else spells these keys.
+ */
+export const TAG = {
+  environment: "retail:environment",
+  dataProduct: "retail:data-product",
+  lane: "retail:lane",
+  semantics: "retail:semantics",
+  peakRecordsPerSecond: "retail:peak-records-per-second",
+  avgRecordBytes: "retail:avg-record-bytes",
+  expectedRows: "retail:expected-rows",
+  stewardApproved: "retail:steward-approved",
+  kpi: "retail:kpi",
+  eventTimeColumn: "retail:event-time-column",
+  table: "retail:table",
+  component: "retail:component",
+} as const;
+
+export type TagKey = (typeof TAG)[keyof typeof TAG];
+
+/** Tag values must be strings; this keeps numbers and booleans spelled one way. */
+export function tagValue(v: string | number | boolean): string {
+  return String(v);
+}

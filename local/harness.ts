@@ -1,0 +1,247 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+
+/**
+ * Runs a real Pulumi TypeScript program under Pulumi's runtime mocks and records every resource it
+ * registers, with the options (protect, parent) the engine would see. Tests, the plan runner and the
+ * consumer example all use this one harness, so "what the program builds" is measured one way.
+ */
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly custom: boolean;
+  readonly protect: boolean;
+  readonly parent?: string;
+  readonly inputs: Record<string, any>;
+  /** What the mock returned as the resource's state (inputs plus computed fields such as arn). */
+  readonly state: Record<string, any>;
+}
+
+export interface ProgramRun {
+  readonly stack: string;
+  readonly project: string;
+  readonly resources: RecordedResource[];
+  readonly outputs: Record<string, unknown>;
+  /** Output names whose value is a Pulumi secret (their values are replaced by "[secret]"). */
+  readonly secretOutputs: string[];
+}
+
+export interface StackFile {
+  /** Config as the Pulumi engine hands it to a program: every value a string, structured values as JSON. */
+  readonly config: Record<string, string>;
+  /** Keys whose value is `secure:` ciphertext, which only the CLI can decrypt. */
+  readonly encryptedKeys: string[];
+}
+
+/** Read a `Pulumi.<stack>.yaml` file into the engine's config form. */
+export function readStackFile(file: string): StackFile {
+  const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+  const config: Record<string, string> = {};
+  const encryptedKeys: string[] = [];
+  for (const [key, value] of Object.entries<unknown>(doc.config ?? {})) {
+    if (value && typeof value === "object" && "secure" in (value as object)) {
+      encryptedKeys.push(key);
+      continue;
+    }
+    config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { config, encryptedKeys };
+}
+
+function arnFor(service: string, resource: string, region: string): string {
+  return `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
+}
+
+/**
+ * Computed state for the resource types this platform uses, shaped like the provider's. Anything not
+ * listed echoes its inputs, which is what the mocks in Pulumi's own docs do.
+ */
+export function mockState(type: string, name: string, inputs: Record<string, any>, region: string): { id: string; state: Record<string, any> } {
+  const physical = inputs.name ?? `${name}-mock`;
+  const id = `${physical}-id`;
+  const base = { ...inputs };
+  switch (type) {
+    case "aws:kinesis/stream:Stream":
+      return { id, state: { ...base, name: physical, arn: arnFor("kinesis", `stream/${physical}`, region) } };
+    case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+      return { id, state: { ...base, name: physical, arn: arnFor("firehose", `deliverystream/${physical}`, region) } };
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2": {
+      const bucket = inputs.bucket ?? `${name}-mock`;
+      return { id: bucket, state: { ...base, bucket, arn: `arn:aws:s3:::${bucket}` } };
+    }
+    case "aws:s3tables/tableBucket:TableBucket":
+      return { id, state: { ...base, arn: arnFor("s3tables", `bucket/${physical}`, region) } };
+    case "aws:s3tables/namespace:Namespace":
+      return { id, state: { ...base } };
+    case "aws-native:s3tables:Table":
+      return {
+        id,
+        state: {
+          ...base,
+          tableArn: `${inputs.tableBucketArn}/table/${inputs.namespace}.${inputs.tableName}`,
+          warehouseLocation: `s3://${physical}--table-s3`,
+        },
+      };
+    case "aws:kms/key:Key":
+      return { id: `${name}-key-id`, state: { ...base, keyId: `${name}-key-id`, arn: arnFor("kms", `key/${name}-key-id`, region) } };
+    case "aws:iam/role:Role":
+      return { id, state: { ...base, name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}` } };
+    case "aws:iam/policy:Policy":
+      return { id, state: { ...base, name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${physical}` } };
+    case "aws:sns/topic:Topic":
+      return { id, state: { ...base, name: physical, arn: arnFor("sns", physical, region) } };
+    case "aws:sqs/queue:Queue":
+      return { id, state: { ...base, name: physical, arn: arnFor("sqs", physical, region), url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physical}` } };
+    case "aws:glue/job:Job":
+      return { id: physical, state: { ...base, name: physical, arn: arnFor("glue", `job/${physical}`, region) } };
+    case "aws:glue/connection:Connection":
+      return { id: physical, state: { ...base, name: physical, arn: arnFor("glue", `connection/${physical}`, region) } };
+    case "aws:glue/catalogDatabase:CatalogDatabase":
+      return { id: physical, state: { ...base, name: physical, arn: arnFor("glue", `database/${physical}`, region) } };
+    case "aws:lambda/function:Function":
+      return { id: physical, state: { ...base, name: physical, arn: arnFor("lambda", `function:${physical}`, region) } };
+    case "aws:athena/workgroup:Workgroup":
+      return { id: physical, state: { ...base, name: physical, arn: arnFor("athena", `workgroup/${physical}`, region) } };
+    case "aws:quicksight/dataSource:DataSource":
+      return { id, state: { ...base, arn: arnFor("quicksight", `datasource/${inputs.dataSourceId}`, region) } };
+    case "aws:quicksight/dataSet:DataSet":
+      return { id, state: { ...base, arn: arnFor("quicksight", `dataset/${inputs.dataSetId}`, region) } };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { id: physical, state: { ...base, name: physical, arn: arnFor("logs", `log-group:${physical}`, region) } };
+    case "aws:scheduler/schedule:Schedule":
+      return { id: physical, state: { ...base, name: physical, arn: arnFor("scheduler", `schedule/default/${physical}`, region) } };
+    case "aws:secretsmanager/secret:Secret":
+      return { id, state: { ...base, name: physical, arn: arnFor("secretsmanager", `secret:${physical}`, region) } };
+    case "awsx:ec2:Vpc":
+      // awsx components are multi-language: under mocks only the component registers, so its outputs come from here.
+      return {
+        id,
+        state: {
+          ...base,
+          vpcId: `vpc-${name}`,
+          privateSubnetIds: ["subnet-private-a", "subnet-private-b"],
+          publicSubnetIds: ["subnet-public-a", "subnet-public-b"],
+          isolatedSubnetIds: [],
+        },
+      };
+    case "pulumi:pulumi:StackReference":
+      return { id: inputs.name ?? name, state: { ...base, outputs: {} } };
+    default:
+      return { id, state: { ...base, arn: inputs.arn ?? arnFor(type.split(":")[1]?.split("/")[0] ?? "mock", physical, region) } };
+  }
+}
+
+export interface RunOptions {
+  readonly stack: string;
+  readonly project?: string;
+  /** Engine-form config (see readStackFile). */
+  readonly config: Record<string, string>;
+  /** Keys of `config` that are secrets. */
+  readonly secretKeys?: string[];
+  /** Absolute path of the program's entry module. */
+  readonly program: string;
+  /** Answers for StackReferences the program makes, by stack name. */
+  readonly stackReferences?: Record<string, Record<string, unknown>>;
+}
+
+function clearModuleCache(root: string): void {
+  for (const key of Object.keys(require.cache)) {
+    const rel = path.relative(root, key);
+    if (rel.startsWith("..") || /^(node_modules|local|tests)[\\/]/.test(rel) || rel.includes(`node_modules${path.sep}`)) continue;
+    delete require.cache[key];
+  }
+}
+
+async function resolveOutputs(exported: Record<string, unknown>): Promise<{ outputs: Record<string, unknown>; secrets: string[] }> {
+  const outputs: Record<string, unknown> = {};
+  const secrets: string[] = [];
+  for (const [key, value] of Object.entries(exported)) {
+    const out: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<string>);
+    const [resolved, secret] = await Promise.all([
+      new Promise<unknown>((resolve) => out.apply((v) => resolve(v))),
+      pulumi.isSecret(out),
+    ]);
+    if (secret) secrets.push(key);
+    outputs[key] = secret ? "[secret]" : resolved;
+  }
+  return { outputs, secrets };
+}
+
+/** Run `opts.program` under mocks and return what it registered and exported. */
+export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
+  const project = opts.project ?? "retail-analytics";
+  const region = opts.config["aws:region"] ?? "us-east-1";
+  const resources: RecordedResource[] = [];
+  const states = new Map<string, { id: string; state: Record<string, any> }>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        if (args.type === "pulumi:pulumi:StackReference") {
+          const answered = opts.stackReferences?.[args.inputs.name];
+          if (!answered) throw new Error(`StackReference to "${args.inputs.name}" has no answer in this run`);
+          return { id: args.inputs.name, state: { ...args.inputs, outputs: answered, secretOutputNames: [] } };
+        }
+        const result = mockState(args.type, args.name, args.inputs, region);
+        states.set(`${args.type}::${args.name}`, result);
+        return result;
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        switch (args.token) {
+          case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/ci`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
+          case "aws:index/getRegion:getRegion":
+            return { name: region, region, id: region, description: region };
+          case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+          default:
+            return args.inputs;
+        }
+      },
+    },
+    project,
+    opts.stack,
+    false,
+  );
+  // The mock monitor does not pass resource options to newResource; record them from the request itself.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings");
+  const monitor = settings.getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
+    register(req, (err: unknown, resp: any) => {
+      if (!err) {
+        const type: string = req.getType();
+        const name: string = req.getName();
+        const inputs = pulumi.runtime.deserializeProperties(req.getObject());
+        resources.push({
+          type,
+          name,
+          urn: resp.getUrn(),
+          custom: req.getCustom(),
+          protect: req.getProtect() === true,
+          parent: req.getParent() || undefined,
+          inputs,
+          state: states.get(`${type}::${name}`)?.state ?? inputs,
+        });
+      }
+      callback(err, resp);
+    });
+  pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
+  clearModuleCache(path.resolve(path.dirname(opts.program), ".."));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = require(opts.program);
+  const { outputs, secrets } = await resolveOutputs(exported);
+  await settings.waitForRPCs?.();
+  return { stack: opts.stack, project, resources, outputs, secretOutputs: secrets };
+}
+
+export function byType(run: ProgramRun, type: string): RecordedResource[] {
+  return run.resources.filter((r) => r.type === type);
+}
