@@ -174,8 +174,17 @@ async function resolveOutputs(exported: Record<string, unknown>): Promise<{ outp
   return { outputs, secrets };
 }
 
-/** Run `opts.program` under mocks and return what it registered and exported. */
-export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
+// Pulumi's runtime (mocks, config, stack name) is process-global: runs must take turns.
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Run `opts.program` under mocks and return what it registered and exported. Runs are serialised. */
+export function runProgram(opts: RunOptions): Promise<ProgramRun> {
+  const run = queue.then(() => runProgramNow(opts));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
   const project = opts.project ?? "retail-analytics";
   const region = opts.config["aws:region"] ?? "us-east-1";
   const resources: RecordedResource[] = [];
@@ -198,6 +207,8 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
             return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/ci`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
           case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region, description: region };
+          case "aws:ec2/getSubnet:getSubnet":
+            return { id: args.inputs.id, availabilityZone: `${region}a`, vpcId: "vpc-mock" };
           case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
           default:

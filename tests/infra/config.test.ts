@@ -1,0 +1,141 @@
+import { strict as assert } from "assert";
+import { ConfigError, decodeConfigValue, parsePlatformConfig } from "../../infra/config";
+import { stackConfig, TEST_SALT } from "../support/stacks";
+
+/** The prod stack file as the program sees it (JSON-decoded, without the salt), with one change applied. */
+function prodRaw(change: (raw: Record<string, any>) => void = () => undefined): Record<string, any> {
+  const raw: Record<string, any> = {};
+  for (const [k, v] of Object.entries(stackConfig("prod"))) {
+    if (k.startsWith("retail:") && k !== "retail:emailHashSalt") raw[k.slice("retail:".length)] = decodeConfigValue(v);
+  }
+  change(raw);
+  return raw;
+}
+
+const ctx = { project: "retail-analytics", stack: "prod", region: "us-east-1", emailHashSalt: TEST_SALT };
+
+function problemsOf(raw: Record<string, unknown>, c: Partial<typeof ctx> = {}): string[] {
+  try {
+    parsePlatformConfig(raw, { ...ctx, ...c });
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+    return e.problems as string[];
+  }
+  assert.fail("expected the config to be rejected");
+}
+
+describe("stack config", () => {
+  it("accepts the committed prod config and derives every product's lane", () => {
+    const cfg = parsePlatformConfig(prodRaw(), ctx);
+    assert.deepEqual(
+      cfg.streams.map((s) => [s.name, s.lane]),
+      [
+        ["cart_events", "stream"],
+        ["pos_transactions", "stream"],
+      ],
+    );
+    assert.deepEqual(
+      cfg.batches.map((b) => [b.name, b.lane]),
+      [
+        ["erp_inventory", "batch-daily"],
+        ["loyalty_tier", "batch-daily"],
+        ["loyalty_redemptions", "batch-hourly"],
+      ],
+    );
+  });
+
+  it("rejects a misspelled key, naming it and the fix", () => {
+    const problems = problemsOf(prodRaw((r) => (r.streamRetentionHour = 24)));
+    assert.deepEqual(problems, [
+      "retail:streamRetentionHour is not a known key. Fix: check its spelling against the README's config table, or remove it.",
+    ]);
+  });
+
+  it("rejects an unknown environment with the allowed values", () => {
+    const [p] = problemsOf(prodRaw((r) => (r.environment = "staging")));
+    assert.match(p, /^retail:environment = "staging": Invalid option: expected one of "dev"\|"prod"\. Fix: set retail:environment to "dev" or "prod"\.$/);
+  });
+
+  it("rejects a negative peak with the key path into the product list", () => {
+    const [p] = problemsOf(prodRaw((r) => (r.dataProducts[0].stream.peakRecordsPerSecond = -5)));
+    assert.match(p, /^retail:dataProducts\[0\]\.stream\.peakRecordsPerSecond = -5: .*>=1.*Fix: give the sustained writes\/s expected at the peak, e\.g\. 8000\.$/);
+  });
+
+  it("rejects a snapshot product that asks for a stream", () => {
+    const [p] = problemsOf(prodRaw((r) => (r.dataProducts[2].lane = "stream")));
+    assert.equal(
+      p,
+      'retail:dataProducts[2].lane = "stream": data product "erp_inventory": lane "stream" is not allowed: a snapshot product cannot stream (snapshots are read whole on a schedule). Use one of: batch-15min, batch-hourly, batch-daily, or omit lane to take the default.',
+    );
+  });
+
+  it("rejects a batch lane slower than the freshness need", () => {
+    const [p] = problemsOf(prodRaw((r) => (r.dataProducts[4].lane = "batch-daily")));
+    assert.match(p, /lane "batch-daily" is not allowed: batch-daily runs every 1440 min, slower than the 60-min freshness need\. Use one of: stream, batch-15min, batch-hourly/);
+  });
+
+  it("rejects a streaming product without stream sizing", () => {
+    const [p] = problemsOf(prodRaw((r) => delete r.dataProducts[0].stream));
+    assert.equal(
+      p,
+      'retail:dataProducts[0].stream = (missing): "cart_events" travels on a stream. Fix: add stream {peakRecordsPerSecond, avgRecordBytes, capacityMode}.',
+    );
+  });
+
+  it("rejects prod without protection", () => {
+    const [p] = problemsOf(prodRaw((r) => (r.protectStateful = false)));
+    assert.equal(p, "retail:protectStateful = false: prod must protect its table bucket, tables and streams. Fix: set it to true.");
+  });
+
+  it("rejects an Athena cutoff below Athena's minimum", () => {
+    const [p] = problemsOf(prodRaw((r) => (r.athena.bytesScannedCutoffPerQuery = 1000)));
+    assert.match(p, /^retail:athena\.bytesScannedCutoffPerQuery = 1000: .*Fix: give bytes, at least 10000000 \(Athena's minimum\)\.$/);
+  });
+
+  it("rejects a SPICE cap above the 10M-row limit", () => {
+    const [p] = problemsOf(prodRaw((r) => (r.quicksight.spiceRowCap = 12_000_000)));
+    assert.match(p, /^retail:quicksight\.spiceRowCap = 12000000: .*Fix: give a row count no higher than 10000000 \(the SPICE cap\)\.$/);
+  });
+
+  it("rejects a missing salt and a weak salt without printing it", () => {
+    assert.match(problemsOf(prodRaw(), { emailHashSalt: undefined })[0], /^retail:emailHashSalt = \(missing\).*pulumi config set --secret retail:emailHashSalt/);
+    const weak = problemsOf(prodRaw(), { emailHashSalt: "hunter2" })[0];
+    assert.match(weak, /^retail:emailHashSalt = \[secret, 7 characters\]: must be 32 to 128 characters/);
+    assert.ok(!weak.includes("hunter2"), "the salt must never appear in a message");
+  });
+
+  it("rejects a jdbc source without a network, and an s3 source without its URI", () => {
+    const noNet = problemsOf(prodRaw((r) => delete r.network));
+    assert.deepEqual(noNet, [
+      "retail:network = (missing): a jdbc batch source needs a VPC for its Glue connection. Fix: add network {vpcCidr, availabilityZones}.",
+    ]);
+    const noUri = problemsOf(prodRaw((r) => delete r.dataProducts[3].batch.sourceUri));
+    assert.deepEqual(noUri, [
+      "retail:dataProducts[3].batch.sourceUri = (missing): an s3 source needs its extract location. Fix: set sourceUri: s3://bucket/prefix.",
+    ]);
+  });
+
+  it("rejects duplicate product names and a stack/environment mismatch together", () => {
+    const problems = problemsOf(
+      prodRaw((r) => {
+        r.dataProducts[1].name = "cart_events";
+        r.environment = "dev";
+        r.protectStateful = true;
+      }),
+    );
+    assert.ok(problems.some((p) => p.startsWith('retail:dataProducts[1].name = "cart_events": duplicate data product.')), problems.join("\n"));
+    assert.ok(problems.some((p) => p.startsWith('retail:environment = "dev": stack "prod" must declare environment "prod".')), problems.join("\n"));
+  });
+
+  it("reports every problem at once, not just the first", () => {
+    const problems = problemsOf(
+      prodRaw((r) => {
+        r.goldChannelMode = "web-only";
+        r.operations.reconcileHourUtc = 25;
+      }),
+    );
+    assert.equal(problems.length, 2);
+    assert.ok(problems[0].startsWith('retail:goldChannelMode = "web-only"'));
+    assert.ok(problems[1].startsWith("retail:operations.reconcileHourUtc = 25"));
+  });
+});

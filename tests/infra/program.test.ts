@@ -1,0 +1,267 @@
+import { strict as assert } from "assert";
+import { ProgramRun } from "../../local/harness";
+import { CONTRACT_VERSION } from "../../infra/contract";
+import { named, ofType, policyDoc, runStack, runWith } from "../support/stacks";
+
+const STREAM = "aws:kinesis/stream:Stream";
+const FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
+const TABLE = "aws-native:s3tables:Table";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+
+function actions(s: { Action: string | string[] }): string[] {
+  return Array.isArray(s.Action) ? s.Action : [s.Action];
+}
+function resources(s: { Resource: string | string[] }): string[] {
+  return Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+}
+
+describe("the program under mocks", function () {
+  let dev: ProgramRun;
+  let prod: ProgramRun;
+  before(async () => {
+    [dev, prod] = await Promise.all([runStack("dev"), runStack("prod")]);
+  });
+
+  describe("IcebergNamespace", () => {
+    it("creates a KMS-encrypted table bucket with unreferenced-file removal", () => {
+      const [bucket] = ofType(prod, "aws:s3tables/tableBucket:TableBucket");
+      assert.equal(bucket.inputs.encryptionConfiguration.sseAlgorithm, "aws:kms");
+      assert.match(bucket.inputs.encryptionConfiguration.kmsKeyArn, /^arn:aws:kms:/);
+      assert.deepEqual(bucket.inputs.maintenanceConfiguration.icebergUnreferencedFileRemoval, {
+        status: "enabled",
+        settings: { unreferencedDays: 3, nonCurrentDays: 10 },
+      });
+    });
+
+    it("creates the bronze, silver and gold namespaces", () => {
+      assert.deepEqual(ofType(prod, "aws:s3tables/namespace:Namespace").map((n) => n.inputs.namespace).sort(), ["retail_bronze", "retail_gold", "retail_silver"]);
+    });
+
+    it("gives order_events exactly the seed's schema, partitioned by day(event_ts)", () => {
+      const t = named(prod, TABLE, "retail-prod-retail_silver-order_events");
+      assert.equal(t.inputs.openTableFormat, "ICEBERG");
+      assert.deepEqual(
+        t.inputs.icebergMetadata.icebergSchema.schemaFieldList.map((f: any) => [f.id, f.name, f.type]),
+        [
+          [1, "event_id", "string"],
+          [2, "channel", "string"],
+          [3, "loyalty_id", "string"],
+          [4, "sku", "string"],
+          [5, "event_ts", "timestamp"],
+          [6, "revenue", "decimal(12,2)"],
+        ],
+      );
+      assert.deepEqual(t.inputs.icebergMetadata.icebergPartitionSpec.fields, [{ fieldId: 1000, name: "event_ts_day", sourceId: 5, transform: "day" }]);
+      assert.deepEqual(t.inputs.compaction, { status: "enabled", targetFileSizeMb: 512 });
+      assert.equal(t.inputs.snapshotManagement.maxSnapshotAgeHours, 120);
+    });
+
+    it("has identity_bridge keyed on loyalty_id with email_hash, and a quarantine table, in silver", () => {
+      const bridge = named(prod, TABLE, "retail-prod-retail_silver-identity_bridge");
+      assert.deepEqual(
+        bridge.inputs.icebergMetadata.icebergSchema.schemaFieldList.map((f: any) => f.name),
+        ["loyalty_id", "email_hash", "first_seen", "last_seen", "source"],
+      );
+      const q = named(prod, TABLE, "retail-prod-retail_silver-quarantine");
+      assert.ok(q.inputs.icebergMetadata.icebergSchema.schemaFieldList.some((f: any) => f.name === "reason"));
+    });
+
+    it("has one bronze table per streaming product, with lowercase columns only", () => {
+      const bronze = ofType(prod, TABLE).filter((t) => t.inputs.namespace === "retail_bronze");
+      assert.deepEqual(bronze.map((t) => t.inputs.tableName).sort(), ["cart_events", "pos_transactions"]);
+      for (const t of ofType(prod, TABLE)) {
+        for (const f of t.inputs.icebergMetadata.icebergSchema.schemaFieldList) assert.equal(f.name, f.name.toLowerCase());
+      }
+    });
+
+    it("tags every table with its event-time column and semantics, for the policy pack", () => {
+      const t = named(prod, TABLE, "retail-prod-retail_silver-order_events");
+      const tags = Object.fromEntries(t.inputs.tags.map((x: any) => [x.key, x.value]));
+      assert.equal(tags["retail:event-time-column"], "event_ts");
+      assert.equal(tags["retail:semantics"], "event");
+    });
+  });
+
+  describe("StreamingLane", () => {
+    it("sizes prod cart events at 8 shards for the 8,000/s Black Friday peak, with KMS and retention", () => {
+      const s = named(prod, STREAM, "retail-prod-cart-events-stream");
+      assert.equal(s.inputs.shardCount, 8);
+      assert.equal(s.inputs.streamModeDetails.streamMode, "PROVISIONED");
+      assert.equal(s.inputs.encryptionType, "KMS");
+      assert.equal(s.inputs.retentionPeriod, 168);
+      assert.equal(s.inputs.tags["retail:peak-records-per-second"], "8000");
+      assert.equal(named(dev, STREAM, "retail-dev-cart-events-stream").inputs.shardCount, 1);
+    });
+
+    it("wires Firehose to read its own stream and write its own bronze table in the S3 Tables catalog", () => {
+      const cartStream = named(prod, STREAM, "retail-prod-cart-events-stream");
+      const f = named(prod, FIREHOSE, "retail-prod-cart-events-delivery");
+      assert.equal(f.inputs.destination, "iceberg");
+      assert.equal(f.inputs.kinesisSourceConfiguration.kinesisStreamArn, cartStream.state.arn);
+      assert.equal(f.inputs.icebergConfiguration.catalogArn, "arn:aws:glue:us-east-1:123456789012:catalog/s3tablescatalog/retail-prod-tables");
+      assert.deepEqual(
+        f.inputs.icebergConfiguration.destinationTableConfigurations.map((d: any) => [d.databaseName, d.tableName]),
+        [["retail_bronze", "cart_events"]],
+      );
+      assert.equal(f.inputs.icebergConfiguration.bufferingInterval, 60);
+      assert.match(f.inputs.icebergConfiguration.s3Configuration.bucketArn, /^arn:aws:s3:::retail-prod-cart-events-errors/);
+    });
+
+    it("gives the Firehose role exact ARNs: its stream, the catalog, its namespace and its table", () => {
+      const doc = policyDoc(named(prod, ROLE_POLICY, "retail-prod-cart-events-firehose"));
+      const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+      assert.deepEqual(resources(bySid.ReadSourceStream), ["arn:aws:kinesis:us-east-1:123456789012:stream/retail-prod-cart-events-stream-mock"]);
+      assert.deepEqual(resources(bySid.IcebergCatalog), [
+        "arn:aws:glue:us-east-1:123456789012:catalog",
+        "arn:aws:glue:us-east-1:123456789012:catalog/s3tablescatalog",
+        "arn:aws:glue:us-east-1:123456789012:catalog/s3tablescatalog/retail-prod-tables",
+        "arn:aws:glue:us-east-1:123456789012:database/s3tablescatalog/retail-prod-tables/retail_bronze",
+        "arn:aws:glue:us-east-1:123456789012:table/s3tablescatalog/retail-prod-tables/retail_bronze/cart_events",
+      ]);
+      assert.ok(resources(bySid.WriteBronzeTable).includes("arn:aws:s3tables:us-east-1:123456789012:bucket/retail-prod-tables/table/retail_bronze.cart_events"));
+      assert.ok(!resources(bySid.WriteBronzeTable).some((r) => r.includes("pos_transactions")), "a lane's role must not reach another lane's table");
+    });
+
+    it("grants Lake Formation DESCRIBE on the namespace and ALL on the table, catalog id nested", () => {
+      const db = named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-cart-events-namespace");
+      assert.deepEqual(db.inputs.permissions, ["DESCRIBE"]);
+      assert.deepEqual(db.inputs.database, { catalogId: "123456789012:s3tablescatalog/retail-prod-tables", name: "retail_bronze" });
+      assert.equal(db.inputs.catalogId, undefined, "a top-level catalogId of this form is rejected by Lake Formation");
+      const t = named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-cart-events-table");
+      assert.deepEqual(t.inputs.permissions, ["ALL"]);
+      assert.equal(t.inputs.table.name, "cart_events");
+    });
+
+    it("alarms on iterator age, write throttling and delivery freshness against the freshness need", () => {
+      const alarms = ofType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("retail-prod-cart-events-"));
+      const byMetric = Object.fromEntries(alarms.map((a) => [a.inputs.metricName, a.inputs]));
+      assert.equal(byMetric["GetRecords.IteratorAgeMilliseconds"].threshold, 150_000);
+      assert.equal(byMetric["WriteProvisionedThroughputExceeded"].threshold, 0);
+      assert.equal(byMetric["DeliveryToIceberg.DataFreshness"].threshold, 300);
+      for (const a of alarms) assert.equal(a.inputs.alarmActions[0], prod.outputs.alarmTopicArn);
+    });
+  });
+
+  describe("BatchLane", () => {
+    it("runs Glue 5.0 with Iceberg and the S3 Tables REST catalog passed as --conf", () => {
+      const job = named(prod, "aws:glue/job:Job", "retail-prod-erp-inventory-job");
+      assert.equal(job.inputs.glueVersion, "5.0");
+      assert.equal(job.inputs.defaultArguments["--datalake-formats"], "iceberg");
+      const conf: string = job.inputs.defaultArguments["--conf"];
+      assert.match(conf, /spark\.sql\.catalog\.s3tables\.uri=https:\/\/s3tables\.us-east-1\.amazonaws\.com\/iceberg/);
+      assert.match(conf, /warehouse=arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables/);
+      assert.match(conf, /rest\.signing-name=s3tables/);
+      assert.equal(job.inputs.defaultArguments["--target_table"], "retail_silver.erp_inventory");
+      assert.equal(job.inputs.timeout, 120);
+      assert.equal(job.inputs.executionProperty.maxConcurrentRuns, 1);
+    });
+
+    it("puts a jdbc source behind a NETWORK connection in a private subnet, and an s3 source behind none", () => {
+      const jdbc = named(prod, "aws:glue/job:Job", "retail-prod-erp-inventory-job");
+      assert.equal(jdbc.inputs.connections.length, 1);
+      const conn = named(prod, "aws:glue/connection:Connection", "retail-prod-erp-inventory-network");
+      assert.equal(conn.inputs.connectionType, "NETWORK");
+      assert.equal(conn.inputs.physicalConnectionRequirements.subnetId, "subnet-private-a");
+      assert.equal(ofType(prod, "awsx:ec2:Vpc").length, 1);
+      assert.equal(named(prod, "aws:glue/job:Job", "retail-prod-loyalty-tier-job").inputs.connections, undefined);
+      assert.equal(ofType(dev, "awsx:ec2:Vpc").length, 0, "dev reads extracts from S3 and needs no VPC");
+    });
+
+    it("schedules each lane from the lane rule: daily snapshots, hourly redemptions", () => {
+      const schedule = (n: string) => named(prod, "aws:glue/trigger:Trigger", `retail-prod-${n}-schedule`).inputs.schedule;
+      assert.equal(schedule("erp-inventory"), "cron(30 2 * * ? *)");
+      assert.equal(schedule("loyalty-tier"), "cron(30 2 * * ? *)");
+      assert.equal(schedule("loyalty-redemptions"), "cron(5 * * * ? *)");
+    });
+
+    it("scopes the Glue role to its own silver table and source prefix", () => {
+      const doc = policyDoc(named(prod, ROLE_POLICY, "retail-prod-loyalty-tier-glue"));
+      const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+      assert.deepEqual(resources(bySid.ReadSource), ["arn:aws:s3:::retail-prod-crm-exports/loyalty-tier/*"]);
+      assert.deepEqual(resources(bySid.WriteSilverTable), [
+        "arn:aws:s3tables:us-east-1:123456789012:bucket/retail-prod-tables",
+        "arn:aws:s3tables:us-east-1:123456789012:bucket/retail-prod-tables/table/retail_silver.loyalty_tier",
+      ]);
+    });
+
+    it("routes failed and timed-out runs to the alarm topic", () => {
+      const rule = named(prod, "aws:cloudwatch/eventRule:EventRule", "retail-prod-erp-inventory-failed");
+      assert.deepEqual(JSON.parse(rule.inputs.eventPattern).detail.state, ["FAILED", "TIMEOUT", "ERROR"]);
+      assert.equal(named(prod, "aws:cloudwatch/eventTarget:EventTarget", "retail-prod-erp-inventory-failed").inputs.arn, prod.outputs.alarmTopicArn);
+    });
+  });
+
+  describe("every role", () => {
+    it("never grants Action '*' or a service wildcard, and uses Resource '*' only where AWS allows no scoping", () => {
+      const unscopable = new Set(["lakeformation:GetDataAccess", "cloudwatch:PutMetricData"]);
+      for (const rp of [...ofType(prod, ROLE_POLICY), ...ofType(dev, ROLE_POLICY)]) {
+        for (const s of policyDoc(rp).Statement) {
+          for (const a of actions(s)) assert.ok(a !== "*" && !a.endsWith(":*"), `${rp.name} ${s.Sid}: action ${a}`);
+          if (resources(s).includes("*")) {
+            assert.ok(actions(s).every((a) => unscopable.has(a) || a.startsWith("ec2:")), `${rp.name} ${s.Sid}: Resource * with ${actions(s)}`);
+          }
+        }
+      }
+    });
+  });
+
+  describe("dev vs prod", () => {
+    it("protects the table bucket, tables and streams in prod only", () => {
+      const stateful = [STREAM, TABLE, "aws:s3tables/tableBucket:TableBucket"];
+      for (const type of stateful) {
+        assert.ok(ofType(prod, type).length > 0 && ofType(prod, type).every((r) => r.protect), `prod ${type} protected`);
+        assert.ok(ofType(dev, type).every((r) => !r.protect), `dev ${type} unprotected`);
+      }
+    });
+
+    it("sizes dev small: one shard per stream and 24 h retention", () => {
+      for (const s of ofType(dev, STREAM)) {
+        assert.equal(s.inputs.shardCount, 1);
+        assert.equal(s.inputs.retentionPeriod, 24);
+      }
+    });
+
+    it("switches a stream to on-demand only when config says so", async () => {
+      const run = await runWith("dev", {
+        "retail:dataProducts": [
+          { name: "cart_events", sourceSystem: "shopify-plus", semantics: "event", freshnessMinutes: 5, stream: { peakRecordsPerSecond: 200, avgRecordBytes: 1024, capacityMode: "on-demand" } },
+          { name: "loyalty_tier", sourceSystem: "crm", semantics: "snapshot", freshnessMinutes: 1440, batch: { sourceKind: "s3", sourceUri: "s3://x-exports/tier/", workers: 2, timeoutMinutes: 30 } },
+        ],
+      });
+      const [s] = ofType(run, STREAM);
+      assert.equal(s.inputs.streamModeDetails.streamMode, "ON_DEMAND");
+      assert.equal(s.inputs.shardCount, undefined);
+      assert.equal(ofType(run, FIREHOSE).length, 1);
+      assert.equal(ofType(run, TABLE).filter((t) => t.inputs.namespace === "retail_bronze").length, 1, "bronze tables follow the configured streams");
+    });
+
+    it("fails before creating anything when a streaming product has no bronze DDL", async () => {
+      await assert.rejects(
+        runWith("dev", {
+          "retail:dataProducts": [
+            { name: "clickstream", sourceSystem: "web", semantics: "event", freshnessMinutes: 5, stream: { peakRecordsPerSecond: 10, avgRecordBytes: 500, capacityMode: "provisioned" } },
+          ],
+        }),
+        /retail:dataProducts \(name "clickstream"\): a streaming product needs its bronze table\. Fix: add sql\/bronze\/clickstream\.sql/,
+      );
+    });
+  });
+
+  describe("output contract", () => {
+    it("exports the contract keys with the current version", () => {
+      for (const run of [dev, prod]) {
+        assert.equal(run.outputs.contractVersion, CONTRACT_VERSION);
+        for (const key of ["tableBucketArn", "namespaces", "tables", "streams", "glueJobs"]) assert.ok(key in run.outputs, `${run.stack} exports ${key}`);
+        assert.deepEqual(run.secretOutputs, [], "no output is a secret, so none can leak as plain text");
+      }
+      assert.deepEqual(Object.keys((prod.outputs.streams as object) ?? {}).sort(), ["cart_events", "pos_transactions"]);
+    });
+
+    it("keeps the salt out of every output and input except the secret's own version", () => {
+      const text = JSON.stringify(prod.outputs);
+      assert.ok(!text.includes("test-salt"));
+      const carriers = prod.resources.filter((r) => JSON.stringify(r.inputs).includes("test-salt"));
+      assert.deepEqual(carriers.map((r) => r.type), ["aws:secretsmanager/secretVersion:SecretVersion"]);
+    });
+  });
+});
