@@ -1,6 +1,7 @@
 -- retail:table semantics=event event-time=received_at
--- Shopify cart and browse events as Firehose lands them. event_time is kept as sent (a string) so the
--- merge can quarantine unparseable timestamps; received_at is stamped by the ingest edge and partitions.
+-- Shopify web and app cart/browse events as Firehose lands them. event_time is kept as sent (ISO-8601 text) so
+-- the merge can quarantine unparseable timestamps; received_at is stamped by the ingest edge and partitions.
+-- region is the storefront's geo region, so sessions can be reported next to the stores of that region.
 CREATE TABLE IF NOT EXISTS retail_bronze.cart_events (
   event_id string,
   event_type string,
@@ -8,7 +9,7 @@ CREATE TABLE IF NOT EXISTS retail_bronze.cart_events (
   channel string,
   loyalty_id string,
   email string,
-  store_id string,
+  region string,
   sku string,
   quantity int,
   revenue decimal(12,2),

@@ -1,9 +1,11 @@
 -- retail:table semantics=event event-time=received_at
--- Legacy POS receipts as Firehose lands them; email may be masked by the POS, loyalty_id is present only on a loyalty scan.
+-- Legacy POS receipt lines as Firehose lands them; one row per line, receipt_id groups the lines of a basket.
+-- email may be masked by the POS, loyalty_id is present only on a loyalty scan.
 CREATE TABLE IF NOT EXISTS retail_bronze.pos_transactions (
   event_id string,
   receipt_id string,
   store_id string,
+  region string,
   loyalty_id string,
   email string,
   sku string,

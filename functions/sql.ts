@@ -1,0 +1,97 @@
+import * as fs from "fs";
+import * as path from "path";
+
+/**
+ * Loading and rendering the SQL under sql/. The Athena Lambdas and the local DuckDB runner both go through here,
+ * so a placeholder is validated the same way wherever a statement runs. Placeholder values are spliced into SQL
+ * text (Athena has no bind parameters for DDL/MERGE), which is why each one must match a strict pattern.
+ */
+
+export const SQL_ROOT = path.resolve(__dirname, "..", "sql");
+
+interface PlaceholderRule {
+  readonly pattern: RegExp;
+  readonly fix: string;
+}
+
+const PLACEHOLDERS: Record<string, PlaceholderRule> = {
+  day: { pattern: /^\d{4}-\d{2}-\d{2}$/, fix: "pass a calendar date as YYYY-MM-DD, e.g. 2026-07-01" },
+  window_start: {
+    pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
+    fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-07-01 00:00:00",
+  },
+  window_end: {
+    pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
+    fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-07-02 00:00:00",
+  },
+  email_salt: {
+    pattern: /^[A-Za-z0-9+/=_-]{16,128}$/,
+    fix: "use 16-128 characters from A-Z a-z 0-9 + / = _ - (a base64 or hex secret)",
+  },
+};
+
+const PLACEHOLDER_RE = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+
+export class SqlRenderError extends Error {}
+
+/** Read a file under sql/, e.g. `loadSql("merge/cart_events.sql")`. */
+export function loadSql(relPath: string): string {
+  const full = path.resolve(SQL_ROOT, relPath);
+  if (!full.startsWith(SQL_ROOT + path.sep)) {
+    throw new SqlRenderError(`SQL path "${relPath}" leaves the sql/ folder; pass a path relative to sql/, e.g. merge/cart_events.sql`);
+  }
+  return fs.readFileSync(full, "utf8");
+}
+
+function isValidDate(value: string): boolean {
+  const d = new Date(`${value.slice(0, 10)}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value.slice(0, 10);
+}
+
+/** Check one placeholder value; throws naming the placeholder, the value and the fix. */
+export function validatePlaceholder(name: string, value: string): void {
+  const rule = PLACEHOLDERS[name];
+  if (!rule) {
+    throw new SqlRenderError(`unknown placeholder {{${name}}}; known placeholders are ${Object.keys(PLACEHOLDERS).join(", ")}`);
+  }
+  const ok = typeof value === "string" && rule.pattern.test(value) && (name === "email_salt" || isValidDate(value));
+  if (!ok) {
+    throw new SqlRenderError(`placeholder {{${name}}} has invalid value ${JSON.stringify(value)}: ${rule.fix}`);
+  }
+}
+
+/** Substitute `{{name}}` placeholders after validating every value the SQL uses. */
+export function renderSql(sql: string, params: Record<string, string>): string {
+  for (const name of Object.keys(params)) {
+    if (!PLACEHOLDERS[name]) {
+      throw new SqlRenderError(`unknown placeholder "${name}" in parameters; known placeholders are ${Object.keys(PLACEHOLDERS).join(", ")}`);
+    }
+  }
+  return sql.replace(PLACEHOLDER_RE, (_match, name: string) => {
+    if (!PLACEHOLDERS[name]) {
+      throw new SqlRenderError(`unknown placeholder {{${name}}} in SQL; known placeholders are ${Object.keys(PLACEHOLDERS).join(", ")}`);
+    }
+    const value = params[name];
+    if (value === undefined) {
+      throw new SqlRenderError(`missing value for placeholder {{${name}}}: ${PLACEHOLDERS[name].fix}`);
+    }
+    validatePlaceholder(name, value);
+    return value;
+  });
+}
+
+/** Placeholder names a SQL text uses, so callers can pass exactly those. */
+export function placeholdersOf(sql: string): string[] {
+  return [...new Set([...sql.matchAll(PLACEHOLDER_RE)].map((m) => m[1]))];
+}
+
+/**
+ * Split a file into statements at a `;` that ends a line. Our SQL never puts `;` at a line end inside a string,
+ * and Athena runs one statement per call, so this is all the parsing it needs. Comment-only chunks are dropped.
+ */
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;[ \t]*(?:\r?\n|$)/)
+    .map((s) => s.trim())
+    .filter((s) => s.replace(/--[^\n]*/g, "").trim().length > 0);
+}

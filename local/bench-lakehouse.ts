@@ -1,0 +1,81 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { LakehouseReport, runLakehouse, STAGES } from "./lakehouse/run";
+
+/**
+ * Lakehouse benchmark: 1M and 10M events (50M with BENCH_LARGE=1), each in its own child process so one size's
+ * memory never inflates another's peak RSS. Prints seconds per stage, events/s, peak RSS and partition pruning.
+ */
+
+const SIZES = [1_000_000, 10_000_000];
+const LARGE = 50_000_000;
+const SEED = 42;
+const DAYS = 30;
+
+interface SizeResult {
+  readonly report: LakehouseReport;
+  readonly maxRssBytes: number;
+}
+
+/** Child-process entry: run one size and print its report with this process's peak RSS. */
+async function runOne(events: number): Promise<void> {
+  // Large runs use a DuckDB file so the buffer manager can spill and compress instead of holding everything.
+  const dbPath = events > 10_000_000 ? path.join(require("os").tmpdir(), `bench-lakehouse-${process.pid}.duckdb`) : undefined;
+  const { report } = await runLakehouse({ events, seed: SEED, days: DAYS, dbPath });
+  if (dbPath) require("fs").rmSync(dbPath, { force: true });
+  const result: SizeResult = { report, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+function runChild(events: number): SizeResult {
+  const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--one", String(events)], {
+    cwd: path.resolve(__dirname, ".."),
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`bench at ${events} events failed (exit ${child.status}): ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split("\n").pop()!);
+}
+
+const gib = (b: number) => (b / 1024 ** 3).toFixed(2);
+
+export async function benchLakehouse(): Promise<void> {
+  const sizes = process.env.BENCH_LARGE === "1" ? [...SIZES, LARGE] : SIZES;
+  console.log(`lakehouse bench: seed ${SEED}, ${DAYS} days, sizes ${sizes.join(", ")} (each in its own process)`);
+  if (process.env.BENCH_LARGE !== "1") console.log(`(${LARGE} events skipped: set BENCH_LARGE=1 to run it)`);
+  const results: { events: number; r: SizeResult }[] = [];
+  for (const events of sizes) {
+    const r = runChild(events);
+    results.push({ events, r });
+    const s = r.report.seconds;
+    const endToEnd = s.generate + s.merge + s.gold;
+    console.log(
+      `${events.toLocaleString("en-US")} events: ${STAGES.map((k) => `${k} ${s[k].toFixed(2)} s`).join(", ")}; ` +
+        `generate+merge+bridge+gold ${endToEnd.toFixed(2)} s (${Math.round(events / endToEnd).toLocaleString("en-US")} events/s); ` +
+        `peak RSS ${gib(r.maxRssBytes)} GiB`,
+    );
+    const p = r.report.pruning;
+    console.log(
+      `  pruning: one-day conversion_rate read ${p.oneDayBytes.toLocaleString("en-US")} bytes vs full scan ` +
+        `${p.allDaysBytes.toLocaleString("en-US")} bytes (ratio ${p.ratio.toFixed(4)}, target <= 0.1); ` +
+        `bridged error ${(r.report.bridged.error * 100).toFixed(2)} %, naive ${(r.report.naive.error * 100).toFixed(2)} %`,
+    );
+  }
+  for (let i = 1; i < results.length; i++) {
+    const [a, b] = [results[i - 1], results[i]];
+    const t = (x: SizeResult) => x.report.seconds.generate + x.report.seconds.merge + x.report.seconds.gold;
+    console.log(
+      `growth ${a.events.toLocaleString("en-US")} -> ${b.events.toLocaleString("en-US")} (x${b.events / a.events}): ` +
+        `time x${(t(b.r) / t(a.r)).toFixed(2)}, peak RSS x${(b.r.maxRssBytes / a.r.maxRssBytes).toFixed(2)}`,
+    );
+  }
+}
+
+if (require.main === module) {
+  const i = process.argv.indexOf("--one");
+  const run = i > 0 ? runOne(Number(process.argv[i + 1])) : benchLakehouse();
+  run.catch((e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}

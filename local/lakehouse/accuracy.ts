@@ -1,0 +1,70 @@
+import * as fs from "fs";
+import * as path from "path";
+import { LocalLakehouse } from "./duckdb";
+
+/** Conversion measured one way: overall, its error against the truth, and the highest region rate. */
+export interface ConversionMeasure {
+  readonly conversion_rate: number;
+  readonly error: number;
+  readonly maxRegionConversionRate: number;
+  readonly regions: Record<string, number>;
+}
+
+export interface Accuracy {
+  readonly truth: { conversion_rate: number; regions: Record<string, number> };
+  readonly naive: ConversionMeasure;
+  readonly bridged: ConversionMeasure;
+}
+
+interface RegionCounts {
+  readonly region: string;
+  readonly sessions: number;
+  readonly converted: number;
+}
+
+function summarise(rows: readonly RegionCounts[]): { rate: number; regions: Record<string, number> } {
+  const sessions = rows.reduce((s, r) => s + r.sessions, 0);
+  const converted = rows.reduce((s, r) => s + r.converted, 0);
+  const regions = Object.fromEntries(rows.map((r) => [r.region, r.converted / r.sessions]));
+  return { rate: sessions === 0 ? 0 : converted / sessions, regions };
+}
+
+async function counts(lake: LocalLakehouse, sql: string): Promise<RegionCounts[]> {
+  const rows = await lake.query(sql);
+  return rows
+    .map((r) => ({ region: String(r.region), sessions: Number(r.sessions), converted: Number(r.converted_sessions) }))
+    .sort((a, b) => a.region.localeCompare(b.region));
+}
+
+function measure(rows: readonly RegionCounts[], truth: number): ConversionMeasure {
+  const s = summarise(rows);
+  return {
+    conversion_rate: s.rate,
+    error: truth === 0 ? 0 : Math.abs(s.rate - truth) / truth,
+    maxRegionConversionRate: Math.max(...Object.values(s.regions)),
+    regions: s.regions,
+  };
+}
+
+/**
+ * Truth (the generator's hidden persons), naive (email string match) and bridged (the retail_gold.conversion_rate
+ * view, whichever variant is installed) conversion, over all days, per region.
+ */
+export async function measureConversion(lake: LocalLakehouse): Promise<Accuracy> {
+  const truthRows = await counts(
+    lake,
+    "SELECT region, count(*) AS sessions, count_if(converted) AS converted_sessions FROM truth.sessions GROUP BY region",
+  );
+  const naiveSql = fs.readFileSync(path.join(__dirname, "naive_conversion_rate.sql"), "utf8");
+  const naiveRows = await counts(lake, naiveSql);
+  const bridgedRows = await counts(
+    lake,
+    "SELECT region, sum(sessions) AS sessions, sum(converted_sessions) AS converted_sessions FROM retail_gold.conversion_rate GROUP BY region",
+  );
+  const truth = summarise(truthRows);
+  return {
+    truth: { conversion_rate: truth.rate, regions: truth.regions },
+    naive: measure(naiveRows, truth.rate),
+    bridged: measure(bridgedRows, truth.rate),
+  };
+}

@@ -1,0 +1,135 @@
+import * as fs from "fs";
+import { DuckDBConnection, DuckDBDecimalValue, DuckDBInstance } from "@duckdb/node-api";
+import { loadTableDefs, TableDef } from "../../infra/tables";
+import { loadSql, renderSql, splitStatements } from "../../functions/sql";
+
+/**
+ * Compatibility macros: the only place where DuckDB is taught Trino's (Athena engine v3) spelling, so the files
+ * under sql/ run unchanged on both engines. Each macro fixes a name, never a meaning; the differences were measured
+ * on DuckDB 1.5.6 and are pinned by tests/lakehouse/duckdb.test.ts:
+ * - to_utf8: Trino's varchar -> varbinary is DuckDB's encode().
+ * - sha256: Trino returns varbinary, DuckDB returns lowercase hex text; re-binarise so Trino's to_hex() (uppercase
+ *   hex in both engines) and lower() around it give the same email_hash as node's crypto (pinned vector).
+ * - from_iso8601_timestamp: DuckDB parses ISO-8601 with offsets through a TIMESTAMPTZ cast (session TimeZone is
+ *   UTC, so `AT TIME ZONE 'UTC'` then yields the UTC wall time in both engines). DuckDB also accepts a space for
+ *   the 'T', Trino does not; the generator only ever sends 'T' or garbage, so the difference never shows.
+ * Not bridged on purpose: decimal division and avg(decimal) (DOUBLE in DuckDB, DECIMAL in Trino) and
+ * approx_distinct. The SQL casts KPI ratios to double explicitly and uses count(DISTINCT ...) instead.
+ */
+export const COMPAT_MACROS: readonly string[] = [
+  "CREATE OR REPLACE MACRO to_utf8(x) AS encode(x)",
+  "CREATE OR REPLACE MACRO sha256(x) AS unhex(system.main.sha256(x))",
+  "CREATE OR REPLACE MACRO from_iso8601_timestamp(x) AS CAST(x AS TIMESTAMPTZ)",
+];
+
+export type Row = Record<string, unknown>;
+
+export interface LakehouseOptions {
+  /** DuckDB database file; in memory when omitted. A file lets DuckDB spill and compress at 10M+ events. */
+  readonly path?: string;
+  readonly threads?: number;
+  readonly memoryLimit?: string;
+}
+
+/** DuckDB type for an Athena DDL type; DuckDB keeps the same names except `string`. */
+export function duckdbType(sqlType: string): string {
+  const t = sqlType.toLowerCase();
+  if (t === "string") return "VARCHAR";
+  if (t === "int") return "INTEGER";
+  return t.toUpperCase();
+}
+
+/** The DuckDB CREATE TABLE for a parsed DDL: Iceberg partitioning and table properties have no DuckDB meaning. */
+export function createTableSql(def: TableDef): string {
+  const cols = def.columns.map((c) => `${c.name} ${duckdbType(c.sqlType)}`).join(", ");
+  return `CREATE TABLE IF NOT EXISTS ${def.namespace}.${def.name} (${cols})`;
+}
+
+/** The expression Parquet export partitions on, mirroring the Iceberg partition spec of the DDL. */
+export function partitionExpression(def: TableDef): string | undefined {
+  const field = def.partitionBy[0];
+  if (!field) return undefined;
+  return field.transform === "identity" ? field.column : `CAST(${field.column} AS DATE)`;
+}
+
+function toPlain(value: unknown): unknown {
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof DuckDBDecimalValue) return value.toDouble();
+  if (value !== null && typeof value === "object") return String(value);
+  return value;
+}
+
+/** An embedded DuckDB holding the lakehouse tables, running the same sql/ files Athena runs. */
+export class LocalLakehouse {
+  readonly tables: Map<string, TableDef>;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {
+    this.tables = loadTableDefs();
+  }
+
+  static async open(options: LakehouseOptions = {}): Promise<LocalLakehouse> {
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(options.path ?? ":memory:", config);
+    const lake = new LocalLakehouse(instance, await instance.connect());
+    await lake.install();
+    return lake;
+  }
+
+  private async install(): Promise<void> {
+    // ICU is statically linked but only loads on first use, so the zone is set after connecting, not in config.
+    await this.exec("SET TimeZone = 'UTC'");
+    // Re-reading a Parquet file must hit the disk again, or pruning measurements would read from the cache.
+    await this.exec("SET enable_external_file_cache = false");
+    for (const macro of COMPAT_MACROS) await this.exec(macro);
+    const namespaces = new Set([...this.tables.values()].map((d) => d.namespace));
+    for (const ns of [...namespaces, "retail_gold"]) await this.exec(`CREATE SCHEMA IF NOT EXISTS ${ns}`);
+    for (const def of this.tables.values()) await this.exec(createTableSql(def));
+  }
+
+  private async exec(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  /** Rows of one statement, with BIGINT as number (when safe), DECIMAL as number, dates and timestamps as text. */
+  async query(sql: string): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    const rows = reader.getRowObjects();
+    return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toPlain(v)])));
+  }
+
+  /** Run every statement of a SQL text in order; returns the rows of the last one. */
+  async run(sqlText: string): Promise<Row[]> {
+    let rows: Row[] = [];
+    for (const statement of splitStatements(sqlText)) rows = await this.query(statement);
+    return rows;
+  }
+
+  /** Load a file under sql/, render its placeholders (validated) and run it. */
+  async runFile(relPath: string, params: Record<string, string> = {}): Promise<Row[]> {
+    return this.run(renderSql(loadSql(relPath), params));
+  }
+
+  /**
+   * Write a table as Parquet, hive-partitioned by the same day (or identity) value the Iceberg spec uses, sorted
+   * on it so each file's row groups hold one day, as Iceberg data files of a day partition do.
+   */
+  async exportParquet(table: string, dir: string): Promise<void> {
+    const def = this.tables.get(table);
+    if (!def) throw new Error(`unknown table ${table}; known tables are ${[...this.tables.keys()].join(", ")}`);
+    const part = partitionExpression(def);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const partitionClause = part ? `, PARTITION_BY (part_day)` : "";
+    const select = part ? `SELECT *, ${part} AS part_day FROM ${table} ORDER BY part_day` : `SELECT * FROM ${table}`;
+    await this.exec(`COPY (${select}) TO '${dir}' (FORMAT parquet${partitionClause})`);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

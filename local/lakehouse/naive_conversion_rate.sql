@@ -1,0 +1,34 @@
+-- The omnichannel conversion the seed says broke, kept only to measure it (never deployed): web session_id joined
+-- to POS receipt_id and online orders by email string, counting every matched (session, transaction) pair.
+-- A household email shared by several loyalty members credits each member's receipt to every member's session
+-- (double counting, rates above 100 %); a masked POS email matches nothing (drops). Reads bronze, because silver
+-- keeps no raw email; rows with no usable event time or session are left out as the merge would.
+WITH cart AS (
+  SELECT
+    session_id, region, event_type, lower(trim(email)) AS email,
+    CAST(try(CAST(from_iso8601_timestamp(event_time) AT TIME ZONE 'UTC' AS timestamp)) AS date) AS day
+  FROM retail_bronze.cart_events
+  WHERE event_id IS NOT NULL AND channel IN ('web', 'app') AND session_id <> ''
+),
+sessions AS (
+  SELECT DISTINCT session_id, day, region, email FROM cart WHERE day IS NOT NULL
+),
+transactions AS (
+  SELECT DISTINCT 'web:' || session_id AS txn, day, email FROM cart WHERE event_type = 'purchase' AND day IS NOT NULL
+  UNION ALL
+  SELECT DISTINCT 'pos:' || receipt_id AS txn,
+    CAST(try(CAST(from_iso8601_timestamp(event_time) AT TIME ZONE 'UTC' AS timestamp)) AS date) AS day,
+    lower(trim(email)) AS email
+  FROM retail_bronze.pos_transactions
+  WHERE event_id IS NOT NULL
+),
+pairs AS (
+  SELECT s.region, count(DISTINCT s.session_id || '>' || t.txn) AS matched
+  FROM sessions AS s
+  JOIN transactions AS t ON t.email = s.email AND t.day = s.day
+  GROUP BY s.region
+)
+SELECT s.region, count(*) AS sessions, coalesce(max(p.matched), 0) AS converted_sessions
+FROM sessions AS s
+LEFT JOIN pairs AS p ON p.region = s.region
+GROUP BY s.region

@@ -1,0 +1,66 @@
+import { LocalLakehouse } from "./duckdb";
+
+/** The gold KPIs, each a view file in sql/gold/omnichannel and sql/gold/store-only. */
+export const KPIS = ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"] as const;
+export type Kpi = (typeof KPIS)[number];
+export type GoldVariant = "omnichannel" | "store-only";
+
+/** Batch merges run first: the bridge reads loyalty_tier, and the stream merges read the bridge. */
+export const BATCH_MERGES = ["erp_inventory", "loyalty_tier"] as const;
+export const STREAM_MERGES = ["cart_events", "pos_transactions", "loyalty_redemptions"] as const;
+/** Silver tables fed by a lane, each with sql/reconcile/<table>.sql. */
+export const RECONCILED_TABLES = ["cart_events", "order_events", "loyalty_redemptions", "erp_inventory", "loyalty_tier"] as const;
+
+export interface MergeWindow {
+  /** 'YYYY-MM-DD HH:MM:SS', inclusive. */
+  readonly start: string;
+  /** 'YYYY-MM-DD HH:MM:SS', exclusive. */
+  readonly end: string;
+}
+
+export interface ReconciliationRow {
+  readonly table: string;
+  readonly day: string;
+  readonly source: number;
+  readonly silver: number;
+  readonly status: "ok" | "mismatch";
+}
+
+/** One merge cycle of the platform for a received_at window: batch merges, bridge build, stream merges. */
+export async function mergeWindow(lake: LocalLakehouse, window: MergeWindow, emailSalt: string): Promise<void> {
+  const params = { window_start: window.start, window_end: window.end, email_salt: emailSalt };
+  for (const table of BATCH_MERGES) await lake.runFile(`merge/${table}.sql`, params);
+  await lake.runFile("bridge/identity_bridge.sql", params);
+  for (const table of STREAM_MERGES) await lake.runFile(`merge/${table}.sql`, params);
+}
+
+/** Point the retail_gold views at one variant; switching variants is the seed's rollback. */
+export async function createGoldViews(lake: LocalLakehouse, variant: GoldVariant): Promise<void> {
+  for (const kpi of KPIS) await lake.runFile(`gold/${variant}/${kpi}.sql`);
+}
+
+/** Run every reconciliation query for one day. */
+export async function reconcileDay(lake: LocalLakehouse, day: string): Promise<ReconciliationRow[]> {
+  const out: ReconciliationRow[] = [];
+  for (const table of RECONCILED_TABLES) {
+    const [row] = await lake.runFile(`reconcile/${table}.sql`, { day });
+    const source = Number(row.source_rows);
+    const silver = Number(row.silver_rows);
+    out.push({ table, day, source, silver, status: source === silver ? "ok" : "mismatch" });
+  }
+  return out;
+}
+
+/** Sum per-day reconciliation into one row per table; a table is a mismatch if any of its days is. */
+export function summariseReconciliation(rows: readonly ReconciliationRow[]): Omit<ReconciliationRow, "day">[] {
+  const byTable = new Map<string, { table: string; source: number; silver: number; status: "ok" | "mismatch" }>();
+  for (const r of rows) {
+    const acc = byTable.get(r.table) ?? { table: r.table, source: 0, silver: 0, status: "ok" as const };
+    acc.source += r.source;
+    acc.silver += r.silver;
+    if (r.status === "mismatch") acc.status = "mismatch";
+    byTable.set(r.table, acc);
+  }
+  return [...byTable.values()];
+}
+

@@ -1,0 +1,120 @@
+import { LocalLakehouse } from "./duckdb";
+import { generate, GeneratedCounts } from "./generate";
+import { createGoldViews, mergeWindow, reconcileDay, ReconciliationRow, summariseReconciliation } from "./pipeline";
+import { measureConversion } from "./accuracy";
+import { measurePruning, PruningResult } from "./pruning";
+
+export const STAGES = ["generate", "merge", "gold", "reconcile", "pruning"] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** A fault to inject after the merge; reconciliation must notice it. */
+export interface Fault {
+  readonly kind: "drop-silver";
+  readonly share: number;
+}
+
+export interface LakehouseRunOptions {
+  readonly events: number;
+  readonly seed: number;
+  readonly days: number;
+  readonly fault?: Fault;
+  /** DuckDB database file; in memory when omitted. */
+  readonly dbPath?: string;
+}
+
+/** The `npm run lakehouse -- --json` object of design.md "Contracts", plus `detail` for people and the bench. */
+export interface LakehouseReport {
+  readonly events: number;
+  readonly seconds: Record<Stage, number>;
+  readonly truth: { conversion_rate: number };
+  readonly naive: { conversion_rate: number; error: number; maxRegionConversionRate: number };
+  readonly bridged: { conversion_rate: number; error: number; maxRegionConversionRate: number };
+  readonly reconciliation: { table: string; source: number; silver: number; status: "ok" | "mismatch" }[];
+  readonly pruning: PruningResult;
+}
+
+export interface LakehouseDetail {
+  readonly generated: GeneratedCounts;
+  readonly regions: { region: string; truth: number; naive: number; bridged: number }[];
+  readonly kpis: Record<string, number>;
+}
+
+/** Salt for local runs only; the platform's comes from Secrets Manager. */
+export const LOCAL_EMAIL_SALT = "local-lakehouse-salt-not-a-secret";
+export const START_DAY = "2026-06-01";
+
+const SILVER_FAULT_TABLES = ["retail_silver.order_events", "retail_silver.cart_events"];
+
+function dayOf(offset: number): string {
+  const d = new Date(`${START_DAY}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + offset);
+  return d.toISOString().slice(0, 10);
+}
+
+async function timed<T>(seconds: Record<string, number>, stage: Stage, onStage: (s: Stage) => void, f: () => Promise<T>): Promise<T> {
+  onStage(stage);
+  const t0 = process.hrtime.bigint();
+  const result = await f();
+  seconds[stage] = Math.round(Number(process.hrtime.bigint() - t0) / 1e6) / 1000;
+  return result;
+}
+
+/** Generate, merge (bridge included), build gold, reconcile every day and measure pruning. */
+export async function runLakehouse(
+  options: LakehouseRunOptions,
+  onStage: (stage: Stage) => void = () => undefined,
+): Promise<{ report: LakehouseReport; detail: LakehouseDetail }> {
+  const seconds = {} as Record<Stage, number>;
+  const lake = await LocalLakehouse.open({ path: options.dbPath });
+  try {
+    const generated = await timed(seconds, "generate", onStage, () =>
+      generate(lake, { events: options.events, seed: options.seed, days: options.days, startDay: START_DAY }),
+    );
+    await timed(seconds, "merge", onStage, async () => {
+      // One window over every received day (late events land up to a day after the last event day): a backfill.
+      await mergeWindow(lake, { start: `${dayOf(0)} 00:00:00`, end: `${dayOf(options.days + 2)} 00:00:00` }, LOCAL_EMAIL_SALT);
+      if (options.fault) {
+        const cut = Math.round(options.fault.share * 1_000_000);
+        for (const table of SILVER_FAULT_TABLES) {
+          await lake.run(`DELETE FROM ${table} WHERE hash(event_id, 'fault-drop-silver') % 1000000 < ${cut}`);
+        }
+      }
+    });
+    const { accuracy, kpis } = await timed(seconds, "gold", onStage, async () => {
+      await createGoldViews(lake, "omnichannel");
+      const accuracy = await measureConversion(lake);
+      const [k] = await lake.query(`
+        SELECT
+          (SELECT CAST(sum(abandoned_carts) AS double) / sum(carts) FROM retail_gold.cart_abandonment) AS cart_abandonment,
+          (SELECT CAST(sum(order_lines) AS double) / count(DISTINCT day) FROM retail_gold.sku_velocity) AS order_lines_per_day,
+          (SELECT CAST(sum(redeemed_lines) AS double) / sum(loyalty_order_lines) FROM retail_gold.loyalty_redemption_rate) AS loyalty_redemption_rate,
+          (SELECT CAST(sum(units_shipped) AS double) / sum(units_ordered) FROM retail_gold.inventory_fill_rate) AS inventory_fill_rate`);
+      return { accuracy, kpis: Object.fromEntries(Object.entries(k).map(([n, v]) => [n, Number(v)])) };
+    });
+    const reconciliation = await timed(seconds, "reconcile", onStage, async () => {
+      const rows: ReconciliationRow[] = [];
+      for (let d = 0; d < options.days; d++) rows.push(...(await reconcileDay(lake, dayOf(d))));
+      return summariseReconciliation(rows);
+    });
+    const pruning = await timed(seconds, "pruning", onStage, () => measurePruning(lake, dayOf(Math.floor(options.days / 2))));
+    const { truth, naive, bridged } = accuracy;
+    const report: LakehouseReport = {
+      events: options.events,
+      seconds,
+      truth: { conversion_rate: truth.conversion_rate },
+      naive: { conversion_rate: naive.conversion_rate, error: naive.error, maxRegionConversionRate: naive.maxRegionConversionRate },
+      bridged: { conversion_rate: bridged.conversion_rate, error: bridged.error, maxRegionConversionRate: bridged.maxRegionConversionRate },
+      reconciliation,
+      pruning,
+    };
+    const regions = Object.keys(truth.regions).map((region) => ({
+      region,
+      truth: truth.regions[region],
+      naive: naive.regions[region] ?? 0,
+      bridged: bridged.regions[region] ?? 0,
+    }));
+    return { report, detail: { generated, regions, kpis } };
+  } finally {
+    lake.close();
+  }
+}

@@ -1,0 +1,12 @@
+-- retail:table semantics=snapshot
+-- The daily loyalty CRM member extract as the Glue job lands it. The raw email stays in bronze: salting and
+-- hashing happen in one place, the merge, so every email_hash in silver uses the same salt.
+CREATE TABLE IF NOT EXISTS retail_bronze.loyalty_tier (
+  snapshot_date date,
+  loyalty_id string,
+  tier string,
+  email string,
+  region string
+)
+PARTITIONED BY (snapshot_date)
+TBLPROPERTIES ('table_type' = 'ICEBERG');

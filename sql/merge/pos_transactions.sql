@@ -1,0 +1,100 @@
+-- Bronze POS receipt lines of one received_at window into retail_silver.order_events (channel 'store') and
+-- retail_silver.quarantine (refused rows, with the reason). Same rules as merge/cart_events.sql: idempotent
+-- inserts, dedupe on row_key (event_id, or a raw-row hash when it is missing) keeping the earliest valid
+-- arrival, and loyalty_id from the scan first, else from an unambiguous email_hash.
+-- A masked email (the POS writes '*' into it) gets no email_hash, so it can never match anyone.
+-- Every POS line is a purchase; its quarantine rows say so, which order_events reconciliation relies on.
+MERGE INTO retail_silver.order_events AS t
+USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      try(CAST(from_iso8601_timestamp(b.event_time) AT TIME ZONE 'UTC' AS timestamp)) AS event_ts,
+      CASE WHEN b.loyalty_id IS NOT NULL OR b.email IS NULL OR strpos(b.email, '@') = 0 OR strpos(b.email, '*') > 0 THEN NULL
+           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(b.email))))))) END AS email_hash
+    FROM retail_bronze.pos_transactions AS b
+    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+  ),
+  checked AS (
+    SELECT
+      typed.*,
+      coalesce(nullif(trim(event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(event_id, ''), coalesce(receipt_id, ''), coalesce(store_id, ''),
+        coalesce(region, ''), coalesce(loyalty_id, ''), coalesce(sku, ''),
+        coalesce(CAST(quantity AS varchar), ''), coalesce(CAST(revenue AS varchar), ''),
+        coalesce(event_time, ''))))))) AS row_key,
+      CASE
+        WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing_event_id'
+        WHEN event_ts IS NULL THEN 'unparseable_timestamp'
+        WHEN store_id IS NULL OR trim(store_id) = '' THEN 'missing_store_id'
+        WHEN revenue IS NULL OR revenue < 0 THEN 'negative_revenue'
+      END AS reason
+    FROM typed
+  ),
+  ranked AS (
+    SELECT
+      checked.*,
+      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at) AS arrival
+    FROM checked
+  )
+  SELECT r.*, coalesce(r.loyalty_id, br.loyalty_id) AS resolved_loyalty_id
+  FROM ranked AS r
+  LEFT JOIN (
+    SELECT email_hash, min(loyalty_id) AS loyalty_id
+    FROM retail_silver.identity_bridge
+    GROUP BY email_hash
+    HAVING count(DISTINCT loyalty_id) = 1
+  ) AS br ON br.email_hash = r.email_hash
+  WHERE r.arrival = 1 AND r.reason IS NULL
+) AS s
+ON t.event_id = s.event_id
+WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)
+  VALUES (s.event_id, 'store', s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
+
+MERGE INTO retail_silver.quarantine AS t
+USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      try(CAST(from_iso8601_timestamp(b.event_time) AT TIME ZONE 'UTC' AS timestamp)) AS event_ts,
+      CASE WHEN b.loyalty_id IS NOT NULL OR b.email IS NULL OR strpos(b.email, '@') = 0 OR strpos(b.email, '*') > 0 THEN NULL
+           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(b.email))))))) END AS email_hash
+    FROM retail_bronze.pos_transactions AS b
+    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+  ),
+  checked AS (
+    SELECT
+      typed.*,
+      coalesce(nullif(trim(event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(event_id, ''), coalesce(receipt_id, ''), coalesce(store_id, ''),
+        coalesce(region, ''), coalesce(loyalty_id, ''), coalesce(sku, ''),
+        coalesce(CAST(quantity AS varchar), ''), coalesce(CAST(revenue AS varchar), ''),
+        coalesce(event_time, ''))))))) AS row_key,
+      CASE
+        WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing_event_id'
+        WHEN event_ts IS NULL THEN 'unparseable_timestamp'
+        WHEN store_id IS NULL OR trim(store_id) = '' THEN 'missing_store_id'
+        WHEN revenue IS NULL OR revenue < 0 THEN 'negative_revenue'
+      END AS reason
+    FROM typed
+  ),
+  ranked AS (
+    SELECT
+      checked.*,
+      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at) AS arrival
+    FROM checked
+  )
+  SELECT r.*, coalesce(r.loyalty_id, br.loyalty_id) AS resolved_loyalty_id
+  FROM ranked AS r
+  LEFT JOIN (
+    SELECT email_hash, min(loyalty_id) AS loyalty_id
+    FROM retail_silver.identity_bridge
+    GROUP BY email_hash
+    HAVING count(DISTINCT loyalty_id) = 1
+  ) AS br ON br.email_hash = r.email_hash
+  WHERE r.arrival = 1 AND r.reason IS NOT NULL
+) AS s
+ON t.source_table = 'pos_transactions' AND t.row_key = s.row_key
+WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reason, raw_payload, event_ts, received_at)
+  VALUES ('pos_transactions', s.row_key, s.event_id, 'purchase', s.reason, concat_ws('|', coalesce(s.event_id, ''), coalesce(s.receipt_id, ''), coalesce(s.store_id, ''),
+      coalesce(s.region, ''), coalesce(s.loyalty_id, ''), coalesce(s.sku, ''),
+      coalesce(CAST(s.quantity AS varchar), ''), coalesce(CAST(s.revenue AS varchar), ''),
+      coalesce(s.event_time, '')), coalesce(s.event_ts, s.received_at), s.received_at);

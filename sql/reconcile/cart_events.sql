@@ -1,0 +1,28 @@
+-- Daily reconciliation for retail_silver.cart_events on event day {{day}}: source_rows counts the distinct rows the
+-- sources sent (row_key as the merge computes it, so duplicates count once), silver_rows counts what silver kept
+-- plus what the merge quarantined. Refused rows stay visible: equal counts mean nothing vanished.
+-- The bronze side reads the three received_at days starting at {{day}} (events may arrive up to two days late);
+-- both sides prune to their day partitions.
+WITH sent AS (
+  SELECT count(DISTINCT row_key) AS n
+  FROM (
+    SELECT
+      coalesce(nullif(trim(b.event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(b.event_id, ''), coalesce(b.event_type, ''), coalesce(b.session_id, ''),
+        coalesce(b.channel, ''), coalesce(b.loyalty_id, ''), coalesce(b.region, ''), coalesce(b.sku, ''),
+        coalesce(CAST(b.quantity AS varchar), ''), coalesce(CAST(b.revenue AS varchar), ''),
+        coalesce(b.event_time, ''))))))) AS row_key,
+      coalesce(try(CAST(from_iso8601_timestamp(b.event_time) AT TIME ZONE 'UTC' AS timestamp)), b.received_at) AS ts
+    FROM retail_bronze.cart_events AS b
+    WHERE b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY
+  ) AS rows_of_day
+  WHERE CAST(ts AS date) = DATE '{{day}}'
+),
+kept AS (
+  SELECT count(*) AS n FROM retail_silver.cart_events WHERE CAST(event_ts AS date) = DATE '{{day}}'
+),
+refused AS (
+  SELECT count(*) AS n FROM retail_silver.quarantine
+  WHERE CAST(event_ts AS date) = DATE '{{day}}' AND source_table = 'cart_events'
+)
+SELECT CAST(sent.n AS bigint) AS source_rows, CAST(kept.n + refused.n AS bigint) AS silver_rows
+FROM sent, kept, refused;

@@ -1,0 +1,202 @@
+import * as assert from "assert";
+import * as crypto from "crypto";
+import { LocalLakehouse, Row } from "../../local/lakehouse/duckdb";
+import { createGoldViews, mergeWindow, reconcileDay } from "../../local/lakehouse/pipeline";
+import { DAY, FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
+
+const byKey = (rows: Row[], ...keys: string[]) =>
+  Object.fromEntries(rows.map((r) => [keys.map((k) => String(r[k])).join("/"), r]));
+
+async function mergedFixture(): Promise<LocalLakehouse> {
+  const lake = await LocalLakehouse.open();
+  await loadFixture(lake);
+  await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+  return lake;
+}
+
+async function silverCounts(lake: LocalLakehouse): Promise<Row> {
+  const [row] = await lake.query(`SELECT
+    (SELECT count(*) FROM retail_silver.cart_events) AS cart,
+    (SELECT count(*) FROM retail_silver.order_events) AS orders,
+    (SELECT count(*) FROM retail_silver.quarantine) AS quarantine,
+    (SELECT count(*) FROM retail_silver.identity_bridge) AS bridge,
+    (SELECT count(*) FROM retail_silver.loyalty_redemptions) AS redemptions,
+    (SELECT count(*) FROM retail_silver.erp_inventory) AS inventory,
+    (SELECT string_agg(event_id || ':' || coalesce(loyalty_id, '-'), ',' ORDER BY event_id) FROM retail_silver.order_events) AS order_ids`);
+  return row;
+}
+
+describe("DuckDB compatibility macros", () => {
+  let lake: LocalLakehouse;
+  before(async () => (lake = await LocalLakehouse.open()));
+  after(() => lake.close());
+
+  it("give the same salted email_hash as node's crypto (pinned vector)", async () => {
+    const email = "  Alice.Shopper@Example.COM ";
+    const expected = crypto.createHash("sha256").update(FIXTURE_SALT + email.trim().toLowerCase()).digest("hex");
+    assert.strictEqual(expected, "bc5f23ac6a4a4a0db2dd61d0816ec14829546d988aeb6a158f432eaebcf671ed");
+    const [row] = await lake.query(
+      `SELECT lower(to_hex(sha256(to_utf8(concat('${FIXTURE_SALT}', lower(trim('${email}'))))))) AS h`,
+    );
+    assert.strictEqual(row.h, expected);
+  });
+
+  it("convert ISO-8601 offsets to UTC like Trino and return NULL for garbage inside try()", async () => {
+    const [row] = await lake.query(`SELECT
+      CAST(try(CAST(from_iso8601_timestamp('2026-07-01T01:30:00+02:00') AT TIME ZONE 'UTC' AS timestamp)) AS varchar) AS a,
+      try(CAST(from_iso8601_timestamp('not-a-time') AT TIME ZONE 'UTC' AS timestamp)) AS b`);
+    assert.deepStrictEqual(row, { a: "2026-06-30 23:30:00", b: null });
+  });
+});
+
+describe("bronze -> silver merge on the fixed fixture", () => {
+  let lake: LocalLakehouse;
+  before(async () => (lake = await mergedFixture()));
+  after(() => lake.close());
+
+  it("sends each invalid row to quarantine with its reason", async () => {
+    const rows = await lake.query("SELECT source_table, coalesce(event_id, '<null>') AS id, reason FROM retail_silver.quarantine");
+    const got = Object.fromEntries(rows.map((r) => [`${r.source_table}/${r.id}`, r.reason]));
+    assert.deepStrictEqual(got, {
+      "cart_events/<null>": "missing_event_id",
+      "cart_events/bad-ts": "unparseable_timestamp",
+      "cart_events/bad-channel": "unknown_channel",
+      "cart_events/bad-type": "unknown_event_type",
+      "cart_events/bad-session": "missing_session_id",
+      "cart_events/bad-revenue": "negative_revenue",
+      "pos_transactions/bad-pos-revenue": "negative_revenue",
+      "pos_transactions/bad-store": "missing_store_id",
+      "loyalty_redemptions/rd-bad": "nonpositive_points",
+      "erp_inventory/<null>": "negative_units",
+      "loyalty_tier/<null>": "unknown_tier",
+    });
+  });
+
+  it("dedupes duplicate and late deliveries on event_id", async () => {
+    const [row] = await lake.query(`SELECT
+      (SELECT count(*) FROM retail_silver.order_events WHERE event_id IN ('w3', 'p1a')) AS dup,
+      (SELECT count(*) FROM retail_silver.cart_events WHERE event_id = 'c3') AS late`);
+    assert.deepStrictEqual(row, { dup: 2, late: 1 });
+  });
+
+  it("resolves identity by the bridge rules", async () => {
+    const orders = byKey(await lake.query("SELECT event_id, loyalty_id FROM retail_silver.order_events"), "event_id");
+    assert.strictEqual(orders.p1a.loyalty_id, "L1", "loyalty scan resolves");
+    assert.strictEqual(orders.p2.loyalty_id, "L2", "a scan wins over a shared household email");
+    assert.strictEqual(orders.p3.loyalty_id, null, "a shared household email never resolves to one member");
+    assert.strictEqual(orders.p4.loyalty_id, null, "no scan and a masked email stay unresolved");
+    assert.strictEqual(orders.p5.loyalty_id, "L5", "a unique email resolves through its salted hash after trim/lower");
+    const sessions = byKey(await lake.query("SELECT DISTINCT session_id, loyalty_id FROM retail_silver.cart_events"), "session_id");
+    assert.strictEqual(sessions.S2.loyalty_id, null);
+    assert.strictEqual(sessions.S4.loyalty_id, "L4");
+    assert.strictEqual(sessions.S6.loyalty_id, null, "a guest who is no member stays unresolved");
+  });
+
+  it("keeps both household members in the bridge under one email_hash and never links a masked email", async () => {
+    const rows = await lake.query(`SELECT loyalty_id FROM retail_silver.identity_bridge
+      WHERE email_hash = (SELECT email_hash FROM retail_silver.loyalty_tier WHERE loyalty_id = 'L2') ORDER BY 1`);
+    assert.deepStrictEqual(rows.map((r) => r.loyalty_id), ["L2", "L3"]);
+    const [n] = await lake.query("SELECT count(*) AS n FROM retail_silver.identity_bridge WHERE loyalty_id = 'L4'");
+    assert.strictEqual(n.n, 1, "only dave's CRM email, not the masked POS one");
+  });
+
+  it("is idempotent: a second run of the same window changes nothing", async () => {
+    const before = await silverCounts(lake);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    assert.deepStrictEqual(await silverCounts(lake), before);
+  });
+
+  it("reconciles every lane-fed silver table: source = silver + quarantined", async () => {
+    const rows = await reconcileDay(lake, DAY);
+    assert.deepStrictEqual(
+      rows.map((r) => [r.table, r.source, r.silver, r.status]),
+      [
+        ["cart_events", 19, 19, "ok"],
+        ["order_events", 10, 10, "ok"],
+        ["loyalty_redemptions", 3, 3, "ok"],
+        ["erp_inventory", 4, 4, "ok"],
+        ["loyalty_tier", 6, 6, "ok"],
+      ],
+    );
+  });
+
+  it("reports a mismatch when silver loses a row", async () => {
+    await lake.run("DELETE FROM retail_silver.order_events WHERE event_id = 'p2'");
+    const order = (await reconcileDay(lake, DAY)).find((r) => r.table === "order_events")!;
+    assert.deepStrictEqual([order.source, order.silver, order.status], [10, 9, "mismatch"]);
+  });
+});
+
+describe("merging day by day", () => {
+  it("gives the same silver as one window, also when a late re-send lands in a later window", async () => {
+    const whole = await mergedFixture();
+    const expected = await silverCounts(whole);
+    whole.close();
+    const lake = await LocalLakehouse.open();
+    await loadFixture(lake);
+    await lake.run(`INSERT INTO retail_bronze.pos_transactions
+      SELECT * REPLACE (TIMESTAMP '2026-07-02 08:00:00' AS received_at) FROM retail_bronze.pos_transactions WHERE event_id = 'p2'`);
+    for (let i = 0; i < 2; i++) {
+      await mergeWindow(lake, { start: "2026-07-01 00:00:00", end: "2026-07-02 00:00:00" }, FIXTURE_SALT);
+      await mergeWindow(lake, { start: "2026-07-02 00:00:00", end: "2026-07-03 00:00:00" }, FIXTURE_SALT);
+    }
+    assert.deepStrictEqual(await silverCounts(lake), expected);
+    lake.close();
+  });
+});
+
+describe("gold KPI views against hand-computed values", () => {
+  let lake: LocalLakehouse;
+  before(async () => (lake = await mergedFixture()));
+  after(() => lake.close());
+  const rate = (rows: Row[], key: string, col: string) => Number(byKey(rows, "region")[key][col]);
+
+  it("omnichannel: conversion, abandonment, velocity, redemption and fill rate", async () => {
+    await createGoldViews(lake, "omnichannel");
+    const conv = await lake.query("SELECT * FROM retail_gold.conversion_rate WHERE day = DATE '2026-07-01'");
+    // north: S1 (L1 bought in store), S3 (bought in session) of S1-S3; south: S5 (L5 bought in store) of S4-S6.
+    assert.deepStrictEqual([rate(conv, "north", "converted_sessions"), rate(conv, "north", "sessions")], [2, 3]);
+    assert.strictEqual(rate(conv, "north", "conversion_rate"), 2 / 3);
+    assert.strictEqual(rate(conv, "south", "conversion_rate"), 1 / 3);
+    const cart = await lake.query("SELECT * FROM retail_gold.cart_abandonment WHERE day = DATE '2026-07-01'");
+    // Carts S1 (recovered in store), S2 (abandoned), S3 (bought) in north; S5 (recovered in store) in south.
+    assert.strictEqual(rate(cart, "north", "cart_abandonment"), 1 / 3);
+    assert.strictEqual(rate(cart, "south", "cart_abandonment"), 0);
+    const sku = byKey(await lake.query("SELECT * FROM retail_gold.sku_velocity WHERE day = DATE '2026-07-01'"), "channel", "sku");
+    assert.deepStrictEqual(
+      Object.fromEntries(Object.entries(sku).map(([k, r]) => [k, [r.order_lines, r.revenue]])),
+      { "store/A": [2, 20], "store/B": [2, 10], "store/C": [2, 15], "app/A": [1, 20] },
+    );
+    const red = byKey(await lake.query("SELECT * FROM retail_gold.loyalty_redemption_rate WHERE day = DATE '2026-07-01'"), "channel");
+    // Store loyalty lines p1a, p1b, p2 (scans) and p5 (bridge); p1a redeemed. App: w3 redeemed.
+    assert.deepStrictEqual([red.store.loyalty_order_lines, red.store.redeemed_lines, red.store.loyalty_redemption_rate], [4, 1, 0.25]);
+    assert.strictEqual(red.app.loyalty_redemption_rate, 1);
+    const fill = await lake.query("SELECT * FROM retail_gold.inventory_fill_rate WHERE day = DATE '2026-07-01'");
+    // north: ST001 8/10 and DC1 10/20 (ST002 is quarantined for negative stock); south: ST010 5/5.
+    assert.strictEqual(rate(fill, "north", "inventory_fill_rate"), 18 / 30);
+    assert.strictEqual(rate(fill, "south", "inventory_fill_rate"), 1);
+  });
+
+  it("store-only rollback: no cross-channel credit, store lines and locations only", async () => {
+    await createGoldViews(lake, "store-only");
+    const conv = await lake.query("SELECT * FROM retail_gold.conversion_rate WHERE day = DATE '2026-07-01'");
+    assert.strictEqual(rate(conv, "north", "conversion_rate"), 1 / 3);
+    assert.strictEqual(rate(conv, "south", "conversion_rate"), 0);
+    const cart = await lake.query("SELECT * FROM retail_gold.cart_abandonment");
+    assert.strictEqual(rate(cart, "north", "cart_abandonment"), 2 / 3);
+    assert.strictEqual(rate(cart, "south", "cart_abandonment"), 1);
+    const sku = await lake.query("SELECT DISTINCT channel FROM retail_gold.sku_velocity");
+    assert.deepStrictEqual(sku.map((r) => r.channel), ["store"]);
+    const red = await lake.query("SELECT * FROM retail_gold.loyalty_redemption_rate");
+    assert.deepStrictEqual(red.map((r) => [r.channel, r.loyalty_redemption_rate]), [["store", 0.25]]);
+    const fill = await lake.query("SELECT * FROM retail_gold.inventory_fill_rate");
+    assert.strictEqual(rate(fill, "north", "inventory_fill_rate"), 0.8);
+    await createGoldViews(lake, "omnichannel");
+  });
+
+  it("prunes: a day with no data returns no rows from any view", async () => {
+    for (const kpi of ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"]) {
+      assert.deepStrictEqual(await lake.query(`SELECT * FROM retail_gold.${kpi} WHERE day = DATE '2026-07-02'`), [], kpi);
+    }
+  });
+});

@@ -1,0 +1,119 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { loadSql, placeholdersOf, renderSql, splitStatements, SQL_ROOT } from "../../functions/sql";
+import { loadTableDefs } from "../../infra/tables";
+
+const SALT = "abcdefghijklmnop";
+
+function sqlFiles(dir = SQL_ROOT): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sqlFiles(path.join(dir, e.name)) : e.name.endsWith(".sql") ? [path.relative(SQL_ROOT, path.join(dir, e.name))] : [],
+  );
+}
+
+describe("functions/sql renderSql", () => {
+  it("substitutes validated placeholders", () => {
+    const out = renderSql("SELECT '{{day}}', TIMESTAMP '{{window_start}}', '{{email_salt}}'", {
+      day: "2026-07-01",
+      window_start: "2026-07-01 00:00:00",
+      email_salt: SALT,
+    });
+    assert.strictEqual(out, `SELECT '2026-07-01', TIMESTAMP '2026-07-01 00:00:00', '${SALT}'`);
+  });
+
+  it("rejects a malformed day, naming the placeholder, the value and the fix", () => {
+    assert.throws(() => renderSql("{{day}}", { day: "2026-7-1" }), /\{\{day\}\} has invalid value "2026-7-1": pass a calendar date as YYYY-MM-DD/);
+  });
+
+  it("rejects an impossible calendar date and SQL injection in a day", () => {
+    assert.throws(() => renderSql("{{day}}", { day: "2026-02-30" }), /\{\{day\}\} has invalid value/);
+    assert.throws(() => renderSql("{{day}}", { day: "2026-07-01' OR '1'='1" }), /\{\{day\}\} has invalid value/);
+  });
+
+  it("rejects a window bound that is not 'YYYY-MM-DD HH:MM:SS'", () => {
+    assert.throws(() => renderSql("{{window_end}}", { window_end: "2026-07-01T00:00:00Z" }), /\{\{window_end\}\} has invalid value .*'YYYY-MM-DD HH:MM:SS'/);
+  });
+
+  it("rejects a short salt and one with quote characters", () => {
+    assert.throws(() => renderSql("{{email_salt}}", { email_salt: "short" }), /\{\{email_salt\}\} has invalid value "short": use 16-128 characters/);
+    assert.throws(() => renderSql("{{email_salt}}", { email_salt: "abcdefghijklmnop'--" }), /\{\{email_salt\}\}/);
+  });
+
+  it("throws on a missing placeholder value", () => {
+    assert.throws(() => renderSql("{{day}}", {}), /missing value for placeholder \{\{day\}\}/);
+  });
+
+  it("throws on an unknown placeholder in the SQL or in the parameters", () => {
+    assert.throws(() => renderSql("{{region}}", {}), /unknown placeholder \{\{region\}\} in SQL/);
+    assert.throws(() => renderSql("SELECT 1", { region: "north" }), /unknown placeholder "region" in parameters/);
+  });
+});
+
+describe("functions/sql loadSql and splitStatements", () => {
+  it("loads a file under sql/ and refuses paths that leave it", () => {
+    assert.match(loadSql("silver/order_events.sql"), /CREATE TABLE IF NOT EXISTS retail_silver\.order_events/);
+    assert.throws(() => loadSql("../package.json"), /leaves the sql\/ folder/);
+  });
+
+  it("splits at a semicolon ending a line and drops comment-only chunks", () => {
+    const parts = splitStatements("-- header\nSELECT 1;\nSELECT ';x' AS s;\n-- trailing comment\n");
+    assert.deepStrictEqual(parts, ["-- header\nSELECT 1", "SELECT ';x' AS s"]);
+  });
+});
+
+describe("sql/ files honour the contracts", () => {
+  const files = sqlFiles();
+
+  it("use only known placeholders", () => {
+    const known = new Set(["day", "window_start", "window_end", "email_salt"]);
+    for (const f of files) for (const p of placeholdersOf(loadSql(f))) assert.ok(known.has(p), `${f} uses {{${p}}}`);
+  });
+
+  it("parse as table DDL through infra/tables.ts, order_events with exactly the seed's columns", () => {
+    const defs = loadTableDefs();
+    const order = defs.get("retail_silver.order_events")!;
+    assert.deepStrictEqual(
+      order.columns.map((c) => `${c.name} ${c.sqlType}`),
+      ["event_id string", "channel string", "loyalty_id string", "sku string", "event_ts timestamp", "revenue decimal(12,2)"],
+    );
+    assert.deepStrictEqual(order.partitionBy, [{ column: "event_ts", transform: "day" }]);
+    for (const t of ["erp_inventory", "loyalty_tier", "loyalty_redemptions", "cart_events", "identity_bridge", "quarantine"]) {
+      assert.ok(defs.has(`retail_silver.${t}`), `retail_silver.${t}`);
+    }
+  });
+
+  it("has both gold variants of every KPI, each a CREATE OR REPLACE VIEW retail_gold.<kpi> exposing day", () => {
+    for (const variant of ["omnichannel", "store-only"]) {
+      for (const kpi of ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"]) {
+        const sql = loadSql(`gold/${variant}/${kpi}.sql`);
+        assert.match(sql, new RegExp(`CREATE OR REPLACE VIEW retail_gold\\.${kpi} AS`));
+        assert.match(sql, /\bAS day\b/);
+      }
+    }
+  });
+
+  it("keeps the store-only rollback and the gold views free of the bridge and of raw emails", () => {
+    const code = (f: string) => loadSql(f).replace(/--[^\n]*/g, "");
+    for (const f of files.filter((x) => x.startsWith("gold/store-only/"))) {
+      assert.doesNotMatch(code(f), /identity_bridge|loyalty_id\s*=/, f);
+    }
+    for (const f of files.filter((x) => x.startsWith("gold/"))) assert.doesNotMatch(code(f), /\bemail\b/, f);
+  });
+
+  it("never read the generator's hidden truth", () => {
+    for (const f of files) assert.doesNotMatch(loadSql(f), /\btruth\b|\bpid\b|person/i, f);
+  });
+
+  it("prune bronze on received_at in every merge and both sides on the day in every reconciliation", () => {
+    for (const f of files.filter((x) => /^merge\/(cart_events|pos_transactions|loyalty_redemptions)\.sql$/.test(x))) {
+      for (const s of splitStatements(loadSql(f))) assert.match(s, /received_at >= TIMESTAMP '\{\{window_start\}\}'/, f);
+    }
+    for (const f of files.filter((x) => x.startsWith("reconcile/"))) {
+      const sql = loadSql(f);
+      assert.match(sql, /source_rows/);
+      assert.match(sql, /silver_rows/);
+      assert.match(sql, /(CAST\(event_ts AS date\)|snapshot_date) = DATE '\{\{day\}\}'/, f);
+    }
+  });
+});
