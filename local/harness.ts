@@ -18,6 +18,9 @@ export interface RecordedResource {
   readonly custom: boolean;
   readonly protect: boolean;
   readonly parent?: string;
+  /** URNs the resource depends on, and per input property, as the engine hands them to stack policies. */
+  readonly dependencies: string[];
+  readonly propertyDependencies: Record<string, string[]>;
   readonly inputs: Record<string, any>;
   /** What the mock returned as the resource's state (inputs plus computed fields such as arn). */
   readonly state: Record<string, any>;
@@ -160,22 +163,32 @@ function clearModuleCache(root: string): void {
 }
 
 async function resolveOutputs(exported: Record<string, unknown>): Promise<{ outputs: Record<string, unknown>; secrets: string[] }> {
-  const outputs: Record<string, unknown> = {};
-  const secrets: string[] = [];
-  for (const [key, value] of Object.entries(exported)) {
-    const out: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<string>);
-    const [resolved, secret] = await Promise.all([
-      new Promise<unknown>((resolve) => out.apply((v) => resolve(v))),
-      pulumi.isSecret(out),
-    ]);
-    if (secret) secrets.push(key);
-    outputs[key] = secret ? "[secret]" : resolved;
-  }
-  return { outputs, secrets };
+  // All at once: an output whose resource never registers (because another input failed) would wait
+  // forever, while Promise.all rejects as soon as any output fails. Output.promise() is internal but,
+  // unlike apply(), rejects when the value failed to compute.
+  const entries = await Promise.all(
+    Object.entries(exported).map(async ([key, value]) => {
+      const out: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<string>);
+      const [resolved, secret] = await Promise.all([(out as unknown as { promise(): Promise<unknown> }).promise(), pulumi.isSecret(out)]);
+      return [key, resolved, secret] as const;
+    }),
+  );
+  return {
+    outputs: Object.fromEntries(entries.map(([key, resolved, secret]) => [key, secret ? "[secret]" : resolved])),
+    secrets: entries.filter(([, , secret]) => secret).map(([key]) => key),
+  };
 }
 
 // Pulumi's runtime (mocks, config, stack name) is process-global: runs must take turns.
 let queue: Promise<unknown> = Promise.resolve();
+
+function propertyDependenciesOf(req: any): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+    out[key] = deps.getUrnsList();
+  });
+  return out;
+}
 
 /** Run `opts.program` under mocks and return what it registered and exported. Runs are serialised. */
 export function runProgram(opts: RunOptions): Promise<ProgramRun> {
@@ -238,6 +251,8 @@ async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
           custom: req.getCustom(),
           protect: req.getProtect() === true,
           parent: req.getParent() || undefined,
+          dependencies: req.getDependenciesList(),
+          propertyDependencies: propertyDependenciesOf(req),
           inputs,
           state: states.get(`${type}::${name}`)?.state ?? inputs,
         });

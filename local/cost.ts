@@ -1,0 +1,150 @@
+import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "../infra/lanes";
+import { TAG } from "../infra/tags";
+
+/**
+ * A monthly cost estimate from what the program declares: recorded resources' inputs and `retail:` tags.
+ * Every unit price and every assumption is data in this module, listed in the report next to the number it
+ * drives, so a reviewer can challenge one line rather than a total. Prices are us-east-1 list prices.
+ */
+
+export interface CostInput {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly inputs: Record<string, any>;
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface CostItem {
+  readonly service: string;
+  readonly resource: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly unitUsd: number;
+  readonly monthlyUsd: number;
+  readonly basis: string;
+}
+
+export interface CostEstimate {
+  readonly monthlyUsd: number;
+  readonly items: CostItem[];
+  readonly prices: typeof PRICES;
+  readonly assumptions: typeof ASSUMPTIONS;
+}
+
+export const PRICES = {
+  kinesisShardHour: { usd: 0.015, unit: "shard-hour", source: "Kinesis Data Streams, provisioned mode" },
+  kinesisPutUnitsMillion: { usd: 0.014, unit: "million PUT payload units (25 KB each)", source: "Kinesis Data Streams, provisioned mode" },
+  firehoseIngestGb: { usd: 0.029, unit: "GB ingested (records rounded up to 5 KB)", source: "Amazon Data Firehose, Kinesis source, first 500 TB" },
+  s3TablesStorageGbMonth: { usd: 0.0265, unit: "GB-month", source: "S3 Tables storage, first 50 TB" },
+  s3TablesPutThousand: { usd: 0.005, unit: "thousand PUT requests", source: "S3 Tables requests" },
+  s3TablesCompactionGb: { usd: 0.05, unit: "GB compacted", source: "S3 Tables compaction, data processed" },
+  glueDpuHour: { usd: 0.44, unit: "DPU-hour", source: "AWS Glue Spark job (G.1X = 1 DPU per worker)" },
+  athenaTbScanned: { usd: 5, unit: "TB scanned", source: "Athena SQL queries" },
+  spiceGbMonth: { usd: 0.38, unit: "GB-month", source: "QuickSight SPICE capacity beyond the included allotment" },
+} as const;
+
+export const ASSUMPTIONS = {
+  averageToPeak: { value: 0.25, text: "sustained average load is 25 % of the declared peak records/s" },
+  columnarRatio: { value: 0.2, text: "Iceberg/Parquet stores a record in 20 % of its JSON size" },
+  layersStored: { value: 2, text: "each streamed record is stored twice (bronze and silver)" },
+  glueRunFraction: { value: 1, text: "each Glue run lasts its whole timeout (an upper bound)" },
+  athenaQueriesPerDay: { value: 50, text: "each Athena workgroup runs 50 queries a day, each scanning up to its cutoff (an upper bound)" },
+  spiceBytesPerRow: { value: 500, text: "a SPICE row takes 500 bytes" },
+} as const;
+
+const HOURS_PER_MONTH = 730;
+const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+const GB = 1024 ** 3;
+const TB = 1024 ** 4;
+
+function tags(r: CostInput): Record<string, string> {
+  const t = r.inputs.tags;
+  if (Array.isArray(t)) return Object.fromEntries(t.map((x: { key: string; value: string }) => [x.key, x.value]));
+  return (t as Record<string, string>) ?? {};
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function item(service: string, resource: string, quantity: number, price: { usd: number; unit: string }, basis: string): CostItem {
+  return { service, resource, quantity: round2(quantity), unit: price.unit, unitUsd: price.usd, monthlyUsd: round2(quantity * price.usd), basis };
+}
+
+/** Records/s and bytes per record a resource declares, sustained at the assumed share of its peak. */
+function load(r: CostInput): { recordsPerSecond: number; bytes: number } | undefined {
+  const t = tags(r);
+  const peak = Number(t[TAG.peakRecordsPerSecond]);
+  const bytes = Number(t[TAG.avgRecordBytes]);
+  if (!(peak > 0) || !(bytes > 0)) return undefined;
+  return { recordsPerSecond: peak * ASSUMPTIONS.averageToPeak.value, bytes };
+}
+
+function streamItems(resources: readonly CostInput[]): CostItem[] {
+  const out: CostItem[] = [];
+  for (const s of resources.filter((r) => r.type === "aws:kinesis/stream:Stream")) {
+    const l = load(s);
+    if (s.inputs.streamModeDetails?.streamMode !== "ON_DEMAND" && s.inputs.shardCount) {
+      out.push(item("Kinesis", s.name, s.inputs.shardCount * HOURS_PER_MONTH, PRICES.kinesisShardHour, `${s.inputs.shardCount} shards × ${HOURS_PER_MONTH} h`));
+    }
+    if (l) {
+      const units = (l.recordsPerSecond * Math.ceil(l.bytes / (25 * 1024)) * SECONDS_PER_MONTH) / 1e6;
+      out.push(item("Kinesis", s.name, units, PRICES.kinesisPutUnitsMillion, `${l.recordsPerSecond} records/s sustained`));
+    }
+    const product = tags(s)[TAG.dataProduct];
+    const firehose = resources.find((f) => f.type === "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream" && product && tags(f)[TAG.dataProduct] === product);
+    if (!l || !firehose) continue;
+    const ingestedGb = (l.recordsPerSecond * Math.ceil(l.bytes / 5120) * 5120 * SECONDS_PER_MONTH) / GB;
+    out.push(item("Firehose", firehose.name, ingestedGb, PRICES.firehoseIngestGb, `${l.recordsPerSecond} records/s of ${l.bytes} B, billed in 5 KB steps`));
+    const storedGb = ((l.recordsPerSecond * l.bytes * SECONDS_PER_MONTH) / GB) * ASSUMPTIONS.columnarRatio.value * ASSUMPTIONS.layersStored.value;
+    out.push(item("S3 Tables", `${product} (bronze+silver)`, storedGb, PRICES.s3TablesStorageGbMonth, "one month of data, columnar, two layers"));
+    out.push(item("S3 Tables", `${product} (compaction)`, storedGb, PRICES.s3TablesCompactionGb, "every stored byte compacted once"));
+    const interval = Number(firehose.inputs.icebergConfiguration?.bufferingInterval) || 300;
+    out.push(item("S3 Tables", `${product} (Firehose commits)`, SECONDS_PER_MONTH / interval / 1000, PRICES.s3TablesPutThousand, `one commit per ${interval} s buffer`));
+  }
+  return out;
+}
+
+function runsPerDay(schedule: string | undefined): number | undefined {
+  const lane = (Object.keys(BATCH_SCHEDULE) as (keyof typeof BATCH_SCHEDULE)[]).find((l) => BATCH_SCHEDULE[l] === schedule);
+  return lane ? 1440 / BATCH_CADENCE_MINUTES[lane] : undefined;
+}
+
+function glueItems(resources: readonly CostInput[]): CostItem[] {
+  const triggers = resources.filter((r) => r.type === "aws:glue/trigger:Trigger");
+  return resources
+    .filter((r) => r.type === "aws:glue/job:Job")
+    .map((job) => {
+      const trigger = triggers.find((t) => (t.propertyDependencies?.["actions"] ?? []).includes(job.urn));
+      const perDay = runsPerDay(trigger?.inputs.schedule) ?? 1;
+      const workers = Number(job.inputs.numberOfWorkers) || 2;
+      const hours = ((Number(job.inputs.timeout) || 60) / 60) * ASSUMPTIONS.glueRunFraction.value;
+      const dpuHours = workers * hours * perDay * 30;
+      return item("Glue", job.name, dpuHours, PRICES.glueDpuHour, `${workers} DPU × ${round2(hours)} h × ${perDay} runs/day × 30 days`);
+    });
+}
+
+function athenaItems(resources: readonly CostInput[]): CostItem[] {
+  return resources
+    .filter((r) => r.type === "aws:athena/workgroup:Workgroup")
+    .flatMap((wg) => {
+      const cutoff = Number(wg.inputs.configuration?.bytesScannedCutoffPerQuery);
+      if (!(cutoff > 0)) return [];
+      const tb = (cutoff * ASSUMPTIONS.athenaQueriesPerDay.value * 30) / TB;
+      return [item("Athena", wg.name, tb, PRICES.athenaTbScanned, `${ASSUMPTIONS.athenaQueriesPerDay.value} queries/day at the ${round2(cutoff / GB)} GiB cutoff`)];
+    });
+}
+
+function spiceItems(resources: readonly CostInput[]): CostItem[] {
+  return resources
+    .filter((r) => r.type === "aws:quicksight/dataSet:DataSet" && r.inputs.importMode === "SPICE")
+    .flatMap((ds) => {
+      const rows = Number(tags(ds)[TAG.expectedRows]);
+      if (!(rows > 0)) return [];
+      return [item("QuickSight", ds.name, (rows * ASSUMPTIONS.spiceBytesPerRow.value) / GB, PRICES.spiceGbMonth, `${rows} expected rows`)];
+    });
+}
+
+export function estimateCost(resources: readonly CostInput[]): CostEstimate {
+  const items = [...streamItems(resources), ...glueItems(resources), ...athenaItems(resources), ...spiceItems(resources)];
+  return { monthlyUsd: round2(items.reduce((t, i) => t + i.monthlyUsd, 0)), items, prices: PRICES, assumptions: ASSUMPTIONS };
+}

@@ -1,0 +1,218 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { Command, InvalidArgumentError } from "commander";
+import { parse as parseYaml } from "yaml";
+import { PACK_NAME, packArgs } from "../policy/pack";
+import { analyzeAll, createAnalyzer } from "./analyzer";
+import { CostEstimate, estimateCost } from "./cost";
+import { readStackFile, runProgram, RecordedResource } from "./harness";
+
+/**
+ * `npm run plan`: the real program under runtime mocks, every policy of the real pack on what it registers,
+ * the freshness budget the program exports and a monthly cost estimate. Offline and deterministic, so CI
+ * and reviewers get `pulumi preview --policy-pack policy` answers without an AWS account.
+ * Exit codes (design.md "Contracts"): 0 clean, 1 a mandatory violation, 2 invalid config; 3 if the program
+ * itself fails for another reason (never mistaken for a clean plan).
+ */
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+export const DEFAULT_PROGRAM = path.join(REPO_ROOT, "infra", "index.ts");
+const SALT_KEY = "retail:emailHashSalt";
+// Passes the program's salt format check; it only ever feeds mocks, and is marked secret like the real one.
+const OFFLINE_SALT = "offline-plan-placeholder-salt-not-a-real-secret";
+
+export interface PlanOptions {
+  readonly stack: string;
+  /** A stack file replacing Pulumi.<stack>.yaml. */
+  readonly config?: string;
+  /** Another team's program entry; defaults to this repository's infra/index.ts. */
+  readonly program?: string;
+  /** Base for relative --config and --program paths. */
+  readonly cwd?: string;
+}
+
+export interface Violation {
+  readonly policy: string;
+  readonly enforcementLevel: "mandatory" | "advisory";
+  readonly urn: string;
+  readonly message: string;
+}
+
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+export interface PlanReport {
+  readonly stack: string;
+  readonly resources: PlannedResource[];
+  readonly outputs: Record<string, unknown>;
+  readonly policies: { violations: Violation[] };
+  readonly freshness: Record<string, { minutes: number; budgetMinutes: number }>;
+  readonly cost: CostEstimate;
+  /** What the runner supplied or could not know offline (placeholder secrets, undecryptable keys). */
+  readonly assumptions: string[];
+}
+
+/** What the human report draws on beyond the JSON contract. */
+export interface PlanDetail {
+  readonly program: string;
+  readonly recorded: RecordedResource[];
+}
+
+export type PlanOutcome =
+  | { readonly exitCode: 0 | 1; readonly report: PlanReport; readonly detail: PlanDetail }
+  | { readonly exitCode: 2 | 3; readonly errors: string[] };
+
+/** The stack file and project for a program: the nearest Pulumi.yaml above it. */
+function projectOf(program: string): { dir: string; name?: string } {
+  for (let dir = path.dirname(program); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "Pulumi.yaml");
+    if (fs.existsSync(file)) return { dir, name: parseYaml(fs.readFileSync(file, "utf8"))?.name };
+    if (path.dirname(dir) === dir) return { dir: path.dirname(program) };
+  }
+}
+
+/** The program's ConfigError (infra/config.ts); matched by shape because the harness reloads the program's modules. */
+function configProblems(err: unknown): string[] | undefined {
+  const e = err as { problems?: unknown; message?: unknown };
+  if (Array.isArray(e?.problems) && typeof e.message === "string" && e.message.startsWith("invalid stack configuration")) {
+    return e.problems.map(String);
+  }
+  return undefined;
+}
+
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
+
+/** Inputs fit to print: secrets redacted, assets and archives named rather than dumped. */
+export function printable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(printable);
+  if (v === null || typeof v !== "object") return v;
+  const o = v as Record<string, unknown>;
+  if (o[pulumi.runtime.specialSigKey] === SECRET_SIG) return "[secret]";
+  if (pulumi.asset.Asset.isInstance(v) || pulumi.asset.Archive.isInstance(v)) return `[${v.constructor.name}]`;
+  if (typeof (o as { then?: unknown }).then === "function") return "[pending]";
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, printable(x)]));
+}
+
+function freshnessOf(outputs: Record<string, unknown>): PlanReport["freshness"] {
+  const budget = outputs.freshnessBudget as Record<string, { minutes: number; budgetMinutes: number }> | undefined;
+  if (!budget || typeof budget !== "object") return {};
+  return Object.fromEntries(Object.entries(budget).map(([kpi, b]) => [kpi, { minutes: b.minutes, budgetMinutes: b.budgetMinutes }]));
+}
+
+export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
+  const cwd = opts.cwd ?? process.cwd();
+  const program = opts.program ? path.resolve(cwd, opts.program) : DEFAULT_PROGRAM;
+  const ours = program === DEFAULT_PROGRAM;
+  if (!fs.existsSync(program)) return { exitCode: 2, errors: [`--program = ${JSON.stringify(opts.program)}: no such file. Fix: give the program's entry module, e.g. infra/index.ts.`] };
+  const project = projectOf(program);
+  const stackFile = opts.config ? path.resolve(cwd, opts.config) : path.join(project.dir, `Pulumi.${opts.stack}.yaml`);
+  const assumptions: string[] = [];
+  let config: Record<string, string> = {};
+  let encrypted: string[] = [];
+  if (fs.existsSync(stackFile)) {
+    try {
+      ({ config, encryptedKeys: encrypted } = readStackFile(stackFile));
+    } catch (e) {
+      return { exitCode: 2, errors: [`${path.relative(cwd, stackFile)}: not a valid stack file (${(e as Error).message}). Fix: give a Pulumi.<stack>.yaml with a top-level config: map.`] };
+    }
+  } else if (opts.config || ours) {
+    return {
+      exitCode: 2,
+      errors: [`${opts.config ? "--config" : "stack file"} = ${JSON.stringify(path.relative(cwd, stackFile))}: no such file. Fix: create it, or pass --config <file> in the Pulumi.<stack>.yaml format.`],
+    };
+  } else {
+    assumptions.push(`no ${path.basename(stackFile)} beside the program: it ran with empty config`);
+  }
+  const secretKeys = [...encrypted];
+  if (encrypted.length > 0) assumptions.push(`encrypted config cannot be decrypted offline and is absent: ${encrypted.join(", ")}`);
+  if (ours && config[SALT_KEY] === undefined) {
+    config = { ...config, [SALT_KEY]: OFFLINE_SALT };
+    secretKeys.push(SALT_KEY);
+    assumptions.push(`${SALT_KEY} is a secret that is never committed: the plan used an offline placeholder, marked secret`);
+  }
+
+  let run;
+  try {
+    run = await runProgram({ stack: opts.stack, project: project.name, config, secretKeys, program });
+  } catch (e) {
+    const problems = configProblems(e);
+    if (problems) return { exitCode: 2, errors: problems };
+    return { exitCode: 3, errors: [`the program failed: ${(e as Error)?.stack ?? String(e)}`] };
+  }
+
+  const analyzer = createAnalyzer(PACK_NAME, packVersion(), packArgs);
+  const diagnostics = await analyzeAll(analyzer, run.resources);
+  const violations: Violation[] = diagnostics
+    .map((d) => ({ policy: d.policy, enforcementLevel: d.enforcementLevel as Violation["enforcementLevel"], urn: d.urn, message: d.message }))
+    .sort((a, b) => rank(a).localeCompare(rank(b)));
+  const report: PlanReport = {
+    stack: opts.stack,
+    resources: [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn)).map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: printable(r.inputs) as Record<string, unknown> })),
+    outputs: run.outputs,
+    policies: { violations },
+    freshness: freshnessOf(run.outputs),
+    cost: estimateCost(run.resources),
+    assumptions,
+  };
+  return { exitCode: violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0, report, detail: { program, recorded: run.resources } };
+}
+
+// Registration order under mocks follows promise resolution; sorted output keeps plans diffable in CI.
+const rank = (v: Violation) => `${v.enforcementLevel === "mandatory" ? 0 : 1}\u0000${v.policy}\u0000${v.urn}\u0000${v.message}`;
+
+function packVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy", "package.json"), "utf8")).version;
+}
+
+function stackName(v: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(v)) throw new InvalidArgumentError("a stack name such as dev or prod");
+  return v;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const cmd = new Command("plan")
+    .description("Run the program under mocks, the policy pack on every resource and the stack, and report freshness and cost.")
+    .requiredOption("--stack <stack>", "stack whose Pulumi.<stack>.yaml to use (dev, prod)", stackName)
+    .option("--config <file>", "stack file replacing Pulumi.<stack>.yaml")
+    .option("--program <entry.ts>", "another Pulumi TypeScript program to plan against this pack")
+    .option("--json", "print the plan as one JSON object")
+    .exitOverride();
+  try {
+    cmd.parse(argv);
+  } catch (e) {
+    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
+  }
+  const o = cmd.opts<{ stack: string; config?: string; program?: string; json?: boolean }>();
+  const outcome = await plan({ stack: o.stack, config: o.config, program: o.program });
+  if ("errors" in outcome) {
+    process.stderr.write(`plan: ${outcome.exitCode === 2 ? "invalid configuration" : "the program failed"}\n${outcome.errors.map((e) => `  - ${e}`).join("\n")}\n`);
+    return outcome.exitCode;
+  }
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(outcome.report, null, 2)}\n`);
+  } else {
+    // Loaded only for people: the JSON path stays lean for CI.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { renderReport } = require("./report") as typeof import("./report");
+    process.stdout.write(renderReport(outcome.report, outcome.detail));
+  }
+  return outcome.exitCode;
+}
+
+if (require.main === module) {
+  main(process.argv).then(
+    (code) => {
+      // Mocked Pulumi runtimes can leave handles open; the plan is complete once its output is flushed.
+      process.stdout.write("", () => process.exit(code));
+    },
+    (e) => {
+      process.stderr.write(`plan: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exit(3);
+    },
+  );
+}

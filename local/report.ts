@@ -1,0 +1,100 @@
+import * as path from "path";
+import Table from "cli-table3";
+import { TAG } from "../infra/tags";
+import { PlanDetail, PlanReport } from "./plan";
+import { RecordedResource } from "./harness";
+
+/** The plan for people: resource summary, violations by level, freshness, cost, and lanes → tables → datasets. */
+
+const PLATFORM = "retail:analytics:";
+// Plain borders, no colour codes: the report is read in CI logs as often as in terminals.
+const STYLE = { style: { head: [] as string[], border: [] as string[], compact: true } };
+
+function tagsOf(r: RecordedResource): Record<string, string> {
+  const t = r.inputs.tags;
+  if (Array.isArray(t)) return Object.fromEntries(t.map((x: { key: string; value: string }) => [x.key, x.value]));
+  return (t as Record<string, string>) ?? {};
+}
+
+const shortUrn = (urn: string) => urn.split("::").pop() ?? urn;
+
+function resourceSummary(report: PlanReport, recorded: RecordedResource[]): string {
+  const table = new Table({ head: ["type", "count", "protected"], ...STYLE });
+  const byType = new Map<string, RecordedResource[]>();
+  for (const r of recorded) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  for (const [type, rs] of [...byType].sort(([a], [b]) => a.localeCompare(b))) {
+    table.push([type, rs.length, rs.filter((r) => r.protect).length || ""]);
+  }
+  return `Resources (${report.resources.length})\n${table.toString()}\n`;
+}
+
+function violations(report: PlanReport): string {
+  const out: string[] = [];
+  for (const level of ["mandatory", "advisory"] as const) {
+    const vs = report.policies.violations.filter((v) => v.enforcementLevel === level);
+    out.push(`${level === "mandatory" ? "Mandatory" : "Advisory"} violations: ${vs.length}`);
+    if (vs.length === 0) continue;
+    const table = new Table({ head: ["policy", "resource", "message"], colWidths: [30, 28, 80], wordWrap: true, ...STYLE });
+    for (const v of vs) table.push([v.policy, v.urn ? shortUrn(v.urn) : "(stack)", v.message]);
+    out.push(table.toString());
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function freshness(report: PlanReport): string {
+  const entries = Object.entries(report.freshness);
+  if (entries.length === 0) return "Freshness budget: none exported (output freshnessBudget)\n";
+  const table = new Table({ head: ["KPI", "worst case (min)", "budget (min)", ""], ...STYLE });
+  for (const [kpi, f] of entries) table.push([kpi, f.minutes, f.budgetMinutes, f.minutes <= f.budgetMinutes ? "ok" : "OVER"]);
+  return `Freshness budget\n${table.toString()}\n`;
+}
+
+function cost(report: PlanReport): string {
+  const table = new Table({ head: ["service", "resource", "quantity", "unit", "USD/month", "basis"], colWidths: [12, 34, 12, 26, 11, 44], wordWrap: true, ...STYLE });
+  for (const i of report.cost.items) table.push([i.service, i.resource, i.quantity, i.unit, i.monthlyUsd.toFixed(2), i.basis]);
+  const assumptions = Object.values(report.cost.assumptions).map((a) => `  - ${a.text}`);
+  return `Monthly cost estimate: $${report.cost.monthlyUsd.toFixed(2)}\n${table.toString()}\nassuming:\n${assumptions.join("\n")}\n`;
+}
+
+/**
+ * Each data product's lane, its bronze and silver tables, and the datasets that read it (a dataset reads
+ * the products its KPI's catalog row lists; for other teams' programs, datasets are listed by KPI).
+ */
+function diagram(detail: PlanDetail): string {
+  const rs = detail.recorded;
+  const lanes = rs.filter((r) => r.type === `${PLATFORM}StreamingLane` || r.type === `${PLATFORM}BatchLane`);
+  const tables = rs.filter((r) => r.type === "aws-native:s3tables:Table").map((r) => tagsOf(r)[TAG.table]).filter(Boolean);
+  const datasets = rs.filter((r) => r.type === "aws:quicksight/dataSet:DataSet");
+  const sources = catalogSources(detail);
+  const lines: string[] = ["Lanes → tables → datasets"];
+  const products = new Map<string, string>();
+  for (const r of rs) {
+    const t = tagsOf(r);
+    if (t[TAG.dataProduct] && t[TAG.lane]) products.set(t[TAG.dataProduct], t[TAG.lane]);
+  }
+  if (lanes.length === 0 && products.size === 0) lines.push("  (no lanes)");
+  for (const [product, lane] of [...products].sort()) {
+    const stream = rs.find((r) => r.type === "aws:kinesis/stream:Stream" && tagsOf(r)[TAG.dataProduct] === product);
+    const via = lane === "stream" ? `Kinesis${stream?.inputs.shardCount ? ` (${stream.inputs.shardCount} shards)` : ""} → Firehose` : `Glue ${lane}`;
+    const layers = ["retail_bronze", "retail_silver"].map((ns) => `${ns}.${product}`).filter((t) => tables.includes(t));
+    const readers = datasets.map((d) => tagsOf(d)[TAG.kpi]).filter((k) => k && sources.get(k)?.includes(product));
+    lines.push(`  ${product.padEnd(22)} ─[${via}]─▶ ${layers.join(" ─▶ ") || "(no table)"}${readers.length ? ` ─▶ ${readers.join(", ")}` : ""}`);
+  }
+  const unlinked = datasets.map((d) => tagsOf(d)[TAG.kpi] ?? d.name).filter((k) => !sources.has(k));
+  if (unlinked.length > 0) lines.push(`  datasets: ${unlinked.join(", ")}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** KPI → source products, from this repository's KPI catalog when the plan is of this platform's program. */
+function catalogSources(detail: PlanDetail): Map<string, readonly string[]> {
+  if (!detail.recorded.some((r) => r.type.startsWith(PLATFORM))) return new Map();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadKpiCatalog } = require("../infra/kpiCatalog") as typeof import("../infra/kpiCatalog");
+  return new Map(loadKpiCatalog().map((k) => [k.kpi, k.sourceProducts]));
+}
+
+export function renderReport(report: PlanReport, detail: PlanDetail): string {
+  const head = `Plan for stack "${report.stack}" (${path.relative(process.cwd(), detail.program) || detail.program})\n`;
+  const assumptions = report.assumptions.length > 0 ? `Assumptions:\n${report.assumptions.map((a) => `  - ${a}`).join("\n")}\n` : "";
+  return [head, assumptions, resourceSummary(report, detail.recorded), violations(report), freshness(report), cost(report), diagram(detail)].filter(Boolean).join("\n");
+}

@@ -1,0 +1,130 @@
+import { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
+import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, SPICE_ROW_CAP, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../infra/limits";
+
+/**
+ * Every policy's default enforcement level and settings, in one place. The pack publishes the settings as
+ * each policy's configSchema (with these defaults), so `pulumi preview --policy-pack policy
+ * --policy-pack-config <file>` can change a level or a threshold without a code change; the policies read
+ * the same defaults when no config is given.
+ */
+
+interface Setting {
+  readonly type: "integer" | "number" | "string" | "boolean" | "array";
+  readonly description: string;
+  readonly default: unknown;
+  readonly minimum?: number;
+  readonly items?: { readonly type: "string" };
+}
+
+interface PolicyDefaults {
+  readonly enforcementLevel: EnforcementLevel;
+  readonly settings: Readonly<Record<string, Setting>>;
+}
+
+const stringList = (description: string, def: string[]): Setting => ({ type: "array", items: { type: "string" }, description, default: def });
+
+export const POLICY_DEFAULTS = {
+  "spice-row-cap": {
+    enforcementLevel: "mandatory",
+    settings: {
+      maxRows: { type: "integer", minimum: 1, default: SPICE_ROW_CAP, description: "Largest expected row count a SPICE dataset may import." },
+    },
+  },
+  "spice-expected-rows-declared": { enforcementLevel: "advisory", settings: {} },
+  "iceberg-event-tables-partitioned-by-day": { enforcementLevel: "mandatory", settings: {} },
+  "kinesis-shards-for-peak": { enforcementLevel: "mandatory", settings: {} },
+  "kinesis-peak-declared": { enforcementLevel: "advisory", settings: {} },
+  "kinesis-peak-load-tested": {
+    enforcementLevel: "advisory",
+    settings: {
+      maxTestedRecordsPerSecond: {
+        type: "integer",
+        minimum: 1,
+        default: UNTESTED_PEAK_RECORDS_PER_SECOND,
+        description: "Highest sustained records/s the architecture has been load-tested at.",
+      },
+    },
+  },
+  "athena-workgroup-enforced": { enforcementLevel: "mandatory", settings: {} },
+  "athena-bytes-scanned-cutoff": {
+    enforcementLevel: "mandatory",
+    settings: {
+      maxBytesScannedCutoffPerQuery: {
+        type: "integer",
+        minimum: ATHENA_MIN_BYTES_SCANNED_CUTOFF,
+        default: 1024 ** 4,
+        description: "Largest per-query bytes-scanned cutoff a workgroup may set (default 1 TiB).",
+      },
+    },
+  },
+  "athena-results-encrypted": { enforcementLevel: "mandatory", settings: {} },
+  "amazon-q-topic-steward-approved": { enforcementLevel: "mandatory", settings: {} },
+  "encryption-at-rest": { enforcementLevel: "mandatory", settings: {} },
+  "s3-bucket-encrypted": { enforcementLevel: "mandatory", settings: {} },
+  "s3-bucket-public-access-blocked": { enforcementLevel: "mandatory", settings: {} },
+  "iam-no-wildcard-action": { enforcementLevel: "mandatory", settings: {} },
+  "iam-no-wildcard-resource-on-data-store": {
+    enforcementLevel: "mandatory",
+    settings: {
+      dataStoreServices: stringList("IAM service prefixes whose actions must name their resources.", [
+        "s3",
+        "s3tables",
+        "kinesis",
+        "firehose",
+        "glue",
+        "dynamodb",
+      ]),
+      // These actions have no resource-level permissions in IAM: "*" is the only Resource they accept.
+      resourceLessActions: stringList("Actions that only accept Resource \"*\".", [
+        "s3:ListAllMyBuckets",
+        "s3tables:ListTableBuckets",
+        "kinesis:ListStreams",
+        "firehose:ListDeliveryStreams",
+        "glue:GetCatalogs",
+      ]),
+    },
+  },
+  "iam-no-broad-managed-policies": {
+    enforcementLevel: "mandatory",
+    settings: {
+      allowedPolicyArns: stringList("AWS-managed policy ARNs exempted from the FullAccess/PowerUser ban.", []),
+    },
+  },
+  "prod-stateful-protected": {
+    enforcementLevel: "mandatory",
+    settings: {
+      protectedEnvironments: stringList("Values of the retail:environment tag whose stateful resources must be protected.", ["prod"]),
+    },
+  },
+  "platform-streaming-products-complete": { enforcementLevel: "mandatory", settings: {} },
+  "platform-catalog-kpis-have-datasets": { enforcementLevel: "mandatory", settings: {} },
+  // Advisory until the reconciliation component lands (issue 5): then a silver table without it is a gap, not a nit.
+  "platform-silver-tables-reconciled": { enforcementLevel: "advisory", settings: {} },
+} as const satisfies Record<string, PolicyDefaults>;
+
+export type PolicyName = keyof typeof POLICY_DEFAULTS;
+
+/** The configSchema published for a policy: its settings with their defaults. */
+export function configSchemaFor(name: PolicyName): PolicyConfigSchema | undefined {
+  const settings: Record<string, Setting> = POLICY_DEFAULTS[name].settings;
+  if (Object.keys(settings).length === 0) return undefined;
+  return { properties: Object.fromEntries(Object.entries(settings).map(([k, s]) => [k, { ...s }])) } as PolicyConfigSchema;
+}
+
+/** A policy's settings: its defaults, overridden by whatever the pack config supplies. */
+export function settingsFor<T extends object>(name: PolicyName, args: { getConfig<C extends object>(): C }): T {
+  const settings: Record<string, Setting> = POLICY_DEFAULTS[name].settings;
+  const defaults = Object.fromEntries(Object.entries(settings).map(([k, s]) => [k, s.default]));
+  return { ...defaults, ...args.getConfig<Partial<T>>() } as T;
+}
+
+/** The fields every policy shares, taken from the defaults above so a name and its level are spelled once. */
+export function policyHeader(name: PolicyName, description: string) {
+  const configSchema = configSchemaFor(name);
+  return {
+    name,
+    description,
+    enforcementLevel: POLICY_DEFAULTS[name].enforcementLevel as EnforcementLevel,
+    ...(configSchema ? { configSchema } : {}),
+  };
+}

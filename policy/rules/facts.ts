@@ -1,0 +1,66 @@
+/**
+ * Reading the facts policies check: tags (a map on classic AWS resources, a [{key,value}] list on
+ * aws-native ones) and IAM policy documents (a JSON string or an object). Both arrive wrapped in the
+ * engine's unknown-checking proxy, so these helpers only read; they never copy or rewrap.
+ */
+
+export type Tags = Readonly<Record<string, string>>;
+
+export function tagsOf(props: { tags?: unknown }): Tags {
+  const tags = props.tags;
+  if (!tags) return {};
+  if (Array.isArray(tags)) {
+    const out: Record<string, string> = {};
+    for (const t of tags) if (t && typeof t.key === "string") out[t.key] = String(t.value);
+    return out;
+  }
+  if (typeof tags === "object") {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(tags as Record<string, unknown>)) out[k] = String(v);
+    return out;
+  }
+  return {};
+}
+
+/** A numeric tag: `undefined` when absent, `NaN` when present but not a number. */
+export function numericTag(tags: Tags, key: string): number | undefined {
+  const raw = tags[key];
+  if (raw === undefined) return undefined;
+  return /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
+}
+
+export function isTrue(tags: Tags, key: string): boolean {
+  return tags[key]?.toLowerCase() === "true";
+}
+
+export interface Statement {
+  readonly Sid?: string;
+  readonly Effect?: string;
+  readonly Action?: string | string[];
+  readonly Resource?: string | string[];
+}
+
+/** Statements of an IAM policy document, however it was written. Unparseable text yields none. */
+export function statementsOf(doc: unknown): Statement[] {
+  let parsed: unknown = doc;
+  if (typeof doc === "string") {
+    try {
+      parsed = JSON.parse(doc);
+    } catch {
+      return [];
+    }
+  }
+  const statement = (parsed as { Statement?: unknown } | undefined)?.Statement;
+  if (!statement) return [];
+  return (Array.isArray(statement) ? statement : [statement]) as Statement[];
+}
+
+export function asList(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? [...v] : [v];
+}
+
+/** How a statement is named in messages: its Sid when it has one, else its position. */
+export function statementLabel(s: Statement, index: number): string {
+  return s.Sid ? `statement "${s.Sid}"` : `statement #${index + 1}`;
+}

@@ -1,0 +1,109 @@
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { plan, PlanOutcome, REPO_ROOT } from "../../local/plan";
+
+const VIOLATIONS = "tests/fixtures/violations/index.ts";
+const COMPLIANT = "tests/fixtures/compliant/index.ts";
+
+function report(o: PlanOutcome) {
+  assert.ok("report" in o, `expected a plan, got ${"errors" in o ? o.errors.join("\n") : "?"}`);
+  return o.report;
+}
+
+/** Pulumi.dev.yaml with one key misspelled, written fresh so it tracks the real file. */
+function misspelledConfig(): string {
+  const text = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
+  assert.match(text, /retail:streamRetentionHours:/);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.misspelled.yaml");
+  fs.writeFileSync(file, text.replace("retail:streamRetentionHours:", "retail:streamRetentionHour:"));
+  return file;
+}
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(REPO_ROOT, "local/plan.ts"), ...args],
+      { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? -1 : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("plan: another team's program against the pack (--program)", () => {
+  it("exits 1 naming the 12M-row SPICE dataset, the 2-shard 8,000 records/s stream and the month-partitioned table", async () => {
+    const o = await plan({ stack: "dev", program: VIOLATIONS, cwd: REPO_ROOT });
+    assert.equal(o.exitCode, 1);
+    const mandatory = report(o).policies.violations.filter((v) => v.enforcementLevel === "mandatory");
+    const by = (policy: string) => mandatory.find((v) => v.policy === policy);
+    assert.match(by("spice-row-cap")!.urn, /::sku-drilldown$/);
+    assert.match(by("spice-row-cap")!.message, /"sku-drilldown" .* 12,000,000 expected rows .* the cap is 10,000,000/);
+    assert.match(by("kinesis-shards-for-peak")!.urn, /::clickstream$/);
+    assert.match(by("kinesis-shards-for-peak")!.message, /"clickstream" has 2 shard\(s\) for a declared peak of 8000 records\/s .* it needs 8/);
+    assert.match(by("iceberg-event-tables-partitioned-by-day")!.message, /"clicks.click_events" \(clicks\) is partitioned by month\(event_ts\)/);
+    assert.equal(mandatory.length, 3, mandatory.map((v) => v.message).join("\n"));
+  });
+
+  it("exits 0 on a compliant program, holds it to no catalog, and prints the contract's shape", async () => {
+    const o = await plan({ stack: "dev", program: COMPLIANT, cwd: REPO_ROOT });
+    assert.equal(o.exitCode, 0);
+    const r = report(o);
+    assert.deepEqual(Object.keys(r), ["stack", "resources", "outputs", "policies", "freshness", "cost", "assumptions"]);
+    assert.deepEqual(r.policies.violations, []);
+    assert.deepEqual(r.freshness, {});
+    assert.deepEqual(
+      r.resources.map((x) => [x.type, x.name]),
+      [
+        ["aws:kinesis/stream:Stream", "footfall"],
+        ["aws:quicksight/dataSet:DataSet", "store-traffic"],
+      ],
+    );
+    assert.equal(r.outputs.dataset, "store_traffic");
+    assert.ok(r.cost.items.some((i) => i.resource === "footfall" && i.unit === "shard-hour" && i.quantity === 730));
+  });
+});
+
+describe("plan: this platform's program", () => {
+  it("exits 2 on a misspelled config key, naming the key and the fix", async () => {
+    const o = await plan({ stack: "dev", config: misspelledConfig() });
+    assert.equal(o.exitCode, 2);
+    assert.ok("errors" in o);
+    assert.ok(
+      o.errors.some((e) => e.includes("retail:streamRetentionHour is not a known key") && e.includes("Fix:")),
+      o.errors.join("\n"),
+    );
+  });
+
+  for (const stack of ["dev", "prod"]) {
+    it(`plans ${stack} with zero mandatory violations, a placeholder salt it says it used, and never prints it`, async () => {
+      const o = await plan({ stack });
+      const r = report(o);
+      const mandatory = r.policies.violations.filter((v) => v.enforcementLevel === "mandatory");
+      assert.deepEqual(mandatory, []);
+      assert.equal(o.exitCode, 0);
+      assert.equal(r.outputs.contractVersion, "1");
+      assert.ok(r.assumptions.some((a) => a.startsWith("retail:emailHashSalt is a secret")));
+      assert.doesNotMatch(JSON.stringify(r), /offline-plan-placeholder/);
+    });
+  }
+});
+
+describe("plan: the CLI's exit codes (child processes)", () => {
+  it("--json exits 1 on the violations fixture and prints one JSON object", async () => {
+    const { code, stdout } = await cli(["--stack", "dev", "--program", VIOLATIONS, "--json"]);
+    assert.equal(code, 1);
+    const r = JSON.parse(stdout);
+    assert.equal(r.stack, "dev");
+    assert.ok(r.policies.violations.some((v: { policy: string }) => v.policy === "spice-row-cap"));
+  });
+
+  it("exits 2 on a misspelled key with the field, the value and the fix on stderr", async () => {
+    const { code, stdout, stderr } = await cli(["--stack", "dev", "--config", misspelledConfig()]);
+    assert.equal(code, 2);
+    assert.equal(stdout, "");
+    assert.match(stderr, /retail:streamRetentionHour is not a known key\. Fix: /);
+  });
+});

@@ -1,0 +1,132 @@
+import { strict as assert } from "assert";
+import {
+  encryptionAtRest,
+  iamNoBroadManagedPolicies,
+  iamNoWildcardAction,
+  iamNoWildcardResourceOnDataStore,
+} from "../../policy/rules/security";
+import { runPolicy } from "./harness";
+
+const STREAM_ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/cart-events";
+const goodStatements = [
+  { Sid: "ReadSource", Effect: "Allow", Action: ["kinesis:GetRecords", "kinesis:DescribeStream"], Resource: [STREAM_ARN] },
+  { Sid: "LakeFormation", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: ["*"] },
+  { Sid: "Metrics", Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: "*" },
+];
+const rolePolicy = (statements: object[], asString = true) => ({
+  type: "aws:iam/rolePolicy:RolePolicy",
+  name: "cart-events-firehose",
+  props: { role: "cart-events-role", policy: asString ? JSON.stringify({ Version: "2012-10-17", Statement: statements }) : { Version: "2012-10-17", Statement: statements } },
+});
+
+describe("policy: encryption at rest", () => {
+  const cases = {
+    stream: { type: "aws:kinesis/stream:Stream", name: "cart-events", props: { shardCount: 1, encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis" } },
+    topic: { type: "aws:sns/topic:Topic", name: "alerts", props: { kmsMasterKeyId: "alias/aws/sns" } },
+    tableBucket: { type: "aws:s3tables/tableBucket:TableBucket", name: "lake", props: { name: "lake", encryptionConfiguration: { sseAlgorithm: "aws:kms", kmsKeyArn: "arn:k" } } },
+    directPut: { type: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", name: "clicks", props: { destination: "iceberg", serverSideEncryption: { enabled: true } } },
+  };
+
+  it("Compliance: each type encrypted", async () => {
+    for (const [k, c] of Object.entries(cases)) assert.deepEqual((await runPolicy(encryptionAtRest, c)).violations, [], k);
+  });
+
+  it("Compliance: a table bucket without the block (S3 Tables defaults to AES256)", async () => {
+    assert.deepEqual((await runPolicy(encryptionAtRest, { ...cases.tableBucket, props: { name: "lake" } })).violations, []);
+  });
+
+  it("Noncompliance 1: an unencrypted stream", async () => {
+    const out = await runPolicy(encryptionAtRest, { ...cases.stream, props: { shardCount: 1, encryptionType: "NONE" } });
+    assert.deepEqual(out.violations, [
+      'Kinesis stream "cart-events" has encryptionType "NONE"; streams must be encrypted at rest. Fix: set encryptionType "KMS" with kmsKeyId (a key ARN, or "alias/aws/kinesis").',
+    ]);
+  });
+
+  it("Noncompliance 2: an SNS topic without a key", async () => {
+    const out = await runPolicy(encryptionAtRest, { ...cases.topic, props: {} });
+    assert.match(out.violations[0], /^SNS topic "alerts" has no kmsMasterKeyId, .* Fix: set kmsMasterKeyId/);
+  });
+
+  it("Noncompliance 3: a direct-PUT Firehose without SSE; a Kinesis-sourced one is judged on its stream", async () => {
+    const out = await runPolicy(encryptionAtRest, { ...cases.directPut, props: { destination: "iceberg" } });
+    assert.match(out.violations[0], /^Firehose delivery stream "clicks" takes direct PUTs with serverSideEncryption.enabled = false; /);
+    const sourced = await runPolicy(encryptionAtRest, {
+      ...cases.directPut,
+      props: { destination: "iceberg", kinesisSourceConfiguration: { kinesisStreamArn: STREAM_ARN, roleArn: "arn:r" } },
+    });
+    assert.deepEqual(sourced.violations, []);
+  });
+
+  it("Noncompliance 4: a table bucket on aws:kms without a key", async () => {
+    const out = await runPolicy(encryptionAtRest, { ...cases.tableBucket, props: { name: "lake", encryptionConfiguration: { sseAlgorithm: "aws:kms" } } });
+    assert.match(out.violations[0], /^S3 table bucket "lake" sets encryptionConfiguration \{sseAlgorithm: "aws:kms", kmsKeyArn: null\}/);
+  });
+});
+
+describe("policy: IAM statements", () => {
+  it("Compliance: named data-store resources; '*' only where IAM allows nothing else", async () => {
+    for (const p of [iamNoWildcardAction, iamNoWildcardResourceOnDataStore]) {
+      assert.deepEqual((await runPolicy(p, rolePolicy(goodStatements))).violations, [], p.name);
+    }
+  });
+
+  it('Noncompliance 1: Action "*"', async () => {
+    const out = await runPolicy(iamNoWildcardAction, rolePolicy([...goodStatements, { Sid: "Everything", Effect: "Allow", Action: "*", Resource: STREAM_ARN }]));
+    assert.deepEqual(out.violations, [
+      `IAM role policy "cart-events-firehose" statement "Everything" allows Action "*" (every action on "${STREAM_ARN}"). ` +
+        'Fix: list the actions the workload calls, e.g. "kinesis:PutRecords", "s3tables:GetTableData".',
+    ]);
+  });
+
+  it('Noncompliance 2: data-store actions on Resource "*", in an object document on a role', async () => {
+    const out = await runPolicy(iamNoWildcardResourceOnDataStore, {
+      type: "aws:iam/role:Role",
+      name: "merge",
+      props: {
+        assumeRolePolicy: "{}",
+        inlinePolicies: [{ name: "lake", policy: { Statement: { Effect: "Allow", Action: ["s3tables:GetTableData", "s3:ListAllMyBuckets", "cloudwatch:PutMetricData"], Resource: "*" } } }],
+      },
+    });
+    assert.deepEqual(out.violations, [
+      'IAM role "merge" inline policy "lake" statement #1 allows s3tables:GetTableData on Resource "*"; data-store actions must name their streams, buckets, tables or catalog ARNs. ' +
+        'Fix: replace "*" with the ARNs the workload touches (e.g. the stream ARN, the table bucket ARN and "<arn>/table/*").',
+    ]);
+  });
+
+  it("ignores Deny statements", async () => {
+    const out = await runPolicy(iamNoWildcardAction, rolePolicy([{ Effect: "Deny", Action: "*", Resource: "*" }], false));
+    assert.deepEqual(out.violations, []);
+  });
+});
+
+describe("policy: AWS-managed FullAccess / PowerUser attachments", () => {
+  const attach = (policyArn: string) => ({ type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "merge-logs", props: { role: "merge", policyArn } });
+
+  it("Compliance: a narrow AWS-managed policy", async () => {
+    const out = await runPolicy(iamNoBroadManagedPolicies, attach("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"));
+    assert.deepEqual(out.violations, []);
+  });
+
+  it("Noncompliance 1: AmazonS3FullAccess attached", async () => {
+    const out = await runPolicy(iamNoBroadManagedPolicies, attach("arn:aws:iam::aws:policy/AmazonS3FullAccess"));
+    assert.deepEqual(out.violations, [
+      'Role policy attachment "merge-logs" (role merge) attaches the AWS-managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess, which grants a whole service (or more). ' +
+        "Fix: attach a policy listing only the actions and resources the role uses (aws.iam.RolePolicy), and pass an explicit role to aws.lambda.CallbackFunction.",
+    ]);
+  });
+
+  it("Noncompliance 2: PowerUserAccess in a role's managedPolicyArns", async () => {
+    const out = await runPolicy(iamNoBroadManagedPolicies, {
+      type: "aws:iam/role:Role",
+      name: "ops",
+      props: { assumeRolePolicy: "{}", managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] },
+    });
+    assert.match(out.violations[0], /^IAM role "ops" attaches the AWS-managed policy arn:aws:iam::aws:policy\/PowerUserAccess,/);
+  });
+
+  it("honours the allow list in the pack config, and ignores customer-managed policies named *FullAccess", async () => {
+    const arn = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
+    assert.deepEqual((await runPolicy(iamNoBroadManagedPolicies, { ...attach(arn), config: { allowedPolicyArns: [arn] } })).violations, []);
+    assert.deepEqual((await runPolicy(iamNoBroadManagedPolicies, attach("arn:aws:iam::123456789012:policy/LakeFullAccess"))).violations, []);
+  });
+});

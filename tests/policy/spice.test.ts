@@ -1,0 +1,63 @@
+import { strict as assert } from "assert";
+import { SPICE_ROW_CAP } from "../../infra/limits";
+import { TAG } from "../../infra/tags";
+import { spiceExpectedRowsDeclared, spiceRowCap } from "../../policy/rules/spice";
+import { runPolicy } from "./harness";
+
+const TYPE = "aws:quicksight/dataSet:DataSet";
+const dataset = (over: Record<string, any> = {}, tags: Record<string, string> = { [TAG.expectedRows]: "2000000", [TAG.kpi]: "conversion_rate" }) => ({
+  type: TYPE,
+  name: "conversion-rate",
+  props: { dataSetId: "conversion_rate", importMode: "SPICE", tags, ...over },
+});
+
+describe("policy: SPICE row cap", () => {
+  it("Compliance: a SPICE dataset under the cap", async () => {
+    assert.deepEqual((await runPolicy(spiceRowCap, dataset())).violations, []);
+  });
+
+  it("Compliance: exactly at the cap", async () => {
+    assert.deepEqual((await runPolicy(spiceRowCap, dataset({}, { [TAG.expectedRows]: String(SPICE_ROW_CAP) }))).violations, []);
+  });
+
+  it("Noncompliance 1: 12M expected rows in SPICE", async () => {
+    const out = await runPolicy(spiceRowCap, dataset({}, { [TAG.expectedRows]: "12000000" }));
+    assert.deepEqual(out.violations, [
+      'QuickSight dataset "conversion-rate" (dataSetId conversion_rate) imports 12,000,000 expected rows into SPICE; the cap is 10,000,000. ' +
+        'Fix: set importMode to "DIRECT_QUERY", or aggregate its view below the cap.',
+    ]);
+  });
+
+  it("reads the cap from the pack config", async () => {
+    const out = await runPolicy(spiceRowCap, { ...dataset(), config: { maxRows: 1_000_000 } });
+    assert.match(out.violations[0], /imports 2,000,000 expected rows into SPICE; the cap is 1,000,000\./);
+  });
+
+  it("does not apply to direct-query datasets or other types", async () => {
+    const direct = await runPolicy(spiceRowCap, dataset({ importMode: "DIRECT_QUERY" }, { [TAG.expectedRows]: "900000000" }));
+    assert.deepEqual(direct, { violations: [], notApplicable: ["importMode is DIRECT_QUERY, not SPICE"], unknown: undefined });
+    const other = await runPolicy(spiceRowCap, { type: "aws:s3/bucket:Bucket", props: {} });
+    assert.deepEqual(other.notApplicable, [`Policy only applies to resources of type '${TYPE}'`]);
+  });
+});
+
+describe("policy: SPICE expected rows declared (advisory)", () => {
+  it("Compliance: the tag is a whole number", async () => {
+    assert.deepEqual((await runPolicy(spiceExpectedRowsDeclared, dataset())).violations, []);
+  });
+
+  it("Noncompliance 1: no expected-rows tag", async () => {
+    const out = await runPolicy(spiceExpectedRowsDeclared, dataset({}, { [TAG.kpi]: "conversion_rate" }));
+    assert.deepEqual(out.violations, [
+      'QuickSight dataset "conversion-rate" (dataSetId conversion_rate) imports into SPICE with retail:expected-rows = null, so the SPICE row cap cannot be checked. ' +
+        "Fix: tag it retail:expected-rows with the expected row count (a whole number).",
+    ]);
+    assert.equal(spiceExpectedRowsDeclared.enforcementLevel, "advisory");
+    assert.deepEqual((await runPolicy(spiceRowCap, dataset({}, {}))).violations, [], "a missing tag is not a mandatory violation");
+  });
+
+  it("Noncompliance 2: a tag that is not a number", async () => {
+    const out = await runPolicy(spiceExpectedRowsDeclared, dataset({}, { [TAG.expectedRows]: "about 5M" }));
+    assert.match(out.violations[0], /retail:expected-rows = "about 5M"/);
+  });
+});

@@ -1,0 +1,136 @@
+import { strict as assert } from "assert";
+import { RECONCILES_TAG } from "../../components/operations";
+import { TAG } from "../../infra/tags";
+import { loadKpiCatalog } from "../../infra/kpiCatalog";
+import { AnalyzedResource, createAnalyzer } from "../../local/analyzer";
+import { packArgs, PACK_NAME } from "../../policy/pack";
+
+/** Stack-wide policies run through the pack's own analyzeStack path, on hand-built stacks. */
+
+const urn = (type: string, name: string) => `urn:pulumi:prod::retail-analytics::${type}::${name}`;
+function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<AnalyzedResource> = {}): AnalyzedResource {
+  return { type, name, urn: urn(type, name), inputs, ...extra };
+}
+async function stackViolations(resources: AnalyzedResource[], policy: string) {
+  const ds = await createAnalyzer(PACK_NAME, "0.1.0", packArgs).analyzeStack(resources);
+  return ds.filter((d) => d.policy === policy);
+}
+
+const bucket = res("aws:s3/bucket:Bucket", "errors", { forceDestroy: false });
+const pab = (flags: Partial<Record<string, boolean>> = {}) =>
+  res(
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "errors",
+    { bucket: "errors-4f2a", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...flags },
+    { propertyDependencies: { bucket: [bucket.urn] } },
+  );
+const sse = res(
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "errors",
+  { bucket: "errors-4f2a", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] },
+  { propertyDependencies: { bucket: [bucket.urn] } },
+);
+
+describe("policy (stack): S3 buckets", () => {
+  it("Compliance: a bucket with its encryption and public access block, matched by property dependency", async () => {
+    assert.deepEqual(await stackViolations([bucket, pab(), sse], "s3-bucket-public-access-blocked"), []);
+    assert.deepEqual(await stackViolations([bucket, pab(), sse], "s3-bucket-encrypted"), []);
+  });
+
+  it("Noncompliance 1: no public access block, and no encryption", async () => {
+    const [blocked] = await stackViolations([bucket], "s3-bucket-public-access-blocked");
+    assert.equal(blocked.urn, bucket.urn);
+    assert.equal(
+      blocked.message,
+      'S3 bucket "errors" has no BucketPublicAccessBlock. Fix: add aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.',
+    );
+    const [encrypted] = await stackViolations([bucket, pab()], "s3-bucket-encrypted");
+    assert.match(encrypted.message, /^S3 bucket "errors" has no BucketServerSideEncryptionConfiguration\. Fix: /);
+  });
+
+  it("Noncompliance 2: a public access block that leaves a setting off", async () => {
+    const [v] = await stackViolations([bucket, pab({ restrictPublicBuckets: false })], "s3-bucket-public-access-blocked");
+    assert.equal(v.message, `S3 bucket "errors"'s BucketPublicAccessBlock "errors" leaves restrictPublicBuckets = false. Fix: set restrictPublicBuckets to true.`);
+  });
+});
+
+describe("policy (stack): prod protects stateful resources", () => {
+  const tableBucket = (protect: boolean) => res("aws:s3tables/tableBucket:TableBucket", "lake-tables", { name: "lake-tables" }, { protect });
+  const stream = (protect: boolean, env = "prod") =>
+    res("aws:kinesis/stream:Stream", "cart-stream", { shardCount: 1, tags: { [TAG.environment]: env } }, { protect });
+
+  it("Compliance: protected in prod; unprotected in dev", async () => {
+    assert.deepEqual(await stackViolations([tableBucket(true), stream(true)], "prod-stateful-protected"), []);
+    assert.deepEqual(await stackViolations([tableBucket(false), stream(false, "dev")], "prod-stateful-protected"), []);
+  });
+
+  it("Noncompliance 1: an unprotected stream, and an untagged table bucket in a prod stack", async () => {
+    const vs = await stackViolations([tableBucket(false), stream(false)], "prod-stateful-protected");
+    assert.deepEqual(
+      vs.map((v) => v.message),
+      [
+        'table bucket "lake-tables" in environment "prod" has protect = false; deleting it loses data that cannot be replayed. Fix: pass { protect: true } (retail:protectStateful: true in Pulumi.prod.yaml).',
+        'stream "cart-stream" in environment "prod" has protect = false; deleting it loses data that cannot be replayed. Fix: pass { protect: true } (retail:protectStateful: true in Pulumi.prod.yaml).',
+      ],
+    );
+  });
+});
+
+describe("policy (stack): this platform's own stacks", () => {
+  const lane = res("retail:analytics:StreamingLane", "cart_events", {});
+  const tagged = (type: string, name: string, tags: Record<string, string>) => res(type, name, { tags }, { parent: lane.urn });
+  const product = { [TAG.dataProduct]: "cart_events", [TAG.lane]: "stream" };
+  const streamR = tagged("aws:kinesis/stream:Stream", "cart-stream", product);
+  const firehose = tagged("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "cart-delivery", product);
+  const table = (fq: string) => res("aws-native:s3tables:Table", fq, { tags: [{ key: TAG.table, value: fq }] });
+  const datasets = loadKpiCatalog().map((k) => res("aws:quicksight/dataSet:DataSet", k.kpi, { importMode: k.importMode, tags: { [TAG.kpi]: k.kpi } }));
+
+  it("Compliance: a streaming product with stream, Firehose and bronze table; every catalog KPI with a dataset", async () => {
+    const stack = [lane, streamR, firehose, table("retail_bronze.cart_events"), ...datasets];
+    assert.deepEqual(await stackViolations(stack, "platform-streaming-products-complete"), []);
+    assert.deepEqual(await stackViolations(stack, "platform-catalog-kpis-have-datasets"), []);
+  });
+
+  it("Noncompliance 1: a streaming product without its Firehose and bronze table", async () => {
+    const [v] = await stackViolations([lane, streamR], "platform-streaming-products-complete");
+    assert.equal(
+      v.message,
+      'Streaming product "cart_events" is missing a Firehose delivery stream, the bronze table retail_bronze.cart_events (each tagged retail:data-product = "cart_events" / retail:table), so its events do not reach bronze. ' +
+        "Fix: add sql/bronze/cart_events.sql and build the product with a StreamingLane.",
+    );
+    assert.equal(v.urn, lane.urn);
+  });
+
+  it("Noncompliance 2: a catalog KPI with no dataset", async () => {
+    const vs = await stackViolations([lane, ...datasets.slice(1)], "platform-catalog-kpis-have-datasets");
+    assert.deepEqual(
+      vs.map((v) => v.message),
+      [
+        `Catalog KPI "${loadKpiCatalog()[0].kpi}" (retail-kpi-catalog.csv) has no QuickSight dataset tagged retail:kpi = "${loadKpiCatalog()[0].kpi}", so analysts cannot see it. ` +
+          "Fix: build it with a KpiDataset (SPICE or DIRECT_QUERY per the catalog), or remove the row from the catalog.",
+      ],
+    );
+  });
+
+  it("Noncompliance 3 (advisory): a product's silver table no reconciliation names", async () => {
+    const silver = table("retail_silver.cart_events");
+    const [v] = await stackViolations([lane, streamR, silver], "platform-silver-tables-reconciled");
+    assert.equal(v.enforcementLevel, "advisory");
+    assert.equal(
+      v.message,
+      'Silver table retail_silver.cart_events ("retail_silver.cart_events") is not reconciled against its source: no resource in this stack carries a retail:reconciles tag (no reconciliation is deployed). ' +
+        "Fix: add cart_events to the Operations component's reconciled tables.",
+    );
+    const reconcile = (tables: string) => res("aws:lambda/function:Function", "reconcile", { tags: { [RECONCILES_TAG]: tables } });
+    assert.deepEqual(await stackViolations([lane, streamR, silver, reconcile("retail_silver.erp_inventory retail_silver.cart_events")], "platform-silver-tables-reconciled"), []);
+    const [partial] = await stackViolations([lane, streamR, silver, reconcile("retail_silver.erp_inventory")], "platform-silver-tables-reconciled");
+    assert.match(partial.message, /: "reconcile" reconcile\(s\) retail_silver.erp_inventory\. Fix:/);
+  });
+
+  it("holds another team's stack to none of it", async () => {
+    const theirs = [res("aws:kinesis/stream:Stream", "clicks", { tags: { [TAG.dataProduct]: "clicks", [TAG.lane]: "stream" } })];
+    for (const p of ["platform-streaming-products-complete", "platform-catalog-kpis-have-datasets", "platform-silver-tables-reconciled"]) {
+      assert.deepEqual(await stackViolations(theirs, p), [], p);
+    }
+  });
+});
