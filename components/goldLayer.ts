@@ -1,0 +1,385 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../infra/limits";
+import { CHANNEL_MODES, ChannelMode, GOLD_DATABASE, viewStatement } from "../infra/kpiCatalog";
+import { TAG } from "../infra/tags";
+import { AthenaView } from "./athenaViews";
+import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
+import { quicksightGroupArn } from "./kpiDataset";
+
+export interface GoldViewSource {
+  /** View name inside retail_gold. */
+  readonly name: string;
+  /** The view's SQL file text per channel mode; goldChannelMode picks one. */
+  readonly sql: Readonly<Record<ChannelMode, string>>;
+}
+
+export interface GoldLayerArgs {
+  readonly environment: string;
+  /** store-only deploys each view's rollback variant (the seed's 48-hour rollback while identity_bridge backfills). */
+  readonly channelMode: ChannelMode;
+  readonly views: readonly GoldViewSource[];
+  /** Owner team (as the KPI catalog spells it) → its QuickSight group; each team gets a workgroup and a data source. */
+  readonly ownerGroups: Readonly<Record<string, string>>;
+  readonly quicksightNamespace: string;
+  readonly bytesScannedCutoffPerQuery: number;
+  /** Daily bytes-scanned budget per workgroup; a CloudWatch alarm fires above it. */
+  readonly dailyScanBudgetBytes: number;
+  /** Days Athena query results are kept. */
+  readonly resultRetentionDays: number;
+  /** The S3 Tables side the views read, from IcebergNamespace. */
+  readonly lakehouse: {
+    readonly catalogId: pulumi.Input<string>;
+    readonly tableBucketName: pulumi.Input<string>;
+    readonly tableBucketArn: pulumi.Input<string>;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Tables the views read: Athena checks them when it creates a view, so they must exist first. */
+    readonly tables?: readonly pulumi.Resource[];
+  };
+  /** S3 Tables namespaces the views read (e.g. retail_silver), linked into the default catalog under the same name. */
+  readonly linkedNamespaces: readonly string[];
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** Protect the gold database: dropping it drops every view the dashboards read. */
+  readonly protect: boolean;
+  readonly tags?: Record<string, string>;
+}
+
+/** Workgroup and data-source name part for a team: "Supply chain" → "supply-chain". */
+export function teamSlug(team: string): string {
+  return team.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+/** Throws when the args cannot make a working gold layer; pure so tests call it alone. */
+export function validateGoldLayerArgs(args: GoldLayerArgs): void {
+  if (!(CHANNEL_MODES as readonly string[]).includes(args.channelMode)) {
+    throw new Error(`GoldLayer: channelMode "${args.channelMode}" must be one of ${CHANNEL_MODES.join(", ")}. Fix: set retail:goldChannelMode.`);
+  }
+  if (args.views.length === 0) throw new Error("GoldLayer: no views. Fix: add KPI rows to the catalog and their view files to sql/gold.");
+  const names = new Set<string>();
+  for (const v of args.views) {
+    if (names.has(v.name)) throw new Error(`GoldLayer: view ${GOLD_DATABASE}.${v.name} is listed twice. Fix: one catalog row per view.`);
+    names.add(v.name);
+  }
+  const teams = Object.keys(args.ownerGroups);
+  if (teams.length === 0) throw new Error("GoldLayer: ownerGroups is empty. Fix: map each KPI owner team to its QuickSight group in retail:quicksight.ownerGroups.");
+  const slugs = new Map<string, string>();
+  for (const t of teams) {
+    const s = teamSlug(t);
+    if (s === "" || slugs.has(s)) {
+      throw new Error(`GoldLayer: owner team "${t}" makes workgroup suffix "${s}"${slugs.has(s) ? `, already used by "${slugs.get(s)}"` : ""}. Fix: give teams names that differ in letters or digits.`);
+    }
+    slugs.set(s, t);
+  }
+  if (!Number.isInteger(args.bytesScannedCutoffPerQuery) || args.bytesScannedCutoffPerQuery < ATHENA_MIN_BYTES_SCANNED_CUTOFF) {
+    throw new Error(`GoldLayer: bytesScannedCutoffPerQuery = ${args.bytesScannedCutoffPerQuery} must be a whole number >= ${ATHENA_MIN_BYTES_SCANNED_CUTOFF} (Athena's minimum). Fix: set retail:athena.bytesScannedCutoffPerQuery.`);
+  }
+  if (args.dailyScanBudgetBytes < args.bytesScannedCutoffPerQuery) {
+    throw new Error(
+      `GoldLayer: dailyScanBudgetBytes = ${args.dailyScanBudgetBytes} is below bytesScannedCutoffPerQuery = ${args.bytesScannedCutoffPerQuery}, so one allowed query would trip the daily alarm. Fix: raise retail:athena.dailyScanBudgetBytes or lower the cutoff.`,
+    );
+  }
+  if (!Number.isInteger(args.resultRetentionDays) || args.resultRetentionDays < 1) {
+    throw new Error(`GoldLayer: resultRetentionDays = ${args.resultRetentionDays} must be a whole number of days >= 1. Fix: set retail:athena.resultRetentionDays.`);
+  }
+  for (const ns of args.linkedNamespaces) {
+    if (ns === GOLD_DATABASE || !/^[a-z][a-z0-9_]*$/.test(ns)) {
+      throw new Error(`GoldLayer: linked namespace "${ns}" must be a lowercase S3 Tables namespace other than ${GOLD_DATABASE}. Fix: gold views read silver, e.g. retail_silver.`);
+    }
+  }
+}
+
+/**
+ * The gold layer analysts query: Athena workgroups (one for the platform's DDL, one per KPI owner team so bytes
+ * scanned are measured and alarmed per owner), the `retail_gold` Glue database with the KPI views created from
+ * sql/gold, links from the default catalog to the S3 Tables namespaces the views read, and a QuickSight Athena data
+ * source per owner workgroup with the role QuickSight queries through.
+ *
+ * Views live in a Glue database in the default catalog because Athena does not run CREATE VIEW on S3 Tables
+ * catalogs; a database resource link named like the namespace (retail_silver) lets the same SQL files run here and
+ * on the local DuckDB lakehouse unchanged.
+ */
+export class GoldLayer extends pulumi.ComponentResource {
+  public readonly resultsBucket: aws.s3.Bucket;
+  /** Runs view DDL and platform queries. */
+  public readonly platformWorkgroup: aws.athena.Workgroup;
+  /** By owner team, as the catalog spells it. */
+  public readonly teamWorkgroups: Record<string, aws.athena.Workgroup>;
+  public readonly scanAlarms: Record<string, aws.cloudwatch.MetricAlarm>;
+  public readonly goldDatabase: aws.glue.CatalogDatabase;
+  public readonly namespaceLinks: Record<string, aws.glue.CatalogDatabase>;
+  public readonly views: Record<string, AthenaView>;
+  public readonly quicksightRole: aws.iam.Role;
+  /** By owner team. */
+  public readonly dataSources: Record<string, aws.quicksight.DataSource>;
+  public readonly channelMode: ChannelMode;
+
+  constructor(name: string, args: GoldLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("retail:analytics:GoldLayer", name, {}, opts);
+    validateGoldLayerArgs(args);
+    const { lakehouse, tags = {} } = args;
+    const layerTags = { ...tags, [TAG.environment]: args.environment, [TAG.component]: "GoldLayer" };
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const region = aws.getRegionOutput({}, { parent: this });
+    this.channelMode = args.channelMode;
+
+    this.resultsBucket = new aws.s3.Bucket(`${name}-results`, { forceDestroy: true, tags: layerTags }, { parent: this });
+    new aws.s3.BucketPublicAccessBlock(
+      `${name}-results`,
+      { bucket: this.resultsBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      { parent: this },
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-results`,
+      {
+        bucket: this.resultsBucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: lakehouse.kmsKeyArn }, bucketKeyEnabled: true }],
+      },
+      { parent: this },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-results`,
+      {
+        bucket: this.resultsBucket.id,
+        rules: [
+          {
+            id: "expire-query-results",
+            status: "Enabled",
+            filter: {},
+            expiration: { days: args.resultRetentionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      { parent: this },
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-results`,
+      {
+        bucket: this.resultsBucket.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "DenyInsecureTransport",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [this.resultsBucket.arn, pulumi.interpolate`${this.resultsBucket.arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+
+    const workgroup = (suffix: string, description: string) =>
+      new aws.athena.Workgroup(
+        `${name}-${suffix}`,
+        {
+          name: `${name}-${suffix}`,
+          description,
+          forceDestroy: true,
+          configuration: {
+            engineVersion: { selectedEngineVersion: "Athena engine version 3" },
+            enforceWorkgroupConfiguration: true,
+            publishCloudwatchMetricsEnabled: true,
+            bytesScannedCutoffPerQuery: args.bytesScannedCutoffPerQuery,
+            resultConfiguration: {
+              outputLocation: pulumi.interpolate`s3://${this.resultsBucket.bucket}/${suffix}/`,
+              encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: lakehouse.kmsKeyArn },
+            },
+          },
+          tags: layerTags,
+        },
+        { parent: this },
+      );
+    const scanAlarm = (suffix: string, wg: aws.athena.Workgroup) => {
+      // Athena publishes ProcessedBytes per WorkGroup, QueryState and QueryType; cancelled queries are billed too.
+      const states = ["SUCCEEDED", "FAILED", "CANCELED"];
+      return new aws.cloudwatch.MetricAlarm(
+        `${name}-${suffix}-daily-scan`,
+        {
+          alarmDescription: `Athena workgroup ${name}-${suffix} scanned more than ${args.dailyScanBudgetBytes} bytes in a day (retail:athena.dailyScanBudgetBytes). See README, Operations.`,
+          metricQueries: [
+            ...states.map((state, i) => ({
+              id: `m${i}`,
+              returnData: false,
+              metric: {
+                namespace: "AWS/Athena",
+                metricName: "ProcessedBytes",
+                dimensions: { WorkGroup: wg.name, QueryState: state, QueryType: "DML" },
+                period: 86400,
+                stat: "Sum",
+              },
+            })),
+            { id: "scanned", label: "Bytes scanned per day", returnData: true, expression: states.map((_, i) => `FILL(m${i}, 0)`).join(" + ") },
+          ],
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: args.dailyScanBudgetBytes,
+          evaluationPeriods: 1,
+          treatMissingData: "notBreaching",
+          alarmActions: [args.alarmTopicArn],
+          okActions: [args.alarmTopicArn],
+          tags: layerTags,
+        },
+        { parent: this },
+      );
+    };
+
+    this.platformWorkgroup = workgroup("platform", `Gold view DDL and platform queries (${args.environment})`);
+    this.scanAlarms = { platform: scanAlarm("platform", this.platformWorkgroup) };
+    this.teamWorkgroups = {};
+    for (const team of Object.keys(args.ownerGroups)) {
+      const slug = teamSlug(team);
+      this.teamWorkgroups[team] = workgroup(slug, `${team} KPI queries from QuickSight (${args.environment})`);
+      this.scanAlarms[team] = scanAlarm(slug, this.teamWorkgroups[team]);
+    }
+
+    this.goldDatabase = new aws.glue.CatalogDatabase(
+      `${name}-${GOLD_DATABASE}`,
+      { name: GOLD_DATABASE, description: "Gold KPI views; defined in sql/gold (omnichannel or store-only per retail:goldChannelMode), deployed by Pulumi", tags: layerTags },
+      { parent: this, protect: args.protect },
+    );
+    this.namespaceLinks = Object.fromEntries(
+      args.linkedNamespaces.map((ns) => [
+        ns,
+        new aws.glue.CatalogDatabase(
+          `${name}-link-${ns}`,
+          { name: ns, description: `Resource link to the S3 Tables namespace ${ns}`, targetDatabase: { catalogId: lakehouse.catalogId, databaseName: ns } },
+          { parent: this },
+        ),
+      ]),
+    );
+
+    this.views = {};
+    for (const v of args.views) {
+      this.views[v.name] = new AthenaView(
+        `${name}-view-${v.name}`,
+        {
+          viewName: v.name,
+          database: GOLD_DATABASE,
+          statement: viewStatement(v.sql[args.channelMode]),
+          workGroup: this.platformWorkgroup.name,
+          region: region.region,
+        },
+        { parent: this, dependsOn: [this.goldDatabase, ...Object.values(this.namespaceLinks), ...(lakehouse.tables ?? [])] },
+      );
+    }
+
+    this.quicksightRole = new aws.iam.Role(`${name}-quicksight`, { assumeRolePolicy: assumeRolePolicy("quicksight.amazonaws.com"), tags: layerTags }, { parent: this });
+    const arn = (service: string, resource: pulumi.Input<string>) => pulumi.interpolate`arn:aws:${service}:${region.region}:${identity.accountId}:${resource}`;
+    const statements: pulumi.Input<Statement>[] = [
+      {
+        Sid: "QueryOwnerWorkgroups",
+        Effect: "Allow",
+        Action: [
+          "athena:StartQueryExecution",
+          "athena:GetQueryExecution",
+          "athena:GetQueryResults",
+          "athena:GetQueryResultsStream",
+          "athena:StopQueryExecution",
+          "athena:GetWorkGroup",
+        ],
+        Resource: Object.values(this.teamWorkgroups).map((wg) => arn("athena", pulumi.interpolate`workgroup/${wg.name}`)),
+      },
+      {
+        Sid: "ReadGoldAndLinkedCatalog",
+        Effect: "Allow",
+        Action: ["glue:GetCatalog", "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"],
+        Resource: [
+          arn("glue", "catalog"),
+          arn("glue", `database/${GOLD_DATABASE}`),
+          arn("glue", `table/${GOLD_DATABASE}/*`),
+          arn("glue", "catalog/s3tablescatalog"),
+          arn("glue", pulumi.interpolate`catalog/s3tablescatalog/${lakehouse.tableBucketName}`),
+          ...args.linkedNamespaces.flatMap((ns) => [
+            arn("glue", `database/${ns}`),
+            arn("glue", pulumi.interpolate`database/s3tablescatalog/${lakehouse.tableBucketName}/${ns}`),
+            arn("glue", pulumi.interpolate`table/s3tablescatalog/${lakehouse.tableBucketName}/${ns}/*`),
+          ]),
+        ],
+      },
+      {
+        Sid: "ReadSilverTables",
+        Effect: "Allow",
+        Action: ["s3tables:GetTableBucket", "s3tables:GetNamespace", "s3tables:GetTable", "s3tables:GetTableData", "s3tables:GetTableMetadataLocation"],
+        Resource: [lakehouse.tableBucketArn, pulumi.interpolate`${lakehouse.tableBucketArn}/table/*`],
+      },
+      {
+        // Lake Formation vends table credentials; GetDataAccess has no resource-level scoping.
+        Sid: "LakeFormationCredentials",
+        Effect: "Allow",
+        Action: ["lakeformation:GetDataAccess"],
+        Resource: ["*"],
+      },
+      {
+        Sid: "QueryResultsBucket",
+        Effect: "Allow",
+        Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+        Resource: [this.resultsBucket.arn],
+      },
+      {
+        Sid: "QueryResultsObjects",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        Resource: [pulumi.interpolate`${this.resultsBucket.arn}/*`],
+      },
+      {
+        Sid: "UseKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: [lakehouse.kmsKeyArn],
+      },
+    ];
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-quicksight`, { role: this.quicksightRole.id, policy: iamPolicy(statements) }, { parent: this });
+    const grants = args.linkedNamespaces.flatMap((ns) => [
+      new aws.lakeformation.Permissions(
+        `${name}-quicksight-${ns}`,
+        { principal: this.quicksightRole.arn, permissions: ["DESCRIBE"], database: { catalogId: lakehouse.catalogId, name: ns } },
+        { parent: this },
+      ),
+      new aws.lakeformation.Permissions(
+        `${name}-quicksight-${ns}-tables`,
+        {
+          principal: this.quicksightRole.arn,
+          permissions: ["SELECT", "DESCRIBE"],
+          table: { catalogId: lakehouse.catalogId, databaseName: ns, wildcard: true },
+        },
+        { parent: this },
+      ),
+    ]);
+
+    this.dataSources = {};
+    for (const [team, group] of Object.entries(args.ownerGroups)) {
+      const slug = teamSlug(team);
+      this.dataSources[team] = new aws.quicksight.DataSource(
+        `${name}-${slug}`,
+        {
+          dataSourceId: `${name}-${slug}`,
+          name: `${team} gold KPIs (${args.environment})`,
+          type: "ATHENA",
+          parameters: { athena: { workGroup: this.teamWorkgroups[team].name, roleArn: this.quicksightRole.arn } },
+          // The team may use the connection in its own analyses; Pulumi alone changes or deletes it.
+          permissions: [
+            {
+              principal: quicksightGroupArn(region.region, identity.accountId, args.quicksightNamespace, group),
+              actions: ["quicksight:DescribeDataSource", "quicksight:DescribeDataSourcePermissions", "quicksight:PassDataSource"],
+            },
+          ],
+          tags: layerTags,
+        },
+        { parent: this, dependsOn: [rolePolicy, ...grants] },
+      );
+    }
+
+    this.registerOutputs({
+      channelMode: this.channelMode,
+      goldDatabase: this.goldDatabase.name,
+      platformWorkgroup: this.platformWorkgroup.name,
+      teamWorkgroups: Object.fromEntries(Object.entries(this.teamWorkgroups).map(([t, wg]) => [t, wg.name])),
+      views: Object.keys(this.views),
+      resultsBucket: this.resultsBucket.bucket,
+    });
+  }
+}

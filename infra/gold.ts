@@ -1,0 +1,122 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as path from "path";
+import { GoldLayer } from "../components/goldLayer";
+import { KpiDataset, quicksightGroupArn } from "../components/kpiDataset";
+import { IcebergNamespace } from "../components/icebergNamespace";
+import { PlatformConfig } from "./config";
+import { dailyRefreshTime, freshnessBudget, freshnessOverruns, KpiFreshness } from "./freshness";
+import { effectiveImportMode, GOLD_DATABASE, GOLD_SQL_DIR, loadKpiCatalog, referencedNamespaces, viewStatement } from "./kpiCatalog";
+import { REPO_ROOT } from "./tables";
+import { TAG } from "./tags";
+
+export interface GoldInputs {
+  readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "streams" | "batches">;
+  /** The table bucket the views read: its catalog identity, key and tables. */
+  readonly lakehouse: Pick<IcebergNamespace, "catalogId" | "tableBucketName" | "tableBucketArn" | "kmsKeyArn" | "tables">;
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** Protect the gold database and the datasets (true in prod). */
+  readonly protect: boolean;
+  /** Defaults: the repository's infra/catalog/retail-kpi-catalog.csv and sql/gold. */
+  readonly catalogFile?: string;
+  readonly goldSqlDir?: string;
+}
+
+export interface GoldOutputs {
+  readonly athenaWorkgroups: pulumi.Output<{ platform: string; teams: Record<string, string> }>;
+  readonly goldDatabase: pulumi.Output<string>;
+  readonly quicksightDataSources: pulumi.Output<Record<string, { id: string; arn: string }>>;
+  readonly quicksightDatasets: pulumi.Output<Record<string, { id: string; arn: string; importMode: string; spilled: boolean }>>;
+  /** Steward-approved KPIs: the only ones with an Amazon Q topic. */
+  readonly qEligibleKpis: string[];
+  readonly qTopics: pulumi.Output<Record<string, string>>;
+  /** The mode and the SQL file each view was deployed from, so a rollback is visible in the stack outputs. */
+  readonly goldChannelMode: { mode: string; viewSources: Record<string, string> };
+  readonly freshnessBudget: Record<string, KpiFreshness>;
+}
+
+/**
+ * Build the gold layer and one KpiDataset per catalog row. Everything KPI-specific comes from the catalog and the
+ * gold SQL files; the catalog is validated (and the freshness budget computed) before any resource is created.
+ */
+export function buildGold(
+  name: string,
+  inputs: GoldInputs,
+  parent?: pulumi.Resource,
+): { goldLayer: GoldLayer; datasets: Record<string, KpiDataset>; outputs: GoldOutputs } {
+  const { config } = inputs;
+  const goldSqlDir = inputs.goldSqlDir ?? GOLD_SQL_DIR;
+  const kpis = loadKpiCatalog({ file: inputs.catalogFile, goldSqlDir, ownerTeams: Object.keys(config.quicksight.ownerGroups) });
+  for (const k of kpis) effectiveImportMode(k, config.quicksight.spiceRowCap);
+  const budget = freshnessBudget(config, kpis);
+  for (const overrun of freshnessOverruns(budget)) pulumi.log.warn(`freshness: ${overrun}`, parent);
+
+  const mode = config.goldChannelMode;
+  const tags = { [TAG.environment]: config.environment };
+  const goldLayer = new GoldLayer(
+    name,
+    {
+      environment: config.environment,
+      channelMode: mode,
+      views: kpis.map((k) => ({ name: k.view, sql: k.viewSql })),
+      ownerGroups: Object.fromEntries([...new Set(kpis.map((k) => k.ownerTeam))].map((t) => [t, config.quicksight.ownerGroups[t]])),
+      quicksightNamespace: config.quicksight.namespace,
+      bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoffPerQuery,
+      dailyScanBudgetBytes: config.athena.dailyScanBudgetBytes,
+      resultRetentionDays: config.athena.resultRetentionDays,
+      lakehouse: { ...inputs.lakehouse, tables: Object.values(inputs.lakehouse.tables) },
+      linkedNamespaces: referencedNamespaces(kpis.flatMap((k) => Object.values(k.viewSql).map(viewStatement))),
+      alarmTopicArn: inputs.alarmTopicArn,
+      protect: inputs.protect,
+      tags,
+    },
+    { parent },
+  );
+
+  const identity = aws.getCallerIdentityOutput({}, { parent: goldLayer });
+  const region = aws.getRegionOutput({}, { parent: goldLayer });
+  const refreshAt = dailyRefreshTime(config);
+  const datasets: Record<string, KpiDataset> = {};
+  for (const k of kpis) {
+    datasets[k.kpi] = new KpiDataset(
+      `${name}-${k.kpi.replace(/_/g, "-")}`,
+      {
+        kpi: k,
+        spiceRowCap: config.quicksight.spiceRowCap,
+        dataSourceArn: goldLayer.dataSources[k.ownerTeam].arn,
+        ownerGroupArn: quicksightGroupArn(region.region, identity.accountId, config.quicksight.namespace, config.quicksight.ownerGroups[k.ownerTeam]),
+        dailyRefreshTime: refreshAt,
+        awsAccountId: identity.accountId,
+        protect: inputs.protect,
+        tags,
+      },
+      // Datasets query the views; creating them before the views exist fails QuickSight's validation.
+      { parent, dependsOn: Object.values(goldLayer.views) },
+    );
+  }
+
+  const topics = Object.entries(datasets).filter(([, d]) => d.topic !== undefined);
+  const outputs: GoldOutputs = {
+    athenaWorkgroups: pulumi.output({
+      platform: goldLayer.platformWorkgroup.name,
+      teams: Object.fromEntries(Object.entries(goldLayer.teamWorkgroups).map(([t, wg]) => [t, wg.name])),
+    }),
+    goldDatabase: goldLayer.goldDatabase.name,
+    quicksightDataSources: pulumi.output(
+      Object.fromEntries(Object.entries(goldLayer.dataSources).map(([t, ds]) => [t, { id: ds.dataSourceId, arn: ds.arn }])),
+    ),
+    quicksightDatasets: pulumi.output(
+      Object.fromEntries(
+        Object.entries(datasets).map(([kpi, d]) => [kpi, { id: d.dataSet.dataSetId, arn: d.dataSet.arn, importMode: d.importMode, spilled: d.spilled }]),
+      ),
+    ),
+    qEligibleKpis: kpis.filter((k) => k.stewardApproved).map((k) => k.kpi),
+    qTopics: pulumi.output(Object.fromEntries(topics.map(([kpi, d]) => [kpi, d.topic!.arn]))),
+    goldChannelMode: {
+      mode,
+      viewSources: Object.fromEntries(kpis.map((k) => [`${GOLD_DATABASE}.${k.view}`, path.relative(REPO_ROOT, path.join(goldSqlDir, mode, `${k.view}.sql`))])),
+    },
+    freshnessBudget: budget,
+  };
+  return { goldLayer, datasets, outputs };
+}

@@ -1,0 +1,223 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
+import { KPI_CATALOG_FILE } from "../../infra/kpiCatalog";
+import { validateGoldLayerArgs, GoldLayerArgs } from "../../components/goldLayer";
+import { validateKpiDatasetArgs } from "../../components/kpiDataset";
+import { stackConfig, writeTemp } from "./helpers";
+
+const PROGRAM = path.join(__dirname, "fixtures", "goldProgram.ts");
+const GROUP = (g: string) => `arn:aws:quicksight:us-east-1:123456789012:group/default/${g}`;
+
+async function run(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, catalog?: string): Promise<ProgramRun> {
+  process.env.RETAIL_TEST_KPI_CATALOG = catalog ?? "";
+  try {
+    return await runProgram({ stack, program: PROGRAM, config: stackConfig(stack, overrides), secretKeys: ["retail:emailHashSalt"] });
+  } finally {
+    delete process.env.RETAIL_TEST_KPI_CATALOG;
+  }
+}
+const dataset = (r: ProgramRun, kpi: string) => byType(r, "aws:quicksight/dataSet:DataSet").find((d) => d.inputs.name === kpi)!;
+const schedules = (r: ProgramRun, kpi: string) =>
+  byType(r, "aws:quicksight/refreshSchedule:RefreshSchedule").filter((s) => s.name.startsWith(`retail-${r.stack}-gold-${kpi.replace(/_/g, "-")}-`));
+const views = (r: ProgramRun) => r.resources.filter((x) => x.type === "pulumi-nodejs:dynamic/retail:AthenaView");
+
+describe("gold layer and KPI datasets under mocks", () => {
+  let prod: ProgramRun;
+  let storeOnly: ProgramRun;
+  before(async () => {
+    prod = await run("prod");
+    storeOnly = await run("prod", { goldChannelMode: "store-only" });
+  });
+
+  it("builds one dataset per catalog KPI on its gold view, with the catalog's import mode", () => {
+    const got = Object.fromEntries(byType(prod, "aws:quicksight/dataSet:DataSet").map((d) => [d.inputs.name, [d.inputs.importMode, d.inputs.physicalTableMaps[0].customSql.sqlQuery]]));
+    assert.deepStrictEqual(got, {
+      conversion_rate: ["SPICE", "SELECT * FROM retail_gold.conversion_rate"],
+      cart_abandonment: ["SPICE", "SELECT * FROM retail_gold.cart_abandonment"],
+      sku_velocity: ["DIRECT_QUERY", "SELECT * FROM retail_gold.sku_velocity"],
+      loyalty_redemption_rate: ["SPICE", "SELECT * FROM retail_gold.loyalty_redemption_rate"],
+      inventory_fill_rate: ["DIRECT_QUERY", "SELECT * FROM retail_gold.inventory_fill_rate"],
+    });
+    // Each dataset reads through its owner team's data source (and so its workgroup).
+    assert.strictEqual(dataset(prod, "sku_velocity").inputs.physicalTableMaps[0].customSql.dataSourceArn, "arn:aws:quicksight:us-east-1:123456789012:datasource/retail-prod-gold-inventory");
+    assert.ok(byType(prod, "aws:quicksight/dataSet:DataSet").every((d) => d.protect), "prod protects datasets dashboards bind to");
+  });
+
+  it("schedules SPICE refreshes from the cadence: incremental 15-min with a lookback on the event-time column, hourly and daily full; none for DIRECT_QUERY", () => {
+    const sched = (kpi: string) => schedules(prod, kpi).map((s) => [s.inputs.scheduleId, s.inputs.schedule.refreshType, s.inputs.schedule.scheduleFrequency.interval, s.inputs.schedule.scheduleFrequency.timeOfTheDay]);
+    assert.deepStrictEqual(sched("cart_abandonment"), [
+      ["refresh", "INCREMENTAL_REFRESH", "MINUTE15", undefined],
+      ["nightly-full", "FULL_REFRESH", "DAILY", "04:30"],
+    ]);
+    assert.deepStrictEqual(dataset(prod, "cart_abandonment").inputs.refreshProperties, {
+      refreshConfiguration: { incrementalRefresh: { lookbackWindow: { columnName: "day", size: 2, sizeUnit: "DAY" } } },
+    });
+    assert.deepStrictEqual(sched("conversion_rate"), [["refresh", "FULL_REFRESH", "HOURLY", undefined]]);
+    assert.strictEqual(dataset(prod, "conversion_rate").inputs.refreshProperties, undefined);
+    assert.deepStrictEqual(sched("loyalty_redemption_rate"), [["refresh", "FULL_REFRESH", "DAILY", "04:30"]]);
+    assert.deepStrictEqual(sched("sku_velocity"), []);
+    assert.deepStrictEqual(sched("inventory_fill_rate"), []);
+  });
+
+  it("grants each dataset to its owner team's QuickSight group only, and tags it for policies", () => {
+    const owners = { conversion_rate: "merchandising-analysts", cart_abandonment: "ecommerce-analysts", sku_velocity: "inventory-analysts", loyalty_redemption_rate: "marketing-analysts", inventory_fill_rate: "supply-chain-analysts" };
+    for (const [kpi, group] of Object.entries(owners)) {
+      const d = dataset(prod, kpi);
+      assert.deepStrictEqual(d.inputs.permissions.map((p: { principal: string }) => p.principal), [GROUP(group)]);
+      assert.ok(!d.inputs.permissions[0].actions.includes("quicksight:DeleteDataSet"), "only Pulumi changes the definition");
+    }
+    assert.deepStrictEqual(dataset(prod, "sku_velocity").inputs.tags, {
+      "retail:environment": "prod",
+      "retail:component": "KpiDataset",
+      "retail:kpi": "sku_velocity",
+      "retail:expected-rows": "60000000",
+      "retail:steward-approved": "true",
+      "retail:event-time-column": "day",
+    });
+    assert.strictEqual(dataset(prod, "loyalty_redemption_rate").inputs.tags["retail:steward-approved"], "false");
+  });
+
+  it("creates Amazon Q topics only for steward-approved KPIs, and exports the gate as data", () => {
+    const topics = byType(prod, "aws-native:quicksight:Topic").map((t) => t.inputs.name);
+    assert.deepStrictEqual(topics.sort(), ["cart_abandonment", "conversion_rate", "sku_velocity"]);
+    assert.deepStrictEqual(prod.outputs.qEligibleKpis, ["conversion_rate", "cart_abandonment", "sku_velocity"]);
+    assert.deepStrictEqual(Object.keys(prod.outputs.qTopics as object), ["conversion_rate", "cart_abandonment", "sku_velocity"]);
+  });
+
+  it("runs a workgroup per owner team plus the platform one: engine v3, enforced, cutoff from config, metrics on, encrypted results", () => {
+    const wgs = byType(prod, "aws:athena/workgroup:Workgroup");
+    assert.deepStrictEqual(wgs.map((w) => w.inputs.name).sort(), [
+      "retail-prod-gold-e-commerce",
+      "retail-prod-gold-inventory",
+      "retail-prod-gold-marketing",
+      "retail-prod-gold-merchandising",
+      "retail-prod-gold-platform",
+      "retail-prod-gold-supply-chain",
+    ]);
+    for (const w of wgs) {
+      const c = w.inputs.configuration;
+      assert.strictEqual(c.engineVersion.selectedEngineVersion, "Athena engine version 3");
+      assert.strictEqual(c.enforceWorkgroupConfiguration, true);
+      assert.strictEqual(c.publishCloudwatchMetricsEnabled, true);
+      assert.strictEqual(c.bytesScannedCutoffPerQuery, 107374182400);
+      assert.strictEqual(c.resultConfiguration.encryptionConfiguration.encryptionOption, "SSE_KMS");
+      assert.match(c.resultConfiguration.outputLocation, /^s3:\/\/retail-prod-gold-results-mock\/[a-z-]+\/$/);
+    }
+    const lifecycle = byType(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0];
+    assert.strictEqual(lifecycle.inputs.rules[0].expiration.days, 30);
+    const pab = byType(prod, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0].inputs;
+    assert.ok(pab.blockPublicAcls && pab.blockPublicPolicy && pab.ignorePublicAcls && pab.restrictPublicBuckets);
+    assert.deepStrictEqual(prod.outputs.athenaWorkgroups, {
+      platform: "retail-prod-gold-platform",
+      teams: {
+        Merchandising: "retail-prod-gold-merchandising",
+        "E-commerce": "retail-prod-gold-e-commerce",
+        Inventory: "retail-prod-gold-inventory",
+        Marketing: "retail-prod-gold-marketing",
+        "Supply chain": "retail-prod-gold-supply-chain",
+      },
+    });
+  });
+
+  it("alarms each workgroup's daily scanned bytes against athena.dailyScanBudgetBytes", () => {
+    const alarms = byType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    assert.strictEqual(alarms.length, 6);
+    const team = alarms.find((a) => a.name === "retail-prod-gold-inventory-daily-scan")!.inputs;
+    assert.strictEqual(team.threshold, 1099511627776);
+    assert.deepStrictEqual(team.alarmActions, ["arn:aws:sns:us-east-1:123456789012:retail-alarms"]);
+    const metrics = team.metricQueries.filter((q: any) => q.metric).map((q: any) => [q.metric.metricName, q.metric.period, q.metric.dimensions.WorkGroup, q.metric.dimensions.QueryState]);
+    assert.deepStrictEqual(metrics, [
+      ["ProcessedBytes", 86400, "retail-prod-gold-inventory", "SUCCEEDED"],
+      ["ProcessedBytes", 86400, "retail-prod-gold-inventory", "FAILED"],
+      ["ProcessedBytes", 86400, "retail-prod-gold-inventory", "CANCELED"],
+    ]);
+  });
+
+  it("creates the views in the retail_gold Glue database, reading silver through a resource link to the S3 Tables namespace", () => {
+    const dbs = byType(prod, "aws:glue/catalogDatabase:CatalogDatabase").sort((a, b) => a.inputs.name.localeCompare(b.inputs.name));
+    assert.deepStrictEqual(dbs.map((d) => [d.inputs.name, d.inputs.targetDatabase, d.protect]), [
+      ["retail_gold", undefined, true],
+      ["retail_silver", { catalogId: "123456789012:s3tablescatalog/retail-prod-tables", databaseName: "retail_silver" }, false],
+    ]);
+    const v = views(prod);
+    assert.deepStrictEqual(v.map((x) => x.inputs.viewName).sort(), ["cart_abandonment", "conversion_rate", "inventory_fill_rate", "loyalty_redemption_rate", "sku_velocity"]);
+    assert.ok(v.every((x) => x.inputs.database === "retail_gold" && x.inputs.workGroup === "retail-prod-gold-platform"));
+    assert.strictEqual(
+      v.find((x) => x.inputs.viewName === "conversion_rate")!.inputs.statement,
+      fs.readFileSync(path.join(__dirname, "../../sql/gold/omnichannel/conversion_rate.sql"), "utf8").split("\n").filter((l) => !l.startsWith("--")).join("\n").trim().replace(/;$/, ""),
+    );
+  });
+
+  it("rollback: store-only swaps every view's SQL to its store-only variant, touches nothing else, and says so", () => {
+    const other = (r: ProgramRun) =>
+      r.resources
+        .filter((x) => x.type !== "pulumi-nodejs:dynamic/retail:AthenaView")
+        .map((x: RecordedResource) => [x.urn, JSON.stringify(x.inputs)])
+        .sort();
+    assert.deepStrictEqual(other(storeOnly), other(prod));
+    assert.deepStrictEqual(views(prod).map((v) => v.urn).sort(), views(storeOnly).map((v) => v.urn).sort(), "same view resources: an in-place CREATE OR REPLACE, not a replacement");
+    for (const a of views(prod)) {
+      const b = views(storeOnly).find((v) => v.urn === a.urn)!;
+      assert.notStrictEqual(a.inputs.statement, b.inputs.statement, `${a.inputs.viewName} must swap to its store-only SQL`);
+    }
+    const storeConversion = views(storeOnly).find((v) => v.inputs.viewName === "conversion_rate")!;
+    assert.ok(!storeConversion.inputs.statement.includes("buyers"), "the store-only conversion_rate has no cross-channel join");
+    assert.deepStrictEqual((storeOnly.outputs.goldChannelMode as any).mode, "store-only");
+    assert.strictEqual((storeOnly.outputs.goldChannelMode as any).viewSources["retail_gold.conversion_rate"], "sql/gold/store-only/conversion_rate.sql");
+    assert.strictEqual((prod.outputs.goldChannelMode as any).viewSources["retail_gold.conversion_rate"], "sql/gold/omnichannel/conversion_rate.sql");
+  });
+
+  it("exports the freshness budget per KPI", () => {
+    const budget = prod.outputs.freshnessBudget as Record<string, { minutes: number; budgetMinutes: number }>;
+    assert.deepStrictEqual(Object.keys(budget), ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"]);
+    assert.strictEqual(budget.conversion_rate.minutes, 69);
+  });
+
+  it("spills a SPICE KPI above the cap to DIRECT_QUERY without a refresh schedule; dev leaves datasets unprotected", async () => {
+    const csv = fs.readFileSync(KPI_CATALOG_FILE, "utf8").replace(",Merchandising,true,30000,", ",Merchandising,true,10000001,");
+    const r = await run("dev", {}, writeTemp("spill.csv", csv));
+    assert.strictEqual(dataset(r, "conversion_rate").inputs.importMode, "DIRECT_QUERY");
+    assert.deepStrictEqual(schedules(r, "conversion_rate"), []);
+    assert.strictEqual((r.outputs.quicksightDatasets as any).conversion_rate.spilled, true);
+    assert.strictEqual(dataset(r, "loyalty_redemption_rate").inputs.importMode, "SPICE", "KPIs under the cap stay in SPICE");
+    assert.ok(byType(r, "aws:quicksight/dataSet:DataSet").every((d) => !d.protect));
+  });
+
+  it("refuses a catalog that pins SPICE above the cap, naming the KPI, before any dataset exists", async () => {
+    const csv = fs.readFileSync(KPI_CATALOG_FILE, "utf8").replace(",E-commerce,true,30000,", ",E-commerce,true,12000000,");
+    await assert.rejects(run("prod", {}, writeTemp("pinned.csv", csv)), /KPI "cart_abandonment" expects 12000000 rows, above the SPICE cap of 10000000, and spill_to_direct_query is false/);
+  });
+});
+
+describe("gold validators", () => {
+  const args: GoldLayerArgs = {
+    environment: "prod",
+    channelMode: "omnichannel",
+    views: [{ name: "conversion_rate", sql: { omnichannel: "x", "store-only": "y" } }],
+    ownerGroups: { Merchandising: "merchandising-analysts" },
+    quicksightNamespace: "default",
+    bytesScannedCutoffPerQuery: 10_000_000,
+    dailyScanBudgetBytes: 10_000_000,
+    resultRetentionDays: 7,
+    lakehouse: { catalogId: "c", tableBucketName: "b", tableBucketArn: "a", kmsKeyArn: "k" },
+    linkedNamespaces: ["retail_silver"],
+    alarmTopicArn: "t",
+    protect: false,
+  };
+  it("accepts the happy path and names the field and fix for each bad one", () => {
+    validateGoldLayerArgs(args);
+    assert.throws(() => validateGoldLayerArgs({ ...args, bytesScannedCutoffPerQuery: 1000 }), /bytesScannedCutoffPerQuery = 1000 must be a whole number >= 10000000 \(Athena's minimum\)/);
+    assert.throws(() => validateGoldLayerArgs({ ...args, dailyScanBudgetBytes: 9_999_999 }), /one allowed query would trip the daily alarm/);
+    assert.throws(() => validateGoldLayerArgs({ ...args, ownerGroups: { "Supply chain": "a", "supply-chain": "b" } }), /owner team "supply-chain" makes workgroup suffix "supply-chain", already used by "Supply chain"/);
+    assert.throws(() => validateGoldLayerArgs({ ...args, views: [...args.views, ...args.views] }), /view retail_gold\.conversion_rate is listed twice/);
+    assert.throws(() => validateGoldLayerArgs({ ...args, linkedNamespaces: ["retail_gold"] }), /linked namespace "retail_gold"/);
+  });
+  it("KpiDataset: a SPICE KPI without a cadence and a malformed refresh time are refused", () => {
+    const kpi = { kpi: "conversion_rate", definition: "d", view: "conversion_rate", importMode: "SPICE" as const, spillToDirectQuery: true, stewardApproved: true, expectedRows: 10, eventTimeColumn: "day", source: "c.csv:2" };
+    assert.throws(() => validateKpiDatasetArgs({ kpi, spiceRowCap: 100, dailyRefreshTime: "04:30" }), /c\.csv:2\): a SPICE dataset needs a refresh cadence/);
+    assert.throws(() => validateKpiDatasetArgs({ kpi: { ...kpi, importMode: "DIRECT_QUERY" }, spiceRowCap: 100, dailyRefreshTime: "4:30" }), /dailyRefreshTime "4:30" must be HH:MM/);
+    assert.deepStrictEqual(validateKpiDatasetArgs({ kpi: { ...kpi, expectedRows: 101 }, spiceRowCap: 100, dailyRefreshTime: "04:30" }), { importMode: "DIRECT_QUERY", spilled: true });
+  });
+});

@@ -1,0 +1,47 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parsePlatformConfig, decodeConfigValue } from "../../infra/config";
+import { readStackFile } from "../../local/harness";
+import { REPO_ROOT } from "../../infra/tables";
+
+export const SALT = "0123456789abcdefghijABCDEFGHIJ0123456789";
+
+/** Engine-form config of a committed stack file, with the salt the file leaves to `pulumi config set --secret`. */
+export function stackConfig(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Record<string, string> {
+  const { config } = readStackFile(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`));
+  const out: Record<string, string> = { ...config, "retail:emailHashSalt": SALT };
+  for (const [k, v] of Object.entries(overrides)) out[`retail:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  return out;
+}
+
+/** The validated PlatformConfig of a stack file (optionally edited), as the program would see it. */
+export function platformConfig(stack: "dev" | "prod", edit?: (raw: Record<string, any>) => void) {
+  const raw: Record<string, any> = {};
+  for (const [k, v] of Object.entries(stackConfig(stack))) if (k.startsWith("retail:")) raw[k.slice(7)] = decodeConfigValue(v);
+  edit?.(raw);
+  return parsePlatformConfig(raw, { project: "retail-analytics", stack, region: "us-east-1", emailHashSalt: SALT });
+}
+
+/** A throwaway gold SQL dir with both variants of each named view. */
+export function goldSqlFixture(views: string[], extra: Record<string, string> = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gold-sql-"));
+  for (const mode of ["omnichannel", "store-only"]) {
+    fs.mkdirSync(path.join(dir, mode));
+    for (const v of views) {
+      fs.writeFileSync(
+        path.join(dir, mode, `${v}.sql`),
+        `-- ${v} (${mode})\nCREATE OR REPLACE VIEW retail_gold.${v} AS\nSELECT CAST(event_ts AS date) AS day, count(*) AS n FROM retail_silver.cart_events GROUP BY 1;\n`,
+      );
+    }
+  }
+  for (const [rel, text] of Object.entries(extra)) fs.writeFileSync(path.join(dir, rel), text);
+  return dir;
+}
+
+export function writeTemp(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kpi-catalog-"));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
