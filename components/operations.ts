@@ -1,0 +1,603 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { METRIC_NAMESPACE } from "../functions/alerts";
+import { FreshnessKpi } from "../functions/freshness";
+import { ENV, freshnessEntry, InvocationContext, maintenanceEntry, mergeEntry, reconcileEntry } from "../functions/lambda";
+import { DEFAULT_WINDOW_HOURS, JobType } from "../functions/maintenance";
+import { MergeEvent } from "../functions/merge";
+import { ReconcileEvent } from "../functions/reconcile";
+import { SQL_ROOT } from "../functions/sql";
+import { PlatformConfig } from "../infra/config";
+import { MERGE_TIMEOUT_SECONDS, mergeIntervalMinutes } from "../infra/limits";
+import { TAG } from "../infra/tags";
+import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
+import { IcebergNamespace, NamespaceName } from "./icebergNamespace";
+
+/**
+ * The reconcile Lambda carries the silver tables it reconciles under this key, so the policy pack can check
+ * that every silver table has reconciliation. AWS tag values may not contain commas: names are space-separated.
+ */
+export const RECONCILES_TAG = "retail:reconciles";
+
+export function formatReconciles(tables: readonly string[]): string {
+  return tables.map((t) => `retail_silver.${t}`).join(" ");
+}
+
+export function parseReconciles(value: string): string[] {
+  return value.split(/[\s,]+/).filter((t) => t.length > 0);
+}
+
+/** Minutes between freshness runs. */
+export const FRESHNESS_INTERVAL_MINUTES = 5;
+/**
+ * Extra minutes each merge re-reads behind its interval: Firehose may hold a record up to its 15-minute buffer
+ * and retry delivery for 5 more, so a record stamped before a window's end can land after that window ran.
+ */
+export const LATE_ARRIVAL_MINUTES = 30;
+
+export interface OperationsArgs {
+  /** The lakehouse: table bucket, catalog and the tables the SQL reads and writes. */
+  readonly lakehouse: Pick<
+    IcebergNamespace,
+    "tableBucketArn" | "tableBucketName" | "catalogArn" | "catalogId" | "kmsKeyArn" | "namespaces" | "tables" | "tableDefs"
+  >;
+  /** Encrypted SNS topic every alarm and handler alert goes to (the lead's, with the configured subscription). */
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** The platform KMS key: it encrypts the alarm topic and the salt secret, and here the failure queue. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Athena workgroup the handlers query through (it enforces results location and the scan cutoff). */
+  readonly athenaWorkgroupName: pulumi.Input<string>;
+  readonly athenaWorkgroupArn: pulumi.Input<string>;
+  /** Bucket the workgroup writes query results to. */
+  readonly athenaResultsBucketArn: pulumi.Input<string>;
+  /** Secrets Manager secret holding the email-hash salt; only the merge function may read it. */
+  readonly saltSecretArn: pulumi.Input<string>;
+  /** Freshness budget in minutes per KPI (named as in the KPI catalog and sql/gold/<mode>/<kpi>.sql). */
+  readonly kpiFreshnessBudgetMinutes: Readonly<Record<string, number>>;
+  readonly config: Pick<PlatformConfig, "streams" | "operations" | "goldChannelMode">;
+  /** Hours each S3 Tables maintenance job may go without a run (default DEFAULT_WINDOW_HOURS). */
+  readonly maintenanceWindowHours?: Partial<Record<JobType, number>>;
+  /** Root of the SQL files (default the repository's sql/); tests point it at fixtures. */
+  readonly sqlRoot?: string;
+  readonly tags?: Record<string, string>;
+}
+
+/** A table the SQL names, as `namespace.table`, split by whether a statement writes it. */
+export interface TableAccess {
+  readonly reads: string[];
+  readonly writes: string[];
+}
+
+/** What the handlers will run, worked out from the config and the SQL files before any resource exists. */
+export interface OperationsPlan {
+  readonly merges: { product: string; intervalMinutes: number; lookbackMinutes: number; sql: string }[];
+  readonly bridgeSql: string;
+  readonly reconcile: Record<string, string>;
+  /** Reconcile files left out because they read a table this stack does not create. */
+  readonly notReconciled: { table: string; missing: string[] }[];
+  readonly freshness: Record<string, string>;
+  readonly kpis: Record<string, FreshnessKpi>;
+  readonly access: { merge: TableAccess; reconcile: TableAccess; freshness: TableAccess };
+}
+
+const TABLE_REF = /\b(retail_(?:bronze|silver|gold))\.([a-z0-9_]+)\b/g;
+const WRITE_REF = /\b(?:MERGE\s+INTO|INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(retail_(?:bronze|silver|gold)\.[a-z0-9_]+)/gi;
+
+/** Tables a SQL text reads and writes; comments are ignored. */
+export function tableAccess(sqlTexts: readonly string[]): TableAccess {
+  const reads = new Set<string>();
+  const writes = new Set<string>();
+  for (const text of sqlTexts) {
+    const code = text.replace(/--[^\n]*/g, "");
+    for (const m of code.matchAll(WRITE_REF)) writes.add(m[1].toLowerCase());
+    for (const m of code.matchAll(TABLE_REF)) reads.add(`${m[1]}.${m[2]}`);
+  }
+  for (const w of writes) reads.delete(w);
+  return { reads: [...reads].sort(), writes: [...writes].sort() };
+}
+
+function sqlFiles(root: string, dir: string): Record<string, string> {
+  const full = path.join(root, dir);
+  if (!fs.existsSync(full)) return {};
+  return Object.fromEntries(
+    fs
+      .readdirSync(full)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()
+      .map((f) => [f.slice(0, -4), fs.readFileSync(path.join(full, f), "utf8")]),
+  );
+}
+
+export class OperationsArgsError extends Error {}
+
+/**
+ * Read the SQL the handlers run and check it against the stack: every streaming product has a merge, every
+ * table the merge or freshness SQL names exists, every budgeted KPI has a gold view. Pure apart from reading
+ * files; throws one error listing every problem.
+ */
+export function planOperations(
+  args: Pick<OperationsArgs, "config" | "kpiFreshnessBudgetMinutes" | "sqlRoot">,
+  existingTables: readonly string[],
+): OperationsPlan {
+  const root = args.sqlRoot ?? SQL_ROOT;
+  const problems: string[] = [];
+  const exists = new Set(existingTables);
+  const missingOf = (texts: string[]) => {
+    const a = tableAccess(texts);
+    return [...a.reads, ...a.writes].filter((t) => !exists.has(t));
+  };
+
+  const mergeSql = sqlFiles(root, "merge");
+  const bridgeSql = sqlFiles(root, "bridge")["identity_bridge"];
+  if (bridgeSql === undefined) problems.push(`sql/bridge/identity_bridge.sql is missing: the merge refreshes the bridge before each window. Fix: restore it.`);
+  const merges = args.config.streams.flatMap((s) => {
+    const sql = mergeSql[s.name];
+    if (sql === undefined) {
+      problems.push(`streaming product "${s.name}" has no sql/merge/${s.name}.sql, so its silver table would never fill. Fix: add the merge file.`);
+      return [];
+    }
+    const intervalMinutes = mergeIntervalMinutes(s.freshnessMinutes);
+    return [{ product: s.name, intervalMinutes, lookbackMinutes: intervalMinutes + LATE_ARRIVAL_MINUTES, sql }];
+  });
+  for (const [file, text] of [["bridge/identity_bridge", bridgeSql ?? ""], ...merges.map((m) => [`merge/${m.product}`, m.sql])]) {
+    const missing = missingOf([text]);
+    if (missing.length > 0) problems.push(`sql/${file}.sql names ${missing.join(", ")}, which this stack does not create. Fix: add the product to retail:dataProducts, or change the SQL.`);
+  }
+
+  const reconcile: Record<string, string> = {};
+  const notReconciled: { table: string; missing: string[] }[] = [];
+  for (const [table, text] of Object.entries(sqlFiles(root, "reconcile"))) {
+    // A batch product lands straight in silver, so a reconcile file counting its bronze table cannot run here.
+    const missing = missingOf([text]);
+    if (missing.length > 0) notReconciled.push({ table, missing });
+    else reconcile[table] = text;
+  }
+
+  if (formatReconciles(Object.keys(reconcile)).length > 256) {
+    problems.push(`the ${RECONCILES_TAG} tag would exceed AWS's 256-character tag value. Fix: shorten table names, or split reconciliation.`);
+  }
+
+  const freshness = sqlFiles(root, "freshness");
+  for (const [table, text] of Object.entries(freshness)) {
+    const missing = missingOf([text]);
+    if (missing.length > 0) problems.push(`sql/freshness/${table}.sql names ${missing.join(", ")}, which this stack does not create.`);
+  }
+  const gold = sqlFiles(root, path.join("gold", args.config.goldChannelMode));
+  const kpis: Record<string, FreshnessKpi> = {};
+  for (const [kpi, budgetMinutes] of Object.entries(args.kpiFreshnessBudgetMinutes)) {
+    if (!(Number.isFinite(budgetMinutes) && budgetMinutes > 0)) {
+      problems.push(`kpiFreshnessBudgetMinutes.${kpi} = ${budgetMinutes}: a budget is a positive number of minutes.`);
+      continue;
+    }
+    const view = gold[kpi];
+    if (view === undefined) {
+      problems.push(`KPI "${kpi}" has a freshness budget but no sql/gold/${args.config.goldChannelMode}/${kpi}.sql. Fix: name the budget after the KPI's gold view.`);
+      continue;
+    }
+    const tables = tableAccess([view]).reads.filter((t) => t.startsWith("retail_silver.")).map((t) => t.slice("retail_silver.".length));
+    const unmeasured = tables.filter((t) => freshness[t] === undefined);
+    if (unmeasured.length > 0) {
+      problems.push(`KPI "${kpi}" reads ${unmeasured.map((t) => `retail_silver.${t}`).join(", ")} but sql/freshness has no file for it. Fix: add sql/freshness/<table>.sql.`);
+      continue;
+    }
+    kpis[kpi] = { budgetMinutes, tables };
+  }
+
+  if (problems.length > 0) throw new OperationsArgsError(`Operations:\n  - ${problems.join("\n  - ")}`);
+  return {
+    merges,
+    bridgeSql: bridgeSql!,
+    reconcile,
+    notReconciled,
+    freshness,
+    kpis,
+    access: {
+      merge: tableAccess([bridgeSql!, ...merges.map((m) => m.sql)]),
+      reconcile: tableAccess(Object.values(reconcile)),
+      freshness: tableAccess(Object.values(freshness)),
+    },
+  };
+}
+
+/** EventBridge Scheduler rate expression; the unit is singular for one. */
+export function rateExpression(minutes: number): string {
+  return `rate(${minutes} ${minutes === 1 ? "minute" : "minutes"})`;
+}
+
+const nodeModulesToSkip = ["@pulumi/aws", "@pulumi/aws-native", "@pulumi/awsx", "@pulumi/policy", "zod", "yaml", "csv-parse"];
+
+/**
+ * Operations for the lakehouse: the scheduled silver MERGE per streaming product, daily source-vs-silver
+ * reconciliation, KPI freshness every five minutes and a daily S3 Tables maintenance check, as inline Lambdas
+ * with one least-privilege role each, EventBridge Scheduler schedules, an encrypted failure queue, log groups
+ * with retention and alarms to the alarm topic.
+ */
+export class Operations extends pulumi.ComponentResource {
+  public readonly plan: OperationsPlan;
+  /** Silver tables the reconcile function counts (also its `retail:reconciles` tag). */
+  public readonly reconciledTables: string[];
+  public readonly functions: Record<"merge" | "reconcile" | "freshness" | "maintenance", aws.lambda.Function>;
+  public readonly roles: Record<"merge" | "reconcile" | "freshness" | "maintenance", aws.iam.Role>;
+  public readonly failureQueue: aws.sqs.Queue;
+  public readonly schedules: Record<string, aws.scheduler.Schedule>;
+  public readonly alarms: Record<string, aws.cloudwatch.MetricAlarm>;
+
+  constructor(name: string, args: OperationsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("retail:analytics:Operations", name, {}, opts);
+    const { lakehouse, config, tags = {} } = args;
+    const existing = Object.keys(lakehouse.tableDefs);
+    this.plan = planOperations(args, existing);
+    const plan = this.plan;
+    for (const n of plan.notReconciled) {
+      pulumi.log.warn(
+        `Operations: retail_silver.${n.table} is not reconciled: sql/reconcile/${n.table}.sql reads ${n.missing.join(", ")}, which this stack does not create.`,
+        this,
+      );
+    }
+    this.reconciledTables = Object.keys(plan.reconcile);
+    const opsTags = { ...tags, [TAG.component]: "Operations" };
+    const parent = { parent: this };
+
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const region = aws.getRegionOutput({}, parent);
+    const glue = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}`;
+    const catalogTables = (fq: readonly string[]) =>
+      fq.map((t) => {
+        const [ns, table] = t.split(".");
+        return pulumi.interpolate`${glue}:table/s3tablescatalog/${lakehouse.tableBucketName}/${ns}/${table}`;
+      });
+    const catalogDatabases = (fq: readonly string[]) =>
+      [...new Set(fq.map((t) => t.split(".")[0]))].map((ns) => pulumi.interpolate`${glue}:database/s3tablescatalog/${lakehouse.tableBucketName}/${ns}`);
+
+    this.failureQueue = new aws.sqs.Queue(
+      `${name}-failures`,
+      { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 3600, messageRetentionSeconds: 14 * 86400, tags: opsTags },
+      parent,
+    );
+
+    const common = (logGroup: aws.cloudwatch.LogGroup): pulumi.Input<Statement>[] => [
+      { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${logGroup.arn}:log-stream:*`] },
+      {
+        // PutMetricData has no resource-level permissions; the condition pins it to our namespace.
+        Sid: "Metrics",
+        Effect: "Allow",
+        Action: ["cloudwatch:PutMetricData"],
+        Resource: ["*"],
+        Condition: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE } },
+      },
+      { Sid: "Alert", Effect: "Allow", Action: ["sns:Publish"], Resource: [args.alarmTopicArn] },
+      { Sid: "FailureDestination", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [this.failureQueue.arn] },
+      // The alarm topic, the failure queue and the salt secret are encrypted with the platform key.
+      { Sid: "PlatformKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn] },
+    ];
+    const athena = (access: TableAccess): pulumi.Input<Statement>[] => {
+      const all = [...access.reads, ...access.writes];
+      return [
+        {
+          Sid: "AthenaQueries",
+          Effect: "Allow",
+          Action: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution"],
+          Resource: [args.athenaWorkgroupArn],
+        },
+        {
+          Sid: "AthenaResults",
+          Effect: "Allow",
+          Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+          Resource: [args.athenaResultsBucketArn, pulumi.interpolate`${args.athenaResultsBucketArn}/*`],
+        },
+        {
+          Sid: "CatalogRead",
+          Effect: "Allow",
+          Action: ["glue:GetCatalog", "glue:GetDatabase", "glue:GetTable"],
+          Resource: [
+            pulumi.interpolate`${glue}:catalog`,
+            pulumi.interpolate`${glue}:catalog/s3tablescatalog`,
+            lakehouse.catalogArn,
+            ...catalogDatabases(all),
+            ...catalogTables(all),
+          ],
+        },
+        ...(access.writes.length > 0
+          ? [{ Sid: "CatalogCommit", Effect: "Allow" as const, Action: ["glue:UpdateTable"], Resource: catalogTables(access.writes) }]
+          : []),
+        {
+          // Lake Formation vends the table credentials; GetDataAccess has no resource-level scoping.
+          Sid: "LakeFormationCredentials",
+          Effect: "Allow",
+          Action: ["lakeformation:GetDataAccess"],
+          Resource: ["*"],
+        },
+        { Sid: "TableBucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [lakehouse.kmsKeyArn] },
+      ];
+    };
+
+    const tableResource = (fq: string) => lakehouse.tables[fq];
+    const grants = (fn: string, role: aws.iam.Role, access: TableAccess): pulumi.Resource[] => {
+      const catalogId = lakehouse.catalogId;
+      const namespaces = [...new Set([...access.reads, ...access.writes].map((t) => t.split(".")[0]))];
+      const grant = (suffix: string, permissions: string[], target: Partial<aws.lakeformation.PermissionsArgs>, dependsOn: pulumi.Resource[]) =>
+        new aws.lakeformation.Permissions(`${name}-${fn}-${suffix}`, { principal: role.arn, permissions, ...target }, { parent: this, dependsOn });
+      return [
+        ...namespaces.map((ns) => grant(ns, ["DESCRIBE"], { database: { catalogId, name: lakehouse.namespaces[ns as NamespaceName] } }, [])),
+        ...access.reads.map((t) => {
+          const [ns, table] = t.split(".");
+          return grant(t, ["SELECT", "DESCRIBE"], { table: { catalogId, databaseName: ns, name: table } }, [tableResource(t)]);
+        }),
+        // Athena commits an Iceberg MERGE through Lake Formation, which needs ALL on the target, as Firehose does.
+        ...access.writes.map((t) => {
+          const [ns, table] = t.split(".");
+          return grant(t, ["ALL"], { table: { catalogId, databaseName: ns, name: table } }, [tableResource(t)]);
+        }),
+      ];
+    };
+
+    const logGroups: Record<string, aws.cloudwatch.LogGroup> = {};
+    const roles: Partial<Record<keyof Operations["functions"], aws.iam.Role>> = {};
+    const lambda = <E, R>(
+      fn: keyof Operations["functions"],
+      callback: (event: E, context: InvocationContext) => Promise<R>,
+      statements: (lg: aws.cloudwatch.LogGroup) => pulumi.Input<Statement>[],
+      settings: {
+        timeout: number;
+        /** How long an invocation may wait for its turn (reserved concurrency 1) before it counts as failed. */
+        maxEventAgeSeconds: number;
+        environment: Record<string, pulumi.Input<string>>;
+        grantsFor?: TableAccess;
+        tags?: Record<string, string>;
+      },
+    ) => {
+      const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-${fn}`,
+        { name: `/retail/operations/${name}-${fn}`, retentionInDays: config.operations.logRetentionDays, tags: opsTags },
+        parent,
+      );
+      logGroups[fn] = logGroup;
+      const role = new aws.iam.Role(`${name}-${fn}`, { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"), tags: opsTags }, parent);
+      roles[fn] = role;
+      const policy = new aws.iam.RolePolicy(`${name}-${fn}`, { role: role.id, policy: iamPolicy(statements(logGroup)) }, parent);
+      const lfGrants = settings.grantsFor ? grants(fn, role, settings.grantsFor) : [];
+      const f = new aws.lambda.CallbackFunction<E, R>(
+        `${name}-${fn}`,
+        {
+          callback,
+          role,
+          runtime: aws.lambda.Runtime.NodeJS22dX,
+          architectures: ["arm64"],
+          memorySize: 256,
+          timeout: settings.timeout,
+          // One run at a time: a schedule firing while a run is still going is queued by Lambda, not run beside it.
+          reservedConcurrentExecutions: 1,
+          environment: { variables: settings.environment },
+          loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+          codePathOptions: { extraExcludePackages: nodeModulesToSkip },
+          tags: { ...opsTags, ...settings.tags },
+        },
+        { parent: this, dependsOn: [policy, logGroup, ...lfGrants] },
+      );
+      new aws.lambda.FunctionEventInvokeConfig(
+        `${name}-${fn}`,
+        {
+          functionName: f.name,
+          maximumRetryAttempts: 2,
+          maximumEventAgeInSeconds: settings.maxEventAgeSeconds,
+          destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
+        },
+        parent,
+      );
+      return f;
+    };
+
+    const queryEnv = (deadlineSeconds: number) => ({
+      [ENV.workGroup]: args.athenaWorkgroupName,
+      [ENV.catalog]: pulumi.interpolate`s3tablescatalog/${lakehouse.tableBucketName}`,
+      [ENV.queryDeadlineMs]: String(deadlineSeconds * 1000),
+      [ENV.topicArn]: args.alarmTopicArn,
+    });
+
+    // The closures below capture only plain data (SQL text, numbers) and the entry functions.
+    const mergeSettings = {
+      products: Object.fromEntries(plan.merges.map((m) => [m.product, { sql: m.sql, lookbackMinutes: m.lookbackMinutes }])),
+      bridgeSql: plan.bridgeSql,
+    };
+    const reconcileSettings = { tables: plan.reconcile, tolerance: config.operations.reconcileTolerance };
+    const freshnessSettings = { tables: plan.freshness, kpis: plan.kpis, intervalMinutes: FRESHNESS_INTERVAL_MINUTES };
+    const maintenanceSettings = {
+      tables: existing,
+      windowHours: { ...DEFAULT_WINDOW_HOURS, ...args.maintenanceWindowHours } as Record<JobType, number>,
+    };
+    const maintenanceTableArns = existing.map((t) => lakehouse.tables[t].tableArn as pulumi.Output<string>);
+
+    const merge = lambda<MergeEvent, unknown>("merge", (event, context) => mergeEntry(event, mergeSettings, context), (lg) => [
+      ...common(lg),
+      ...athena(plan.access.merge),
+      { Sid: "EmailSalt", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.saltSecretArn] },
+    ], {
+      timeout: MERGE_TIMEOUT_SECONDS,
+      // Merges that wait longer than this are not keeping up with their schedules: fail them into the queue, whose
+      // alarm says so, rather than letting a backlog grow silently. A later run re-reads their windows anyway.
+      maxEventAgeSeconds: 900,
+      environment: { ...queryEnv(MERGE_TIMEOUT_SECONDS - 15), [ENV.saltSecretArn]: args.saltSecretArn },
+      grantsFor: plan.access.merge,
+    });
+    const reconcile = lambda<ReconcileEvent, unknown>("reconcile", (event, context) => reconcileEntry(event, reconcileSettings, context), (lg) => [
+      ...common(lg),
+      ...athena(plan.access.reconcile),
+    ], {
+      timeout: 900,
+      maxEventAgeSeconds: 3600,
+      environment: queryEnv(120),
+      grantsFor: plan.access.reconcile,
+      tags: { [RECONCILES_TAG]: formatReconciles(this.reconciledTables) },
+    });
+    const freshness = lambda<unknown, unknown>("freshness", (_event, context) => freshnessEntry(freshnessSettings, context), (lg) => [
+      ...common(lg),
+      ...athena(plan.access.freshness),
+    ], { timeout: 240, maxEventAgeSeconds: 600, environment: queryEnv(60), grantsFor: plan.access.freshness });
+    const maintenance = lambda<unknown, unknown>("maintenance", () => maintenanceEntry(maintenanceSettings), (lg) => [
+      ...common(lg),
+      {
+        Sid: "MaintenanceStatus",
+        Effect: "Allow",
+        Action: ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"],
+        Resource: maintenanceTableArns,
+      },
+    ], {
+      timeout: 120,
+      maxEventAgeSeconds: 3600,
+      environment: { [ENV.topicArn]: args.alarmTopicArn, [ENV.tableBucketArn]: lakehouse.tableBucketArn },
+    });
+    this.functions = { merge, reconcile, freshness, maintenance };
+    this.roles = roles as Operations["roles"];
+
+    const schedulerRole = new aws.iam.Role(`${name}-scheduler`, { assumeRolePolicy: assumeRolePolicy("scheduler.amazonaws.com"), tags: opsTags }, parent);
+    const schedulerPolicy = new aws.iam.RolePolicy(
+      `${name}-scheduler`,
+      {
+        role: schedulerRole.id,
+        policy: iamPolicy([
+          { Sid: "Invoke", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: Object.values(this.functions).map((f) => f.arn) },
+          { Sid: "DeadLetter", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [this.failureQueue.arn] },
+          { Sid: "PlatformKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn] },
+        ]),
+      },
+      parent,
+    );
+    const schedule = (key: string, fn: aws.lambda.Function, expression: string, description: string, input?: string) =>
+      new aws.scheduler.Schedule(
+        `${name}-${key}`,
+        {
+          description,
+          scheduleExpression: expression,
+          scheduleExpressionTimezone: "UTC",
+          flexibleTimeWindow: { mode: "OFF" },
+          target: {
+            arn: fn.arn,
+            roleArn: schedulerRole.arn,
+            ...(input !== undefined ? { input } : {}),
+            retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+            deadLetterConfig: { arn: this.failureQueue.arn },
+          },
+        },
+        { parent: this, dependsOn: [schedulerPolicy] },
+      );
+    const reconcileHour = config.operations.reconcileHourUtc;
+    this.schedules = {
+      ...Object.fromEntries(
+        plan.merges.map((m) => [
+          `merge-${m.product}`,
+          schedule(
+            `merge-${m.product.replace(/_/g, "-")}`,
+            merge,
+            rateExpression(m.intervalMinutes),
+            `Silver MERGE of ${m.product}: half its freshness need, re-reading ${m.lookbackMinutes} min of bronze`,
+            // The fire time makes a retried run merge exactly the window it was scheduled for.
+            JSON.stringify({ product: m.product, scheduledTime: "<aws.scheduler.scheduled-time>" }),
+          ),
+        ]),
+      ),
+      reconcile: schedule("reconcile", reconcile, `cron(0 ${reconcileHour} * * ? *)`, "Daily source-vs-silver reconciliation of yesterday (UTC)"),
+      freshness: schedule("freshness", freshness, rateExpression(FRESHNESS_INTERVAL_MINUTES), "KPI freshness against budget"),
+      maintenance: schedule("maintenance", maintenance, `cron(30 ${reconcileHour} * * ? *)`, "S3 Tables maintenance job status"),
+    };
+
+    const alarm = (key: string, a: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags">) =>
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${key}`,
+        { ...a, alarmActions: [args.alarmTopicArn], okActions: [args.alarmTopicArn], tags: opsTags },
+        parent,
+      );
+    const lambdaErrors = (fn: keyof Operations["functions"], evaluationPeriods: number, what: string) =>
+      alarm(`${fn}-errors`, {
+        alarmDescription: `${what} See README, Operations.`,
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: this.functions[fn].name },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods,
+        datapointsToAlarm: evaluationPeriods,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+    this.alarms = {
+      "merge-errors": lambdaErrors("merge", 2, "Silver MERGE has failed for 10 minutes: streaming KPIs are going stale."),
+      "reconcile-errors": lambdaErrors("reconcile", 1, "Reconciliation could not count at least one table; the SNS message lists which."),
+      "freshness-errors": lambdaErrors("freshness", 2, "The freshness check cannot read silver: KPI staleness is not being measured."),
+      "maintenance-errors": lambdaErrors("maintenance", 1, "The S3 Tables maintenance status could not be read for at least one table."),
+      "failed-runs": alarm("failed-runs", {
+        alarmDescription: "A scheduled run failed after its retries (or could not be delivered) and sits in the failure queue. See README, Operations.",
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: this.failureQueue.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      }),
+      "table-maintenance": alarm("table-maintenance", {
+        alarmDescription: "An S3 Tables maintenance job failed, is disabled or is overdue; the SNS message names table and job. See README, Operations.",
+        namespace: METRIC_NAMESPACE,
+        metricName: "MaintenanceProblems",
+        statistic: "Maximum",
+        period: 3600,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      }),
+      ...Object.fromEntries(
+        this.reconciledTables.map((table) => [
+          `drift-${table}`,
+          alarm(`drift-${table.replace(/_/g, "-")}`, {
+            alarmDescription: `retail_silver.${table}: source and silver row counts differ by more than ${config.operations.reconcileTolerance * 100} %. See README, Operations.`,
+            namespace: METRIC_NAMESPACE,
+            metricName: "DriftRatio",
+            dimensions: { Table: table },
+            statistic: "Maximum",
+            period: 3600,
+            evaluationPeriods: 1,
+            threshold: config.operations.reconcileTolerance,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+          }),
+        ]),
+      ),
+      ...Object.fromEntries(
+        Object.entries(plan.kpis).map(([kpi, k]) => [
+          `staleness-${kpi}`,
+          alarm(`staleness-${kpi.replace(/_/g, "-")}`, {
+            alarmDescription: `${kpi} is staler than its ${k.budgetMinutes}-min budget (inputs: ${k.tables.join(", ")}). See README, Operations.`,
+            namespace: METRIC_NAMESPACE,
+            metricName: "StalenessMinutes",
+            dimensions: { Kpi: kpi },
+            statistic: "Maximum",
+            period: FRESHNESS_INTERVAL_MINUTES * 60,
+            evaluationPeriods: 2,
+            datapointsToAlarm: 2,
+            threshold: k.budgetMinutes,
+            comparisonOperator: "GreaterThanThreshold",
+            // No datapoint means the KPI could not be measured (empty input, failed check): not provably fresh.
+            treatMissingData: "breaching",
+          }),
+        ]),
+      ),
+    };
+
+    this.registerOutputs({
+      functionNames: Object.fromEntries(Object.entries(this.functions).map(([k, f]) => [k, f.name])),
+      failureQueueArn: this.failureQueue.arn,
+      reconciledTables: this.reconciledTables,
+      logGroups: Object.fromEntries(Object.entries(logGroups).map(([k, lg]) => [k, lg.name])),
+    });
+  }
+}
+
+/** Build Operations under `parent` (the program's pattern for components made from config). */
+export function buildOperations(name: string, args: OperationsArgs, parent?: pulumi.Resource): Operations {
+  return new Operations(name, args, parent ? { parent } : undefined);
+}

@@ -1,0 +1,135 @@
+import { Alerts, Metric } from "./alerts";
+import { QueryRunner } from "./queryRunner";
+import { splitStatements } from "./sql";
+
+export interface FreshnessKpi {
+  /** Minutes the KPI may lag real time. */
+  readonly budgetMinutes: number;
+  /** Silver tables its gold view reads: the KPI is as stale as the stalest of them. */
+  readonly tables: readonly string[];
+}
+
+export interface FreshnessSettings {
+  /** Text of sql/freshness/<table>.sql by silver table; each returns one row {newest_event_ts}. */
+  readonly tables: Readonly<Record<string, string>>;
+  readonly kpis: Readonly<Record<string, FreshnessKpi>>;
+  /** Minutes between runs: a KPI is alerted on the first run that finds it over budget, not on every run after. */
+  readonly intervalMinutes: number;
+}
+
+export interface FreshnessDeps {
+  readonly runner: QueryRunner;
+  readonly alerts: Alerts;
+  readonly now: () => Date;
+}
+
+export type TableFreshness =
+  | { table: string; status: "ok"; newest: string; stalenessMinutes: number }
+  | { table: string; status: "empty" }
+  | { table: string; status: "error"; error: string };
+
+export interface KpiFreshness {
+  readonly kpi: string;
+  readonly budgetMinutes: number;
+  /** Undefined when an input table is empty or could not be read. */
+  readonly stalenessMinutes?: number;
+  /** The input table that sets the staleness, or the one that could not be measured. */
+  readonly limitedBy?: string;
+  readonly status: "fresh" | "stale" | "unknown";
+  /** Over budget now and within budget one run ago: the run that alerts. */
+  readonly newlyStale: boolean;
+}
+
+export interface FreshnessReport {
+  readonly at: string;
+  readonly tables: TableFreshness[];
+  readonly kpis: KpiFreshness[];
+}
+
+export class FreshnessFailed extends Error {
+  constructor(readonly report: FreshnessReport) {
+    const failed = report.tables.filter((t) => t.status === "error").map((t) => t.table);
+    super(`freshness ${report.at}: could not read ${failed.join(", ")}`);
+  }
+}
+
+/** Athena answers `2026-07-01 10:00:00.000`, DuckDB `2026-07-01 10:00:00`; both are UTC wall times. */
+export function parseEventTime(value: unknown): Date | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return value;
+  const text = String(value).trim().replace(" ", "T");
+  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
+  if (Number.isNaN(d.getTime())) throw new Error(`newest_event_ts ${JSON.stringify(value)} is not a timestamp`);
+  return d;
+}
+
+/** Judge every KPI from its input tables' staleness. Pure, so the alert rule is tested without a lakehouse. */
+export function judgeKpis(tables: readonly TableFreshness[], settings: Pick<FreshnessSettings, "kpis" | "intervalMinutes">): KpiFreshness[] {
+  const byTable = new Map(tables.map((t) => [t.table, t]));
+  return Object.entries(settings.kpis).map(([kpi, { budgetMinutes, tables: inputs }]) => {
+    let worst: { table: string; minutes: number } | undefined;
+    for (const table of inputs) {
+      const t = byTable.get(table);
+      if (!t || t.status !== "ok") return { kpi, budgetMinutes, limitedBy: table, status: "unknown", newlyStale: false };
+      if (!worst || t.stalenessMinutes > worst.minutes) worst = { table, minutes: t.stalenessMinutes };
+    }
+    const minutes = worst?.minutes ?? 0;
+    const stale = minutes > budgetMinutes;
+    return {
+      kpi,
+      budgetMinutes,
+      stalenessMinutes: minutes,
+      limitedBy: worst?.table,
+      status: stale ? "stale" : "fresh",
+      newlyStale: stale && minutes - settings.intervalMinutes <= budgetMinutes,
+    };
+  });
+}
+
+/**
+ * Newest event time of every silver table against now, and each KPI against its budget. Metrics go out every
+ * run (the staleness alarms watch them); the SNS alert goes out once, on the run a KPI crosses its budget.
+ * A table that cannot be read fails the invocation after reporting the rest.
+ */
+export async function runFreshness(settings: FreshnessSettings, deps: FreshnessDeps): Promise<FreshnessReport> {
+  const now = deps.now();
+  const tables: TableFreshness[] = [];
+  for (const [table, sql] of Object.entries(settings.tables)) {
+    try {
+      let rows: Record<string, unknown>[] = [];
+      for (const statement of splitStatements(sql)) rows = await deps.runner.query(statement);
+      const newest = parseEventTime(rows[0]?.newest_event_ts);
+      tables.push(
+        newest
+          ? { table, status: "ok", newest: newest.toISOString(), stalenessMinutes: Math.max(0, (now.getTime() - newest.getTime()) / 60_000) }
+          : { table, status: "empty" },
+      );
+    } catch (e) {
+      tables.push({ table, status: "error", error: (e as Error).message });
+    }
+  }
+  const kpis = judgeKpis(tables, settings);
+  const report: FreshnessReport = { at: now.toISOString(), tables, kpis };
+  const metrics: Metric[] = [
+    ...tables.flatMap((t) =>
+      t.status === "ok" ? [{ name: "TableStalenessMinutes", value: t.stalenessMinutes, unit: "None" as const, dimensions: { Table: t.table } }] : [],
+    ),
+    // An unmeasurable KPI publishes nothing: its alarm treats missing data as breaching.
+    ...kpis.flatMap((k) =>
+      k.stalenessMinutes !== undefined ? [{ name: "StalenessMinutes", value: k.stalenessMinutes, unit: "None" as const, dimensions: { Kpi: k.kpi } }] : [],
+    ),
+  ];
+  await deps.alerts.putMetrics(metrics);
+  const newly = kpis.filter((k) => k.newlyStale);
+  if (newly.length > 0) {
+    const lines = newly.map(
+      (k) => `STALE ${k.kpi}: ${Math.round(k.stalenessMinutes!)} min behind (budget ${k.budgetMinutes} min), limited by retail_silver.${k.limitedBy}`,
+    );
+    await deps.alerts.notify(
+      `retail freshness: ${newly.map((k) => k.kpi).join(", ")} over budget`,
+      [...lines, "", "What to do: README, Operations, alarm 'KPI staleness'."].join("\n"),
+    );
+  }
+  if (tables.some((t) => t.status === "error")) throw new FreshnessFailed(report);
+  return report;
+}

@@ -1,0 +1,99 @@
+import { AthenaClient } from "@aws-sdk/client-athena";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { S3TablesClient } from "@aws-sdk/client-s3tables";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { AwsAlerts } from "./alerts";
+import { AthenaRunner } from "./athenaRunner";
+import { FreshnessReport, FreshnessSettings, runFreshness } from "./freshness";
+import { MaintenanceReport, MaintenanceSettings, runMaintenance } from "./maintenance";
+import { MergeEvent, MergeReport, MergeSettings, runMerge } from "./merge";
+import { ReconcileEvent, ReconcileReport, ReconcileSettings, runReconcile } from "./reconcile";
+
+/**
+ * The Lambda entry points: each reads its ARNs from the environment, builds the AWS clients and calls the plain
+ * handler. The components' closures call these and nothing else, so what is serialized into a function is this
+ * module's graph, and the SQL and settings the closure passes in.
+ */
+
+/** Environment variables the component sets; names live here so the component and the entry points agree. */
+export const ENV = {
+  workGroup: "ATHENA_WORKGROUP",
+  catalog: "ATHENA_CATALOG",
+  queryDeadlineMs: "QUERY_DEADLINE_MS",
+  topicArn: "ALARM_TOPIC_ARN",
+  saltSecretArn: "EMAIL_SALT_SECRET_ARN",
+  tableBucketArn: "TABLE_BUCKET_ARN",
+} as const;
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set; the Operations component sets it`);
+  return value;
+}
+
+function alerts(): AwsAlerts {
+  return new AwsAlerts(new CloudWatchClient({}), new SNSClient({}), env(ENV.topicArn));
+}
+
+/** What the Lambda runtime passes as the second handler argument, as far as we use it. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Margin between the last statement's deadline and the function's timeout, for stopping it and reporting. */
+const STOP_MARGIN_MS = 10_000;
+
+function athena(context: InvocationContext | undefined): AthenaRunner {
+  return new AthenaRunner(new AthenaClient({}), {
+    workGroup: env(ENV.workGroup),
+    catalog: env(ENV.catalog),
+    deadlineMs: Number(env(ENV.queryDeadlineMs)),
+    // A statement stopped before the invocation ends cannot commit beside the next run's.
+    stopAt: context ? Date.now() + context.getRemainingTimeInMillis() - STOP_MARGIN_MS : undefined,
+  });
+}
+
+/** One read per warm container: the salt changes only with a deliberate re-key of the bridge. */
+const saltCache: { value?: Promise<string> } = {};
+
+function salt(): Promise<string> {
+  saltCache.value ??= new SecretsManagerClient({})
+    .send(new GetSecretValueCommand({ SecretId: env(ENV.saltSecretArn) }))
+    .then((out) => {
+      if (!out.SecretString) throw new Error("the email-hash salt secret has no string value");
+      return out.SecretString;
+    })
+    .catch((e) => {
+      saltCache.value = undefined;
+      throw e;
+    });
+  return saltCache.value;
+}
+
+export async function mergeEntry(event: MergeEvent, settings: MergeSettings, context?: InvocationContext): Promise<MergeReport> {
+  const report = await runMerge(event, settings, { runner: athena(context), alerts: alerts(), salt, now: () => new Date() });
+  console.log(JSON.stringify({ merge: report }));
+  return report;
+}
+
+export async function reconcileEntry(event: ReconcileEvent, settings: ReconcileSettings, context?: InvocationContext): Promise<ReconcileReport> {
+  const report = await runReconcile(event ?? {}, settings, { runner: athena(context), alerts: alerts(), now: () => new Date() });
+  console.log(JSON.stringify({ reconcile: report }));
+  return report;
+}
+
+export async function freshnessEntry(settings: FreshnessSettings, context?: InvocationContext): Promise<FreshnessReport> {
+  const report = await runFreshness(settings, { runner: athena(context), alerts: alerts(), now: () => new Date() });
+  console.log(JSON.stringify({ freshness: report }));
+  return report;
+}
+
+export async function maintenanceEntry(settings: Omit<MaintenanceSettings, "tableBucketArn">): Promise<MaintenanceReport> {
+  const report = await runMaintenance(
+    { ...settings, tableBucketArn: env(ENV.tableBucketArn) },
+    { s3tables: new S3TablesClient({}), alerts: alerts(), now: () => new Date() },
+  );
+  console.log(JSON.stringify({ maintenance: report }));
+  return report;
+}

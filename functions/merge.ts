@@ -1,0 +1,128 @@
+import { Alerts, Metric } from "./alerts";
+import { changedRows, QueryError, QueryRunner } from "./queryRunner";
+import { renderSql, splitStatements } from "./sql";
+
+/** What the schedule sends: the product to merge and the time it fired (`<aws.scheduler.scheduled-time>`). */
+export interface MergeEvent {
+  readonly product: string;
+  readonly scheduledTime?: string;
+}
+
+export interface MergeProduct {
+  /** Text of sql/merge/<product>.sql. */
+  readonly sql: string;
+  /** How far back from the window end each run re-reads bronze, so late Firehose deliveries are picked up. */
+  readonly lookbackMinutes: number;
+}
+
+export interface MergeSettings {
+  readonly products: Readonly<Record<string, MergeProduct>>;
+  /** Text of sql/bridge/identity_bridge.sql; it runs before the product's statements of the same window. */
+  readonly bridgeSql: string;
+}
+
+export interface MergeDeps {
+  readonly runner: QueryRunner;
+  readonly alerts: Pick<Alerts, "putMetrics">;
+  /** The email-hash salt, read at run time; never logged, and scrubbed from error messages. */
+  readonly salt: () => Promise<string>;
+  readonly now: () => Date;
+}
+
+export interface MergeWindow {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+export interface MergeReport {
+  readonly product: string;
+  readonly windows: { start: string; end: string }[];
+  /** Rows each silver table gained or changed, summed over the windows. */
+  readonly rowsByTable: Record<string, number>;
+  readonly rowsQuarantined: number;
+}
+
+const QUARANTINE = "retail_silver.quarantine";
+const DAY_MS = 86_400_000;
+
+export class MergeError extends Error {}
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC: the form the SQL's `TIMESTAMP '{{window_start}}'` literals take. */
+export function sqlTimestamp(d: Date): string {
+  return d.toISOString().slice(0, 19).replace("T", " ");
+}
+
+/**
+ * The windows one run merges: [end - lookback, end), cut at UTC midnight so each window reads one day
+ * partition of bronze. The end is the schedule's fire time (to the minute), so a retried run re-merges
+ * exactly the window it was scheduled for.
+ */
+export function mergeWindows(end: Date, lookbackMinutes: number): MergeWindow[] {
+  const stop = Math.floor(end.getTime() / 60_000) * 60_000;
+  let from = stop - lookbackMinutes * 60_000;
+  const windows: MergeWindow[] = [];
+  while (from < stop) {
+    const to = Math.min(stop, (Math.floor(from / DAY_MS) + 1) * DAY_MS);
+    windows.push({ start: new Date(from), end: new Date(to) });
+    from = to;
+  }
+  return windows;
+}
+
+/** The `namespace.table` a MERGE or INSERT statement writes. */
+export function targetOf(statement: string): string | undefined {
+  return /\b(?:MERGE|INSERT)\s+INTO\s+([a-z0-9_]+\.[a-z0-9_]+)/i.exec(statement.replace(/--[^\n]*/g, ""))?.[1];
+}
+
+/**
+ * Merge one product's bronze rows into silver for the windows ending at its scheduled time, refreshing the
+ * identity bridge first. Every statement inserts only keys its target lacks (or updates to the same values),
+ * so a repeated or retried run leaves silver as it was; overlapping runs are prevented by the function's
+ * reserved concurrency of one (see components/operations.ts).
+ */
+export async function runMerge(event: MergeEvent, settings: MergeSettings, deps: MergeDeps): Promise<MergeReport> {
+  const product = settings.products[event.product];
+  if (!product) {
+    throw new MergeError(`merge: unknown product "${event.product}"; this function merges ${Object.keys(settings.products).join(", ")}`);
+  }
+  const end = event.scheduledTime ? new Date(event.scheduledTime) : deps.now();
+  if (Number.isNaN(end.getTime())) throw new MergeError(`merge: scheduledTime "${event.scheduledTime}" is not an ISO-8601 time`);
+  const salt = await deps.salt();
+  const windows = mergeWindows(end, product.lookbackMinutes);
+  const rowsByTable: Record<string, number> = {};
+  for (const w of windows) {
+    const params = { window_start: sqlTimestamp(w.start), window_end: sqlTimestamp(w.end), email_salt: salt };
+    const statements = [...splitStatements(settings.bridgeSql), ...splitStatements(product.sql)];
+    for (const statement of statements) {
+      const target = targetOf(statement) ?? "(unknown table)";
+      let rows;
+      try {
+        rows = await deps.runner.query(renderSql(statement, params));
+      } catch (e) {
+        // Athena may quote the statement back, and the statement carries the salt.
+        const message = `merge ${event.product} [${params.window_start}, ${params.window_end}) into ${target}: ${(e as Error).message}`.split(salt).join("[salt]");
+        if (e instanceof QueryError) {
+          // Keep the class: whether the run is worth retrying is the runner's call.
+          e.message = message;
+          throw e;
+        }
+        throw new MergeError(message);
+      }
+      rowsByTable[target] = (rowsByTable[target] ?? 0) + changedRows(rows);
+    }
+  }
+  const rowsQuarantined = rowsByTable[QUARANTINE] ?? 0;
+  const metrics: Metric[] = [
+    ...Object.entries(rowsByTable)
+      .filter(([table]) => table !== QUARANTINE)
+      .map(([table, value]) => ({ name: "RowsMerged", value, unit: "Count" as const, dimensions: { Product: event.product, Table: table } })),
+    { name: "RowsQuarantined", value: rowsQuarantined, unit: "Count", dimensions: { Product: event.product } },
+  ];
+  await deps.alerts.putMetrics(metrics);
+  return {
+    product: event.product,
+    windows: windows.map((w) => ({ start: sqlTimestamp(w.start), end: sqlTimestamp(w.end) })),
+    rowsByTable,
+    rowsQuarantined,
+  };
+}

@@ -1,0 +1,113 @@
+import { Alerts, Metric } from "./alerts";
+import { QueryRunner } from "./queryRunner";
+import { renderSql, splitStatements } from "./sql";
+
+/** Optional: reconcile a given day (backfills, re-runs); the schedule sends nothing and gets yesterday (UTC). */
+export interface ReconcileEvent {
+  readonly day?: string;
+}
+
+export interface ReconcileSettings {
+  /** Text of sql/reconcile/<table>.sql by silver table name; each returns one row {source_rows, silver_rows}. */
+  readonly tables: Readonly<Record<string, string>>;
+  /** Relative drift |source − silver| / source tolerated before a table is a mismatch. */
+  readonly tolerance: number;
+}
+
+export interface ReconcileDeps {
+  readonly runner: QueryRunner;
+  readonly alerts: Alerts;
+  readonly now: () => Date;
+}
+
+export type TableReconciliation =
+  | { table: string; status: "ok" | "mismatch"; source: number; silver: number; drift: number }
+  | { table: string; status: "error"; error: string };
+
+export interface ReconcileReport {
+  readonly day: string;
+  readonly tolerance: number;
+  readonly tables: TableReconciliation[];
+}
+
+/** Thrown after metrics and the alert went out, so the invocation counts as failed and retries apply. */
+export class ReconcileFailed extends Error {
+  constructor(readonly report: ReconcileReport) {
+    const failed = report.tables.filter((t) => t.status === "error").map((t) => t.table);
+    super(`reconcile ${report.day}: ${failed.length} of ${report.tables.length} tables could not be counted: ${failed.join(", ")}`);
+  }
+}
+
+/** Drift relative to what the source sent; a source of zero compares against one row so drift stays finite. */
+export function driftRatio(source: number, silver: number): number {
+  return Math.abs(source - silver) / Math.max(source, 1);
+}
+
+function yesterday(now: Date): string {
+  return new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+function count(row: Record<string, unknown> | undefined, column: string, table: string): number {
+  const n = Number(row?.[column]);
+  if (row?.[column] === null || row?.[column] === undefined || !Number.isFinite(n)) {
+    throw new Error(`sql/reconcile/${table}.sql returned ${JSON.stringify(row ?? null)}: expected a numeric column ${column}`);
+  }
+  return n;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+/** One SNS body for the whole run: every mismatched table with both counts, then every table that failed. */
+export function reconcileMessage(report: ReconcileReport): string {
+  const lines = [`Source-vs-silver reconciliation for ${report.day} (tolerance ${pct(report.tolerance)}).`, ""];
+  for (const t of report.tables) {
+    if (t.status === "mismatch") {
+      lines.push(`MISMATCH retail_silver.${t.table}: source ${t.source} rows, silver ${t.silver} rows, drift ${pct(t.drift)}`);
+    }
+  }
+  for (const t of report.tables) {
+    if (t.status === "error") lines.push(`FAILED retail_silver.${t.table}: ${t.error}`);
+  }
+  lines.push("", "What to do: README, Operations, alarm 'reconcile drift'.");
+  return lines.join("\n");
+}
+
+/**
+ * Count source and silver rows of one day for every reconciled table. A table whose query fails is reported
+ * and the others still run; metrics go out per table, then one SNS message if anything is off, and only then
+ * does a failed query fail the invocation.
+ */
+export async function runReconcile(event: ReconcileEvent, settings: ReconcileSettings, deps: ReconcileDeps): Promise<ReconcileReport> {
+  const day = event.day ?? yesterday(deps.now());
+  const tables: TableReconciliation[] = [];
+  for (const [table, sql] of Object.entries(settings.tables)) {
+    try {
+      let rows: Record<string, unknown>[] = [];
+      for (const statement of splitStatements(renderSql(sql, { day }))) rows = await deps.runner.query(statement);
+      const source = count(rows[0], "source_rows", table);
+      const silver = count(rows[0], "silver_rows", table);
+      const drift = driftRatio(source, silver);
+      tables.push({ table, status: drift > settings.tolerance ? "mismatch" : "ok", source, silver, drift });
+    } catch (e) {
+      tables.push({ table, status: "error", error: (e as Error).message });
+    }
+  }
+  const report: ReconcileReport = { day, tolerance: settings.tolerance, tables };
+  const metrics: Metric[] = tables.flatMap((t) =>
+    t.status === "error"
+      ? [{ name: "ReconcileQueryFailed", value: 1, unit: "Count" as const, dimensions: { Table: t.table } }]
+      : [
+          { name: "SourceRows", value: t.source, unit: "Count" as const, dimensions: { Table: t.table } },
+          { name: "SilverRows", value: t.silver, unit: "Count" as const, dimensions: { Table: t.table } },
+          { name: "DriftRatio", value: t.drift, unit: "None" as const, dimensions: { Table: t.table } },
+        ],
+  );
+  await deps.alerts.putMetrics(metrics);
+  const mismatched = tables.filter((t) => t.status === "mismatch").length;
+  const failed = tables.filter((t) => t.status === "error").length;
+  if (mismatched + failed > 0) {
+    await deps.alerts.notify(`retail reconcile ${day}: ${mismatched} mismatched, ${failed} failed`, reconcileMessage(report));
+  }
+  if (failed > 0) throw new ReconcileFailed(report);
+  return report;
+}

@@ -1,0 +1,149 @@
+import * as assert from "assert";
+import { judgeKpis, parseEventTime, TableFreshness } from "../../functions/freshness";
+import { mergeWindows, runMerge, sqlTimestamp } from "../../functions/merge";
+import { FinalQueryError, QueryRunner, Row } from "../../functions/queryRunner";
+import { ReconcileFailed, runReconcile } from "../../functions/reconcile";
+import { RecordingAlerts } from "./fakes";
+
+/** A runner answering by the first rule whose pattern the statement matches, recording every statement. */
+function fakeRunner(rules: [RegExp, Row[] | Error][]): QueryRunner & { statements: string[] } {
+  const statements: string[] = [];
+  return {
+    statements,
+    async query(sql: string) {
+      statements.push(sql);
+      const rule = rules.find(([re]) => re.test(sql));
+      if (!rule) throw new Error(`no fake answer for: ${sql.slice(0, 80)}`);
+      if (rule[1] instanceof Error) throw rule[1];
+      return rule[1];
+    },
+  };
+}
+
+const SALT = "s3cr3t-salt-0123456789abcdef";
+
+describe("merge handler", () => {
+  it("cuts its lookback at UTC midnight so each window reads one day partition", () => {
+    const windows = mergeWindows(new Date("2026-07-02T00:20:30Z"), 32).map((w) => [sqlTimestamp(w.start), sqlTimestamp(w.end)]);
+    assert.deepStrictEqual(windows, [
+      ["2026-07-01 23:48:00", "2026-07-02 00:00:00"],
+      ["2026-07-02 00:00:00", "2026-07-02 00:20:00"],
+    ]);
+  });
+
+  const settings = {
+    products: {
+      cart_events: {
+        sql: "MERGE INTO retail_silver.cart_events t USING (SELECT '{{email_salt}}' s FROM retail_bronze.cart_events WHERE received_at >= TIMESTAMP '{{window_start}}' AND received_at < TIMESTAMP '{{window_end}}') s ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);\nMERGE INTO retail_silver.quarantine t USING x ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);",
+        lookbackMinutes: 30,
+      },
+    },
+    bridgeSql: "MERGE INTO retail_silver.identity_bridge t USING (SELECT '{{email_salt}}' x, TIMESTAMP '{{window_start}}' a, TIMESTAMP '{{window_end}}' b) s ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);",
+  };
+
+  it("refreshes the bridge first, merges the scheduled window and counts rows per table", async () => {
+    const runner = fakeRunner([
+      [/identity_bridge/, [{ Count: 2 }]],
+      [/retail_silver.cart_events/, [{ Count: 5 }]],
+      [/quarantine/, [{ Count: 1 }]],
+    ]);
+    const alerts = new RecordingAlerts();
+    const report = await runMerge({ product: "cart_events", scheduledTime: "2026-07-01T10:02:00Z" }, settings, {
+      runner,
+      alerts,
+      salt: async () => SALT,
+      now: () => new Date("2026-07-01T10:05:00Z"),
+    });
+    assert.deepStrictEqual(report.windows, [{ start: "2026-07-01 09:32:00", end: "2026-07-01 10:02:00" }]);
+    assert.deepStrictEqual(runner.statements.map((s) => /INTO (\S+)/.exec(s)![1]), ["retail_silver.identity_bridge", "retail_silver.cart_events", "retail_silver.quarantine"]);
+    assert.ok(runner.statements[1].includes("received_at < TIMESTAMP '2026-07-01 10:02:00'"));
+    assert.strictEqual(alerts.metric("RowsMerged", ["Table", "retail_silver.cart_events"]), 5);
+    assert.strictEqual(alerts.metric("RowsQuarantined", ["Product", "cart_events"]), 1);
+  });
+
+  it("keeps the salt out of a failed statement's error and keeps its retry class", async () => {
+    const runner = fakeRunner([[/./, new FinalQueryError(`query q-9 failed: line 3: near '${SALT}'`, "q-9")]]);
+    const deps = { runner, alerts: new RecordingAlerts(), salt: async () => SALT, now: () => new Date("2026-07-01T10:00:00Z") };
+    await assert.rejects(runMerge({ product: "cart_events" }, settings, deps), (e: unknown) => {
+      assert.ok(e instanceof FinalQueryError);
+      assert.ok(!e.message.includes(SALT), e.message);
+      assert.match(e.message, /merge cart_events \[2026-07-01 09:30:00, 2026-07-01 10:00:00\) into retail_silver.identity_bridge: .*\[salt\]/);
+      return true;
+    });
+  });
+
+  it("refuses a product it was not given SQL for", async () => {
+    const deps = { runner: fakeRunner([]), alerts: new RecordingAlerts(), salt: async () => SALT, now: () => new Date() };
+    await assert.rejects(runMerge({ product: "pos_transactions" }, settings, deps), /unknown product "pos_transactions"; this function merges cart_events/);
+  });
+});
+
+describe("reconcile handler", () => {
+  const tables = {
+    cart_events: "SELECT 'cart' AS t, '{{day}}' AS d",
+    order_events: "SELECT 'order' AS t, '{{day}}' AS d",
+    loyalty_tier: "SELECT 'tier' AS t, '{{day}}' AS d",
+  };
+
+  it("reports every table when one query fails, sends one message, and fails the run after publishing", async () => {
+    const runner = fakeRunner([
+      [/'cart'/, [{ source_rows: 1000, silver_rows: 990 }]],
+      [/'order'/, new FinalQueryError("query q-3 failed: TABLE_NOT_FOUND")],
+      [/'tier'/, [{ source_rows: 500, silver_rows: 500 }]],
+    ]);
+    const alerts = new RecordingAlerts();
+    const run = runReconcile({}, { tables, tolerance: 0.001 }, { runner, alerts, now: () => new Date("2026-07-02T06:00:00Z") });
+    await assert.rejects(run, (e: unknown) => {
+      assert.ok(e instanceof ReconcileFailed);
+      assert.deepStrictEqual(e.report.tables.map((t) => `${t.table}:${t.status}`), ["cart_events:mismatch", "order_events:error", "loyalty_tier:ok"]);
+      return true;
+    });
+    assert.ok(runner.statements.every((s) => s.includes("'2026-07-01'")), "reconciles yesterday (UTC)");
+    assert.strictEqual(alerts.messages.length, 1);
+    const { subject, message } = alerts.messages[0];
+    assert.strictEqual(subject, "retail reconcile 2026-07-01: 1 mismatched, 1 failed");
+    assert.match(message, /MISMATCH retail_silver.cart_events: source 1000 rows, silver 990 rows, drift 1.00 %/);
+    assert.match(message, /FAILED retail_silver.order_events: query q-3 failed: TABLE_NOT_FOUND/);
+    assert.doesNotMatch(message, /loyalty_tier/);
+    assert.strictEqual(alerts.metric("DriftRatio", ["Table", "cart_events"]), 0.01);
+    assert.strictEqual(alerts.metric("SilverRows", ["Table", "loyalty_tier"]), 500);
+    assert.strictEqual(alerts.metric("ReconcileQueryFailed", ["Table", "order_events"]), 1);
+  });
+
+  it("stays quiet within tolerance and treats a malformed answer as a failure", async () => {
+    const alerts = new RecordingAlerts();
+    const ok = fakeRunner([[/./, [{ source_rows: 100000, silver_rows: 99950 }]]]);
+    const report = await runReconcile({ day: "2026-06-30" }, { tables: { cart_events: tables.cart_events }, tolerance: 0.001 }, { runner: ok, alerts, now: () => new Date() });
+    assert.strictEqual(report.tables[0].status, "ok");
+    assert.deepStrictEqual(alerts.messages, []);
+    const bad = fakeRunner([[/./, [{ source_rows: null, silver_rows: 3 }]]]);
+    await assert.rejects(
+      runReconcile({ day: "2026-06-30" }, { tables: { cart_events: tables.cart_events }, tolerance: 0.001 }, { runner: bad, alerts, now: () => new Date() }),
+      /1 of 1 tables could not be counted: cart_events/,
+    );
+  });
+});
+
+describe("freshness rule", () => {
+  const ok = (table: string, stalenessMinutes: number): TableFreshness => ({ table, status: "ok", newest: "", stalenessMinutes });
+  const kpis = { conversion_rate: { budgetMinutes: 22, tables: ["cart_events", "order_events"] } };
+
+  it("judges a KPI by its stalest input and alerts only on the run that crosses the budget", () => {
+    const judge = (cart: number, order: number) => judgeKpis([ok("cart_events", cart), ok("order_events", order)], { kpis, intervalMinutes: 5 })[0];
+    assert.deepStrictEqual(
+      [judge(3, 20), judge(3, 24), judge(3, 30)].map((k) => [k.status, k.newlyStale, k.limitedBy]),
+      [["fresh", false, "order_events"], ["stale", true, "order_events"], ["stale", false, "order_events"]],
+    );
+  });
+
+  it("cannot call a KPI fresh when an input is empty", () => {
+    const [k] = judgeKpis([ok("cart_events", 1), { table: "order_events", status: "empty" }], { kpis, intervalMinutes: 5 });
+    assert.deepStrictEqual([k.status, k.limitedBy, k.stalenessMinutes], ["unknown", "order_events", undefined]);
+  });
+
+  it("reads Athena's and DuckDB's timestamp text as UTC", () => {
+    assert.strictEqual(parseEventTime("2026-07-01 10:00:00.000")!.toISOString(), "2026-07-01T10:00:00.000Z");
+    assert.strictEqual(parseEventTime("2026-07-01 10:00:00")!.toISOString(), "2026-07-01T10:00:00.000Z");
+    assert.strictEqual(parseEventTime(null), undefined);
+  });
+});

@@ -1,0 +1,176 @@
+import * as assert from "assert";
+import * as path from "path";
+import { createRequire } from "module";
+import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
+import { OperationsArgsError, parseReconciles, planOperations, rateExpression, RECONCILES_TAG, tableAccess } from "../../components/operations";
+import { MERGE_TIMEOUT_SECONDS } from "../../infra/limits";
+import { ARNS } from "./arns";
+
+type PolicyStatement = { Sid: string; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> };
+
+const PROGRAM = path.join(__dirname, "operationsProgram.ts");
+const GLUE_TABLE = "arn:aws:glue:us-east-1:123456789012:table/s3tablescatalog/retail-prod-tables";
+
+describe("Operations component under mocks", function () {
+  // One instantiation for the whole suite: CallbackFunction serializes four closures, which takes seconds.
+  this.timeout(60_000);
+  let run: ProgramRun;
+  const fn = (suffix: string) => byType(run, "aws:lambda/function:Function").find((r) => r.name === `retail-prod-ops-${suffix}`)!;
+  const statements = (suffix: string): PolicyStatement[] =>
+    JSON.parse(byType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === `retail-prod-ops-${suffix}`)!.inputs.policy).Statement;
+  const schedule = (suffix: string) => byType(run, "aws:scheduler/schedule:Schedule").find((r) => r.name === `retail-prod-ops-${suffix}`)!;
+  const alarm = (suffix: string) => byType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").find((r) => r.name === `retail-prod-ops-${suffix}`)!;
+  const failureQueueArn = () => byType(run, "aws:sqs/queue:Queue")[0].state.arn;
+
+  before(async () => {
+    run = await runProgram({ stack: "prod", config: { "aws:region": "us-east-1" }, program: PROGRAM });
+  });
+
+  it("schedules a merge per streaming product from its freshness need, and the daily and 5-minute runs", () => {
+    const cart = schedule("merge-cart-events").inputs;
+    assert.strictEqual(cart.scheduleExpression, "rate(2 minutes)");
+    assert.deepStrictEqual(JSON.parse(cart.target.input), { product: "cart_events", scheduledTime: "<aws.scheduler.scheduled-time>" });
+    assert.strictEqual(schedule("merge-pos-transactions").inputs.scheduleExpression, "rate(5 minutes)");
+    assert.strictEqual(schedule("reconcile").inputs.scheduleExpression, "cron(0 6 * * ? *)");
+    assert.strictEqual(schedule("freshness").inputs.scheduleExpression, "rate(5 minutes)");
+    assert.match(schedule("maintenance").inputs.scheduleExpression, /^cron\(\d+ \d+ \* \* \? \*\)$/);
+    for (const s of byType(run, "aws:scheduler/schedule:Schedule")) {
+      assert.strictEqual(s.inputs.scheduleExpressionTimezone, "UTC");
+      assert.strictEqual(s.inputs.target.deadLetterConfig.arn, failureQueueArn(), `${s.name} dead-letters to the failure queue`);
+    }
+    assert.strictEqual(rateExpression(1), "rate(1 minute)");
+  });
+
+  it("runs each handler one at a time, with an explicit role, a bounded timeout and an on-failure queue", () => {
+    const functions = byType(run, "aws:lambda/function:Function");
+    assert.strictEqual(functions.length, 4);
+    const roles = new Set(byType(run, "aws:iam/role:Role").map((r) => r.state.arn));
+    for (const f of functions) {
+      assert.ok(roles.has(f.inputs.role), `${f.name} uses its own role`);
+      assert.strictEqual(f.inputs.reservedConcurrentExecutions, 1, f.name);
+    }
+    assert.strictEqual(new Set(functions.map((f) => f.inputs.role)).size, 4, "one role per function");
+    assert.deepStrictEqual(byType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), [], "no managed policies");
+    assert.strictEqual(fn("merge").inputs.timeout, MERGE_TIMEOUT_SECONDS);
+    assert.ok(Number(fn("merge").inputs.environment.variables.QUERY_DEADLINE_MS) < MERGE_TIMEOUT_SECONDS * 1000);
+    const queue = byType(run, "aws:sqs/queue:Queue")[0];
+    assert.strictEqual(queue.inputs.kmsMasterKeyId, ARNS.key);
+    const invokeConfigs = byType(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+    assert.strictEqual(invokeConfigs.length, 4);
+    for (const c of invokeConfigs) assert.strictEqual(c.inputs.destinationConfig.onFailure.destination, queue.state.arn);
+    // A merge that waited 15 minutes for its turn means merges are not keeping up: it lands in the queue, whose alarm says so.
+    assert.strictEqual(invokeConfigs.find((c) => c.name === "retail-prod-ops-merge")!.inputs.maximumEventAgeInSeconds, 900);
+    for (const lg of byType(run, "aws:cloudwatch/logGroup:LogGroup")) assert.strictEqual(lg.inputs.retentionInDays, 90);
+    assert.deepStrictEqual(parseReconciles(fn("reconcile").inputs.tags[RECONCILES_TAG]), ["retail_silver.cart_events", "retail_silver.order_events"]);
+    // Only merge hashes emails, and it gets the secret's ARN, never its value.
+    assert.strictEqual(fn("merge").inputs.environment.variables.EMAIL_SALT_SECRET_ARN, ARNS.salt);
+    for (const other of ["reconcile", "freshness", "maintenance"]) assert.ok(!("EMAIL_SALT_SECRET_ARN" in fn(other).inputs.environment.variables), other);
+  });
+
+  it("scopes every role statement to exact ARNs, with no wildcard action", () => {
+    for (const role of ["merge", "reconcile", "freshness", "maintenance", "scheduler"]) {
+      for (const s of statements(role)) {
+        for (const a of s.Action) assert.ok(!a.includes("*"), `${role}/${s.Sid}: action ${a}`);
+        if (s.Resource.includes("*")) {
+          // Neither action supports resource-level permissions; the namespace condition pins the metrics one.
+          assert.ok(["Metrics", "LakeFormationCredentials"].includes(s.Sid), `${role}/${s.Sid} has Resource "*"`);
+        }
+      }
+    }
+    const merge = Object.fromEntries(statements("merge").map((s) => [s.Sid, s]));
+    assert.deepStrictEqual(merge.EmailSalt.Resource, [ARNS.salt]);
+    assert.deepStrictEqual(merge.Alert.Resource, [ARNS.topic]);
+    assert.deepStrictEqual(merge.AthenaQueries.Resource, [ARNS.workgroup]);
+    assert.deepStrictEqual(merge.AthenaResults.Resource, [ARNS.results, `${ARNS.results}/*`]);
+    assert.deepStrictEqual(merge.Metrics.Condition, { StringEquals: { "cloudwatch:namespace": "Retail/Operations" } });
+    assert.deepStrictEqual(merge.CatalogCommit.Resource, [
+      `${GLUE_TABLE}/retail_silver/cart_events`,
+      `${GLUE_TABLE}/retail_silver/identity_bridge`,
+      `${GLUE_TABLE}/retail_silver/order_events`,
+      `${GLUE_TABLE}/retail_silver/quarantine`,
+    ]);
+    assert.ok(merge.CatalogRead.Resource.includes(`${GLUE_TABLE}/retail_bronze/pos_transactions`));
+    for (const role of ["reconcile", "freshness", "maintenance"]) {
+      const sids = statements(role).map((s) => s.Sid);
+      assert.ok(!sids.includes("EmailSalt") && !sids.includes("CatalogCommit"), `${role} neither reads the salt nor writes tables`);
+    }
+    const maintenance = statements("maintenance").find((s) => s.Sid === "MaintenanceStatus")!;
+    assert.deepStrictEqual(maintenance.Action, ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"]);
+    assert.ok(maintenance.Resource.every((r) => /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r)));
+    assert.strictEqual(maintenance.Resource.length, 9);
+    const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
+    assert.deepStrictEqual(
+      [...scheduler.Invoke.Resource].sort(),
+      byType(run, "aws:lambda/function:Function").map((f) => f.state.arn).sort(),
+    );
+  });
+
+  it("grants Lake Formation SELECT on what a role reads and ALL only on what merge writes", () => {
+    const grants = byType(run, "aws:lakeformation/permissions:Permissions");
+    const on = (role: string, table: string) =>
+      grants.find((g: RecordedResource) => g.name === `retail-prod-ops-${role}-${table}`)?.inputs.permissions;
+    assert.deepStrictEqual(on("merge", "retail_silver.order_events"), ["ALL"]);
+    assert.deepStrictEqual(on("merge", "retail_bronze.cart_events"), ["SELECT", "DESCRIBE"]);
+    assert.deepStrictEqual(on("reconcile", "retail_silver.order_events"), ["SELECT", "DESCRIBE"]);
+    assert.ok(grants.every((g) => !g.name.includes("maintenance")));
+  });
+
+  it("alarms on errors, failed runs, drift over tolerance and staleness over budget, all to the alarm topic", () => {
+    const alarms = byType(run, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    for (const a of alarms) assert.deepStrictEqual(a.inputs.alarmActions, [ARNS.topic], a.name);
+    const drift = alarm("drift-order-events").inputs;
+    assert.deepStrictEqual([drift.metricName, drift.dimensions, drift.threshold], ["DriftRatio", { Table: "order_events" }, 0.001]);
+    const stale = alarm("staleness-conversion-rate").inputs;
+    assert.deepStrictEqual([stale.metricName, stale.dimensions, stale.threshold, stale.treatMissingData], ["StalenessMinutes", { Kpi: "conversion_rate" }, 22, "breaching"]);
+    assert.strictEqual(alarm("staleness-inventory-fill-rate").inputs.threshold, 1800);
+    const mergeErrors = alarm("merge-errors").inputs;
+    assert.deepStrictEqual([mergeErrors.namespace, mergeErrors.metricName, mergeErrors.dimensions.FunctionName], ["AWS/Lambda", "Errors", fn("merge").state.name]);
+    assert.deepStrictEqual([alarm("failed-runs").inputs.metricName, alarm("failed-runs").inputs.threshold], ["ApproximateNumberOfMessagesVisible", 0]);
+    assert.strictEqual(alarm("table-maintenance").inputs.metricName, "MaintenanceProblems");
+    for (const k of ["reconcile-errors", "freshness-errors", "maintenance-errors"]) assert.ok(alarm(k), k);
+  });
+
+  it("packages a merge handler that runs without the program: it asks for its environment, not for ts-node", async () => {
+    const assets = await fn("merge").inputs.code.assets;
+    assert.ok(!Object.keys(assets).some((k) => k.startsWith("node_modules/@pulumi/")), "Pulumi packages are left out");
+    const code: string = await assets["__index.js"].text;
+    const mod = { exports: {} as { handler: (e: unknown, c: unknown) => Promise<unknown> } };
+    new Function("module", "exports", "require", code)(mod, mod.exports, createRequire(path.join(__dirname, "..", "..", "package.json")));
+    await assert.rejects(
+      mod.exports.handler({ product: "cart_events" }, { getRemainingTimeInMillis: () => 60_000 }),
+      /environment variable ATHENA_WORKGROUP is not set/,
+    );
+  });
+});
+
+describe("planOperations", () => {
+  const base = {
+    config: { streams: [], operations: { reconcileTolerance: 0.001, reconcileHourUtc: 6, logRetentionDays: 30 }, goldChannelMode: "omnichannel" as const },
+    kpiFreshnessBudgetMinutes: {},
+  };
+  const silver = ["cart_events", "order_events", "identity_bridge", "quarantine", "loyalty_tier", "erp_inventory", "loyalty_redemptions"].map((t) => `retail_silver.${t}`);
+  const stream = (name: string) => ({ name, sourceSystem: "x", semantics: "event" as const, freshnessMinutes: 5, lane: "stream" as const, stream: { peakRecordsPerSecond: 1, avgRecordBytes: 1, capacityMode: "on-demand" as const } });
+
+  it("refuses a streaming product without a merge file and a budget for a KPI without a gold view, naming the fix", () => {
+    assert.throws(
+      () => planOperations({ ...base, config: { ...base.config, streams: [stream("clickstream")] }, kpiFreshnessBudgetMinutes: { nps: 60 } }, [...silver, "retail_bronze.cart_events", "retail_bronze.pos_transactions"]),
+      (e: unknown) => {
+        assert.ok(e instanceof OperationsArgsError);
+        assert.match(e.message, /streaming product "clickstream" has no sql\/merge\/clickstream.sql/);
+        assert.match(e.message, /KPI "nps" has a freshness budget but no sql\/gold\/omnichannel\/nps.sql/);
+        return true;
+      },
+    );
+  });
+
+  it("refuses a merge whose SQL reads a bronze table the stack does not create", () => {
+    assert.throws(() => planOperations({ ...base, config: { ...base.config, streams: [stream("cart_events")] } }, [...silver, "retail_bronze.cart_events"]), /names retail_bronze.pos_transactions, which this stack does not create/);
+  });
+
+  it("tells reads from writes", () => {
+    assert.deepStrictEqual(tableAccess(["-- MERGE INTO retail_silver.nope\nMERGE INTO retail_silver.a t USING (SELECT * FROM retail_bronze.b) s ON 1=1"]), {
+      reads: ["retail_bronze.b"],
+      writes: ["retail_silver.a"],
+    });
+  });
+});
