@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { KpiFreshness } from "./freshness";
 import { Platform } from "./platform";
 
 /**
@@ -13,6 +14,8 @@ export interface StreamOutput {
   readonly streamArn: string;
   readonly firehoseName: string;
   readonly shardCount: number | null;
+  /** Producers need kms:GenerateDataKey on this key to write to the encrypted stream. */
+  readonly kmsKeyArn: string;
 }
 
 export interface PlatformOutputs {
@@ -28,7 +31,30 @@ export interface PlatformOutputs {
   readonly streams: Record<string, StreamOutput>;
   /** Glue job names by data product. */
   readonly glueJobs: Record<string, string>;
+  /** Alarms and operations alerts (reconciliation drift, staleness, maintenance) go to this topic. */
   readonly alarmTopicArn: string;
+  /** Athena workgroups: `platform` (DDL, operations) and one per KPI owner team. */
+  readonly athenaWorkgroups: { readonly platform: string; readonly teams: Record<string, string> };
+  /** Glue database holding the gold KPI views. */
+  readonly goldDatabase: string;
+  /** QuickSight Athena data sources by owner team. */
+  readonly quicksightDataSources: Record<string, { readonly id: string; readonly arn: string }>;
+  /** QuickSight datasets by KPI; `spilled` is true when the SPICE cap sent a KPI to direct query. */
+  readonly quicksightDatasets: Record<string, { readonly id: string; readonly arn: string; readonly importMode: string; readonly spilled: boolean }>;
+  /** Steward-approved KPIs, the only ones with an Amazon Q topic. */
+  readonly qEligibleKpis: string[];
+  /** Amazon Q topic ARNs by KPI. */
+  readonly qTopics: Record<string, string>;
+  /** omnichannel, or store-only while the identity bridge backfills (the rollback switch), with each view's SQL file. */
+  readonly goldChannelMode: { readonly mode: string; readonly viewSources: Record<string, string> };
+  /** Worst-case minutes from a source event to the dashboard, per KPI, and where they go. */
+  readonly freshnessBudget: Record<string, KpiFreshness>;
+  /** Operations Lambdas by job (merge, reconcile, freshness, maintenance). */
+  readonly operationsFunctions: Record<string, string>;
+  /** Silver tables the daily reconciliation covers. */
+  readonly reconciledTables: string[];
+  /** Failed operations runs land here (SQS) for replay. */
+  readonly operationsFailureQueueArn: string;
 }
 
 /** Outputs as Pulumi values, typed against the contract so a missing or misspelled key fails to compile. */
@@ -56,11 +82,22 @@ export function platformOutputs(p: Platform): PlatformOutputInputs {
       Object.fromEntries(
         Object.entries(p.streams).map(([product, lane]) => [
           product,
-          { streamName: lane.stream.name, streamArn: lane.stream.arn, firehoseName: lane.firehose.name, shardCount: lane.shardCount ?? null },
+          { streamName: lane.stream.name, streamArn: lane.stream.arn, firehoseName: lane.firehose.name, shardCount: lane.shardCount ?? null, kmsKeyArn: p.kmsKey.arn },
         ]),
       ),
     ),
     glueJobs: pulumi.output(Object.fromEntries(Object.entries(p.batches).map(([product, lane]) => [product, lane.job.name]))),
     alarmTopicArn: p.alarmTopic.arn,
+    athenaWorkgroups: p.gold.athenaWorkgroups,
+    goldDatabase: p.gold.goldDatabase,
+    quicksightDataSources: p.gold.quicksightDataSources,
+    quicksightDatasets: p.gold.quicksightDatasets,
+    qEligibleKpis: p.gold.qEligibleKpis,
+    qTopics: p.gold.qTopics,
+    goldChannelMode: p.gold.goldChannelMode,
+    freshnessBudget: p.gold.freshnessBudget,
+    operationsFunctions: pulumi.output(Object.fromEntries(Object.entries(p.operations.functions).map(([job, fn]) => [job, fn.name]))),
+    reconciledTables: p.operations.reconciledTables,
+    operationsFailureQueueArn: p.operations.failureQueue.arn,
   };
 }

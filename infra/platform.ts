@@ -2,10 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import { BatchLane, BatchNetwork } from "../components/batchLane";
+import { buildOperations, Operations } from "../components/operations";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { secureBucket } from "../components/secureBucket";
 import { StreamingLane } from "../components/streamingLane";
 import { ConfigError, PlatformConfig } from "./config";
+import { buildGold, GoldOutputs } from "./gold";
 import { loadTableDefs, TableDef } from "./tables";
 import { TAG } from "./tags";
 
@@ -19,6 +21,8 @@ export interface Platform {
   readonly lakehouse: IcebergNamespace;
   readonly streams: Record<string, StreamingLane>;
   readonly batches: Record<string, BatchLane>;
+  readonly gold: GoldOutputs;
+  readonly operations: Operations;
 }
 
 /**
@@ -190,5 +194,19 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     }
   }
 
-  return { config: cfg, prefix, kmsKey, alarmTopic: topic, saltSecret, lakehouse, streams, batches };
+  const gold = buildGold(`${prefix}-gold`, { config: cfg, lakehouse, alarmTopicArn: topic.arn, protect });
+  const operations = buildOperations(`${prefix}-ops`, {
+    lakehouse,
+    alarmTopicArn: topic.arn,
+    kmsKeyArn: kmsKey.arn,
+    athenaWorkgroupName: gold.goldLayer.platformWorkgroup.name,
+    athenaWorkgroupArn: gold.goldLayer.platformWorkgroup.arn,
+    athenaResultsBucketArn: gold.goldLayer.resultsBucket.arn,
+    saltSecretArn: saltSecret.arn,
+    kpiFreshnessBudgetMinutes: Object.fromEntries(Object.entries(gold.outputs.freshnessBudget).map(([kpi, f]) => [kpi, f.budgetMinutes])),
+    config: cfg,
+    tags,
+  });
+
+  return { config: cfg, prefix, kmsKey, alarmTopic: topic, saltSecret, lakehouse, streams, batches, gold: gold.outputs, operations };
 }

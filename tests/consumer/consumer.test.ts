@@ -1,0 +1,53 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { ProgramRun, runProgram } from "../../local/harness";
+import { checkContract, ContractError } from "../../consumer/retailPlatform";
+import { CONTRACT_VERSION, PlatformOutputs } from "../../infra/contract";
+import { named, REPO, runStack } from "../support/stacks";
+
+const EXAMPLE = path.join(REPO, "examples", "cart-producer", "index.ts");
+const PLATFORM_STACK = "org/retail-analytics/prod";
+
+function runExample(answer: Record<string, unknown>): Promise<ProgramRun> {
+  return runProgram({
+    stack: "dev",
+    project: "cart-producer",
+    config: { "aws:region": "us-east-1", "cart-producer:platformStack": PLATFORM_STACK },
+    program: EXAMPLE,
+    stackReferences: { [PLATFORM_STACK]: answer },
+  });
+}
+
+describe("consumer helper and example", () => {
+  let prod: ProgramRun;
+  before(async () => {
+    prod = await runStack("prod");
+  });
+
+  it("runs the producer example against the real prod plan's outputs", async () => {
+    const run = await runExample(prod.outputs);
+    const cart = (prod.outputs.streams as PlatformOutputs["streams"]).cart_events;
+    const fn = named(run, "aws:lambda/function:Function", "cart-producer");
+    assert.equal(fn.inputs.environment.variables.STREAM_NAME, cart.streamName);
+    const doc = JSON.parse(named(run, "aws:iam/rolePolicy:RolePolicy", "cart-producer").inputs.policy);
+    assert.deepEqual(doc.Statement[0].Resource, [cart.streamArn]);
+    assert.deepEqual(doc.Statement[1].Resource, [cart.kmsKeyArn]);
+    assert.equal(run.outputs.platformContract, CONTRACT_VERSION);
+  });
+
+  it("fails the consumer's run with a clear message when the stack has no contractVersion", async () => {
+    const { contractVersion: _v, ...withoutVersion } = prod.outputs;
+    void _v;
+    await assert.rejects(runExample(withoutVersion), /org\/retail-analytics\/prod exports no contractVersion/);
+  });
+
+  it("fails on an incompatible contract version and says which way to move", () => {
+    assert.throws(() => checkContract("s", { contractVersion: "2" }), (e: Error) => e instanceof ContractError && /upgrade the helper/.test(e.message));
+    assert.throws(() => checkContract("s", { contractVersion: "0" }), /downgrade the helper/);
+  });
+
+  it("names the available products when a consumer asks for one that does not exist", async () => {
+    const streams = { pos_transactions: (prod.outputs.streams as PlatformOutputs["streams"]).pos_transactions };
+    await assert.rejects(runExample({ ...prod.outputs, streams }), /has no streaming data product "cart_events"\. Available: pos_transactions\./);
+  });
+});
