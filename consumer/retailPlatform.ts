@@ -74,6 +74,21 @@ export class RetailPlatform {
     return this.outputs.apply((o) => pick(this.stackName, "batch data product", o.glueJobs, product));
   }
 
+  /** The QuickSight Athena data source of a KPI owner team, e.g. `Inventory`. */
+  dataSource(ownerTeam: string): pulumi.Output<{ id: string; arn: string }> {
+    return this.outputs.apply((o) => pick(this.stackName, "QuickSight data source for owner team", o.quicksightDataSources, ownerTeam));
+  }
+
+  /** The platform's QuickSight dataset of a KPI, e.g. `conversion_rate`. */
+  dataset(kpi: string): pulumi.Output<PlatformOutputs["quicksightDatasets"][string]> {
+    return this.outputs.apply((o) => pick(this.stackName, "KPI dataset", o.quicksightDatasets, kpi));
+  }
+
+  /** Glue database with the gold KPI views (query them as `<goldDatabase>.<kpi>`). */
+  get goldDatabase(): pulumi.Output<string> {
+    return this.outputs.goldDatabase;
+  }
+
   get tableBucketArn(): pulumi.Output<string> {
     return this.outputs.tableBucketArn;
   }

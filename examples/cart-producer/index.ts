@@ -42,6 +42,34 @@ const fn = new aws.lambda.Function("cart-producer", {
   loggingConfig: { logFormat: "JSON", logGroup: logs.name },
 });
 
+// A BI team's extra dataset on a gold view: SKU velocity for the top movers, direct query on the
+// Inventory team's data source. The retail: tags let the platform's policy pack check it like our own.
+const inventory = retail.dataSource("Inventory");
+const identity = aws.getCallerIdentityOutput();
+const topMovers = new aws.quicksight.DataSet("sku-top-movers", {
+  awsAccountId: identity.accountId,
+  dataSetId: "sku-top-movers",
+  name: "SKU top movers (last 7 days)",
+  importMode: "DIRECT_QUERY",
+  physicalTableMaps: [
+    {
+      physicalTableMapId: "top-movers",
+      customSql: {
+        dataSourceArn: inventory.arn,
+        name: "top_movers",
+        // Filtering on day keeps the query pruned on day(event_ts) like every gold KPI.
+        sqlQuery: pulumi.interpolate`SELECT sku, sum(order_lines) AS order_lines FROM ${retail.goldDatabase}.sku_velocity WHERE day >= current_date - INTERVAL '7' DAY GROUP BY sku ORDER BY order_lines DESC LIMIT 500`,
+        columns: [
+          { name: "sku", type: "STRING" },
+          { name: "order_lines", type: "INTEGER" },
+        ],
+      },
+    },
+  ],
+  tags: { "retail:kpi": "sku_velocity", "retail:expected-rows": "500", "retail:steward-approved": "false" },
+});
+
 export const producerFunction = fn.name;
+export const topMoversDataSet = topMovers.arn;
 export const cartStream = cart.streamName;
 export const platformContract = retail.contractVersion;

@@ -33,6 +33,10 @@ describe("consumer helper and example", () => {
     assert.deepEqual(doc.Statement[0].Resource, [cart.streamArn]);
     assert.deepEqual(doc.Statement[1].Resource, [cart.kmsKeyArn]);
     assert.equal(run.outputs.platformContract, CONTRACT_VERSION);
+    const ds = named(run, "aws:quicksight/dataSet:DataSet", "sku-top-movers");
+    const inventory = (prod.outputs.quicksightDataSources as PlatformOutputs["quicksightDataSources"]).Inventory;
+    assert.equal(ds.inputs.physicalTableMaps[0].customSql.dataSourceArn, inventory.arn);
+    assert.match(ds.inputs.physicalTableMaps[0].customSql.sqlQuery, /FROM retail_gold\.sku_velocity WHERE day >= /);
   });
 
   it("fails the consumer's run with a clear message when the stack has no contractVersion", async () => {
