@@ -2,7 +2,6 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE, Lane } from "../infra/lanes";
-import { Semantics } from "../infra/tables";
 import { TAG } from "../infra/tags";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 
@@ -17,10 +16,9 @@ export interface BatchNetwork {
 }
 
 export interface BatchLaneArgs {
-  /** The data product, e.g. `erp_inventory`; also the silver table's name. */
+  /** The data product, e.g. `erp_inventory`; also its bronze (and silver) table's name. */
   readonly product: string;
   readonly lane: Exclude<Lane, "stream">;
-  readonly semantics: Semantics;
   readonly sourceKind: "jdbc" | "s3";
   /** s3 sources: where extracts land (s3://bucket/prefix). */
   readonly sourceUri?: string;
@@ -39,10 +37,9 @@ export interface BatchLaneArgs {
   readonly tableBucketArn: pulumi.Input<string>;
   readonly tableBucketName: pulumi.Input<string>;
   readonly catalogId: pulumi.Input<string>;
-  readonly silverNamespace: pulumi.Input<string>;
-  readonly silverTableArn: pulumi.Input<string>;
-  /** Secret holding the email-hash salt; the job reads it only when the table has email_hash. */
-  readonly saltSecretArn: pulumi.Input<string>;
+  /** The bronze namespace the job lands raw rows in; the silver MERGE (Operations) takes them from there. */
+  readonly bronzeNamespace: pulumi.Input<string>;
+  readonly bronzeTableArn: pulumi.Input<string>;
   /** Bucket (name) the Glue script is uploaded to. */
   readonly scriptBucket: pulumi.Input<string>;
   readonly scriptBucketArn: pulumi.Input<string>;
@@ -75,8 +72,10 @@ function s3UriArns(uri: string): { bucket: string; objects: string } {
 }
 
 /**
- * One batch data product: a Glue 5.0 job that writes Iceberg into its silver table in S3 Tables, on
- * the lane's schedule, with a least-privilege role, Lake Formation grants and a failure alert.
+ * One batch data product: a Glue 5.0 job that appends the source extract's raw rows to its bronze table in
+ * S3 Tables, on the lane's schedule, with a least-privilege role, Lake Formation grants and a failure alert.
+ * Like a stream, it stops at bronze: the silver MERGE that Operations runs when the job succeeds validates,
+ * dedupes, hashes emails and quarantines, so both lanes share one tested definition of silver.
  */
 export class BatchLane extends pulumi.ComponentResource {
   public readonly job: aws.glue.Job;
@@ -111,12 +110,12 @@ export class BatchLane extends pulumi.ComponentResource {
           pulumi.interpolate`${glue}:catalog`,
           pulumi.interpolate`${glue}:catalog/s3tablescatalog`,
           pulumi.interpolate`${glue}:catalog/s3tablescatalog/${args.tableBucketName}`,
-          pulumi.interpolate`${glue}:database/s3tablescatalog/${args.tableBucketName}/${args.silverNamespace}`,
-          pulumi.interpolate`${glue}:table/s3tablescatalog/${args.tableBucketName}/${args.silverNamespace}/${product}`,
+          pulumi.interpolate`${glue}:database/s3tablescatalog/${args.tableBucketName}/${args.bronzeNamespace}`,
+          pulumi.interpolate`${glue}:table/s3tablescatalog/${args.tableBucketName}/${args.bronzeNamespace}/${product}`,
         ],
       },
       {
-        Sid: "WriteSilverTable",
+        Sid: "WriteBronzeTable",
         Effect: "Allow",
         Action: [
           "s3tables:GetTableBucket",
@@ -127,12 +126,11 @@ export class BatchLane extends pulumi.ComponentResource {
           "s3tables:GetTableMetadataLocation",
           "s3tables:UpdateTableMetadataLocation",
         ],
-        Resource: [args.tableBucketArn, args.silverTableArn],
+        Resource: [args.tableBucketArn, args.bronzeTableArn],
       },
       // Lake Formation vends table credentials; GetDataAccess has no resource-level scoping.
       { Sid: "LakeFormationCredentials", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: ["*"] },
       { Sid: "UseKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn, args.tableBucketKmsKeyArn] },
-      { Sid: "ReadSalt", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.saltSecretArn] },
       {
         Sid: "JobLogs",
         Effect: "Allow",
@@ -179,12 +177,12 @@ export class BatchLane extends pulumi.ComponentResource {
 
     const dbGrant = new aws.lakeformation.Permissions(
       `${name}-namespace`,
-      { principal: this.role.arn, permissions: ["DESCRIBE"], database: { catalogId: args.catalogId, name: args.silverNamespace } },
+      { principal: this.role.arn, permissions: ["DESCRIBE"], database: { catalogId: args.catalogId, name: args.bronzeNamespace } },
       { parent: this },
     );
     const tableGrant = new aws.lakeformation.Permissions(
       `${name}-table`,
-      { principal: this.role.arn, permissions: ["ALL"], table: { catalogId: args.catalogId, databaseName: args.silverNamespace, name: product } },
+      { principal: this.role.arn, permissions: ["ALL"], table: { catalogId: args.catalogId, databaseName: args.bronzeNamespace, name: product } },
       { parent: this },
     );
 
@@ -252,9 +250,7 @@ export class BatchLane extends pulumi.ComponentResource {
           "--source_uri": args.sourceUri ?? "-",
           "--source_secret_id": args.connectionSecretName ?? "-",
           "--source_format": args.sourceFormat ?? "parquet",
-          "--target_table": pulumi.interpolate`${args.silverNamespace}.${product}`,
-          "--semantics": args.semantics,
-          "--salt_secret_arn": args.saltSecretArn,
+          "--target_table": pulumi.interpolate`${args.bronzeNamespace}.${product}`,
         },
         tags: laneTags,
       },

@@ -6,6 +6,15 @@ import { TAG } from "../infra/tags";
 import { AthenaView } from "./athenaViews";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 import { quicksightGroupArn } from "./kpiDataset";
+import { secureBucket } from "./secureBucket";
+
+const OPERATIONS = "operations";
+/** Results prefix of the operations workgroup in the shared results bucket (each workgroup writes under its suffix). */
+export const OPERATIONS_RESULTS_PREFIX = `${OPERATIONS}/`;
+/** Operations handlers read their results within the invocation; a day covers any replay of a failed run. */
+export const OPERATIONS_RESULT_RETENTION_DAYS = 1;
+/** Workgroup suffixes the layer uses itself, so no owner team may take them. */
+const RESERVED_SUFFIXES = ["platform", OPERATIONS];
 
 export interface GoldViewSource {
   /** View name inside retail_gold. */
@@ -65,8 +74,9 @@ export function validateGoldLayerArgs(args: GoldLayerArgs): void {
   const slugs = new Map<string, string>();
   for (const t of teams) {
     const s = teamSlug(t);
-    if (s === "" || slugs.has(s)) {
-      throw new Error(`GoldLayer: owner team "${t}" makes workgroup suffix "${s}"${slugs.has(s) ? `, already used by "${slugs.get(s)}"` : ""}. Fix: give teams names that differ in letters or digits.`);
+    if (s === "" || slugs.has(s) || RESERVED_SUFFIXES.includes(s)) {
+      const clash = slugs.has(s) ? `, already used by "${slugs.get(s)}"` : RESERVED_SUFFIXES.includes(s) ? ", reserved for the layer's own workgroup" : "";
+      throw new Error(`GoldLayer: owner team "${t}" makes workgroup suffix "${s}"${clash}. Fix: give teams names that differ in letters or digits.`);
     }
     slugs.set(s, t);
   }
@@ -89,10 +99,11 @@ export function validateGoldLayerArgs(args: GoldLayerArgs): void {
 }
 
 /**
- * The gold layer analysts query: Athena workgroups (one for the platform's DDL, one per KPI owner team so bytes
- * scanned are measured and alarmed per owner), the `retail_gold` Glue database with the KPI views created from
- * sql/gold, links from the default catalog to the S3 Tables namespaces the views read, and a QuickSight Athena data
- * source per owner workgroup with the role QuickSight queries through.
+ * The gold layer analysts query: Athena workgroups (one for the platform's DDL, one for the Operations handlers,
+ * one per KPI owner team so bytes scanned are measured and alarmed per owner) sharing one results bucket, the
+ * `retail_gold` Glue database with the KPI views created from sql/gold, links from the default catalog to the
+ * S3 Tables namespaces the views read, and a QuickSight Athena data source per owner workgroup with the role
+ * QuickSight queries through.
  *
  * Views live in a Glue database in the default catalog because Athena does not run CREATE VIEW on S3 Tables
  * catalogs; a database resource link named like the namespace (retail_silver) lets the same SQL files run here and
@@ -100,8 +111,17 @@ export function validateGoldLayerArgs(args: GoldLayerArgs): void {
  */
 export class GoldLayer extends pulumi.ComponentResource {
   public readonly resultsBucket: aws.s3.Bucket;
-  /** Runs view DDL and platform queries. */
+  /** Runs view DDL. */
   public readonly platformWorkgroup: aws.athena.Workgroup;
+  /**
+   * Runs the Operations handlers' queries (silver MERGE, reconciliation, freshness), and nothing else. Its results
+   * are SSE_S3 because Athena refuses INSERT/UPDATE/DELETE/MERGE on S3 Tables from a workgroup with SSE-KMS or
+   * CSE-KMS results (https://docs.aws.amazon.com/athena/latest/ug/gdc-register-s3-table-bucket-cat.html,
+   * "Considerations and limitations"). The merge's query text carries the email-hash salt, which Athena keeps in
+   * the workgroup's query history: only the Operations roles may have athena actions on this workgroup, and no
+   * other workload may be pointed at it.
+   */
+  public readonly operationsWorkgroup: aws.athena.Workgroup;
   /** By owner team, as the catalog spells it. */
   public readonly teamWorkgroups: Record<string, aws.athena.Workgroup>;
   public readonly scanAlarms: Record<string, aws.cloudwatch.MetricAlarm>;
@@ -122,20 +142,10 @@ export class GoldLayer extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, { parent: this });
     this.channelMode = args.channelMode;
 
-    this.resultsBucket = new aws.s3.Bucket(`${name}-results`, { forceDestroy: true, tags: layerTags }, { parent: this });
-    new aws.s3.BucketPublicAccessBlock(
-      `${name}-results`,
-      { bucket: this.resultsBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      { parent: this },
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-results`,
-      {
-        bucket: this.resultsBucket.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: lakehouse.kmsKeyArn }, bucketKeyEnabled: true }],
-      },
-      { parent: this },
-    );
+    // Query results are disposable, so the bucket empties on destroy even in prod.
+    this.resultsBucket = secureBucket(`${name}-results`, { kmsKeyArn: lakehouse.kmsKeyArn, forceDestroy: true, tags: layerTags }, this);
+    // Our own lifecycle rather than secureBucket's single expireAfterDays: a bucket has one lifecycle configuration,
+    // and it needs a shorter rule for the operations prefix and the cleanup of abandoned multipart uploads.
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-results`,
       {
@@ -147,6 +157,13 @@ export class GoldLayer extends pulumi.ComponentResource {
             filter: {},
             expiration: { days: args.resultRetentionDays },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+          // Where two expirations overlap S3 honours the shorter one, so this rule wins over the one above.
+          {
+            id: "expire-operations-results",
+            status: "Enabled",
+            filter: { prefix: OPERATIONS_RESULTS_PREFIX },
+            expiration: { days: OPERATIONS_RESULT_RETENTION_DAYS },
           },
         ],
       },
@@ -173,7 +190,7 @@ export class GoldLayer extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const workgroup = (suffix: string, description: string) =>
+    const workgroup = (suffix: string, description: string, encryptionConfiguration: aws.types.input.athena.WorkgroupConfigurationResultConfigurationEncryptionConfiguration) =>
       new aws.athena.Workgroup(
         `${name}-${suffix}`,
         {
@@ -187,7 +204,7 @@ export class GoldLayer extends pulumi.ComponentResource {
             bytesScannedCutoffPerQuery: args.bytesScannedCutoffPerQuery,
             resultConfiguration: {
               outputLocation: pulumi.interpolate`s3://${this.resultsBucket.bucket}/${suffix}/`,
-              encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: lakehouse.kmsKeyArn },
+              encryptionConfiguration,
             },
           },
           tags: layerTags,
@@ -227,12 +244,16 @@ export class GoldLayer extends pulumi.ComponentResource {
       );
     };
 
-    this.platformWorkgroup = workgroup("platform", `Gold view DDL and platform queries (${args.environment})`);
-    this.scanAlarms = { platform: scanAlarm("platform", this.platformWorkgroup) };
+    const sseKms = { encryptionOption: "SSE_KMS", kmsKeyArn: lakehouse.kmsKeyArn };
+    this.platformWorkgroup = workgroup("platform", `Gold view DDL (${args.environment})`, sseKms);
+    this.operationsWorkgroup = workgroup(OPERATIONS, `Operations: silver MERGE, reconciliation, freshness; Operations roles only (${args.environment})`, {
+      encryptionOption: "SSE_S3",
+    });
+    this.scanAlarms = { platform: scanAlarm("platform", this.platformWorkgroup), operations: scanAlarm(OPERATIONS, this.operationsWorkgroup) };
     this.teamWorkgroups = {};
     for (const team of Object.keys(args.ownerGroups)) {
       const slug = teamSlug(team);
-      this.teamWorkgroups[team] = workgroup(slug, `${team} KPI queries from QuickSight (${args.environment})`);
+      this.teamWorkgroups[team] = workgroup(slug, `${team} KPI queries from QuickSight (${args.environment})`, sseKms);
       this.scanAlarms[team] = scanAlarm(slug, this.teamWorkgroups[team]);
     }
 
@@ -377,6 +398,7 @@ export class GoldLayer extends pulumi.ComponentResource {
       channelMode: this.channelMode,
       goldDatabase: this.goldDatabase.name,
       platformWorkgroup: this.platformWorkgroup.name,
+      operationsWorkgroup: this.operationsWorkgroup.name,
       teamWorkgroups: Object.fromEntries(Object.entries(this.teamWorkgroups).map(([t, wg]) => [t, wg.name])),
       views: Object.keys(this.views),
       resultsBucket: this.resultsBucket.bucket,

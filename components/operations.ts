@@ -10,24 +10,11 @@ import { MergeEvent } from "../functions/merge";
 import { ReconcileEvent } from "../functions/reconcile";
 import { SQL_ROOT } from "../functions/sql";
 import { PlatformConfig } from "../infra/config";
+import { BATCH_CADENCE_MINUTES } from "../infra/lanes";
 import { MERGE_TIMEOUT_SECONDS, mergeIntervalMinutes } from "../infra/limits";
-import { TAG } from "../infra/tags";
+import { formatReconciles, TAG } from "../infra/tags";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 import { IcebergNamespace, NamespaceName } from "./icebergNamespace";
-
-/**
- * The reconcile Lambda carries the silver tables it reconciles under this key, so the policy pack can check
- * that every silver table has reconciliation. AWS tag values may not contain commas: names are space-separated.
- */
-export const RECONCILES_TAG = "retail:reconciles";
-
-export function formatReconciles(tables: readonly string[]): string {
-  return tables.map((t) => `retail_silver.${t}`).join(" ");
-}
-
-export function parseReconciles(value: string): string[] {
-  return value.split(/[\s,]+/).filter((t) => t.length > 0);
-}
 
 /** Minutes between freshness runs. */
 export const FRESHNESS_INTERVAL_MINUTES = 5;
@@ -47,16 +34,23 @@ export interface OperationsArgs {
   readonly alarmTopicArn: pulumi.Input<string>;
   /** The platform KMS key: it encrypts the alarm topic and the salt secret, and here the failure queue. */
   readonly kmsKeyArn: pulumi.Input<string>;
-  /** Athena workgroup the handlers query through (it enforces results location and the scan cutoff). */
+  /**
+   * Athena workgroup the handlers query through (it enforces results location and the scan cutoff): GoldLayer's
+   * operations workgroup. Its results must not be SSE-KMS, or Athena refuses the MERGE on S3 Tables; and since the
+   * merge's query text carries the email-hash salt, no role outside this component may use it.
+   */
   readonly athenaWorkgroupName: pulumi.Input<string>;
   readonly athenaWorkgroupArn: pulumi.Input<string>;
-  /** Bucket the workgroup writes query results to. */
+  /** Bucket the workgroup writes query results to, and the workgroup's prefix in it (e.g. `operations/`). */
   readonly athenaResultsBucketArn: pulumi.Input<string>;
+  readonly athenaResultsPrefix: string;
   /** Secrets Manager secret holding the email-hash salt; only the merge function may read it. */
   readonly saltSecretArn: pulumi.Input<string>;
   /** Freshness budget in minutes per KPI (named as in the KPI catalog and sql/gold/<mode>/<kpi>.sql). */
   readonly kpiFreshnessBudgetMinutes: Readonly<Record<string, number>>;
-  readonly config: Pick<PlatformConfig, "streams" | "operations" | "goldChannelMode">;
+  /** Glue job name per batch product (BatchLane's job): its successful runs trigger the product's merge. */
+  readonly batchJobNames: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly config: Pick<PlatformConfig, "streams" | "batches" | "operations" | "goldChannelMode">;
   /** Hours each S3 Tables maintenance job may go without a run (default DEFAULT_WINDOW_HOURS). */
   readonly maintenanceWindowHours?: Partial<Record<JobType, number>>;
   /** Root of the SQL files (default the repository's sql/); tests point it at fixtures. */
@@ -70,9 +64,12 @@ export interface TableAccess {
   readonly writes: string[];
 }
 
+/** What starts a product's merge: a schedule for streams, its Glue job's successful run for batch products. */
+export type MergeTrigger = { readonly kind: "schedule"; readonly intervalMinutes: number } | { readonly kind: "glue-job-succeeded" };
+
 /** What the handlers will run, worked out from the config and the SQL files before any resource exists. */
 export interface OperationsPlan {
-  readonly merges: { product: string; intervalMinutes: number; lookbackMinutes: number; sql: string }[];
+  readonly merges: { product: string; trigger: MergeTrigger; lookbackMinutes: number; sql: string }[];
   readonly bridgeSql: string;
   readonly reconcile: Record<string, string>;
   /** Reconcile files left out because they read a table this stack does not create. */
@@ -113,12 +110,12 @@ function sqlFiles(root: string, dir: string): Record<string, string> {
 export class OperationsArgsError extends Error {}
 
 /**
- * Read the SQL the handlers run and check it against the stack: every streaming product has a merge, every
- * table the merge or freshness SQL names exists, every budgeted KPI has a gold view. Pure apart from reading
- * files; throws one error listing every problem.
+ * Read the SQL the handlers run and check it against the stack: every data product has a merge (and a batch
+ * product the Glue job that triggers it), every table the merge or freshness SQL names exists, every budgeted KPI
+ * has a gold view. Pure apart from reading files; throws one error listing every problem.
  */
 export function planOperations(
-  args: Pick<OperationsArgs, "config" | "kpiFreshnessBudgetMinutes" | "sqlRoot">,
+  args: Pick<OperationsArgs, "config" | "kpiFreshnessBudgetMinutes" | "batchJobNames" | "sqlRoot">,
   existingTables: readonly string[],
 ): OperationsPlan {
   const root = args.sqlRoot ?? SQL_ROOT;
@@ -132,15 +129,30 @@ export function planOperations(
   const mergeSql = sqlFiles(root, "merge");
   const bridgeSql = sqlFiles(root, "bridge")["identity_bridge"];
   if (bridgeSql === undefined) problems.push(`sql/bridge/identity_bridge.sql is missing: the merge refreshes the bridge before each window. Fix: restore it.`);
-  const merges = args.config.streams.flatMap((s) => {
-    const sql = mergeSql[s.name];
-    if (sql === undefined) {
-      problems.push(`streaming product "${s.name}" has no sql/merge/${s.name}.sql, so its silver table would never fill. Fix: add the merge file.`);
-      return [];
-    }
+  const mergeOf = (kind: string, product: string) => {
+    const sql = mergeSql[product];
+    if (sql === undefined) problems.push(`${kind} product "${product}" has no sql/merge/${product}.sql, so its silver table would never fill. Fix: add the merge file.`);
+    return sql;
+  };
+  const merges: OperationsPlan["merges"] = [];
+  for (const s of args.config.streams) {
+    const sql = mergeOf("streaming", s.name);
+    if (sql === undefined) continue;
     const intervalMinutes = mergeIntervalMinutes(s.freshnessMinutes);
-    return [{ product: s.name, intervalMinutes, lookbackMinutes: intervalMinutes + LATE_ARRIVAL_MINUTES, sql }];
-  });
+    merges.push({ product: s.name, trigger: { kind: "schedule", intervalMinutes }, lookbackMinutes: intervalMinutes + LATE_ARRIVAL_MINUTES, sql });
+  }
+  for (const b of args.config.batches) {
+    const sql = mergeOf("batch", b.name);
+    if (!(b.name in args.batchJobNames)) {
+      problems.push(`batch product "${b.name}" has no entry in batchJobNames, so nothing would start its merge. Fix: pass its BatchLane's job.name.`);
+    }
+    if (sql === undefined) continue;
+    // The run's rows were stamped within its timeout before the success that triggers the merge. One cadence more
+    // re-reads the previous run's rows: what a failed merge left in bronze, and rows stamped in the same minute as
+    // that run's success, which the minute-truncated window end (functions/merge.ts) leaves to the next run.
+    // Snapshot merges select whole snapshot days inside the window; a daily lane's lookback reaches yesterday's.
+    merges.push({ product: b.name, trigger: { kind: "glue-job-succeeded" }, lookbackMinutes: BATCH_CADENCE_MINUTES[b.lane] + b.batch.timeoutMinutes, sql });
+  }
   for (const [file, text] of [["bridge/identity_bridge", bridgeSql ?? ""], ...merges.map((m) => [`merge/${m.product}`, m.sql])]) {
     const missing = missingOf([text]);
     if (missing.length > 0) problems.push(`sql/${file}.sql names ${missing.join(", ")}, which this stack does not create. Fix: add the product to retail:dataProducts, or change the SQL.`);
@@ -149,14 +161,14 @@ export function planOperations(
   const reconcile: Record<string, string> = {};
   const notReconciled: { table: string; missing: string[] }[] = [];
   for (const [table, text] of Object.entries(sqlFiles(root, "reconcile"))) {
-    // A batch product lands straight in silver, so a reconcile file counting its bronze table cannot run here.
+    // A stack without some product (say no POS stream) has no bronze table for a reconcile file to count.
     const missing = missingOf([text]);
     if (missing.length > 0) notReconciled.push({ table, missing });
     else reconcile[table] = text;
   }
 
   if (formatReconciles(Object.keys(reconcile)).length > 256) {
-    problems.push(`the ${RECONCILES_TAG} tag would exceed AWS's 256-character tag value. Fix: shorten table names, or split reconciliation.`);
+    problems.push(`the ${TAG.reconciles} tag would exceed AWS's 256-character tag value. Fix: shorten table names, or split reconciliation.`);
   }
 
   const freshness = sqlFiles(root, "freshness");
@@ -209,10 +221,10 @@ export function rateExpression(minutes: number): string {
 const nodeModulesToSkip = ["@pulumi/aws", "@pulumi/aws-native", "@pulumi/awsx", "@pulumi/policy", "zod", "yaml", "csv-parse"];
 
 /**
- * Operations for the lakehouse: the scheduled silver MERGE per streaming product, daily source-vs-silver
- * reconciliation, KPI freshness every five minutes and a daily S3 Tables maintenance check, as inline Lambdas
- * with one least-privilege role each, EventBridge Scheduler schedules, an encrypted failure queue, log groups
- * with retention and alarms to the alarm topic.
+ * Operations for the lakehouse: the silver MERGE per data product (on a schedule for streams, when the Glue job
+ * succeeds for batch products), daily source-vs-silver reconciliation, KPI freshness every five minutes and a
+ * daily S3 Tables maintenance check, as inline Lambdas with one least-privilege role each, EventBridge Scheduler
+ * schedules and rules, an encrypted failure queue, log groups with retention and alarms to the alarm topic.
  */
 export class Operations extends pulumi.ComponentResource {
   public readonly plan: OperationsPlan;
@@ -222,6 +234,8 @@ export class Operations extends pulumi.ComponentResource {
   public readonly roles: Record<"merge" | "reconcile" | "freshness" | "maintenance", aws.iam.Role>;
   public readonly failureQueue: aws.sqs.Queue;
   public readonly schedules: Record<string, aws.scheduler.Schedule>;
+  /** By batch product: the EventBridge rule that runs its merge when its Glue job succeeds. */
+  public readonly mergeRules: Record<string, aws.cloudwatch.EventRule>;
   public readonly alarms: Record<string, aws.cloudwatch.MetricAlarm>;
 
   constructor(name: string, args: OperationsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -281,11 +295,13 @@ export class Operations extends pulumi.ComponentResource {
           Action: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution"],
           Resource: [args.athenaWorkgroupArn],
         },
+        { Sid: "AthenaResultsBucket", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: [args.athenaResultsBucketArn] },
         {
+          // Only the workgroup's own prefix: the other workgroups' results (KPI rows) are not ours to read.
           Sid: "AthenaResults",
           Effect: "Allow",
-          Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-          Resource: [args.athenaResultsBucketArn, pulumi.interpolate`${args.athenaResultsBucketArn}/*`],
+          Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+          Resource: [pulumi.interpolate`${args.athenaResultsBucketArn}/${args.athenaResultsPrefix}*`],
         },
         {
           Sid: "CatalogRead",
@@ -429,7 +445,7 @@ export class Operations extends pulumi.ComponentResource {
       maxEventAgeSeconds: 3600,
       environment: queryEnv(120),
       grantsFor: plan.access.reconcile,
-      tags: { [RECONCILES_TAG]: formatReconciles(this.reconciledTables) },
+      tags: { [TAG.reconciles]: formatReconciles(this.reconciledTables) },
     });
     const freshness = lambda<unknown, unknown>("freshness", (_event, context) => freshnessEntry(freshnessSettings, context), (lg) => [
       ...common(lg),
@@ -483,9 +499,10 @@ export class Operations extends pulumi.ComponentResource {
         { parent: this, dependsOn: [schedulerPolicy] },
       );
     const reconcileHour = config.operations.reconcileHourUtc;
+    const scheduledMerges = plan.merges.flatMap((m) => (m.trigger.kind === "schedule" ? [{ ...m, intervalMinutes: m.trigger.intervalMinutes }] : []));
     this.schedules = {
       ...Object.fromEntries(
-        plan.merges.map((m) => [
+        scheduledMerges.map((m) => [
           `merge-${m.product}`,
           schedule(
             `merge-${m.product.replace(/_/g, "-")}`,
@@ -501,6 +518,68 @@ export class Operations extends pulumi.ComponentResource {
       freshness: schedule("freshness", freshness, rateExpression(FRESHNESS_INTERVAL_MINUTES), "KPI freshness against budget"),
       maintenance: schedule("maintenance", maintenance, `cron(30 ${reconcileHour} * * ? *)`, "S3 Tables maintenance job status"),
     };
+
+    // A batch product's merge waits for its data, not for a clock: Glue reports each job run's state to EventBridge,
+    // and a SUCCEEDED run of the product's job invokes the merge with the event's time as the window end.
+    this.mergeRules = {};
+    for (const m of plan.merges.filter((m) => m.trigger.kind === "glue-job-succeeded")) {
+      const key = `${name}-merge-${m.product.replace(/_/g, "-")}`;
+      const rule = new aws.cloudwatch.EventRule(
+        key,
+        {
+          description: `Silver MERGE of ${m.product} when its Glue job run succeeds, re-reading ${m.lookbackMinutes} min of bronze`,
+          eventPattern: pulumi.jsonStringify({
+            source: ["aws.glue"],
+            "detail-type": ["Glue Job State Change"],
+            detail: { jobName: [args.batchJobNames[m.product]], state: ["SUCCEEDED"] },
+          }),
+          tags: opsTags,
+        },
+        parent,
+      );
+      const permission = new aws.lambda.Permission(
+        key,
+        { action: "lambda:InvokeFunction", function: merge.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
+        parent,
+      );
+      new aws.cloudwatch.EventTarget(
+        key,
+        {
+          rule: rule.name,
+          arn: merge.arn,
+          // The same event shape the schedules send; a redelivered event re-merges exactly the same window.
+          inputTransformer: { inputPaths: { time: "$.time" }, inputTemplate: JSON.stringify({ product: m.product, scheduledTime: "<time>" }) },
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: this.failureQueue.arn },
+        },
+        { parent: this, dependsOn: [permission] },
+      );
+      this.mergeRules[m.product] = rule;
+    }
+    const rules = Object.values(this.mergeRules);
+    if (rules.length > 0) {
+      // EventBridge dead-letters with a queue policy, not a role; scoped to our rules (the queue's key allows EventBridge).
+      new aws.sqs.QueuePolicy(
+        `${name}-failures`,
+        {
+          queueUrl: this.failureQueue.url,
+          policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "MergeRuleDeadLetters",
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sqs:SendMessage",
+                Resource: this.failureQueue.arn,
+                Condition: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
+              },
+            ],
+          }),
+        },
+        parent,
+      );
+    }
 
     const alarm = (key: string, a: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags">) =>
       new aws.cloudwatch.MetricAlarm(
@@ -523,7 +602,7 @@ export class Operations extends pulumi.ComponentResource {
         treatMissingData: "notBreaching",
       });
     this.alarms = {
-      "merge-errors": lambdaErrors("merge", 2, "Silver MERGE has failed for 10 minutes: streaming KPIs are going stale."),
+      "merge-errors": lambdaErrors("merge", 2, "Silver MERGE has failed for 10 minutes: KPIs are going stale."),
       "reconcile-errors": lambdaErrors("reconcile", 1, "Reconciliation could not count at least one table; the SNS message lists which."),
       "freshness-errors": lambdaErrors("freshness", 2, "The freshness check cannot read silver: KPI staleness is not being measured."),
       "maintenance-errors": lambdaErrors("maintenance", 1, "The S3 Tables maintenance status could not be read for at least one table."),
@@ -592,6 +671,7 @@ export class Operations extends pulumi.ComponentResource {
       functionNames: Object.fromEntries(Object.entries(this.functions).map(([k, f]) => [k, f.name])),
       failureQueueArn: this.failureQueue.arn,
       reconciledTables: this.reconciledTables,
+      mergeRules: Object.fromEntries(Object.entries(this.mergeRules).map(([product, rule]) => [product, rule.name])),
       logGroups: Object.fromEntries(Object.entries(logGroups).map(([k, lg]) => [k, lg.name])),
     });
   }

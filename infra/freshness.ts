@@ -6,7 +6,7 @@ import { PlatformConfig } from "./config";
 /**
  * Worst-case minutes from a source event to the dashboard, per KPI, computed from the same functions and config
  * values the resources are built from (Firehose buffering, the merge schedule and timeout, Glue schedules and
- * timeouts, the dataset's refresh). Nothing here restates a number: move an input and the budget moves.
+ * timeouts, the merge each successful Glue run triggers, the dataset's refresh). Nothing here restates a number: move an input and the budget moves.
  */
 
 export interface FreshnessPart {
@@ -27,6 +27,11 @@ export type FreshnessConfig = Pick<PlatformConfig, "streams" | "batches" | "quic
 const round = (m: number) => Math.round(m * 100) / 100;
 const sum = (parts: readonly FreshnessPart[]) => round(parts.reduce((t, p) => t + p.minutes, 0));
 
+const mergeRun = (product: string): FreshnessPart => ({
+  what: `${product}: silver MERGE run (timeout ${MERGE_TIMEOUT_SECONDS} s)`,
+  minutes: round(MERGE_TIMEOUT_SECONDS / 60),
+});
+
 /** Minutes from a product's source event to its silver table, part by part. */
 export function sourcePath(config: Pick<PlatformConfig, "streams" | "batches">, product: string): FreshnessPart[] | undefined {
   const stream = config.streams.find((s) => s.name === product);
@@ -36,14 +41,16 @@ export function sourcePath(config: Pick<PlatformConfig, "streams" | "batches">, 
     return [
       { what: `${product}: Firehose buffering (${buffering} s)`, minutes: round(buffering / 60) },
       { what: `${product}: wait for the next silver MERGE (every ${merge} min)`, minutes: merge },
-      { what: `${product}: silver MERGE run (timeout ${MERGE_TIMEOUT_SECONDS} s)`, minutes: round(MERGE_TIMEOUT_SECONDS / 60) },
+      mergeRun(product),
     ];
   }
   const batch = config.batches.find((b) => b.name === product);
   if (batch) {
     return [
       { what: `${product}: wait for the next ${batch.lane} Glue run (${BATCH_SCHEDULE[batch.lane]})`, minutes: BATCH_CADENCE_MINUTES[batch.lane] },
-      { what: `${product}: Glue job run (timeout ${batch.batch.timeoutMinutes} min)`, minutes: batch.batch.timeoutMinutes },
+      { what: `${product}: Glue job run into bronze (timeout ${batch.batch.timeoutMinutes} min)`, minutes: batch.batch.timeoutMinutes },
+      // The job's success starts the merge at once (components/operations.ts): no wait, only the run.
+      mergeRun(product),
     ];
   }
   return undefined;
@@ -89,13 +96,14 @@ export function freshnessOverruns(budget: Record<string, KpiFreshness>): string[
 }
 
 /**
- * UTC time of day ("HH:MM") for daily SPICE refreshes: after the daily Glue run has had its longest job timeout,
- * rounded up to the quarter hour, so a daily dataset reads the snapshot the night's batch just wrote.
+ * UTC time of day ("HH:MM") for daily SPICE refreshes: after the daily Glue run has had its longest job timeout and
+ * the silver MERGE it triggers has run, rounded up to the quarter hour, so a daily dataset reads the snapshot the
+ * night's batch just wrote.
  */
 export function dailyRefreshTime(config: Pick<PlatformConfig, "batches">): string {
   const cron = /^cron\((\d+) (\d+) /.exec(BATCH_SCHEDULE["batch-daily"]);
   if (!cron) throw new Error(`dailyRefreshTime: cannot read minute and hour from ${BATCH_SCHEDULE["batch-daily"]}`);
-  const longest = Math.max(0, ...config.batches.filter((b) => b.lane === "batch-daily").map((b) => b.batch.timeoutMinutes));
+  const longest = Math.max(0, ...config.batches.filter((b) => b.lane === "batch-daily").map((b) => b.batch.timeoutMinutes + MERGE_TIMEOUT_SECONDS / 60));
   const at = Math.ceil((Number(cron[2]) * 60 + Number(cron[1]) + longest) / 15) * 15;
   const wrapped = at % 1440;
   return `${String(Math.floor(wrapped / 60)).padStart(2, "0")}:${String(wrapped % 60).padStart(2, "0")}`;

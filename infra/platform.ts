@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import { BatchLane, BatchNetwork } from "../components/batchLane";
 import { buildOperations, Operations } from "../components/operations";
+import { OPERATIONS_RESULTS_PREFIX } from "../components/goldLayer";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { secureBucket } from "../components/secureBucket";
 import { StreamingLane } from "../components/streamingLane";
@@ -26,24 +27,18 @@ export interface Platform {
 }
 
 /**
- * Which tables the environment needs: every silver table, and a bronze table per streaming product.
- * A product without its DDL is a config error here, before any resource exists.
+ * Which tables the environment needs: every silver table, and a bronze table per data product. Streams and batch
+ * jobs alike land raw rows in bronze and the silver MERGE validates them, so reconciliation has a source to count.
+ * A product without its bronze DDL is a config error here, before any resource exists.
  */
 export function selectTables(cfg: Pick<PlatformConfig, "streams" | "batches">, defs: Map<string, TableDef>): TableDef[] {
-  const problems: string[] = [];
-  for (const s of cfg.streams) {
-    if (!defs.has(`retail_bronze.${s.name}`)) {
-      problems.push(`retail:dataProducts (name "${s.name}"): a streaming product needs its bronze table. Fix: add sql/bronze/${s.name}.sql, or correct the name.`);
-    }
-  }
-  for (const b of cfg.batches) {
-    if (!defs.has(`retail_silver.${b.name}`)) {
-      problems.push(`retail:dataProducts (name "${b.name}"): a batch product lands in its silver table. Fix: add sql/silver/${b.name}.sql, or correct the name.`);
-    }
-  }
+  const products = [...cfg.streams, ...cfg.batches].map((p) => p.name);
+  const problems = products
+    .filter((p) => !defs.has(`retail_bronze.${p}`))
+    .map((p) => `retail:dataProducts (name "${p}"): every data product lands in its bronze table. Fix: add sql/bronze/${p}.sql, or correct the name.`);
   if (problems.length > 0) throw new ConfigError(problems);
-  const streaming = new Set(cfg.streams.map((s) => s.name));
-  return [...defs.values()].filter((t) => t.namespace === "retail_silver" || (t.namespace === "retail_bronze" && streaming.has(t.name)));
+  const landed = new Set(products);
+  return [...defs.values()].filter((t) => t.namespace === "retail_silver" || (t.namespace === "retail_bronze" && landed.has(t.name)));
 }
 
 /** Resource-name fragment for a product: hyphens read better in AWS consoles than underscores. */
@@ -171,7 +166,6 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
       batches[b.name] = new BatchLane(`${prefix}-${slug(b.name)}`, {
         product: b.name,
         lane: b.lane,
-        semantics: b.semantics,
         sourceKind: b.batch.sourceKind,
         sourceUri: b.batch.sourceUri,
         connectionSecretName: b.batch.connectionSecretName,
@@ -183,9 +177,8 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
         tableBucketArn: lakehouse.tableBucketArn,
         tableBucketName: lakehouse.tableBucketName,
         catalogId: lakehouse.catalogId,
-        silverNamespace: lakehouse.namespaces.retail_silver,
-        silverTableArn: table("retail_silver", b.name).tableArn,
-        saltSecretArn: saltSecret.arn,
+        bronzeNamespace: lakehouse.namespaces.retail_bronze,
+        bronzeTableArn: table("retail_bronze", b.name).tableArn,
         scriptBucket: scripts.bucket,
         scriptBucketArn: scripts.arn,
         alarmTopicArn: topic.arn,
@@ -199,10 +192,13 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     lakehouse,
     alarmTopicArn: topic.arn,
     kmsKeyArn: kmsKey.arn,
-    athenaWorkgroupName: gold.goldLayer.platformWorkgroup.name,
-    athenaWorkgroupArn: gold.goldLayer.platformWorkgroup.arn,
+    // Not the platform workgroup: its SSE_KMS results would refuse the MERGE on S3 Tables (see GoldLayer).
+    athenaWorkgroupName: gold.goldLayer.operationsWorkgroup.name,
+    athenaWorkgroupArn: gold.goldLayer.operationsWorkgroup.arn,
     athenaResultsBucketArn: gold.goldLayer.resultsBucket.arn,
+    athenaResultsPrefix: OPERATIONS_RESULTS_PREFIX,
     saltSecretArn: saltSecret.arn,
+    batchJobNames: Object.fromEntries(Object.entries(batches).map(([product, lane]) => [product, lane.job.name])),
     kpiFreshnessBudgetMinutes: Object.fromEntries(Object.entries(gold.outputs.freshnessBudget).map(([kpi, f]) => [kpi, f.budgetMinutes])),
     config: cfg,
     tags,

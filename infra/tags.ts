@@ -15,6 +15,8 @@ export const TAG = {
   eventTimeColumn: "retail:event-time-column",
   table: "retail:table",
   component: "retail:component",
+  /** The silver tables a resource reconciles against their source (see formatReconciles). */
+  reconciles: "retail:reconciles",
 } as const;
 
 export type TagKey = (typeof TAG)[keyof typeof TAG];
@@ -22,4 +24,17 @@ export type TagKey = (typeof TAG)[keyof typeof TAG];
 /** Tag values must be strings; this keeps numbers and booleans spelled one way. */
 export function tagValue(v: string | number | boolean): string {
   return String(v);
+}
+
+/**
+ * The `retail:reconciles` value: fully qualified silver tables, space-separated because AWS tag values may not
+ * contain commas. Operations writes it on its reconcile function; the policy pack reads it back.
+ */
+export function formatReconciles(tables: readonly string[]): string {
+  return tables.map((t) => `retail_silver.${t}`).join(" ");
+}
+
+/** Tolerates commas too, so a hand-written tag on another team's resource still reads. */
+export function parseReconciles(value: string): string[] {
+  return value.split(/[\s,]+/).filter((t) => t.length > 0);
 }

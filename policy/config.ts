@@ -98,8 +98,9 @@ export const POLICY_DEFAULTS = {
   },
   "platform-streaming-products-complete": { enforcementLevel: "mandatory", settings: {} },
   "platform-catalog-kpis-have-datasets": { enforcementLevel: "mandatory", settings: {} },
-  // Advisory until the reconciliation component lands (issue 5): then a silver table without it is a gap, not a nit.
-  "platform-silver-tables-reconciled": { enforcementLevel: "advisory", settings: {} },
+  // Every lane (stream or batch) lands in bronze and merges into silver, so every product's silver table has a
+  // source to be counted against: a table Operations does not reconcile can lose rows without anyone noticing.
+  "platform-silver-tables-reconciled": { enforcementLevel: "mandatory", settings: {} },
 } as const satisfies Record<string, PolicyDefaults>;
 
 export type PolicyName = keyof typeof POLICY_DEFAULTS;

@@ -1,8 +1,9 @@
-"""Thin Glue 5.0 driver for a batch lane: read one source extract, write it to its S3 Tables Iceberg table.
+"""Thin Glue 5.0 driver for a batch lane: read one source extract, append its raw rows to the product's bronze table.
 
 Everything the job needs arrives as job arguments set by components/batchLane.ts (tests check that both
-sides name the same arguments). Transformations beyond casting to the table's schema belong in sql/,
-where they are tested; the only one here is the salted email hash, which must never reach silver raw.
+sides name the same arguments). Validation, dedupe, the salted email hash and quarantine belong to the silver
+MERGE (sql/merge/<product>.sql), which Operations runs when this job succeeds, exactly as for streamed products:
+one tested definition of silver, and the salt read in one place. So this job only casts to the bronze schema.
 """
 import json
 import sys
@@ -20,9 +21,10 @@ ARGS = [
     "source_secret_id",
     "source_format",
     "target_table",
-    "semantics",
-    "salt_secret_arn",
 ]
+
+# Bronze tables of event products carry the time the platform landed each row (Firehose stamps it for streams).
+RECEIVED_AT = "received_at"
 
 
 def secret_string(secret_id):
@@ -50,27 +52,20 @@ def main():
     args = getResolvedOptions(sys.argv, ARGS)
     glue = GlueContext(SparkContext.getOrCreate())
     spark = glue.spark_session
+    # received_at is compared with UTC literals by the merge window and the reconciliation day.
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
     target = f"s3tables.{args['target_table']}"
     schema = spark.table(target).schema
     df = read_source(spark, args)
-    if "email_hash" in schema.fieldNames() and "email" in df.columns:
-        salt = secret_string(args["salt_secret_arn"])
-        # Same definition as sql/: lower-case hex SHA-256 of salt || lower(trim(email)).
-        df = df.withColumn("email_hash", F.sha2(F.concat(F.lit(salt), F.lower(F.trim(F.col("email")))), 256))
+    if RECEIVED_AT in schema.fieldNames():
+        # The merge re-reads bronze by received_at from this run's success backwards, so it must be the landing
+        # time (one value per run), never a column of the same name the source happens to send.
+        df = df.withColumn(RECEIVED_AT, F.current_timestamp())
     missing = [f.name for f in schema if f.name not in df.columns]
     if missing:
         raise ValueError(f"{args['target_table']}: source has no column(s) {missing}; fix the extract or the DDL")
-    out = df.select([F.col(f.name).cast(f.dataType) for f in schema])
-    if args["semantics"] == "snapshot":
-        # A snapshot replaces what it covers: re-running the same day gives the same table.
-        out.writeTo(target).overwritePartitions()
-    else:
-        # Events merge on event_id so a retried or overlapping run never double-counts.
-        out.dropDuplicates(["event_id"]).createOrReplaceTempView("batch_source")
-        spark.sql(
-            f"MERGE INTO {target} t USING batch_source s ON t.event_id = s.event_id "
-            "WHEN NOT MATCHED THEN INSERT *"
-        )
+    # Append only: a re-run lands its rows again and the merge's row_key dedupe makes that harmless.
+    df.select([F.col(f.name).cast(f.dataType) for f in schema]).writeTo(target).append()
 
 
 if __name__ == "__main__":

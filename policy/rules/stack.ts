@@ -1,8 +1,7 @@
 import * as path from "path";
 import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { parseReconciles, RECONCILES_TAG } from "../../components/operations";
 import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../infra/kpiCatalog";
-import { TAG } from "../../infra/tags";
+import { parseReconciles, TAG } from "../../infra/tags";
 import { policyHeader } from "../config";
 import { tagsOf } from "./facts";
 
@@ -89,7 +88,7 @@ export const platformCatalogKpisHaveDatasets: StackValidationPolicy = {
 };
 
 export const platformSilverTablesReconciled: StackValidationPolicy = {
-  ...policyHeader("platform-silver-tables-reconciled", `Every silver table of a data product is named in a ${RECONCILES_TAG} tag (the daily source-vs-silver reconciliation).`),
+  ...policyHeader("platform-silver-tables-reconciled", `Every silver table of a data product is named in a ${TAG.reconciles} tag (the daily source-vs-silver reconciliation).`),
   validateStack: (args, report) => {
     requirePlatform(args);
     const products = new Set(args.resources.map((r) => tag(r, TAG.dataProduct)).filter((p): p is string => !!p));
@@ -98,14 +97,14 @@ export const platformSilverTablesReconciled: StackValidationPolicy = {
       return r.type === "aws-native:s3tables:Table" && t?.startsWith("retail_silver.") && products.has(t.slice("retail_silver.".length));
     });
     if (silver.length === 0) return args.notApplicable("no silver tables of data products");
-    const reconcilers = args.resources.filter((r) => tag(r, RECONCILES_TAG) !== undefined);
-    const reconciled = new Set(reconcilers.flatMap((r) => parseReconciles(tag(r, RECONCILES_TAG)!)));
+    const reconcilers = args.resources.filter((r) => tag(r, TAG.reconciles) !== undefined);
+    const reconciled = new Set(reconcilers.flatMap((r) => parseReconciles(tag(r, TAG.reconciles)!)));
     for (const t of silver) {
       const fq = tag(t, TAG.table)!;
       if (reconciled.has(fq)) continue;
       const found =
         reconcilers.length === 0
-          ? `no resource in this stack carries a ${RECONCILES_TAG} tag (no reconciliation is deployed)`
+          ? `no resource in this stack carries a ${TAG.reconciles} tag (no reconciliation is deployed)`
           : `${reconcilers.map((r) => `"${r.name}"`).join(", ")} reconcile(s) ${[...reconciled].join(" ") || "nothing"}`;
       report(
         `Silver table ${fq} ("${t.name}") is not reconciled against its source: ${found}. ` +

@@ -1,55 +1,72 @@
 import * as assert from "assert";
-import { dailyRefreshTime, freshnessBudget, freshnessOverruns, KpiFreshness } from "../../infra/freshness";
-import { KpiCatalogError, loadKpiCatalog } from "../../infra/kpiCatalog";
+import { dailyRefreshTime, freshnessBudget, FreshnessConfig, freshnessOverruns, KpiFreshness } from "../../infra/freshness";
+import { effectiveRefresh, KpiCatalogError, loadKpiCatalog } from "../../infra/kpiCatalog";
+import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "../../infra/lanes";
+import { firehoseBufferingSeconds, MERGE_TIMEOUT_SECONDS, mergeIntervalMinutes } from "../../infra/limits";
 import { platformConfig } from "./helpers";
 
 const kpis = loadKpiCatalog();
 const minutes = (b: Record<string, KpiFreshness>) => Object.fromEntries(Object.entries(b).map(([k, f]) => [k, [f.minutes, f.budgetMinutes]]));
 
 describe("freshness budget", () => {
-  it("prod: every KPI's worst case, part by part, from the stack file and the catalog", () => {
-    const budget = freshnessBudget(platformConfig("prod"), kpis);
-    assert.deepStrictEqual(minutes(budget), {
-      // pos_transactions (2 buffering + 5 merge wait + 2 merge run) + SPICE hourly
-      conversion_rate: [69, 90],
-      // pos_transactions path 9 + 15-min incremental refresh: over the seed's 22 (see the pos_transactions test below)
-      cart_abandonment: [24, 22],
-      sku_velocity: [9, 30],
-      // loyalty_redemptions hourly Glue (60 + 30 timeout) + daily SPICE
-      loyalty_redemption_rate: [1530, 2880],
-      // erp_inventory daily Glue (1440 + 120 timeout), read live
-      inventory_fill_rate: [1560, 2880],
-    });
-    assert.deepStrictEqual(budget.cart_abandonment.parts, [
-      { what: "pos_transactions: Firehose buffering (120 s)", minutes: 2 },
-      { what: "pos_transactions: wait for the next silver MERGE (every 5 min)", minutes: 5 },
-      { what: "pos_transactions: silver MERGE run (timeout 120 s)", minutes: 2 },
-      { what: "cart_abandonment: wait for the next SPICE incremental refresh (MINUTE15)", minutes: 15 },
-    ]);
+  // The parts the program adds up, taken from the stack file and the same limits the resources are built from.
+  const mergeRun = MERGE_TIMEOUT_SECONDS / 60;
+  const streamPath = (config: FreshnessConfig, product: string) => {
+    const need = config.streams.find((s) => s.name === product)!.freshnessMinutes;
+    return firehoseBufferingSeconds(need) / 60 + mergeIntervalMinutes(need) + mergeRun;
+  };
+  // A batch source waits for its run, runs up to its timeout into bronze, and then the merge its success starts runs.
+  const batchPath = (config: FreshnessConfig, product: string) => {
+    const b = config.batches.find((x) => x.name === product)!;
+    return BATCH_CADENCE_MINUTES[b.lane] + b.batch.timeoutMinutes + mergeRun;
+  };
+  const refresh = (config: FreshnessConfig, kpi: string) => effectiveRefresh(kpis.find((k) => k.kpi === kpi)!, config.quicksight.spiceRowCap)?.minutes ?? 0;
+  const expected = (config: FreshnessConfig) => {
+    const web = Math.max(streamPath(config, "cart_events"), streamPath(config, "pos_transactions"));
+    return {
+      conversion_rate: [web + refresh(config, "conversion_rate"), 90],
+      cart_abandonment: [web + refresh(config, "cart_abandonment"), 22],
+      sku_velocity: [web, 30],
+      loyalty_redemption_rate: [Math.max(web, batchPath(config, "loyalty_redemptions")) + refresh(config, "loyalty_redemption_rate"), 2880],
+      inventory_fill_rate: [batchPath(config, "erp_inventory"), 2880],
+    };
+  };
+
+  it("prod: every KPI's worst case from the stack file and the catalog, within every target", () => {
+    const config = platformConfig("prod");
+    const budget = freshnessBudget(config, kpis);
+    // prod: streams 1 + 2 + 2 = 5; loyalty_redemption_rate 60 + 30 + 2 + 1440 = 1532; inventory_fill_rate 1440 + 120 + 2 = 1562.
+    assert.deepStrictEqual(minutes(budget), expected(config));
     for (const f of Object.values(budget)) assert.strictEqual(f.parts.reduce((t, p) => t + p.minutes, 0), f.minutes);
-    assert.deepStrictEqual(freshnessOverruns(budget), [
-      "cart_abandonment: worst case 24 min exceeds its 22-min target (pos_transactions: Firehose buffering (120 s) = 2 + pos_transactions: wait for the next silver MERGE (every 5 min) = 5 + pos_transactions: silver MERGE run (timeout 120 s) = 2 + cart_abandonment: wait for the next SPICE incremental refresh (MINUTE15) = 15). Fix: tighten the slowest source product's freshnessMinutes or the catalog's refresh_cadence.",
-    ]);
+    assert.deepStrictEqual(freshnessOverruns(budget), [], "the seed's 22 minutes for cart_abandonment hold with 5-minute POS and cart needs");
   });
 
   it("dev: same products and cadences, smaller Glue timeouts", () => {
-    assert.deepStrictEqual(minutes(freshnessBudget(platformConfig("dev"), kpis)), {
-      conversion_rate: [69, 90],
-      cart_abandonment: [24, 22],
-      sku_velocity: [9, 30],
-      loyalty_redemption_rate: [1530, 2880],
-      inventory_fill_rate: [1470, 2880],
-    });
+    const config = platformConfig("dev");
+    // dev: inventory_fill_rate 1440 + 30 + 2 = 1472.
+    assert.deepStrictEqual(minutes(freshnessBudget(config, kpis)), expected(config));
   });
 
-  it("prod holds the seed's 22 minutes for cart_abandonment once pos_transactions streams at a 5-minute need", () => {
+  it("a batch source's path is the wait for its Glue run, the run into bronze, then the silver MERGE it triggers", () => {
+    const config = platformConfig("prod");
+    const erp = config.batches.find((b) => b.name === "erp_inventory")!;
+    assert.deepStrictEqual(freshnessBudget(config, kpis).inventory_fill_rate.parts, [
+      { what: `erp_inventory: wait for the next batch-daily Glue run (${BATCH_SCHEDULE["batch-daily"]})`, minutes: BATCH_CADENCE_MINUTES["batch-daily"] },
+      { what: `erp_inventory: Glue job run into bronze (timeout ${erp.batch.timeoutMinutes} min)`, minutes: erp.batch.timeoutMinutes },
+      { what: `erp_inventory: silver MERGE run (timeout ${MERGE_TIMEOUT_SECONDS} s)`, minutes: mergeRun },
+      { what: "inventory_fill_rate: DIRECT_QUERY reads the view live", minutes: 0 },
+    ]);
+  });
+
+  it("names every part of an overrun: a 10-minute POS need breaks cart_abandonment's 22 minutes", () => {
     const config = platformConfig("prod", (raw) => {
-      raw.dataProducts.find((p: { name: string }) => p.name === "pos_transactions").freshnessMinutes = 5;
+      raw.dataProducts.find((p: { name: string }) => p.name === "pos_transactions").freshnessMinutes = 10;
     });
     const budget = freshnessBudget(config, kpis);
-    assert.strictEqual(budget.cart_abandonment.minutes, 20);
-    assert.ok(budget.cart_abandonment.minutes <= 22);
-    assert.deepStrictEqual(freshnessOverruns(budget), []);
+    assert.strictEqual(budget.cart_abandonment.minutes, streamPath(config, "pos_transactions") + refresh(config, "cart_abandonment"));
+    assert.deepStrictEqual(freshnessOverruns(budget), [
+      "cart_abandonment: worst case 24 min exceeds its 22-min target (pos_transactions: Firehose buffering (120 s) = 2 + pos_transactions: wait for the next silver MERGE (every 5 min) = 5 + pos_transactions: silver MERGE run (timeout 120 s) = 2 + cart_abandonment: wait for the next SPICE incremental refresh (MINUTE15) = 15). Fix: tighten the slowest source product's freshnessMinutes or the catalog's refresh_cadence.",
+    ]);
   });
 
   it("moves when a resource input moves: stream need, Glue timeout, catalog cadence, SPICE cap", () => {
@@ -60,7 +77,7 @@ describe("freshness budget", () => {
       }),
       kpis,
     );
-    // 30-min need: 360 s buffering (6) + merge every 15 + 2 min run = 23, now slower than pos_transactions' 9.
+    // 30-min need: 360 s buffering (6) + merge every 15 + 2 min run = 23, now slower than pos_transactions' 5.
     assert.strictEqual(slowerCart.cart_abandonment.minutes, 23 + 15);
     assert.strictEqual(slowerCart.cart_abandonment.parts[0].what, "cart_events: Firehose buffering (360 s)");
 
@@ -72,12 +89,14 @@ describe("freshness budget", () => {
     );
     assert.strictEqual(longerGlue.inventory_fill_rate.minutes - base.inventory_fill_rate.minutes, 120);
 
+    // sku_velocity reads the same sources live: its minutes are conversion_rate's source path.
+    const sources = base.sku_velocity.minutes;
     const halfHourly = kpis.map((k) => (k.kpi === "conversion_rate" ? { ...k, refresh: { token: "30min", interval: "MINUTE30" as const, minutes: 30, incremental: true } } : k));
-    assert.strictEqual(freshnessBudget(platformConfig("prod"), halfHourly).conversion_rate.minutes, 9 + 30);
+    assert.strictEqual(freshnessBudget(platformConfig("prod"), halfHourly).conversion_rate.minutes, sources + 30);
 
     // Above the cap a spilling SPICE KPI reads live: its refresh wait disappears.
     const spilled = kpis.map((k) => (k.kpi === "conversion_rate" ? { ...k, expectedRows: 20_000_000 } : k));
-    assert.strictEqual(freshnessBudget(platformConfig("prod"), spilled).conversion_rate.minutes, 9);
+    assert.strictEqual(freshnessBudget(platformConfig("prod"), spilled).conversion_rate.minutes, sources);
   });
 
   it("names the KPI and catalog line when a source product is not configured", () => {
@@ -89,8 +108,10 @@ describe("freshness budget", () => {
     );
   });
 
-  it("schedules daily refreshes after the daily Glue run's longest timeout", () => {
-    assert.strictEqual(dailyRefreshTime(platformConfig("prod")), "04:30");
-    assert.strictEqual(dailyRefreshTime(platformConfig("dev")), "03:00");
+  it("schedules daily refreshes after the daily Glue run's longest timeout and the merge it triggers", () => {
+    // prod: 02:30 + erp_inventory's 120-min timeout + 2-min merge = 04:32, so the next quarter hour.
+    assert.strictEqual(dailyRefreshTime(platformConfig("prod")), "04:45");
+    // dev: 02:30 + 30 + 2 = 03:02.
+    assert.strictEqual(dailyRefreshTime(platformConfig("dev")), "03:15");
   });
 });

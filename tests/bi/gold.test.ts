@@ -2,10 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
-import { KPI_CATALOG_FILE } from "../../infra/kpiCatalog";
-import { validateGoldLayerArgs, GoldLayerArgs } from "../../components/goldLayer";
+import { dailyRefreshTime, freshnessBudget } from "../../infra/freshness";
+import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../infra/kpiCatalog";
+import { OPERATIONS_RESULT_RETENTION_DAYS, OPERATIONS_RESULTS_PREFIX, validateGoldLayerArgs, GoldLayerArgs } from "../../components/goldLayer";
 import { validateKpiDatasetArgs } from "../../components/kpiDataset";
-import { stackConfig, writeTemp } from "./helpers";
+import { platformConfig, stackConfig, writeTemp } from "./helpers";
 
 const PROGRAM = path.join(__dirname, "fixtures", "goldProgram.ts");
 const GROUP = (g: string) => `arn:aws:quicksight:us-east-1:123456789012:group/default/${g}`;
@@ -46,17 +47,18 @@ describe("gold layer and KPI datasets under mocks", () => {
   });
 
   it("schedules SPICE refreshes from the cadence: incremental 15-min with a lookback on the event-time column, hourly and daily full; none for DIRECT_QUERY", () => {
+    const nightly = dailyRefreshTime(platformConfig("prod"));
     const sched = (kpi: string) => schedules(prod, kpi).map((s) => [s.inputs.scheduleId, s.inputs.schedule.refreshType, s.inputs.schedule.scheduleFrequency.interval, s.inputs.schedule.scheduleFrequency.timeOfTheDay]);
     assert.deepStrictEqual(sched("cart_abandonment"), [
       ["refresh", "INCREMENTAL_REFRESH", "MINUTE15", undefined],
-      ["nightly-full", "FULL_REFRESH", "DAILY", "04:30"],
+      ["nightly-full", "FULL_REFRESH", "DAILY", nightly],
     ]);
     assert.deepStrictEqual(dataset(prod, "cart_abandonment").inputs.refreshProperties, {
       refreshConfiguration: { incrementalRefresh: { lookbackWindow: { columnName: "day", size: 2, sizeUnit: "DAY" } } },
     });
     assert.deepStrictEqual(sched("conversion_rate"), [["refresh", "FULL_REFRESH", "HOURLY", undefined]]);
     assert.strictEqual(dataset(prod, "conversion_rate").inputs.refreshProperties, undefined);
-    assert.deepStrictEqual(sched("loyalty_redemption_rate"), [["refresh", "FULL_REFRESH", "DAILY", "04:30"]]);
+    assert.deepStrictEqual(sched("loyalty_redemption_rate"), [["refresh", "FULL_REFRESH", "DAILY", nightly]]);
     assert.deepStrictEqual(sched("sku_velocity"), []);
     assert.deepStrictEqual(sched("inventory_fill_rate"), []);
   });
@@ -86,13 +88,14 @@ describe("gold layer and KPI datasets under mocks", () => {
     assert.deepStrictEqual(Object.keys(prod.outputs.qTopics as object), ["conversion_rate", "cart_abandonment", "sku_velocity"]);
   });
 
-  it("runs a workgroup per owner team plus the platform one: engine v3, enforced, cutoff from config, metrics on, encrypted results", () => {
+  it("runs a workgroup per owner team plus the platform and operations ones: engine v3, enforced, cutoff from config, metrics on, encrypted results", () => {
     const wgs = byType(prod, "aws:athena/workgroup:Workgroup");
     assert.deepStrictEqual(wgs.map((w) => w.inputs.name).sort(), [
       "retail-prod-gold-e-commerce",
       "retail-prod-gold-inventory",
       "retail-prod-gold-marketing",
       "retail-prod-gold-merchandising",
+      "retail-prod-gold-operations",
       "retail-prod-gold-platform",
       "retail-prod-gold-supply-chain",
     ]);
@@ -102,13 +105,27 @@ describe("gold layer and KPI datasets under mocks", () => {
       assert.strictEqual(c.enforceWorkgroupConfiguration, true);
       assert.strictEqual(c.publishCloudwatchMetricsEnabled, true);
       assert.strictEqual(c.bytesScannedCutoffPerQuery, 107374182400);
-      assert.strictEqual(c.resultConfiguration.encryptionConfiguration.encryptionOption, "SSE_KMS");
       assert.match(c.resultConfiguration.outputLocation, /^s3:\/\/retail-prod-gold-results-mock\/[a-z-]+\/$/);
+      // Athena refuses INSERT/MERGE on S3 Tables from a workgroup with SSE-KMS results: only the operations one writes.
+      const expected = w.inputs.name === "retail-prod-gold-operations" ? { encryptionOption: "SSE_S3" } : { encryptionOption: "SSE_KMS", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/lakehouse" };
+      assert.deepStrictEqual(c.resultConfiguration.encryptionConfiguration, expected, w.inputs.name);
     }
-    const lifecycle = byType(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0];
-    assert.strictEqual(lifecycle.inputs.rules[0].expiration.days, 30);
+    assert.strictEqual(
+      wgs.find((w) => w.inputs.name === "retail-prod-gold-operations")!.inputs.configuration.resultConfiguration.outputLocation,
+      `s3://retail-prod-gold-results-mock/${OPERATIONS_RESULTS_PREFIX}`,
+    );
+    // One bucket, made by secureBucket: KMS by default, public access blocked, TLS only, results expiring.
+    assert.strictEqual(byType(prod, "aws:s3/bucket:Bucket").length, 1);
+    const sse = byType(prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].inputs;
+    assert.strictEqual(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
     const pab = byType(prod, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0].inputs;
     assert.ok(pab.blockPublicAcls && pab.blockPublicPolicy && pab.ignorePublicAcls && pab.restrictPublicBuckets);
+    assert.match(byType(prod, "aws:s3/bucketPolicy:BucketPolicy")[0].inputs.policy, /"aws:SecureTransport":"false"/);
+    const [lifecycle] = byType(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+    assert.deepStrictEqual(
+      lifecycle.inputs.rules.map((r: any) => [r.filter.prefix ?? "", r.expiration.days]),
+      [["", 30], [OPERATIONS_RESULTS_PREFIX, OPERATIONS_RESULT_RETENTION_DAYS]],
+    );
     assert.deepStrictEqual(prod.outputs.athenaWorkgroups, {
       platform: "retail-prod-gold-platform",
       teams: {
@@ -123,7 +140,7 @@ describe("gold layer and KPI datasets under mocks", () => {
 
   it("alarms each workgroup's daily scanned bytes against athena.dailyScanBudgetBytes", () => {
     const alarms = byType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm");
-    assert.strictEqual(alarms.length, 6);
+    assert.strictEqual(alarms.length, byType(prod, "aws:athena/workgroup:Workgroup").length, "one per workgroup");
     const team = alarms.find((a) => a.name === "retail-prod-gold-inventory-daily-scan")!.inputs;
     assert.strictEqual(team.threshold, 1099511627776);
     assert.deepStrictEqual(team.alarmActions, ["arn:aws:sns:us-east-1:123456789012:retail-alarms"]);
@@ -169,10 +186,10 @@ describe("gold layer and KPI datasets under mocks", () => {
     assert.strictEqual((prod.outputs.goldChannelMode as any).viewSources["retail_gold.conversion_rate"], "sql/gold/omnichannel/conversion_rate.sql");
   });
 
-  it("exports the freshness budget per KPI", () => {
+  it("exports the freshness budget per KPI, as computed from the stack file and the catalog", () => {
     const budget = prod.outputs.freshnessBudget as Record<string, { minutes: number; budgetMinutes: number }>;
     assert.deepStrictEqual(Object.keys(budget), ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"]);
-    assert.strictEqual(budget.conversion_rate.minutes, 69);
+    assert.deepStrictEqual(budget, JSON.parse(JSON.stringify(freshnessBudget(platformConfig("prod"), loadKpiCatalog()))));
   });
 
   it("spills a SPICE KPI above the cap to DIRECT_QUERY without a refresh schedule; dev leaves datasets unprotected", async () => {
@@ -211,6 +228,7 @@ describe("gold validators", () => {
     assert.throws(() => validateGoldLayerArgs({ ...args, bytesScannedCutoffPerQuery: 1000 }), /bytesScannedCutoffPerQuery = 1000 must be a whole number >= 10000000 \(Athena's minimum\)/);
     assert.throws(() => validateGoldLayerArgs({ ...args, dailyScanBudgetBytes: 9_999_999 }), /one allowed query would trip the daily alarm/);
     assert.throws(() => validateGoldLayerArgs({ ...args, ownerGroups: { "Supply chain": "a", "supply-chain": "b" } }), /owner team "supply-chain" makes workgroup suffix "supply-chain", already used by "Supply chain"/);
+    assert.throws(() => validateGoldLayerArgs({ ...args, ownerGroups: { Operations: "a" } }), /owner team "Operations" makes workgroup suffix "operations", reserved for the layer's own workgroup/);
     assert.throws(() => validateGoldLayerArgs({ ...args, views: [...args.views, ...args.views] }), /view retail_gold\.conversion_rate is listed twice/);
     assert.throws(() => validateGoldLayerArgs({ ...args, linkedNamespaces: ["retail_gold"] }), /linked namespace "retail_gold"/);
   });

@@ -1,7 +1,10 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { ProgramRun } from "../../local/harness";
+import { GLUE_SCRIPT } from "../../components/batchLane";
 import { CONTRACT_VERSION } from "../../infra/contract";
-import { named, ofType, policyDoc, runStack, runWith } from "../support/stacks";
+import { named, ofType, policyDoc, REPO, runStack, runWith, stackConfig } from "../support/stacks";
 
 const STREAM = "aws:kinesis/stream:Stream";
 const FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
@@ -14,6 +17,11 @@ function actions(s: { Action: string | string[] }): string[] {
 function resources(s: { Resource: string | string[] }): string[] {
   return Array.isArray(s.Resource) ? s.Resource : [s.Resource];
 }
+/** The committed stack's data products, as the program reads them. */
+function dataProducts(stack: "dev" | "prod"): Array<Record<string, any>> {
+  return JSON.parse(stackConfig(stack)["retail:dataProducts"]);
+}
+const BATCH_PRODUCTS = ["erp_inventory", "loyalty_redemptions", "loyalty_tier"];
 
 describe("the program under mocks", function () {
   let dev: ProgramRun;
@@ -66,9 +74,11 @@ describe("the program under mocks", function () {
       assert.ok(q.inputs.icebergMetadata.icebergSchema.schemaFieldList.some((f: any) => f.name === "reason"));
     });
 
-    it("has one bronze table per streaming product, with lowercase columns only", () => {
-      const bronze = ofType(prod, TABLE).filter((t) => t.inputs.namespace === "retail_bronze");
-      assert.deepEqual(bronze.map((t) => t.inputs.tableName).sort(), ["cart_events", "pos_transactions"]);
+    it("has one bronze table per data product, streamed or batch, with lowercase columns only", () => {
+      for (const run of [dev, prod]) {
+        const bronze = ofType(run, TABLE).filter((t) => t.inputs.namespace === "retail_bronze");
+        assert.deepEqual(bronze.map((t) => t.inputs.tableName).sort(), dataProducts(run.stack as "dev" | "prod").map((p) => p.name).sort(), run.stack);
+      }
       for (const t of ofType(prod, TABLE)) {
         for (const f of t.inputs.icebergMetadata.icebergSchema.schemaFieldList) assert.equal(f.name, f.name.toLowerCase());
       }
@@ -151,7 +161,7 @@ describe("the program under mocks", function () {
       assert.match(conf, /spark\.sql\.catalog\.s3tables\.uri=https:\/\/s3tables\.us-east-1\.amazonaws\.com\/iceberg/);
       assert.match(conf, /warehouse=arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables/);
       assert.match(conf, /rest\.signing-name=s3tables/);
-      assert.equal(job.inputs.defaultArguments["--target_table"], "retail_silver.erp_inventory");
+      assert.equal(job.inputs.defaultArguments["--target_table"], "retail_bronze.erp_inventory", "batch lands in bronze; the merge fills silver");
       assert.equal(job.inputs.timeout, 120);
       assert.equal(job.inputs.executionProperty.maxConcurrentRuns, 1);
     });
@@ -174,20 +184,77 @@ describe("the program under mocks", function () {
       assert.equal(schedule("loyalty-redemptions"), "cron(5 * * * ? *)");
     });
 
-    it("scopes the Glue role to its own silver table and source prefix", () => {
+    it("scopes the Glue role to its own bronze table and source prefix, and keeps it away from silver and the salt", () => {
       const doc = policyDoc(named(prod, ROLE_POLICY, "retail-prod-loyalty-tier-glue"));
       const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
       assert.deepEqual(resources(bySid.ReadSource), ["arn:aws:s3:::retail-prod-crm-exports/loyalty-tier/*"]);
-      assert.deepEqual(resources(bySid.WriteSilverTable), [
+      assert.deepEqual(resources(bySid.WriteBronzeTable), [
         "arn:aws:s3tables:us-east-1:123456789012:bucket/retail-prod-tables",
-        "arn:aws:s3tables:us-east-1:123456789012:bucket/retail-prod-tables/table/retail_silver.loyalty_tier",
+        "arn:aws:s3tables:us-east-1:123456789012:bucket/retail-prod-tables/table/retail_bronze.loyalty_tier",
       ]);
+      assert.deepEqual(resources(bySid.IcebergCatalog).slice(-2), [
+        "arn:aws:glue:us-east-1:123456789012:database/s3tablescatalog/retail-prod-tables/retail_bronze",
+        "arn:aws:glue:us-east-1:123456789012:table/s3tablescatalog/retail-prod-tables/retail_bronze/loyalty_tier",
+      ]);
+      const everything = JSON.stringify(doc);
+      assert.ok(!everything.includes("retail_silver"), "the merge, not Glue, writes silver");
+      assert.ok(!everything.includes("secretsmanager"), "the job no longer hashes emails, so it never reads the salt");
+      const grant = named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-loyalty-tier-table");
+      assert.deepEqual([grant.inputs.permissions, grant.inputs.table.databaseName, grant.inputs.table.name], [["ALL"], "retail_bronze", "loyalty_tier"]);
+      assert.equal(named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-loyalty-tier-namespace").inputs.database.name, "retail_bronze");
+    });
+
+    it("passes the Glue driver exactly the arguments it reads, and the driver reads only those", () => {
+      const script = fs.readFileSync(GLUE_SCRIPT, "utf8");
+      const declared = [.../^ARGS = \[([^\]]*)\]/m.exec(script)![1].matchAll(/"([a-z_A-Z]+)"/g)].map((m) => m[1]);
+      const read = new Set([...script.matchAll(/args\[["']([a-z_]+)["']\]/g)].map((m) => m[1]));
+      assert.deepEqual([...read].filter((a) => !declared.includes(a)), [], "every args[...] the driver reads is in ARGS");
+      // Glue's own parameters are hyphenated or --conf; ours are the driver's ARGS, bar JOB_NAME, which Glue supplies.
+      const glueOwn = /^--(conf|[a-z]+(-[a-z]+)+)$/;
+      for (const run of [dev, prod]) {
+        for (const job of ofType(run, "aws:glue/job:Job")) {
+          const ours = Object.keys(job.inputs.defaultArguments).filter((k) => !glueOwn.test(k)).map((k) => k.slice(2));
+          assert.deepEqual(ours.sort(), declared.filter((a) => a !== "JOB_NAME").sort(), job.name);
+        }
+      }
     });
 
     it("routes failed and timed-out runs to the alarm topic", () => {
       const rule = named(prod, "aws:cloudwatch/eventRule:EventRule", "retail-prod-erp-inventory-failed");
       assert.deepEqual(JSON.parse(rule.inputs.eventPattern).detail.state, ["FAILED", "TIMEOUT", "ERROR"]);
       assert.equal(named(prod, "aws:cloudwatch/eventTarget:EventTarget", "retail-prod-erp-inventory-failed").inputs.arn, prod.outputs.alarmTopicArn);
+    });
+  });
+
+  describe("Operations", () => {
+    it("reconciles every silver table that has a reconcile file, in dev and prod", () => {
+      const files = fs.readdirSync(path.join(REPO, "sql", "reconcile")).map((f) => f.replace(/\.sql$/, "")).sort();
+      for (const run of [dev, prod]) assert.deepEqual([...(run.outputs.reconciledTables as string[])].sort(), files, run.stack);
+    });
+
+    it("merges each batch product when its own Glue job succeeds", () => {
+      for (const product of BATCH_PRODUCTS) {
+        const job = named(prod, "aws:glue/job:Job", `retail-prod-${product.replace(/_/g, "-")}-job`);
+        const rule = named(prod, "aws:cloudwatch/eventRule:EventRule", `retail-prod-ops-merge-${product.replace(/_/g, "-")}`);
+        const pattern = JSON.parse(rule.inputs.eventPattern);
+        assert.deepEqual([pattern.detail.jobName, pattern.detail.state], [[job.state.name], ["SUCCEEDED"]], product);
+      }
+    });
+
+    it("queries through the operations workgroup (SSE_S3 results), which only the Operations roles may use", () => {
+      const wg = named(prod, "aws:athena/workgroup:Workgroup", "retail-prod-gold-operations");
+      assert.equal(wg.inputs.configuration.resultConfiguration.encryptionConfiguration.encryptionOption, "SSE_S3", "Athena refuses MERGE on S3 Tables with SSE-KMS results");
+      for (const f of ["merge", "reconcile", "freshness"]) {
+        assert.equal(named(prod, "aws:lambda/function:Function", `retail-prod-ops-${f}`).inputs.environment.variables.ATHENA_WORKGROUP, wg.state.name, f);
+      }
+      // The merge's query text carries the salt, and Athena keeps query text in the workgroup's history.
+      for (const run of [dev, prod]) {
+        const users = ofType(run, ROLE_POLICY)
+          .filter((rp) => policyDoc(rp).Statement.some((s) => actions(s).some((a) => a.startsWith("athena:")) && resources(s).some((r) => r.endsWith("-gold-operations"))))
+          .map((rp) => rp.name)
+          .sort();
+        assert.deepEqual(users, ["freshness", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`), run.stack);
+      }
     });
   });
 
@@ -222,27 +289,35 @@ describe("the program under mocks", function () {
     });
 
     it("switches a stream to on-demand only when config says so", async () => {
-      const run = await runWith("dev", {
-        "retail:dataProducts": [
-          { name: "cart_events", sourceSystem: "shopify-plus", semantics: "event", freshnessMinutes: 5, stream: { peakRecordsPerSecond: 200, avgRecordBytes: 1024, capacityMode: "on-demand" } },
-          { name: "loyalty_tier", sourceSystem: "crm", semantics: "snapshot", freshnessMinutes: 1440, batch: { sourceKind: "s3", sourceUri: "s3://x-exports/tier/", workers: 2, timeoutMinutes: 30 } },
-        ],
-      });
-      const [s] = ofType(run, STREAM);
-      assert.equal(s.inputs.streamModeDetails.streamMode, "ON_DEMAND");
-      assert.equal(s.inputs.shardCount, undefined);
-      assert.equal(ofType(run, FIREHOSE).length, 1);
-      assert.equal(ofType(run, TABLE).filter((t) => t.inputs.namespace === "retail_bronze").length, 1, "bronze tables follow the configured streams");
+      // Every product the KPI catalog reads stays; loyalty_tier (read by no KPI) goes, and its bronze table with it.
+      const products = dataProducts("dev")
+        .filter((p) => p.name !== "loyalty_tier")
+        .map((p) => (p.name === "cart_events" ? { ...p, stream: { ...p.stream, capacityMode: "on-demand" } } : p));
+      const run = await runWith("dev", { "retail:dataProducts": products });
+      const cart = named(run, STREAM, "retail-dev-cart-events-stream");
+      assert.equal(cart.inputs.streamModeDetails.streamMode, "ON_DEMAND");
+      assert.equal(cart.inputs.shardCount, undefined);
+      assert.equal(named(run, STREAM, "retail-dev-pos-transactions-stream").inputs.streamModeDetails.streamMode, "PROVISIONED");
+      assert.deepEqual(
+        ofType(run, TABLE).filter((t) => t.inputs.namespace === "retail_bronze").map((t) => t.inputs.tableName).sort(),
+        ["cart_events", "erp_inventory", "loyalty_redemptions", "pos_transactions"],
+        "bronze tables follow the configured products",
+      );
     });
 
-    it("fails before creating anything when a streaming product has no bronze DDL", async () => {
+    it("fails before creating anything when a data product, streamed or batch, has no bronze DDL", async () => {
       await assert.rejects(
         runWith("dev", {
           "retail:dataProducts": [
             { name: "clickstream", sourceSystem: "web", semantics: "event", freshnessMinutes: 5, stream: { peakRecordsPerSecond: 10, avgRecordBytes: 500, capacityMode: "provisioned" } },
+            { name: "store_footfall", sourceSystem: "sensors", semantics: "snapshot", freshnessMinutes: 1440, batch: { sourceKind: "s3", sourceUri: "s3://x-exports/footfall/", workers: 2, timeoutMinutes: 30 } },
           ],
         }),
-        /retail:dataProducts \(name "clickstream"\): a streaming product needs its bronze table\. Fix: add sql\/bronze\/clickstream\.sql/,
+        (e: Error) => {
+          assert.match(e.message, /retail:dataProducts \(name "clickstream"\): every data product lands in its bronze table\. Fix: add sql\/bronze\/clickstream\.sql/);
+          assert.match(e.message, /retail:dataProducts \(name "store_footfall"\): every data product lands in its bronze table\. Fix: add sql\/bronze\/store_footfall\.sql/);
+          return true;
+        },
       );
     });
   });

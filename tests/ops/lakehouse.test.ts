@@ -25,8 +25,9 @@ const ALL_TABLES = [
 ];
 const plan = planOperations(
   {
-    config: { streams: [], operations: { reconcileTolerance: 0, reconcileHourUtc: 6, logRetentionDays: 30 }, goldChannelMode: "omnichannel" },
+    config: { streams: [], batches: [], operations: { reconcileTolerance: 0, reconcileHourUtc: 6, logRetentionDays: 30 }, goldChannelMode: "omnichannel" },
     kpiFreshnessBudgetMinutes: { conversion_rate: 22, inventory_fill_rate: 2880 },
+    batchJobNames: {},
   },
   ALL_TABLES,
 );

@@ -2,8 +2,10 @@ import * as assert from "assert";
 import * as path from "path";
 import { createRequire } from "module";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
-import { OperationsArgsError, parseReconciles, planOperations, rateExpression, RECONCILES_TAG, tableAccess } from "../../components/operations";
+import { OperationsArgsError, planOperations, rateExpression, tableAccess } from "../../components/operations";
+import { BATCH_CADENCE_MINUTES } from "../../infra/lanes";
 import { MERGE_TIMEOUT_SECONDS } from "../../infra/limits";
+import { parseReconciles, TAG } from "../../infra/tags";
 import { ARNS } from "./arns";
 
 type PolicyStatement = { Sid: string; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> };
@@ -26,7 +28,7 @@ describe("Operations component under mocks", function () {
     run = await runProgram({ stack: "prod", config: { "aws:region": "us-east-1" }, program: PROGRAM });
   });
 
-  it("schedules a merge per streaming product from its freshness need, and the daily and 5-minute runs", () => {
+  it("schedules a merge per streaming product from its freshness need, and the daily and 5-minute runs; batch merges have no schedule", () => {
     const cart = schedule("merge-cart-events").inputs;
     assert.strictEqual(cart.scheduleExpression, "rate(2 minutes)");
     assert.deepStrictEqual(JSON.parse(cart.target.input), { product: "cart_events", scheduledTime: "<aws.scheduler.scheduled-time>" });
@@ -34,11 +36,49 @@ describe("Operations component under mocks", function () {
     assert.strictEqual(schedule("reconcile").inputs.scheduleExpression, "cron(0 6 * * ? *)");
     assert.strictEqual(schedule("freshness").inputs.scheduleExpression, "rate(5 minutes)");
     assert.match(schedule("maintenance").inputs.scheduleExpression, /^cron\(\d+ \d+ \* \* \? \*\)$/);
+    assert.deepStrictEqual(
+      byType(run, "aws:scheduler/schedule:Schedule").map((s) => s.name).filter((n) => n.includes("merge")).sort(),
+      ["retail-prod-ops-merge-cart-events", "retail-prod-ops-merge-pos-transactions"],
+      "a batch merge waits for its Glue job, not for a clock",
+    );
     for (const s of byType(run, "aws:scheduler/schedule:Schedule")) {
       assert.strictEqual(s.inputs.scheduleExpressionTimezone, "UTC");
       assert.strictEqual(s.inputs.target.deadLetterConfig.arn, failureQueueArn(), `${s.name} dead-letters to the failure queue`);
     }
     assert.strictEqual(rateExpression(1), "rate(1 minute)");
+  });
+
+  it("merges a batch product when its Glue job run succeeds: rule, input with the event time, permission, dead letters", () => {
+    const products = ["erp_inventory", "loyalty_tier", "loyalty_redemptions"];
+    const rules = byType(run, "aws:cloudwatch/eventRule:EventRule");
+    assert.deepStrictEqual(rules.map((r) => r.name).sort(), products.map((p) => `retail-prod-ops-merge-${p.replace(/_/g, "-")}`).sort());
+    const queue = byType(run, "aws:sqs/queue:Queue")[0];
+    for (const product of products) {
+      const key = `retail-prod-ops-merge-${product.replace(/_/g, "-")}`;
+      const rule = rules.find((r) => r.name === key)!;
+      assert.deepStrictEqual(JSON.parse(rule.inputs.eventPattern), {
+        source: ["aws.glue"],
+        "detail-type": ["Glue Job State Change"],
+        detail: { jobName: [`retail-prod-${product.replace(/_/g, "-")}-job`], state: ["SUCCEEDED"] },
+      });
+      const target = byType(run, "aws:cloudwatch/eventTarget:EventTarget").find((t) => t.name === key)!.inputs;
+      assert.strictEqual(target.rule, rule.state.name);
+      assert.strictEqual(target.arn, fn("merge").state.arn);
+      // The event's time is the window end, as a schedule's fire time is for streams: a redelivery merges the same window.
+      assert.deepStrictEqual(target.inputTransformer.inputPaths, { time: "$.time" });
+      assert.deepStrictEqual(JSON.parse(target.inputTransformer.inputTemplate), { product, scheduledTime: "<time>" });
+      assert.strictEqual(target.deadLetterConfig.arn, queue.state.arn);
+      const permission = byType(run, "aws:lambda/permission:Permission").find((p) => p.name === key)!.inputs;
+      assert.deepStrictEqual(
+        [permission.action, permission.function, permission.principal, permission.sourceArn],
+        ["lambda:InvokeFunction", fn("merge").state.name, "events.amazonaws.com", rule.state.arn],
+      );
+    }
+    // EventBridge dead-letters through the queue policy, only for these rules.
+    const [queuePolicy] = byType(run, "aws:sqs/queuePolicy:QueuePolicy");
+    const [statement] = JSON.parse(queuePolicy.inputs.policy).Statement;
+    assert.deepStrictEqual(statement.Principal, { Service: "events.amazonaws.com" });
+    assert.deepStrictEqual([...statement.Condition.ArnEquals["aws:SourceArn"]].sort(), rules.map((r) => r.state.arn).sort());
   });
 
   it("runs each handler one at a time, with an explicit role, a bounded timeout and an on-failure queue", () => {
@@ -61,7 +101,11 @@ describe("Operations component under mocks", function () {
     // A merge that waited 15 minutes for its turn means merges are not keeping up: it lands in the queue, whose alarm says so.
     assert.strictEqual(invokeConfigs.find((c) => c.name === "retail-prod-ops-merge")!.inputs.maximumEventAgeInSeconds, 900);
     for (const lg of byType(run, "aws:cloudwatch/logGroup:LogGroup")) assert.strictEqual(lg.inputs.retentionInDays, 90);
-    assert.deepStrictEqual(parseReconciles(fn("reconcile").inputs.tags[RECONCILES_TAG]), ["retail_silver.cart_events", "retail_silver.order_events"]);
+    // Every silver table with a reconcile file: batch products land in bronze too, so none is skipped.
+    assert.deepStrictEqual(
+      parseReconciles(fn("reconcile").inputs.tags[TAG.reconciles]),
+      ["cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "order_events"].map((t) => `retail_silver.${t}`),
+    );
     // Only merge hashes emails, and it gets the secret's ARN, never its value.
     assert.strictEqual(fn("merge").inputs.environment.variables.EMAIL_SALT_SECRET_ARN, ARNS.salt);
     for (const other of ["reconcile", "freshness", "maintenance"]) assert.ok(!("EMAIL_SALT_SECRET_ARN" in fn(other).inputs.environment.variables), other);
@@ -81,15 +125,15 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(merge.EmailSalt.Resource, [ARNS.salt]);
     assert.deepStrictEqual(merge.Alert.Resource, [ARNS.topic]);
     assert.deepStrictEqual(merge.AthenaQueries.Resource, [ARNS.workgroup]);
-    assert.deepStrictEqual(merge.AthenaResults.Resource, [ARNS.results, `${ARNS.results}/*`]);
+    assert.deepStrictEqual(merge.AthenaResultsBucket.Resource, [ARNS.results]);
+    assert.deepStrictEqual(merge.AthenaResults.Resource, [`${ARNS.results}/operations/*`], "only the operations workgroup's results");
     assert.deepStrictEqual(merge.Metrics.Condition, { StringEquals: { "cloudwatch:namespace": "Retail/Operations" } });
-    assert.deepStrictEqual(merge.CatalogCommit.Resource, [
-      `${GLUE_TABLE}/retail_silver/cart_events`,
-      `${GLUE_TABLE}/retail_silver/identity_bridge`,
-      `${GLUE_TABLE}/retail_silver/order_events`,
-      `${GLUE_TABLE}/retail_silver/quarantine`,
-    ]);
-    assert.ok(merge.CatalogRead.Resource.includes(`${GLUE_TABLE}/retail_bronze/pos_transactions`));
+    assert.deepStrictEqual(
+      merge.CatalogCommit.Resource,
+      ["cart_events", "erp_inventory", "identity_bridge", "loyalty_redemptions", "loyalty_tier", "order_events", "quarantine"].map((t) => `${GLUE_TABLE}/retail_silver/${t}`),
+      "merge writes silver only; bronze belongs to Firehose and Glue",
+    );
+    for (const t of ["pos_transactions", "erp_inventory", "loyalty_tier"]) assert.ok(merge.CatalogRead.Resource.includes(`${GLUE_TABLE}/retail_bronze/${t}`), t);
     for (const role of ["reconcile", "freshness", "maintenance"]) {
       const sids = statements(role).map((s) => s.Sid);
       assert.ok(!sids.includes("EmailSalt") && !sids.includes("CatalogCommit"), `${role} neither reads the salt nor writes tables`);
@@ -97,7 +141,7 @@ describe("Operations component under mocks", function () {
     const maintenance = statements("maintenance").find((s) => s.Sid === "MaintenanceStatus")!;
     assert.deepStrictEqual(maintenance.Action, ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"]);
     assert.ok(maintenance.Resource.every((r) => /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r)));
-    assert.strictEqual(maintenance.Resource.length, 9);
+    assert.strictEqual(maintenance.Resource.length, 12, "7 silver tables and 5 bronze ones");
     const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),
@@ -111,6 +155,8 @@ describe("Operations component under mocks", function () {
       grants.find((g: RecordedResource) => g.name === `retail-prod-ops-${role}-${table}`)?.inputs.permissions;
     assert.deepStrictEqual(on("merge", "retail_silver.order_events"), ["ALL"]);
     assert.deepStrictEqual(on("merge", "retail_bronze.cart_events"), ["SELECT", "DESCRIBE"]);
+    assert.deepStrictEqual(on("merge", "retail_bronze.loyalty_tier"), ["SELECT", "DESCRIBE"]);
+    assert.deepStrictEqual(on("merge", "retail_silver.loyalty_tier"), ["ALL"]);
     assert.deepStrictEqual(on("reconcile", "retail_silver.order_events"), ["SELECT", "DESCRIBE"]);
     assert.ok(grants.every((g) => !g.name.includes("maintenance")));
   });
@@ -145,11 +191,21 @@ describe("Operations component under mocks", function () {
 
 describe("planOperations", () => {
   const base = {
-    config: { streams: [], operations: { reconcileTolerance: 0.001, reconcileHourUtc: 6, logRetentionDays: 30 }, goldChannelMode: "omnichannel" as const },
+    config: { streams: [], batches: [], operations: { reconcileTolerance: 0.001, reconcileHourUtc: 6, logRetentionDays: 30 }, goldChannelMode: "omnichannel" as const },
     kpiFreshnessBudgetMinutes: {},
+    batchJobNames: {},
   };
   const silver = ["cart_events", "order_events", "identity_bridge", "quarantine", "loyalty_tier", "erp_inventory", "loyalty_redemptions"].map((t) => `retail_silver.${t}`);
   const stream = (name: string) => ({ name, sourceSystem: "x", semantics: "event" as const, freshnessMinutes: 5, lane: "stream" as const, stream: { peakRecordsPerSecond: 1, avgRecordBytes: 1, capacityMode: "on-demand" as const } });
+  const daily = (name: string, timeoutMinutes: number) => ({
+    name,
+    sourceSystem: "x",
+    semantics: "snapshot" as const,
+    freshnessMinutes: 1440,
+    lane: "batch-daily" as const,
+    batch: { sourceKind: "s3" as const, sourceUri: "s3://x/y/", workers: 2, timeoutMinutes },
+  });
+  const bronze = ["cart_events", "pos_transactions", "erp_inventory", "loyalty_tier"].map((t) => `retail_bronze.${t}`);
 
   it("refuses a streaming product without a merge file and a budget for a KPI without a gold view, naming the fix", () => {
     assert.throws(
@@ -165,6 +221,28 @@ describe("planOperations", () => {
 
   it("refuses a merge whose SQL reads a bronze table the stack does not create", () => {
     assert.throws(() => planOperations({ ...base, config: { ...base.config, streams: [stream("cart_events")] } }, [...silver, "retail_bronze.cart_events"]), /names retail_bronze.pos_transactions, which this stack does not create/);
+  });
+
+  it("triggers a batch merge by its Glue job, re-reading the job's timeout and one cadence of bronze", () => {
+    const plan = planOperations({ ...base, config: { ...base.config, batches: [daily("erp_inventory", 120)] }, batchJobNames: { erp_inventory: "job" } }, [...silver, ...bronze]);
+    assert.deepStrictEqual(
+      plan.merges.map((m) => [m.product, m.trigger, m.lookbackMinutes]),
+      [["erp_inventory", { kind: "glue-job-succeeded" }, BATCH_CADENCE_MINUTES["batch-daily"] + 120]],
+    );
+    assert.deepStrictEqual(plan.notReconciled.map((n) => n.table).sort(), ["loyalty_redemptions"], "only tables whose bronze this stack lacks");
+    assert.ok("erp_inventory" in plan.reconcile && "loyalty_tier" in plan.reconcile);
+  });
+
+  it("refuses a batch product without its Glue job name or its merge file", () => {
+    assert.throws(
+      () => planOperations({ ...base, config: { ...base.config, batches: [daily("erp_inventory", 120), daily("pos_snapshot", 30)] } }, [...silver, ...bronze]),
+      (e: unknown) => {
+        assert.ok(e instanceof OperationsArgsError);
+        assert.match(e.message, /batch product "erp_inventory" has no entry in batchJobNames, so nothing would start its merge/);
+        assert.match(e.message, /batch product "pos_snapshot" has no sql\/merge\/pos_snapshot.sql/);
+        return true;
+      },
+    );
   });
 
   it("tells reads from writes", () => {

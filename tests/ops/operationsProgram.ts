@@ -4,15 +4,6 @@ import { Operations } from "../../components/operations";
 import { loadTableDefs } from "../../infra/tables";
 import { ARNS } from "./arns";
 
-
-const streams = ["cart_events", "pos_transactions"];
-const lakehouse = new IcebergNamespace("retail-prod", {
-  tables: [...loadTableDefs().values()].filter((t) => t.namespace === "retail_silver" || streams.includes(t.name)),
-  kmsKeyArn: ARNS.key,
-  maxSnapshotAgeHours: 120,
-  protect: false,
-});
-
 const stream = (name: string, freshnessMinutes: number) =>
   ({
     name,
@@ -22,6 +13,26 @@ const stream = (name: string, freshnessMinutes: number) =>
     lane: "stream",
     stream: { peakRecordsPerSecond: 100, avgRecordBytes: 100, capacityMode: "on-demand" },
   }) as const;
+const batch = (name: string, semantics: "event" | "snapshot", lane: "batch-hourly" | "batch-daily", timeoutMinutes: number) =>
+  ({
+    name,
+    sourceSystem: "x",
+    semantics,
+    freshnessMinutes: lane === "batch-daily" ? 1440 : 60,
+    lane,
+    batch: { sourceKind: "s3", sourceUri: `s3://x-exports/${name}/`, workers: 2, timeoutMinutes },
+  }) as const;
+
+const streams = [stream("cart_events", 5), stream("pos_transactions", 10)];
+const batches = [batch("erp_inventory", "snapshot", "batch-daily", 120), batch("loyalty_tier", "snapshot", "batch-daily", 60), batch("loyalty_redemptions", "event", "batch-hourly", 30)];
+const products = [...streams, ...batches].map((p) => p.name);
+
+const lakehouse = new IcebergNamespace("retail-prod", {
+  tables: [...loadTableDefs().values()].filter((t) => t.namespace === "retail_silver" || products.includes(t.name)),
+  kmsKeyArn: ARNS.key,
+  maxSnapshotAgeHours: 120,
+  protect: false,
+});
 
 const operations = new Operations("retail-prod-ops", {
   lakehouse,
@@ -30,10 +41,13 @@ const operations = new Operations("retail-prod-ops", {
   athenaWorkgroupName: "retail-prod-ops",
   athenaWorkgroupArn: ARNS.workgroup,
   athenaResultsBucketArn: ARNS.results,
+  athenaResultsPrefix: "operations/",
   saltSecretArn: ARNS.salt,
+  batchJobNames: Object.fromEntries(batches.map((b) => [b.name, `retail-prod-${b.name.replace(/_/g, "-")}-job`])),
   kpiFreshnessBudgetMinutes: { conversion_rate: 22, inventory_fill_rate: 1800 },
   config: {
-    streams: [stream("cart_events", 5), stream("pos_transactions", 10)],
+    streams,
+    batches,
     operations: { reconcileTolerance: 0.001, reconcileHourUtc: 6, logRetentionDays: 90 },
     goldChannelMode: "omnichannel",
   },

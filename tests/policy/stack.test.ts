@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { RECONCILES_TAG } from "../../components/operations";
+import { execFileSync } from "child_process";
+import * as path from "path";
 import { TAG } from "../../infra/tags";
 import { loadKpiCatalog } from "../../infra/kpiCatalog";
 import { AnalyzedResource, createAnalyzer } from "../../local/analyzer";
@@ -112,16 +113,16 @@ describe("policy (stack): this platform's own stacks", () => {
     );
   });
 
-  it("Noncompliance 3 (advisory): a product's silver table no reconciliation names", async () => {
+  it("Noncompliance 3 (mandatory): a product's silver table no reconciliation names", async () => {
     const silver = table("retail_silver.cart_events");
     const [v] = await stackViolations([lane, streamR, silver], "platform-silver-tables-reconciled");
-    assert.equal(v.enforcementLevel, "advisory");
+    assert.equal(v.enforcementLevel, "mandatory", "every lane lands in bronze, so an unreconciled silver table is a gap, not a nit");
     assert.equal(
       v.message,
       'Silver table retail_silver.cart_events ("retail_silver.cart_events") is not reconciled against its source: no resource in this stack carries a retail:reconciles tag (no reconciliation is deployed). ' +
         "Fix: add cart_events to the Operations component's reconciled tables.",
     );
-    const reconcile = (tables: string) => res("aws:lambda/function:Function", "reconcile", { tags: { [RECONCILES_TAG]: tables } });
+    const reconcile = (tables: string) => res("aws:lambda/function:Function", "reconcile", { tags: { [TAG.reconciles]: tables } });
     assert.deepEqual(await stackViolations([lane, streamR, silver, reconcile("retail_silver.erp_inventory retail_silver.cart_events")], "platform-silver-tables-reconciled"), []);
     const [partial] = await stackViolations([lane, streamR, silver, reconcile("retail_silver.erp_inventory")], "platform-silver-tables-reconciled");
     assert.match(partial.message, /: "reconcile" reconcile\(s\) retail_silver.erp_inventory\. Fix:/);
@@ -132,5 +133,18 @@ describe("policy (stack): this platform's own stacks", () => {
     for (const p of ["platform-streaming-products-complete", "platform-catalog-kpis-have-datasets", "platform-silver-tables-reconciled"]) {
       assert.deepEqual(await stackViolations(theirs, p), [], p);
     }
+  });
+});
+
+describe("policy (stack): loading the pack's rules", () => {
+  it("loads no component: the reconciles tag and its parser come from infra/tags", function () {
+    this.timeout(60_000);
+    // A fresh process, since this one has loaded the components for other suites already.
+    const loaded = execFileSync(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "-e", 'require("./policy/rules"); console.log(JSON.stringify(Object.keys(require.cache)))'],
+      { cwd: path.resolve(__dirname, "..", ".."), encoding: "utf8" },
+    );
+    assert.deepEqual((JSON.parse(loaded) as string[]).filter((m) => m.includes(`${path.sep}components${path.sep}`)), []);
   });
 });
