@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE, Lane } from "../infra/lanes";
 import { TAG } from "../infra/tags";
+import { BronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 
 /** The Glue driver every batch lane runs; committed in the repo and uploaded as an asset. */
@@ -90,7 +91,14 @@ export class BatchLane extends pulumi.ComponentResource {
     const laneTags = { ...tags, [TAG.dataProduct]: product, [TAG.lane]: args.lane, [TAG.component]: "BatchLane" };
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const region = aws.getRegionOutput({}, { parent: this });
-    const glue = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}`;
+    const bronze: BronzeTarget = {
+      tableBucketArn: args.tableBucketArn,
+      tableBucketName: args.tableBucketName,
+      catalogId: args.catalogId,
+      namespace: args.bronzeNamespace,
+      table: product,
+      tableArn: args.bronzeTableArn,
+    };
 
     const script = new aws.s3.BucketObjectv2(
       `${name}-script`,
@@ -102,34 +110,7 @@ export class BatchLane extends pulumi.ComponentResource {
     const secretArn = (secretName: string) => pulumi.interpolate`arn:aws:secretsmanager:${region.region}:${identity.accountId}:secret:${secretName}-*`;
     const statements: pulumi.Input<Statement>[] = [
       { Sid: "ReadScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${args.scriptBucketArn}/glue/${product}/*`] },
-      {
-        Sid: "IcebergCatalog",
-        Effect: "Allow",
-        Action: ["glue:GetCatalog", "glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"],
-        Resource: [
-          pulumi.interpolate`${glue}:catalog`,
-          pulumi.interpolate`${glue}:catalog/s3tablescatalog`,
-          pulumi.interpolate`${glue}:catalog/s3tablescatalog/${args.tableBucketName}`,
-          pulumi.interpolate`${glue}:database/s3tablescatalog/${args.tableBucketName}/${args.bronzeNamespace}`,
-          pulumi.interpolate`${glue}:table/s3tablescatalog/${args.tableBucketName}/${args.bronzeNamespace}/${product}`,
-        ],
-      },
-      {
-        Sid: "WriteBronzeTable",
-        Effect: "Allow",
-        Action: [
-          "s3tables:GetTableBucket",
-          "s3tables:GetNamespace",
-          "s3tables:GetTable",
-          "s3tables:GetTableData",
-          "s3tables:PutTableData",
-          "s3tables:GetTableMetadataLocation",
-          "s3tables:UpdateTableMetadataLocation",
-        ],
-        Resource: [args.tableBucketArn, args.bronzeTableArn],
-      },
-      // Lake Formation vends table credentials; GetDataAccess has no resource-level scoping.
-      { Sid: "LakeFormationCredentials", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: ["*"] },
+      ...bronzeWriterStatements(bronze, this),
       { Sid: "UseKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn, args.tableBucketKmsKeyArn] },
       {
         Sid: "JobLogs",
@@ -175,16 +156,7 @@ export class BatchLane extends pulumi.ComponentResource {
     }
     const rolePolicy = new aws.iam.RolePolicy(`${name}-glue`, { role: this.role.id, policy: iamPolicy(statements) }, { parent: this });
 
-    const dbGrant = new aws.lakeformation.Permissions(
-      `${name}-namespace`,
-      { principal: this.role.arn, permissions: ["DESCRIBE"], database: { catalogId: args.catalogId, name: args.bronzeNamespace } },
-      { parent: this },
-    );
-    const tableGrant = new aws.lakeformation.Permissions(
-      `${name}-table`,
-      { principal: this.role.arn, permissions: ["ALL"], table: { catalogId: args.catalogId, databaseName: args.bronzeNamespace, name: product } },
-      { parent: this },
-    );
+    const grants = grantBronzeWriter(name, this.role.arn, bronze, this);
 
     const securityConfiguration = new aws.glue.SecurityConfiguration(
       `${name}-encryption`,
@@ -254,7 +226,7 @@ export class BatchLane extends pulumi.ComponentResource {
         },
         tags: laneTags,
       },
-      { parent: this, dependsOn: [rolePolicy, dbGrant, tableGrant] },
+      { parent: this, dependsOn: [rolePolicy, ...grants] },
     );
 
     this.schedule = BATCH_SCHEDULE[args.lane];

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../infra/limits";
 import { TAG, tagValue } from "../infra/tags";
+import { BronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 import { secureBucket } from "./secureBucket";
 
@@ -118,9 +119,14 @@ export class StreamingLane extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const identity = aws.getCallerIdentityOutput({}, { parent: this });
-    const region = aws.getRegionOutput({}, { parent: this });
-    const glue = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}`;
+    const bronze: BronzeTarget = {
+      tableBucketArn: args.tableBucketArn,
+      tableBucketName: args.tableBucketName,
+      catalogId: args.catalogId,
+      namespace: args.bronzeNamespace,
+      table: product,
+      tableArn: args.bronzeTableArn,
+    };
     const statements: pulumi.Input<Statement>[] = [
       {
         Sid: "ReadSourceStream",
@@ -134,39 +140,7 @@ export class StreamingLane extends pulumi.ComponentResource {
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: [args.kmsKeyArn, args.tableBucketKmsKeyArn],
       },
-      {
-        Sid: "IcebergCatalog",
-        Effect: "Allow",
-        Action: ["glue:GetCatalog", "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:UpdateTable"],
-        Resource: [
-          pulumi.interpolate`${glue}:catalog`,
-          pulumi.interpolate`${glue}:catalog/s3tablescatalog`,
-          args.catalogArn,
-          pulumi.interpolate`${glue}:database/s3tablescatalog/${args.tableBucketName}/${args.bronzeNamespace}`,
-          pulumi.interpolate`${glue}:table/s3tablescatalog/${args.tableBucketName}/${args.bronzeNamespace}/${product}`,
-        ],
-      },
-      {
-        Sid: "WriteBronzeTable",
-        Effect: "Allow",
-        Action: [
-          "s3tables:GetTableBucket",
-          "s3tables:GetNamespace",
-          "s3tables:GetTable",
-          "s3tables:GetTableData",
-          "s3tables:PutTableData",
-          "s3tables:GetTableMetadataLocation",
-          "s3tables:UpdateTableMetadataLocation",
-        ],
-        Resource: [args.tableBucketArn, args.bronzeTableArn],
-      },
-      {
-        // Lake Formation vends table credentials; GetDataAccess has no resource-level scoping.
-        Sid: "LakeFormationCredentials",
-        Effect: "Allow",
-        Action: ["lakeformation:GetDataAccess"],
-        Resource: ["*"],
-      },
+      ...bronzeWriterStatements(bronze, this),
       {
         Sid: "DeliveryErrors",
         Effect: "Allow",
@@ -182,22 +156,7 @@ export class StreamingLane extends pulumi.ComponentResource {
     ];
     const rolePolicy = new aws.iam.RolePolicy(`${name}-firehose`, { role: this.role.id, policy: iamPolicy(statements) }, { parent: this });
 
-    // Lake Formation governs S3 Tables access: DESCRIBE on the namespace, ALL on the table (INSERT+ALTER
-    // alone fails). The catalog id goes in the nested blocks; a top-level one of this form is rejected.
-    const dbGrant = new aws.lakeformation.Permissions(
-      `${name}-namespace`,
-      { principal: this.role.arn, permissions: ["DESCRIBE"], database: { catalogId: args.catalogId, name: args.bronzeNamespace } },
-      { parent: this },
-    );
-    const tableGrant = new aws.lakeformation.Permissions(
-      `${name}-table`,
-      {
-        principal: this.role.arn,
-        permissions: ["ALL"],
-        table: { catalogId: args.catalogId, databaseName: args.bronzeNamespace, name: product },
-      },
-      { parent: this },
-    );
+    const grants = grantBronzeWriter(name, this.role.arn, bronze, this);
 
     this.bufferingSeconds = firehoseBufferingSeconds(args.freshnessMinutes);
     this.firehose = new aws.kinesis.FirehoseDeliveryStream(
@@ -228,7 +187,7 @@ export class StreamingLane extends pulumi.ComponentResource {
         },
         tags: laneTags,
       },
-      { parent: this, dependsOn: [rolePolicy, dbGrant, tableGrant] },
+      { parent: this, dependsOn: [rolePolicy, ...grants] },
     );
 
     const freshnessSeconds = args.freshnessMinutes * 60;

@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { Statement } from "./iam";
+
+/** One bronze table in the S3 Tables catalog, as a writer (Firehose or a Glue job) must name it. */
+export interface BronzeTarget {
+  readonly tableBucketArn: pulumi.Input<string>;
+  readonly tableBucketName: pulumi.Input<string>;
+  /** `<account>:s3tablescatalog/<bucket>`, for Lake Formation grants. */
+  readonly catalogId: pulumi.Input<string>;
+  readonly namespace: pulumi.Input<string>;
+  readonly table: string;
+  readonly tableArn: pulumi.Input<string>;
+}
+
+/**
+ * What a writer of exactly one bronze table needs: the Glue catalog chain down to that table (catalog,
+ * s3tablescatalog, the bucket's catalog, the namespace, the table), the table's data, and Lake Formation's
+ * credential vending. Both lanes use it, so a lane can never reach another lane's table.
+ */
+export function bronzeWriterStatements(t: BronzeTarget, parent: pulumi.Resource): Statement[] {
+  const identity = aws.getCallerIdentityOutput({}, { parent });
+  const region = aws.getRegionOutput({}, { parent });
+  const glue = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}`;
+  return [
+    {
+      Sid: "IcebergCatalog",
+      Effect: "Allow",
+      Action: ["glue:GetCatalog", "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:UpdateTable"],
+      Resource: [
+        pulumi.interpolate`${glue}:catalog`,
+        pulumi.interpolate`${glue}:catalog/s3tablescatalog`,
+        pulumi.interpolate`${glue}:catalog/s3tablescatalog/${t.tableBucketName}`,
+        pulumi.interpolate`${glue}:database/s3tablescatalog/${t.tableBucketName}/${t.namespace}`,
+        pulumi.interpolate`${glue}:table/s3tablescatalog/${t.tableBucketName}/${t.namespace}/${t.table}`,
+      ],
+    },
+    {
+      Sid: "WriteBronzeTable",
+      Effect: "Allow",
+      Action: [
+        "s3tables:GetTableBucket",
+        "s3tables:GetNamespace",
+        "s3tables:GetTable",
+        "s3tables:GetTableData",
+        "s3tables:PutTableData",
+        "s3tables:GetTableMetadataLocation",
+        "s3tables:UpdateTableMetadataLocation",
+      ],
+      Resource: [t.tableBucketArn, t.tableArn],
+    },
+    // Lake Formation vends table credentials; GetDataAccess has no resource-level scoping.
+    { Sid: "LakeFormationCredentials", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: ["*"] },
+  ];
+}
+
+/**
+ * Lake Formation governs S3 Tables access: DESCRIBE on the namespace and ALL on the table (INSERT+ALTER
+ * alone fails: "Caller is required to have ALL permissions on the table"). The catalog id goes in the
+ * nested blocks; a top-level catalogId of this form is rejected (terraform-provider-aws#49463).
+ */
+export function grantBronzeWriter(name: string, principal: pulumi.Input<string>, t: BronzeTarget, parent: pulumi.Resource): aws.lakeformation.Permissions[] {
+  return [
+    new aws.lakeformation.Permissions(
+      `${name}-namespace`,
+      { principal, permissions: ["DESCRIBE"], database: { catalogId: t.catalogId, name: t.namespace } },
+      { parent },
+    ),
+    new aws.lakeformation.Permissions(
+      `${name}-table`,
+      { principal, permissions: ["ALL"], table: { catalogId: t.catalogId, databaseName: t.namespace, name: t.table } },
+      { parent },
+    ),
+  ];
+}
