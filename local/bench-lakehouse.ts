@@ -1,4 +1,6 @@
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { LakehouseReport, runLakehouse, STAGES } from "./lakehouse/run";
 
@@ -17,14 +19,35 @@ interface SizeResult {
   readonly maxRssBytes: number;
 }
 
+/**
+ * DuckDB settings per size. From 10M events the database is a file (DuckDB compresses it and its buffer manager
+ * can evict and spill), under a memory_limit that keeps the process within the 3 GiB target at 10M; 50M only has to
+ * complete, so it gets more room. Reconciliation runs the real sql/reconcile files for every day up to 1M events and
+ * for three days (first, middle, last) above, since they are one query per day and table, as the daily Lambda runs.
+ */
+export function settingsFor(events: number, dir: string): { dbPath?: string; threads: number; memoryLimit?: string; reconcileDays?: number[] } {
+  const threads = Math.max(1, Math.min(2, os.cpus().length));
+  if (process.env.BENCH_DB === "memory") return { threads, memoryLimit: process.env.BENCH_MEMORY_LIMIT, reconcileDays: events >= 10_000_000 ? [0, Math.floor(DAYS / 2), DAYS - 1] : undefined };
+  if (events < 10_000_000) return { threads };
+  return {
+    dbPath: path.join(dir, `bench-lakehouse-${process.pid}.duckdb`),
+    threads,
+    memoryLimit: events > 10_000_000 ? "10GB" : "2GB",
+    reconcileDays: [0, Math.floor(DAYS / 2), DAYS - 1],
+  };
+}
+
 /** Child-process entry: run one size and print its report with this process's peak RSS. */
 async function runOne(events: number): Promise<void> {
-  // Large runs use a DuckDB file so the buffer manager can spill and compress instead of holding everything.
-  const dbPath = events > 10_000_000 ? path.join(require("os").tmpdir(), `bench-lakehouse-${process.pid}.duckdb`) : undefined;
-  const { report } = await runLakehouse({ events, seed: SEED, days: DAYS, dbPath });
-  if (dbPath) require("fs").rmSync(dbPath, { force: true });
-  const result: SizeResult = { report, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
-  process.stdout.write(JSON.stringify(result) + "\n");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-lakehouse-"));
+  const settings = settingsFor(events, dir);
+  try {
+    const { report } = await runLakehouse({ events, seed: SEED, days: DAYS, ...settings });
+    const result: SizeResult = { report, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+    process.stdout.write(JSON.stringify(result) + "\n");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function runChild(events: number): SizeResult {
@@ -32,6 +55,7 @@ function runChild(events: number): SizeResult {
     cwd: path.resolve(__dirname, ".."),
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
   });
   if (child.status !== 0) throw new Error(`bench at ${events} events failed (exit ${child.status}): ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split("\n").pop()!);
@@ -42,9 +66,11 @@ const gib = (b: number) => (b / 1024 ** 3).toFixed(2);
 export async function benchLakehouse(): Promise<void> {
   const sizes = process.env.BENCH_LARGE === "1" ? [...SIZES, LARGE] : SIZES;
   console.log(`lakehouse bench: seed ${SEED}, ${DAYS} days, sizes ${sizes.join(", ")} (each in its own process)`);
+  console.log(`machine: ${os.cpus().length} cores, ${gib(os.totalmem())} GiB; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   if (process.env.BENCH_LARGE !== "1") console.log(`(${LARGE} events skipped: set BENCH_LARGE=1 to run it)`);
   const results: { events: number; r: SizeResult }[] = [];
   for (const events of sizes) {
+    const load = os.loadavg()[0];
     const r = runChild(events);
     results.push({ events, r });
     const s = r.report.seconds;
@@ -52,7 +78,7 @@ export async function benchLakehouse(): Promise<void> {
     console.log(
       `${events.toLocaleString("en-US")} events: ${STAGES.map((k) => `${k} ${s[k].toFixed(2)} s`).join(", ")}; ` +
         `generate+merge+bridge+gold ${endToEnd.toFixed(2)} s (${Math.round(events / endToEnd).toLocaleString("en-US")} events/s); ` +
-        `peak RSS ${gib(r.maxRssBytes)} GiB`,
+        `peak RSS ${gib(r.maxRssBytes)} GiB (load ${load.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)})`,
     );
     const p = r.report.pruning;
     console.log(

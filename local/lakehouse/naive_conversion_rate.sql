@@ -6,7 +6,7 @@
 WITH cart AS (
   SELECT
     session_id, region, event_type, lower(trim(email)) AS email,
-    CAST(try(CAST(from_iso8601_timestamp(event_time) AT TIME ZONE 'UTC' AS timestamp)) AS date) AS day
+    CAST(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp) AS date) AS day
   FROM retail_bronze.cart_events
   WHERE event_id IS NOT NULL AND channel IN ('web', 'app') AND session_id <> ''
 ),
@@ -17,7 +17,7 @@ transactions AS (
   SELECT DISTINCT 'web:' || session_id AS txn, day, email FROM cart WHERE event_type = 'purchase' AND day IS NOT NULL
   UNION ALL
   SELECT DISTINCT 'pos:' || receipt_id AS txn,
-    CAST(try(CAST(from_iso8601_timestamp(event_time) AT TIME ZONE 'UTC' AS timestamp)) AS date) AS day,
+    CAST(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp) AS date) AS day,
     lower(trim(email)) AS email
   FROM retail_bronze.pos_transactions
   WHERE event_id IS NOT NULL

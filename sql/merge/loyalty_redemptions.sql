@@ -6,7 +6,7 @@ USING (
   WITH typed AS (
     SELECT
       b.*,
-      try(CAST(from_iso8601_timestamp(b.event_time) AT TIME ZONE 'UTC' AS timestamp)) AS event_ts
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
     FROM retail_bronze.loyalty_redemptions AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),
@@ -41,7 +41,7 @@ USING (
   WITH typed AS (
     SELECT
       b.*,
-      try(CAST(from_iso8601_timestamp(b.event_time) AT TIME ZONE 'UTC' AS timestamp)) AS event_ts
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
     FROM retail_bronze.loyalty_redemptions AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),

@@ -4,47 +4,46 @@
 -- arrival, and loyalty_id from the scan first, else from an unambiguous email_hash.
 -- A masked email (the POS writes '*' into it) gets no email_hash, so it can never match anyone.
 -- Every POS line is a purchase; its quarantine rows say so, which order_events reconciliation relies on.
+-- Cost: as in merge/cart_events.sql, one parse per statement, dedupe by GROUP BY row_key with min_by, try() around
+-- the timestamp parse only.
 MERGE INTO retail_silver.order_events AS t
 USING (
   WITH typed AS (
     SELECT
       b.*,
-      try(CAST(from_iso8601_timestamp(b.event_time) AT TIME ZONE 'UTC' AS timestamp)) AS event_ts,
-      CASE WHEN b.loyalty_id IS NOT NULL OR b.email IS NULL OR strpos(b.email, '@') = 0 OR strpos(b.email, '*') > 0 THEN NULL
-           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(b.email))))))) END AS email_hash
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
     FROM retail_bronze.pos_transactions AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),
-  checked AS (
-    SELECT
-      typed.*,
-      coalesce(nullif(trim(event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(event_id, ''), coalesce(receipt_id, ''), coalesce(store_id, ''),
-        coalesce(region, ''), coalesce(loyalty_id, ''), coalesce(sku, ''),
-        coalesce(CAST(quantity AS varchar), ''), coalesce(CAST(revenue AS varchar), ''),
-        coalesce(event_time, ''))))))) AS row_key,
-      CASE
-        WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing_event_id'
-        WHEN event_ts IS NULL THEN 'unparseable_timestamp'
-        WHEN store_id IS NULL OR trim(store_id) = '' THEN 'missing_store_id'
-        WHEN revenue IS NULL OR revenue < 0 THEN 'negative_revenue'
-      END AS reason
+  valid AS (
+    SELECT trim(event_id) AS row_key, event_id, loyalty_id, email, sku, revenue, event_ts, received_at
     FROM typed
+    WHERE event_id IS NOT NULL AND trim(event_id) <> '' AND event_ts IS NOT NULL
+      AND store_id IS NOT NULL AND trim(store_id) <> ''
+      AND revenue >= 0
   ),
-  ranked AS (
-    SELECT
-      checked.*,
-      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at) AS arrival
-    FROM checked
+  first_valid AS (
+    SELECT row_key,
+      min_by(event_id, received_at) AS event_id, min_by(loyalty_id, received_at) AS loyalty_id,
+      min_by(email, received_at) AS email, min_by(sku, received_at) AS sku,
+      min_by(revenue, received_at) AS revenue, min_by(event_ts, received_at) AS event_ts
+    FROM valid
+    GROUP BY row_key
+  ),
+  hashed AS (
+    SELECT first_valid.*,
+      CASE WHEN loyalty_id IS NOT NULL OR email IS NULL OR strpos(email, '@') = 0 OR strpos(email, '*') > 0 THEN NULL
+           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(email))))))) END AS email_hash
+    FROM first_valid
   )
   SELECT r.*, coalesce(r.loyalty_id, br.loyalty_id) AS resolved_loyalty_id
-  FROM ranked AS r
+  FROM hashed AS r
   LEFT JOIN (
     SELECT email_hash, min(loyalty_id) AS loyalty_id
     FROM retail_silver.identity_bridge
     GROUP BY email_hash
     HAVING count(DISTINCT loyalty_id) = 1
   ) AS br ON br.email_hash = r.email_hash
-  WHERE r.arrival = 1 AND r.reason IS NULL
 ) AS s
 ON t.event_id = s.event_id
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)
@@ -55,9 +54,7 @@ USING (
   WITH typed AS (
     SELECT
       b.*,
-      try(CAST(from_iso8601_timestamp(b.event_time) AT TIME ZONE 'UTC' AS timestamp)) AS event_ts,
-      CASE WHEN b.loyalty_id IS NOT NULL OR b.email IS NULL OR strpos(b.email, '@') = 0 OR strpos(b.email, '*') > 0 THEN NULL
-           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(b.email))))))) END AS email_hash
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
     FROM retail_bronze.pos_transactions AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),
@@ -76,21 +73,20 @@ USING (
       END AS reason
     FROM typed
   ),
-  ranked AS (
-    SELECT
-      checked.*,
-      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at) AS arrival
+  -- The earliest refused arrival of each row_key that arrived with no valid copy in the window.
+  refused AS (
+    SELECT row_key,
+      min_by(event_id, received_at) AS event_id, min_by(receipt_id, received_at) AS receipt_id,
+      min_by(reason, received_at) AS reason, min_by(store_id, received_at) AS store_id,
+      min_by(region, received_at) AS region, min_by(loyalty_id, received_at) AS loyalty_id,
+      min_by(sku, received_at) AS sku, min_by(quantity, received_at) AS quantity,
+      min_by(revenue, received_at) AS revenue, min_by(event_time, received_at) AS event_time,
+      min_by(event_ts, received_at) AS event_ts, min(received_at) AS received_at
     FROM checked
+    GROUP BY row_key
+    HAVING count_if(reason IS NULL) = 0
   )
-  SELECT r.*, coalesce(r.loyalty_id, br.loyalty_id) AS resolved_loyalty_id
-  FROM ranked AS r
-  LEFT JOIN (
-    SELECT email_hash, min(loyalty_id) AS loyalty_id
-    FROM retail_silver.identity_bridge
-    GROUP BY email_hash
-    HAVING count(DISTINCT loyalty_id) = 1
-  ) AS br ON br.email_hash = r.email_hash
-  WHERE r.arrival = 1 AND r.reason IS NOT NULL
+  SELECT * FROM refused
 ) AS s
 ON t.source_table = 'pos_transactions' AND t.row_key = s.row_key
 WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reason, raw_payload, event_ts, received_at)

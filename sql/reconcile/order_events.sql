@@ -11,7 +11,7 @@ WITH sent AS (
         coalesce(b.channel, ''), coalesce(b.loyalty_id, ''), coalesce(b.region, ''), coalesce(b.sku, ''),
         coalesce(CAST(b.quantity AS varchar), ''), coalesce(CAST(b.revenue AS varchar), ''),
         coalesce(b.event_time, ''))))))) AS row_key,
-      coalesce(try(CAST(from_iso8601_timestamp(b.event_time) AT TIME ZONE 'UTC' AS timestamp)), b.received_at) AS ts
+      coalesce(CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) AS ts
     FROM retail_bronze.cart_events AS b
     WHERE b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY
       AND b.event_type = 'purchase'
@@ -21,7 +21,7 @@ WITH sent AS (
         coalesce(b.region, ''), coalesce(b.loyalty_id, ''), coalesce(b.sku, ''),
         coalesce(CAST(b.quantity AS varchar), ''), coalesce(CAST(b.revenue AS varchar), ''),
         coalesce(b.event_time, ''))))))) AS row_key,
-      coalesce(try(CAST(from_iso8601_timestamp(b.event_time) AT TIME ZONE 'UTC' AS timestamp)), b.received_at) AS ts
+      coalesce(CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) AS ts
     FROM retail_bronze.pos_transactions AS b
     WHERE b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY
   ) AS rows_of_day

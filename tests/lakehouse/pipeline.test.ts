@@ -127,6 +127,32 @@ describe("bronze -> silver merge on the fixed fixture", () => {
   });
 });
 
+describe("dedupe when an invalid copy arrives before a valid one", () => {
+  it("keeps the earliest valid copy, quarantines only keys that never arrived valid, once", async () => {
+    const lake = await LocalLakehouse.open();
+    try {
+      const row = (id: string, session: string, time: string, received: string, revenue = "5.00") =>
+        `('${id}', 'purchase', '${session}', 'web', 'L9', 'z@example.com', 'north', 'A', 1, ${revenue}, '${time}', TIMESTAMP '2026-07-01 ${received}')`;
+      await lake.run(`INSERT INTO retail_bronze.cart_events VALUES
+        ${row("twin", "S9", "not-a-time", "10:00:00")},
+        ${row("twin", "S9", "2026-07-01T10:00:00Z", "10:05:00")},
+        ${row("twin", "S9b", "2026-07-01T10:00:00Z", "10:09:00")},
+        ${row("only-bad", "S9", "2026-07-01T11:00:00Z", "11:00:00", "-1.00")},
+        ${row("only-bad", "S9", "2026-07-01T11:00:00Z", "11:04:00", "-1.00")}`);
+      await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+      await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+      const cart = await lake.query("SELECT event_id, session_id, CAST(event_ts AS varchar) AS ts FROM retail_silver.cart_events");
+      assert.deepStrictEqual(cart, [{ event_id: "twin", session_id: "S9", ts: "2026-07-01 10:00:00" }]);
+      const orders = await lake.query("SELECT event_id, loyalty_id FROM retail_silver.order_events");
+      assert.deepStrictEqual(orders, [{ event_id: "twin", loyalty_id: "L9" }]);
+      const refused = await lake.query("SELECT row_key, reason, CAST(received_at AS varchar) AS received_at FROM retail_silver.quarantine");
+      assert.deepStrictEqual(refused, [{ row_key: "only-bad", reason: "negative_revenue", received_at: "2026-07-01 11:00:00" }]);
+    } finally {
+      lake.close();
+    }
+  });
+});
+
 describe("merging day by day", () => {
   it("gives the same silver as one window, also when a late re-send lands in a later window", async () => {
     const whole = await mergedFixture();
