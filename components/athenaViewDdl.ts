@@ -1,9 +1,4 @@
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  QueryExecutionState,
-  StartQueryExecutionCommand,
-} from "@aws-sdk/client-athena";
+import { AthenaClient, GetQueryExecutionCommand, QueryExecutionState, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
 
 /**
  * Create, replace and drop a gold view by running its DDL through Athena. No Pulumi resource executes DDL
@@ -49,7 +44,9 @@ export function validateViewInputs(inputs: AthenaViewInputs): void {
     );
   }
   if (/;\s*\S/.test(inputs.statement) || /;\s*$/.test(inputs.statement)) {
-    throw new AthenaDdlError(`AthenaView ${inputs.database}.${inputs.viewName}: Athena runs one statement without a trailing semicolon. Fix: pass a single statement.`);
+    throw new AthenaDdlError(
+      `AthenaView ${inputs.database}.${inputs.viewName}: Athena runs one statement without a trailing semicolon. Fix: pass a single statement.`,
+    );
   }
 }
 
@@ -75,14 +72,20 @@ export async function runStatement(
     const state = QueryExecution?.Status?.State;
     if (state === QueryExecutionState.SUCCEEDED) return id;
     if (state === QueryExecutionState.FAILED || state === QueryExecutionState.CANCELLED) {
-      throw new AthenaDdlError(`Athena query ${id} ${state} in workgroup ${q.workGroup}: ${QueryExecution?.Status?.StateChangeReason ?? "no reason given"}`);
+      throw new AthenaDdlError(
+        `Athena query ${id} ${state} in workgroup ${q.workGroup}: ${QueryExecution?.Status?.StateChangeReason ?? "no reason given"}`,
+      );
     }
     await sleep(opts.pollMs ?? 1000);
   }
   throw new AthenaDdlError(`Athena query ${id} did not finish after ${maxPolls} polls in workgroup ${q.workGroup}`);
 }
 
-export async function createView(client: AthenaClient, inputs: AthenaViewInputs, opts?: RunOptions): Promise<{ id: string; outs: AthenaViewOutputs }> {
+export async function createView(
+  client: AthenaClient,
+  inputs: AthenaViewInputs,
+  opts?: RunOptions,
+): Promise<{ id: string; outs: AthenaViewOutputs }> {
   validateViewInputs(inputs);
   const queryExecutionId = await runStatement(client, { sql: inputs.statement, database: inputs.database, workGroup: inputs.workGroup }, opts);
   return { id: `${inputs.database}.${inputs.viewName}`, outs: { ...inputs, queryExecutionId } };
@@ -95,7 +98,11 @@ export async function updateView(client: AthenaClient, inputs: AthenaViewInputs,
 }
 
 export async function deleteView(client: AthenaClient, outs: AthenaViewOutputs, opts?: RunOptions): Promise<void> {
-  await runStatement(client, { sql: `DROP VIEW IF EXISTS ${outs.database}.${outs.viewName}`, database: outs.database, workGroup: outs.workGroup }, opts);
+  await runStatement(
+    client,
+    { sql: `DROP VIEW IF EXISTS ${outs.database}.${outs.viewName}`, database: outs.database, workGroup: outs.workGroup },
+    opts,
+  );
 }
 
 /** A new name or database is a different view (replace: create the new, drop the old); a new statement or workgroup is an in-place update. */

@@ -54,7 +54,9 @@ export function validateBatchLaneArgs(args: BatchLaneArgs): void {
     throw new Error(`${where}: sourceKind "s3" needs sourceUri. Fix: set batch.sourceUri to s3://bucket/prefix.`);
   }
   if (args.sourceKind === "jdbc" && (!args.connectionSecretName || !args.network)) {
-    throw new Error(`${where}: sourceKind "jdbc" needs connectionSecretName and a network (private subnet). Fix: set batch.connectionSecretName and retail:network.`);
+    throw new Error(
+      `${where}: sourceKind "jdbc" needs connectionSecretName and a network (private subnet). Fix: set batch.connectionSecretName and retail:network.`,
+    );
   }
   if (args.sourceKind === "s3" && args.network) {
     throw new Error(`${where}: an s3 source does not use a VPC connection; network would be ignored. Fix: drop it.`);
@@ -107,7 +109,8 @@ export class BatchLane extends pulumi.ComponentResource {
     );
 
     this.role = new aws.iam.Role(`${name}-glue`, { assumeRolePolicy: assumeRolePolicy("glue.amazonaws.com"), tags: laneTags }, { parent: this });
-    const secretArn = (secretName: string) => pulumi.interpolate`arn:aws:secretsmanager:${region.region}:${identity.accountId}:secret:${secretName}-*`;
+    const secretArn = (secretName: string) =>
+      pulumi.interpolate`arn:aws:secretsmanager:${region.region}:${identity.accountId}:secret:${secretName}-*`;
     const statements: pulumi.Input<Statement>[] = [
       { Sid: "ReadScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${args.scriptBucketArn}/glue/${product}/*`] },
       ...bronzeWriterStatements(bronze, this),

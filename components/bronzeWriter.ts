@@ -59,7 +59,12 @@ export function bronzeWriterStatements(t: BronzeTarget, parent: pulumi.Resource)
  * alone fails: "Caller is required to have ALL permissions on the table"). The catalog id goes in the
  * nested blocks; a top-level catalogId of this form is rejected (terraform-provider-aws#49463).
  */
-export function grantBronzeWriter(name: string, principal: pulumi.Input<string>, t: BronzeTarget, parent: pulumi.Resource): aws.lakeformation.Permissions[] {
+export function grantBronzeWriter(
+  name: string,
+  principal: pulumi.Input<string>,
+  t: BronzeTarget,
+  parent: pulumi.Resource,
+): aws.lakeformation.Permissions[] {
   return [
     new aws.lakeformation.Permissions(
       `${name}-namespace`,

@@ -55,7 +55,10 @@ export interface GoldLayerArgs {
 
 /** Workgroup and data-source name part for a team: "Supply chain" → "supply-chain". */
 export function teamSlug(team: string): string {
-  return team.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return team
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 /** Throws when the args cannot make a working gold layer; pure so tests call it alone. */
@@ -70,18 +73,25 @@ export function validateGoldLayerArgs(args: GoldLayerArgs): void {
     names.add(v.name);
   }
   const teams = Object.keys(args.ownerGroups);
-  if (teams.length === 0) throw new Error("GoldLayer: ownerGroups is empty. Fix: map each KPI owner team to its QuickSight group in retail:quicksight.ownerGroups.");
+  if (teams.length === 0)
+    throw new Error("GoldLayer: ownerGroups is empty. Fix: map each KPI owner team to its QuickSight group in retail:quicksight.ownerGroups.");
   const slugs = new Map<string, string>();
   for (const t of teams) {
     const s = teamSlug(t);
     if (s === "" || slugs.has(s) || RESERVED_SUFFIXES.includes(s)) {
-      const clash = slugs.has(s) ? `, already used by "${slugs.get(s)}"` : RESERVED_SUFFIXES.includes(s) ? ", reserved for the layer's own workgroup" : "";
+      const clash = slugs.has(s)
+        ? `, already used by "${slugs.get(s)}"`
+        : RESERVED_SUFFIXES.includes(s)
+          ? ", reserved for the layer's own workgroup"
+          : "";
       throw new Error(`GoldLayer: owner team "${t}" makes workgroup suffix "${s}"${clash}. Fix: give teams names that differ in letters or digits.`);
     }
     slugs.set(s, t);
   }
   if (!Number.isInteger(args.bytesScannedCutoffPerQuery) || args.bytesScannedCutoffPerQuery < ATHENA_MIN_BYTES_SCANNED_CUTOFF) {
-    throw new Error(`GoldLayer: bytesScannedCutoffPerQuery = ${args.bytesScannedCutoffPerQuery} must be a whole number >= ${ATHENA_MIN_BYTES_SCANNED_CUTOFF} (Athena's minimum). Fix: set retail:athena.bytesScannedCutoffPerQuery.`);
+    throw new Error(
+      `GoldLayer: bytesScannedCutoffPerQuery = ${args.bytesScannedCutoffPerQuery} must be a whole number >= ${ATHENA_MIN_BYTES_SCANNED_CUTOFF} (Athena's minimum). Fix: set retail:athena.bytesScannedCutoffPerQuery.`,
+    );
   }
   if (args.dailyScanBudgetBytes < args.bytesScannedCutoffPerQuery) {
     throw new Error(
@@ -89,11 +99,15 @@ export function validateGoldLayerArgs(args: GoldLayerArgs): void {
     );
   }
   if (!Number.isInteger(args.resultRetentionDays) || args.resultRetentionDays < 1) {
-    throw new Error(`GoldLayer: resultRetentionDays = ${args.resultRetentionDays} must be a whole number of days >= 1. Fix: set retail:athena.resultRetentionDays.`);
+    throw new Error(
+      `GoldLayer: resultRetentionDays = ${args.resultRetentionDays} must be a whole number of days >= 1. Fix: set retail:athena.resultRetentionDays.`,
+    );
   }
   for (const ns of args.linkedNamespaces) {
     if (ns === GOLD_DATABASE || !/^[a-z][a-z0-9_]*$/.test(ns)) {
-      throw new Error(`GoldLayer: linked namespace "${ns}" must be a lowercase S3 Tables namespace other than ${GOLD_DATABASE}. Fix: gold views read silver, e.g. retail_silver.`);
+      throw new Error(
+        `GoldLayer: linked namespace "${ns}" must be a lowercase S3 Tables namespace other than ${GOLD_DATABASE}. Fix: gold views read silver, e.g. retail_silver.`,
+      );
     }
   }
 }
@@ -190,7 +204,11 @@ export class GoldLayer extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const workgroup = (suffix: string, description: string, encryptionConfiguration: aws.types.input.athena.WorkgroupConfigurationResultConfigurationEncryptionConfiguration) =>
+    const workgroup = (
+      suffix: string,
+      description: string,
+      encryptionConfiguration: aws.types.input.athena.WorkgroupConfigurationResultConfigurationEncryptionConfiguration,
+    ) =>
       new aws.athena.Workgroup(
         `${name}-${suffix}`,
         {
@@ -246,9 +264,13 @@ export class GoldLayer extends pulumi.ComponentResource {
 
     const sseKms = { encryptionOption: "SSE_KMS", kmsKeyArn: lakehouse.kmsKeyArn };
     this.platformWorkgroup = workgroup("platform", `Gold view DDL (${args.environment})`, sseKms);
-    this.operationsWorkgroup = workgroup(OPERATIONS, `Operations: silver MERGE, reconciliation, freshness; Operations roles only (${args.environment})`, {
-      encryptionOption: "SSE_S3",
-    });
+    this.operationsWorkgroup = workgroup(
+      OPERATIONS,
+      `Operations: silver MERGE, reconciliation, freshness; Operations roles only (${args.environment})`,
+      {
+        encryptionOption: "SSE_S3",
+      },
+    );
     this.scanAlarms = { platform: scanAlarm("platform", this.platformWorkgroup), operations: scanAlarm(OPERATIONS, this.operationsWorkgroup) };
     this.teamWorkgroups = {};
     for (const team of Object.keys(args.ownerGroups)) {
@@ -259,7 +281,11 @@ export class GoldLayer extends pulumi.ComponentResource {
 
     this.goldDatabase = new aws.glue.CatalogDatabase(
       `${name}-${GOLD_DATABASE}`,
-      { name: GOLD_DATABASE, description: "Gold KPI views; defined in sql/gold (omnichannel or store-only per retail:goldChannelMode), deployed by Pulumi", tags: layerTags },
+      {
+        name: GOLD_DATABASE,
+        description: "Gold KPI views; defined in sql/gold (omnichannel or store-only per retail:goldChannelMode), deployed by Pulumi",
+        tags: layerTags,
+      },
       { parent: this, protect: args.protect },
     );
     this.namespaceLinks = Object.fromEntries(
@@ -267,7 +293,11 @@ export class GoldLayer extends pulumi.ComponentResource {
         ns,
         new aws.glue.CatalogDatabase(
           `${name}-link-${ns}`,
-          { name: ns, description: `Resource link to the S3 Tables namespace ${ns}`, targetDatabase: { catalogId: lakehouse.catalogId, databaseName: ns } },
+          {
+            name: ns,
+            description: `Resource link to the S3 Tables namespace ${ns}`,
+            targetDatabase: { catalogId: lakehouse.catalogId, databaseName: ns },
+          },
           { parent: this },
         ),
       ]),
@@ -288,8 +318,13 @@ export class GoldLayer extends pulumi.ComponentResource {
       );
     }
 
-    this.quicksightRole = new aws.iam.Role(`${name}-quicksight`, { assumeRolePolicy: assumeRolePolicy("quicksight.amazonaws.com"), tags: layerTags }, { parent: this });
-    const arn = (service: string, resource: pulumi.Input<string>) => pulumi.interpolate`arn:aws:${service}:${region.region}:${identity.accountId}:${resource}`;
+    this.quicksightRole = new aws.iam.Role(
+      `${name}-quicksight`,
+      { assumeRolePolicy: assumeRolePolicy("quicksight.amazonaws.com"), tags: layerTags },
+      { parent: this },
+    );
+    const arn = (service: string, resource: pulumi.Input<string>) =>
+      pulumi.interpolate`arn:aws:${service}:${region.region}:${identity.accountId}:${resource}`;
     const statements: pulumi.Input<Statement>[] = [
       {
         Sid: "QueryOwnerWorkgroups",
@@ -324,7 +359,13 @@ export class GoldLayer extends pulumi.ComponentResource {
       {
         Sid: "ReadSilverTables",
         Effect: "Allow",
-        Action: ["s3tables:GetTableBucket", "s3tables:GetNamespace", "s3tables:GetTable", "s3tables:GetTableData", "s3tables:GetTableMetadataLocation"],
+        Action: [
+          "s3tables:GetTableBucket",
+          "s3tables:GetNamespace",
+          "s3tables:GetTable",
+          "s3tables:GetTableData",
+          "s3tables:GetTableMetadataLocation",
+        ],
         Resource: [lakehouse.tableBucketArn, pulumi.interpolate`${lakehouse.tableBucketArn}/table/*`],
       },
       {
@@ -353,7 +394,11 @@ export class GoldLayer extends pulumi.ComponentResource {
         Resource: [lakehouse.kmsKeyArn],
       },
     ];
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-quicksight`, { role: this.quicksightRole.id, policy: iamPolicy(statements) }, { parent: this });
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-quicksight`,
+      { role: this.quicksightRole.id, policy: iamPolicy(statements) },
+      { parent: this },
+    );
     const grants = args.linkedNamespaces.flatMap((ns) => [
       new aws.lakeformation.Permissions(
         `${name}-quicksight-${ns}`,

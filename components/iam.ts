@@ -11,9 +11,7 @@ export interface Statement {
 
 /** Render statements as a policy document once every ARN is known. */
 export function iamPolicy(statements: pulumi.Input<Statement>[]): pulumi.Output<string> {
-  return pulumi.all(statements.map((s) => pulumi.output(s))).apply((resolved) =>
-    JSON.stringify({ Version: "2012-10-17", Statement: resolved }),
-  );
+  return pulumi.all(statements.map((s) => pulumi.output(s))).apply((resolved) => JSON.stringify({ Version: "2012-10-17", Statement: resolved }));
 }
 
 /** A role trust policy for one AWS service principal. */

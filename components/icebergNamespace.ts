@@ -32,10 +32,14 @@ export interface IcebergNamespaceArgs {
 export function validateIcebergNamespaceArgs(args: IcebergNamespaceArgs): void {
   const size = args.compactionTargetFileSizeMb;
   if (size !== undefined && (!Number.isInteger(size) || size < 64 || size > 512)) {
-    throw new Error(`IcebergNamespace: compactionTargetFileSizeMb = ${size} must be a whole number from 64 to 512 (S3 Tables limit). Fix: use 512 unless queries need smaller files.`);
+    throw new Error(
+      `IcebergNamespace: compactionTargetFileSizeMb = ${size} must be a whole number from 64 to 512 (S3 Tables limit). Fix: use 512 unless queries need smaller files.`,
+    );
   }
   if (!Number.isInteger(args.maxSnapshotAgeHours) || args.maxSnapshotAgeHours < 1) {
-    throw new Error(`IcebergNamespace: maxSnapshotAgeHours = ${args.maxSnapshotAgeHours} must be a whole number of hours >= 1. Fix: set retail:snapshotRetentionHours.`);
+    throw new Error(
+      `IcebergNamespace: maxSnapshotAgeHours = ${args.maxSnapshotAgeHours} must be a whole number of hours >= 1. Fix: set retail:snapshotRetentionHours.`,
+    );
   }
   const seen = new Set<string>();
   for (const t of args.tables) {
@@ -131,10 +135,7 @@ export class IcebergNamespace extends pulumi.ComponentResource {
     this.catalogArn = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}:catalog/s3tablescatalog/${bucketName}`;
 
     const namespaceResources = Object.fromEntries(
-      NAMESPACES.map((ns) => [
-        ns,
-        new aws.s3tables.Namespace(`${name}-${ns}`, { namespace: ns, tableBucketArn: this.tableBucket.arn }, stateful),
-      ]),
+      NAMESPACES.map((ns) => [ns, new aws.s3tables.Namespace(`${name}-${ns}`, { namespace: ns, tableBucketArn: this.tableBucket.arn }, stateful)]),
     ) as Record<NamespaceName, aws.s3tables.Namespace>;
     this.namespaces = Object.fromEntries(NAMESPACES.map((ns) => [ns, namespaceResources[ns].namespace])) as Record<
       NamespaceName,

@@ -54,14 +54,20 @@ export const OWNER_DATASET_ACTIONS = [
  * Validate the args and settle the import mode: DIRECT_QUERY when the KPI spills past the SPICE cap, an error
  * naming the KPI when the catalog pins SPICE above the cap. Pure: tests and the builder call it alone.
  */
-export function validateKpiDatasetArgs(args: Pick<KpiDatasetArgs, "kpi" | "spiceRowCap" | "dailyRefreshTime">): { importMode: ImportMode; spilled: boolean } {
+export function validateKpiDatasetArgs(args: Pick<KpiDatasetArgs, "kpi" | "spiceRowCap" | "dailyRefreshTime">): {
+  importMode: ImportMode;
+  spilled: boolean;
+} {
   const { kpi } = args;
-  if (!/^[a-z][a-z0-9_]*$/.test(kpi.kpi)) throw new Error(`KpiDataset: KPI name "${kpi.kpi}" must be lowercase letters, digits and underscores. Fix: rename it in the catalog.`);
+  if (!/^[a-z][a-z0-9_]*$/.test(kpi.kpi))
+    throw new Error(`KpiDataset: KPI name "${kpi.kpi}" must be lowercase letters, digits and underscores. Fix: rename it in the catalog.`);
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(args.dailyRefreshTime)) {
     throw new Error(`KpiDataset "${kpi.kpi}": dailyRefreshTime "${args.dailyRefreshTime}" must be HH:MM (UTC). Fix: pass e.g. 04:30.`);
   }
   if (!Number.isInteger(args.spiceRowCap) || args.spiceRowCap < 1) {
-    throw new Error(`KpiDataset "${kpi.kpi}": spiceRowCap = ${args.spiceRowCap} must be a positive whole number. Fix: set retail:quicksight.spiceRowCap.`);
+    throw new Error(
+      `KpiDataset "${kpi.kpi}": spiceRowCap = ${args.spiceRowCap} must be a positive whole number. Fix: set retail:quicksight.spiceRowCap.`,
+    );
   }
   const importMode = effectiveImportMode(kpi, args.spiceRowCap);
   if (importMode === "SPICE" && !kpi.refresh) {

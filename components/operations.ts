@@ -128,10 +128,12 @@ export function planOperations(
 
   const mergeSql = sqlFiles(root, "merge");
   const bridgeSql = sqlFiles(root, "bridge")["identity_bridge"];
-  if (bridgeSql === undefined) problems.push(`sql/bridge/identity_bridge.sql is missing: the merge refreshes the bridge before each window. Fix: restore it.`);
+  if (bridgeSql === undefined)
+    problems.push(`sql/bridge/identity_bridge.sql is missing: the merge refreshes the bridge before each window. Fix: restore it.`);
   const mergeOf = (kind: string, product: string) => {
     const sql = mergeSql[product];
-    if (sql === undefined) problems.push(`${kind} product "${product}" has no sql/merge/${product}.sql, so its silver table would never fill. Fix: add the merge file.`);
+    if (sql === undefined)
+      problems.push(`${kind} product "${product}" has no sql/merge/${product}.sql, so its silver table would never fill. Fix: add the merge file.`);
     return sql;
   };
   const merges: OperationsPlan["merges"] = [];
@@ -151,11 +153,19 @@ export function planOperations(
     // re-reads the previous run's rows: what a failed merge left in bronze, and rows stamped in the same minute as
     // that run's success, which the minute-truncated window end (functions/merge.ts) leaves to the next run.
     // Snapshot merges select whole snapshot days inside the window; a daily lane's lookback reaches yesterday's.
-    merges.push({ product: b.name, trigger: { kind: "glue-job-succeeded" }, lookbackMinutes: BATCH_CADENCE_MINUTES[b.lane] + b.batch.timeoutMinutes, sql });
+    merges.push({
+      product: b.name,
+      trigger: { kind: "glue-job-succeeded" },
+      lookbackMinutes: BATCH_CADENCE_MINUTES[b.lane] + b.batch.timeoutMinutes,
+      sql,
+    });
   }
   for (const [file, text] of [["bridge/identity_bridge", bridgeSql ?? ""], ...merges.map((m) => [`merge/${m.product}`, m.sql])]) {
     const missing = missingOf([text]);
-    if (missing.length > 0) problems.push(`sql/${file}.sql names ${missing.join(", ")}, which this stack does not create. Fix: add the product to retail:dataProducts, or change the SQL.`);
+    if (missing.length > 0)
+      problems.push(
+        `sql/${file}.sql names ${missing.join(", ")}, which this stack does not create. Fix: add the product to retail:dataProducts, or change the SQL.`,
+      );
   }
 
   const reconcile: Record<string, string> = {};
@@ -185,13 +195,19 @@ export function planOperations(
     }
     const view = gold[kpi];
     if (view === undefined) {
-      problems.push(`KPI "${kpi}" has a freshness budget but no sql/gold/${args.config.goldChannelMode}/${kpi}.sql. Fix: name the budget after the KPI's gold view.`);
+      problems.push(
+        `KPI "${kpi}" has a freshness budget but no sql/gold/${args.config.goldChannelMode}/${kpi}.sql. Fix: name the budget after the KPI's gold view.`,
+      );
       continue;
     }
-    const tables = tableAccess([view]).reads.filter((t) => t.startsWith("retail_silver.")).map((t) => t.slice("retail_silver.".length));
+    const tables = tableAccess([view])
+      .reads.filter((t) => t.startsWith("retail_silver."))
+      .map((t) => t.slice("retail_silver.".length));
     const unmeasured = tables.filter((t) => freshness[t] === undefined);
     if (unmeasured.length > 0) {
-      problems.push(`KPI "${kpi}" reads ${unmeasured.map((t) => `retail_silver.${t}`).join(", ")} but sql/freshness has no file for it. Fix: add sql/freshness/<table>.sql.`);
+      problems.push(
+        `KPI "${kpi}" reads ${unmeasured.map((t) => `retail_silver.${t}`).join(", ")} but sql/freshness has no file for it. Fix: add sql/freshness/<table>.sql.`,
+      );
       continue;
     }
     kpis[kpi] = { budgetMinutes, tables };
@@ -263,7 +279,9 @@ export class Operations extends pulumi.ComponentResource {
         return pulumi.interpolate`${glue}:table/s3tablescatalog/${lakehouse.tableBucketName}/${ns}/${table}`;
       });
     const catalogDatabases = (fq: readonly string[]) =>
-      [...new Set(fq.map((t) => t.split(".")[0]))].map((ns) => pulumi.interpolate`${glue}:database/s3tablescatalog/${lakehouse.tableBucketName}/${ns}`);
+      [...new Set(fq.map((t) => t.split(".")[0]))].map(
+        (ns) => pulumi.interpolate`${glue}:database/s3tablescatalog/${lakehouse.tableBucketName}/${ns}`,
+      );
 
     this.failureQueue = new aws.sqs.Queue(
       `${name}-failures`,
@@ -272,7 +290,12 @@ export class Operations extends pulumi.ComponentResource {
     );
 
     const common = (logGroup: aws.cloudwatch.LogGroup): pulumi.Input<Statement>[] => [
-      { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${logGroup.arn}:log-stream:*`] },
+      {
+        Sid: "Logs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [pulumi.interpolate`${logGroup.arn}:log-stream:*`],
+      },
       {
         // PutMetricData has no resource-level permissions; the condition pins it to our namespace.
         Sid: "Metrics",
@@ -425,49 +448,67 @@ export class Operations extends pulumi.ComponentResource {
     };
     const maintenanceTableArns = existing.map((t) => lakehouse.tables[t].tableArn as pulumi.Output<string>);
 
-    const merge = lambda<MergeEvent, unknown>("merge", (event, context) => mergeEntry(event, mergeSettings, context), (lg) => [
-      ...common(lg),
-      ...athena(plan.access.merge),
-      { Sid: "EmailSalt", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.saltSecretArn] },
-    ], {
-      timeout: MERGE_TIMEOUT_SECONDS,
-      // Merges that wait longer than this are not keeping up with their schedules: fail them into the queue, whose
-      // alarm says so, rather than letting a backlog grow silently. A later run re-reads their windows anyway.
-      maxEventAgeSeconds: 900,
-      environment: { ...queryEnv(MERGE_TIMEOUT_SECONDS - 15), [ENV.saltSecretArn]: args.saltSecretArn },
-      grantsFor: plan.access.merge,
-    });
-    const reconcile = lambda<ReconcileEvent, unknown>("reconcile", (event, context) => reconcileEntry(event, reconcileSettings, context), (lg) => [
-      ...common(lg),
-      ...athena(plan.access.reconcile),
-    ], {
-      timeout: 900,
-      maxEventAgeSeconds: 3600,
-      environment: queryEnv(120),
-      grantsFor: plan.access.reconcile,
-      tags: { [TAG.reconciles]: formatReconciles(this.reconciledTables) },
-    });
-    const freshness = lambda<unknown, unknown>("freshness", (_event, context) => freshnessEntry(freshnessSettings, context), (lg) => [
-      ...common(lg),
-      ...athena(plan.access.freshness),
-    ], { timeout: 240, maxEventAgeSeconds: 600, environment: queryEnv(60), grantsFor: plan.access.freshness });
-    const maintenance = lambda<unknown, unknown>("maintenance", () => maintenanceEntry(maintenanceSettings), (lg) => [
-      ...common(lg),
+    const merge = lambda<MergeEvent, unknown>(
+      "merge",
+      (event, context) => mergeEntry(event, mergeSettings, context),
+      (lg) => [
+        ...common(lg),
+        ...athena(plan.access.merge),
+        { Sid: "EmailSalt", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.saltSecretArn] },
+      ],
       {
-        Sid: "MaintenanceStatus",
-        Effect: "Allow",
-        Action: ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"],
-        Resource: maintenanceTableArns,
+        timeout: MERGE_TIMEOUT_SECONDS,
+        // Merges that wait longer than this are not keeping up with their schedules: fail them into the queue, whose
+        // alarm says so, rather than letting a backlog grow silently. A later run re-reads their windows anyway.
+        maxEventAgeSeconds: 900,
+        environment: { ...queryEnv(MERGE_TIMEOUT_SECONDS - 15), [ENV.saltSecretArn]: args.saltSecretArn },
+        grantsFor: plan.access.merge,
       },
-    ], {
-      timeout: 120,
-      maxEventAgeSeconds: 3600,
-      environment: { [ENV.topicArn]: args.alarmTopicArn, [ENV.tableBucketArn]: lakehouse.tableBucketArn },
-    });
+    );
+    const reconcile = lambda<ReconcileEvent, unknown>(
+      "reconcile",
+      (event, context) => reconcileEntry(event, reconcileSettings, context),
+      (lg) => [...common(lg), ...athena(plan.access.reconcile)],
+      {
+        timeout: 900,
+        maxEventAgeSeconds: 3600,
+        environment: queryEnv(120),
+        grantsFor: plan.access.reconcile,
+        tags: { [TAG.reconciles]: formatReconciles(this.reconciledTables) },
+      },
+    );
+    const freshness = lambda<unknown, unknown>(
+      "freshness",
+      (_event, context) => freshnessEntry(freshnessSettings, context),
+      (lg) => [...common(lg), ...athena(plan.access.freshness)],
+      { timeout: 240, maxEventAgeSeconds: 600, environment: queryEnv(60), grantsFor: plan.access.freshness },
+    );
+    const maintenance = lambda<unknown, unknown>(
+      "maintenance",
+      () => maintenanceEntry(maintenanceSettings),
+      (lg) => [
+        ...common(lg),
+        {
+          Sid: "MaintenanceStatus",
+          Effect: "Allow",
+          Action: ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"],
+          Resource: maintenanceTableArns,
+        },
+      ],
+      {
+        timeout: 120,
+        maxEventAgeSeconds: 3600,
+        environment: { [ENV.topicArn]: args.alarmTopicArn, [ENV.tableBucketArn]: lakehouse.tableBucketArn },
+      },
+    );
     this.functions = { merge, reconcile, freshness, maintenance };
     this.roles = roles as Operations["roles"];
 
-    const schedulerRole = new aws.iam.Role(`${name}-scheduler`, { assumeRolePolicy: assumeRolePolicy("scheduler.amazonaws.com"), tags: opsTags }, parent);
+    const schedulerRole = new aws.iam.Role(
+      `${name}-scheduler`,
+      { assumeRolePolicy: assumeRolePolicy("scheduler.amazonaws.com"), tags: opsTags },
+      parent,
+    );
     const schedulerPolicy = new aws.iam.RolePolicy(
       `${name}-scheduler`,
       {
@@ -607,7 +648,8 @@ export class Operations extends pulumi.ComponentResource {
       "freshness-errors": lambdaErrors("freshness", 2, "The freshness check cannot read silver: KPI staleness is not being measured."),
       "maintenance-errors": lambdaErrors("maintenance", 1, "The S3 Tables maintenance status could not be read for at least one table."),
       "failed-runs": alarm("failed-runs", {
-        alarmDescription: "A scheduled run failed after its retries (or could not be delivered) and sits in the failure queue. See README, Operations.",
+        alarmDescription:
+          "A scheduled run failed after its retries (or could not be delivered) and sits in the failure queue. See README, Operations.",
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: this.failureQueue.name },
@@ -619,7 +661,8 @@ export class Operations extends pulumi.ComponentResource {
         treatMissingData: "notBreaching",
       }),
       "table-maintenance": alarm("table-maintenance", {
-        alarmDescription: "An S3 Tables maintenance job failed, is disabled or is overdue; the SNS message names table and job. See README, Operations.",
+        alarmDescription:
+          "An S3 Tables maintenance job failed, is disabled or is overdue; the SNS message names table and job. See README, Operations.",
         namespace: METRIC_NAMESPACE,
         metricName: "MaintenanceProblems",
         statistic: "Maximum",

@@ -33,7 +33,10 @@ export function secureBucket(name: string, args: SecureBucketArgs, parent?: pulu
   if (args.expireAfterDays !== undefined) {
     new aws.s3.BucketLifecycleConfiguration(
       name,
-      { bucket: bucket.id, rules: [{ id: `expire-after-${args.expireAfterDays}-days`, status: "Enabled", filter: {}, expiration: { days: args.expireAfterDays } }] },
+      {
+        bucket: bucket.id,
+        rules: [{ id: `expire-after-${args.expireAfterDays}-days`, status: "Enabled", filter: {}, expiration: { days: args.expireAfterDays } }],
+      },
       { parent },
     );
   }

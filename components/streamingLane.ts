@@ -46,10 +46,14 @@ export function validateStreamingLaneArgs(args: StreamingLaneArgs): void {
     throw new Error(`${where}: product must be a lowercase table name (Firehose requires lowercase). Fix: rename it, e.g. cart_events.`);
   }
   if (!Number.isInteger(args.peakRecordsPerSecond) || args.peakRecordsPerSecond < 1) {
-    throw new Error(`${where}: peakRecordsPerSecond = ${args.peakRecordsPerSecond} must be a whole number >= 1. Fix: declare the sustained peak writes/s.`);
+    throw new Error(
+      `${where}: peakRecordsPerSecond = ${args.peakRecordsPerSecond} must be a whole number >= 1. Fix: declare the sustained peak writes/s.`,
+    );
   }
   if (!Number.isInteger(args.avgRecordBytes) || args.avgRecordBytes < 1 || args.avgRecordBytes > 1024 * 1024) {
-    throw new Error(`${where}: avgRecordBytes = ${args.avgRecordBytes} must be 1 to 1048576 (a Kinesis record is at most 1 MiB). Fix: declare the average record size.`);
+    throw new Error(
+      `${where}: avgRecordBytes = ${args.avgRecordBytes} must be 1 to 1048576 (a Kinesis record is at most 1 MiB). Fix: declare the average record size.`,
+    );
   }
   if (!Number.isInteger(args.retentionHours) || args.retentionHours < 24 || args.retentionHours > 8760) {
     throw new Error(`${where}: retentionHours = ${args.retentionHours} must be 24 to 8760. Fix: set retail:streamRetentionHours.`);
@@ -105,7 +109,11 @@ export class StreamingLane extends pulumi.ComponentResource {
       { parent: this, protect: args.protect },
     );
 
-    this.errorBucket = secureBucket(`${name}-errors`, { kmsKeyArn: args.kmsKeyArn, expireAfterDays: 30, forceDestroy: !args.protect, tags: laneTags }, this);
+    this.errorBucket = secureBucket(
+      `${name}-errors`,
+      { kmsKeyArn: args.kmsKeyArn, expireAfterDays: 30, forceDestroy: !args.protect, tags: laneTags },
+      this,
+    );
 
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-firehose`, { retentionInDays: 30, tags: laneTags }, { parent: this });
     const logStream = new aws.cloudwatch.LogStream(`${name}-firehose`, { logGroupName: logGroup.name, name: "iceberg-delivery" }, { parent: this });

@@ -128,7 +128,10 @@ export class AthenaRunner implements QueryRunner {
           if (this.now() + delay >= deadline) {
             // Stop it so a query we gave up on cannot commit later, overlapping the next run's.
             await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
-            throw new RetryableQueryError(`query ${id} did not finish by its deadline (${this.options.deadlineMs} ms, or the end of the invocation) and was stopped`, id);
+            throw new RetryableQueryError(
+              `query ${id} did not finish by its deadline (${this.options.deadlineMs} ms, or the end of the invocation) and was stopped`,
+              id,
+            );
           }
           await this.sleep(delay);
           delay = Math.min(delay * 2, this.options.maxPollMs ?? 5000);

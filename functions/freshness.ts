@@ -116,7 +116,9 @@ export async function runFreshness(settings: FreshnessSettings, deps: FreshnessD
     ),
     // An unmeasurable KPI publishes nothing: its alarm treats missing data as breaching.
     ...kpis.flatMap((k) =>
-      k.stalenessMinutes !== undefined ? [{ name: "StalenessMinutes", value: k.stalenessMinutes, unit: "None" as const, dimensions: { Kpi: k.kpi } }] : [],
+      k.stalenessMinutes !== undefined
+        ? [{ name: "StalenessMinutes", value: k.stalenessMinutes, unit: "None" as const, dimensions: { Kpi: k.kpi } }]
+        : [],
     ),
   ];
   await deps.alerts.putMetrics(metrics);

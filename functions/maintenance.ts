@@ -48,7 +48,12 @@ export interface MaintenanceReport {
 
 export class MaintenanceFailed extends Error {
   constructor(readonly report: MaintenanceReport) {
-    super(`maintenance: could not read the status of ${report.problems.filter((p) => p.job === "status").map((p) => p.table).join(", ")}`);
+    super(
+      `maintenance: could not read the status of ${report.problems
+        .filter((p) => p.job === "status")
+        .map((p) => p.table)
+        .join(", ")}`,
+    );
   }
 }
 
@@ -102,7 +107,12 @@ export async function runMaintenance(settings: MaintenanceSettings, deps: Mainte
   const metrics: Metric[] = [
     { name: "MaintenanceProblems", value: problems.length, unit: "Count" },
     ...Object.entries(hoursSinceRun).flatMap(([table, byJob]) =>
-      Object.entries(byJob).map(([job, value]) => ({ name: "HoursSinceMaintenance", value: value!, unit: "None" as const, dimensions: { Table: table, Job: job } })),
+      Object.entries(byJob).map(([job, value]) => ({
+        name: "HoursSinceMaintenance",
+        value: value!,
+        unit: "None" as const,
+        dimensions: { Table: table, Job: job },
+      })),
     ),
   ];
   await deps.alerts.putMetrics(metrics);

@@ -100,7 +100,9 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
         rows = await deps.runner.query(renderSql(statement, params));
       } catch (e) {
         // Athena may quote the statement back, and the statement carries the salt.
-        const message = `merge ${event.product} [${params.window_start}, ${params.window_end}) into ${target}: ${(e as Error).message}`.split(salt).join("[salt]");
+        const message = `merge ${event.product} [${params.window_start}, ${params.window_end}) into ${target}: ${(e as Error).message}`
+          .split(salt)
+          .join("[salt]");
         if (e instanceof QueryError) {
           // Keep the class: whether the run is worth retrying is the runner's call.
           e.message = message;

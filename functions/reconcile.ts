@@ -21,8 +21,7 @@ export interface ReconcileDeps {
 }
 
 export type TableReconciliation =
-  | { table: string; status: "ok" | "mismatch"; source: number; silver: number; drift: number }
-  | { table: string; status: "error"; error: string };
+  { table: string; status: "ok" | "mismatch"; source: number; silver: number; drift: number } | { table: string; status: "error"; error: string };
 
 export interface ReconcileReport {
   readonly day: string;

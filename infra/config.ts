@@ -10,16 +10,18 @@ import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, MIN_STREAM_FRESHNESS_MINUTES, SPICE_RO
 
 export const CONFIG_NAMESPACE = "retail";
 
-const name = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{1,62}$/, "must be lowercase letters, digits and underscores, starting with a letter");
+const name = z.string().regex(/^[a-z][a-z0-9_]{1,62}$/, "must be lowercase letters, digits and underscores, starting with a letter");
 
 const streamSettings = z
   .object({
     /** Sustained writes per second expected at the peak (Black Friday), before the peak. */
     peakRecordsPerSecond: z.number().int().min(1).max(1_000_000),
     /** Average record size in bytes; with the peak it sizes shards by throughput. */
-    avgRecordBytes: z.number().int().min(1).max(1024 * 1024),
+    avgRecordBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024 * 1024),
     /** provisioned (sized from the peak) or on-demand (AWS scales; costs more at steady load). */
     capacityMode: z.enum(["provisioned", "on-demand"]),
   })
@@ -30,7 +32,10 @@ const batchSettings = z
     /** How the Glue job reaches the source: a JDBC database inside the VPC, or files dropped in S3. */
     sourceKind: z.enum(["jdbc", "s3"]),
     /** For s3 sources: the S3 URI the source system drops its extracts in. */
-    sourceUri: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}(\/.*)?$/, "must be an s3://bucket/prefix URI").optional(),
+    sourceUri: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9.-]{3,63}(\/.*)?$/, "must be an s3://bucket/prefix URI")
+      .optional(),
     /** For jdbc sources: the Secrets Manager secret name holding the JDBC URL, user and password. */
     connectionSecretName: z.string().min(1).optional(),
     /** Glue workers (G.1X) for the job. */
@@ -176,10 +181,7 @@ const FIXES: Record<string, string> = {
 };
 
 function keyPath(path: readonly PropertyKey[]): string {
-  return (
-    `${CONFIG_NAMESPACE}:` +
-    path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("")
-  );
+  return `${CONFIG_NAMESPACE}:` + path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
 }
 
 function show(v: unknown): string {
@@ -220,7 +222,9 @@ function checkProducts(cfg: RawConfig): { streams: StreamProduct[]; batches: Bat
     }
     if (lane === "stream") {
       if (!p.stream) {
-        problems.push(`${at}.stream = (missing): "${p.name}" travels on a stream. Fix: add stream {peakRecordsPerSecond, avgRecordBytes, capacityMode}.`);
+        problems.push(
+          `${at}.stream = (missing): "${p.name}" travels on a stream. Fix: add stream {peakRecordsPerSecond, avgRecordBytes, capacityMode}.`,
+        );
       } else if (p.batch) {
         problems.push(`${at}.batch = ${show(p.batch)}: "${p.name}" travels on a stream, so batch settings would be ignored. Fix: remove batch.`);
       } else if (p.freshnessMinutes < MIN_STREAM_FRESHNESS_MINUTES) {
@@ -233,7 +237,9 @@ function checkProducts(cfg: RawConfig): { streams: StreamProduct[]; batches: Bat
     } else if (!p.batch) {
       problems.push(`${at}.batch = (missing): "${p.name}" travels on ${lane}. Fix: add batch {sourceKind, workers, timeoutMinutes}.`);
     } else if (p.stream) {
-      problems.push(`${at}.stream = ${show(p.stream)}: "${p.name}" travels on ${lane}, so stream settings would be ignored. Fix: remove stream, or set lane: stream.`);
+      problems.push(
+        `${at}.stream = ${show(p.stream)}: "${p.name}" travels on ${lane}, so stream settings would be ignored. Fix: remove stream, or set lane: stream.`,
+      );
     } else if (p.batch.sourceKind === "s3" && !p.batch.sourceUri) {
       problems.push(`${at}.batch.sourceUri = (missing): an s3 source needs its extract location. Fix: set sourceUri: s3://bucket/prefix.`);
     } else if (p.batch.sourceKind === "jdbc" && !p.batch.connectionSecretName) {
@@ -280,10 +286,14 @@ export function parsePlatformConfig(
     problems.push(`${CONFIG_NAMESPACE}:protectStateful = false: prod must protect its table bucket, tables and streams. Fix: set it to true.`);
   }
   if (cfg.environment !== ctx.stack && (ctx.stack === "dev" || ctx.stack === "prod")) {
-    problems.push(`${CONFIG_NAMESPACE}:environment = "${cfg.environment}": stack "${ctx.stack}" must declare environment "${ctx.stack}". Fix: correct Pulumi.${ctx.stack}.yaml.`);
+    problems.push(
+      `${CONFIG_NAMESPACE}:environment = "${cfg.environment}": stack "${ctx.stack}" must declare environment "${ctx.stack}". Fix: correct Pulumi.${ctx.stack}.yaml.`,
+    );
   }
   if (batches.some((b) => b.batch.sourceKind === "jdbc") && !cfg.network) {
-    problems.push(`${CONFIG_NAMESPACE}:network = (missing): a jdbc batch source needs a VPC for its Glue connection. Fix: add network {vpcCidr, availabilityZones}.`);
+    problems.push(
+      `${CONFIG_NAMESPACE}:network = (missing): a jdbc batch source needs a VPC for its Glue connection. Fix: add network {vpcCidr, availabilityZones}.`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const { dataProducts: _dp, ...settings } = cfg;

@@ -82,7 +82,13 @@ export function platformOutputs(p: Platform): PlatformOutputInputs {
       Object.fromEntries(
         Object.entries(p.streams).map(([product, lane]) => [
           product,
-          { streamName: lane.stream.name, streamArn: lane.stream.arn, firehoseName: lane.firehose.name, shardCount: lane.shardCount ?? null, kmsKeyArn: p.kmsKey.arn },
+          {
+            streamName: lane.stream.name,
+            streamArn: lane.stream.arn,
+            firehoseName: lane.firehose.name,
+            shardCount: lane.shardCount ?? null,
+            kmsKeyArn: p.kmsKey.arn,
+          },
         ]),
       ),
     ),

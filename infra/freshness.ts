@@ -73,7 +73,10 @@ export function kpiFreshness(config: FreshnessConfig, kpi: KpiDefinition): KpiFr
   const parts: FreshnessPart[] = [
     ...slowest,
     refresh
-      ? { what: `${kpi.kpi}: wait for the next SPICE ${refresh.incremental ? "incremental " : ""}refresh (${refresh.interval})`, minutes: refresh.minutes }
+      ? {
+          what: `${kpi.kpi}: wait for the next SPICE ${refresh.incremental ? "incremental " : ""}refresh (${refresh.interval})`,
+          minutes: refresh.minutes,
+        }
       : { what: `${kpi.kpi}: DIRECT_QUERY reads the view live`, minutes: 0 },
   ];
   return { minutes: sum(parts), budgetMinutes: kpi.freshnessTargetMinutes, parts };
@@ -103,7 +106,10 @@ export function freshnessOverruns(budget: Record<string, KpiFreshness>): string[
 export function dailyRefreshTime(config: Pick<PlatformConfig, "batches">): string {
   const cron = /^cron\((\d+) (\d+) /.exec(BATCH_SCHEDULE["batch-daily"]);
   if (!cron) throw new Error(`dailyRefreshTime: cannot read minute and hour from ${BATCH_SCHEDULE["batch-daily"]}`);
-  const longest = Math.max(0, ...config.batches.filter((b) => b.lane === "batch-daily").map((b) => b.batch.timeoutMinutes + MERGE_TIMEOUT_SECONDS / 60));
+  const longest = Math.max(
+    0,
+    ...config.batches.filter((b) => b.lane === "batch-daily").map((b) => b.batch.timeoutMinutes + MERGE_TIMEOUT_SECONDS / 60),
+  );
   const at = Math.ceil((Number(cron[2]) * 60 + Number(cron[1]) + longest) / 15) * 15;
   const wrapped = at % 1440;
   return `${String(Math.floor(wrapped / 60)).padStart(2, "0")}:${String(wrapped % 60).padStart(2, "0")}`;

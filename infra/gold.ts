@@ -107,14 +107,19 @@ export function buildGold(
     ),
     quicksightDatasets: pulumi.output(
       Object.fromEntries(
-        Object.entries(datasets).map(([kpi, d]) => [kpi, { id: d.dataSet.dataSetId, arn: d.dataSet.arn, importMode: d.importMode, spilled: d.spilled }]),
+        Object.entries(datasets).map(([kpi, d]) => [
+          kpi,
+          { id: d.dataSet.dataSetId, arn: d.dataSet.arn, importMode: d.importMode, spilled: d.spilled },
+        ]),
       ),
     ),
     qEligibleKpis: kpis.filter((k) => k.stewardApproved).map((k) => k.kpi),
     qTopics: pulumi.output(Object.fromEntries(topics.map(([kpi, d]) => [kpi, d.topic!.arn]))),
     goldChannelMode: {
       mode,
-      viewSources: Object.fromEntries(kpis.map((k) => [`${GOLD_DATABASE}.${k.view}`, path.relative(REPO_ROOT, path.join(goldSqlDir, mode, `${k.view}.sql`))])),
+      viewSources: Object.fromEntries(
+        kpis.map((k) => [`${GOLD_DATABASE}.${k.view}`, path.relative(REPO_ROOT, path.join(goldSqlDir, mode, `${k.view}.sql`))]),
+      ),
     },
     freshnessBudget: budget,
   };

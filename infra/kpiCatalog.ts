@@ -141,7 +141,9 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
     const at = (c: Column) => `${opts.file}:${line}, column ${header.indexOf(c) + 1} (${c})`;
     const bad = (c: Column, why: string, fix: string) => problems.push(`${at(c)}: ${why}. Fix: ${fix}.`);
     if (record.length !== header.length) {
-      problems.push(`${opts.file}:${line}: ${record.length} fields, the header has ${header.length}. Fix: quote fields that contain commas; fill every column.`);
+      problems.push(
+        `${opts.file}:${line}: ${record.length} fields, the header has ${header.length}. Fix: quote fields that contain commas; fill every column.`,
+      );
       continue;
     }
     const cell = (c: Column) => record[header.indexOf(c)];
@@ -153,7 +155,8 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
     seen.set(kpi, line);
 
     const definition = cell("definition");
-    if (definition.length < 10) bad("definition", "missing or too short to tell analysts what the number means", "write the definition the steward approved");
+    if (definition.length < 10)
+      bad("definition", "missing or too short to tell analysts what the number means", "write the definition the steward approved");
 
     const viewCell = cell("view");
     const viewMatch = new RegExp(`^${GOLD_DATABASE}\\.([a-z][a-z0-9_]*)$`).exec(viewCell);
@@ -177,15 +180,25 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
     }
 
     const importMode = cell("import_mode");
-    if (!(IMPORT_MODES as readonly string[]).includes(importMode)) bad("import_mode", `"${importMode}" is not an import mode`, `use ${IMPORT_MODES.join(" or ")}`);
+    if (!(IMPORT_MODES as readonly string[]).includes(importMode))
+      bad("import_mode", `"${importMode}" is not an import mode`, `use ${IMPORT_MODES.join(" or ")}`);
 
     const spill = cell("spill_to_direct_query");
-    if (spill !== "true" && spill !== "false") bad("spill_to_direct_query", `"${spill}" is not true or false`, "write true (may run as DIRECT_QUERY above the SPICE cap) or false (pinned to SPICE)");
+    if (spill !== "true" && spill !== "false")
+      bad(
+        "spill_to_direct_query",
+        `"${spill}" is not true or false`,
+        "write true (may run as DIRECT_QUERY above the SPICE cap) or false (pinned to SPICE)",
+      );
 
     const cadence = cell("refresh_cadence");
     const refresh = REFRESH_CADENCES[cadence];
     if (importMode === "DIRECT_QUERY" && cadence !== NO_REFRESH) {
-      bad("refresh_cadence", `"${cadence}" on a DIRECT_QUERY KPI, which reads the view live and is never refreshed`, `write ${NO_REFRESH}, or make it SPICE`);
+      bad(
+        "refresh_cadence",
+        `"${cadence}" on a DIRECT_QUERY KPI, which reads the view live and is never refreshed`,
+        `write ${NO_REFRESH}, or make it SPICE`,
+      );
     } else if (importMode === "SPICE" && !refresh) {
       bad("refresh_cadence", `"${cadence}" is not a SPICE refresh cadence`, `use one of ${Object.keys(REFRESH_CADENCES).join(", ")}`);
     }
@@ -193,28 +206,51 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
     const ownerTeam = cell("owner_team");
     if (ownerTeam === "") bad("owner_team", "missing", "name the team that owns the KPI, as spelled in retail:quicksight.ownerGroups");
     else if (opts.ownerTeams && !opts.ownerTeams.includes(ownerTeam)) {
-      bad("owner_team", `"${ownerTeam}" has no QuickSight group in retail:quicksight.ownerGroups`, `use one of ${opts.ownerTeams.join(", ")}, or map the team to its group in the stack config`);
+      bad(
+        "owner_team",
+        `"${ownerTeam}" has no QuickSight group in retail:quicksight.ownerGroups`,
+        `use one of ${opts.ownerTeams.join(", ")}, or map the team to its group in the stack config`,
+      );
     }
 
     const steward = cell("steward_approved");
-    if (steward !== "true" && steward !== "false") bad("steward_approved", `"${steward}" is not true or false`, "write true only once the data steward has signed the definition off");
+    if (steward !== "true" && steward !== "false")
+      bad("steward_approved", `"${steward}" is not true or false`, "write true only once the data steward has signed the definition off");
 
     const expectedRows = Number(cell("expected_rows"));
-    if (!/^\d+$/.test(cell("expected_rows")) || expectedRows < 1) bad("expected_rows", `"${cell("expected_rows")}" is not a positive whole number`, "give the row count expected at prod scale, digits only, e.g. 30000");
+    if (!/^\d+$/.test(cell("expected_rows")) || expectedRows < 1)
+      bad(
+        "expected_rows",
+        `"${cell("expected_rows")}" is not a positive whole number`,
+        "give the row count expected at prod scale, digits only, e.g. 30000",
+      );
 
     const eventTimeColumn = cell("event_time_column");
-    if (!NAME.test(eventTimeColumn)) bad("event_time_column", `"${eventTimeColumn}" is not a column name`, "name the view's date column, usually day");
+    if (!NAME.test(eventTimeColumn))
+      bad("event_time_column", `"${eventTimeColumn}" is not a column name`, "name the view's date column, usually day");
     else if (viewSql.omnichannel && !new RegExp(`\\b${eventTimeColumn}\\b`).test(viewSql.omnichannel)) {
       bad("event_time_column", `"${eventTimeColumn}" does not appear in ${viewCell}`, "name a date column the view selects, usually day");
     }
 
-    const sourceProducts = cell("source_products").split(";").map((s) => s.trim()).filter((s) => s !== "");
+    const sourceProducts = cell("source_products")
+      .split(";")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
     if (sourceProducts.length === 0 || sourceProducts.some((p) => !NAME.test(p))) {
-      bad("source_products", `"${cell("source_products")}" is not a ;-separated list of data product names`, "list the retail:dataProducts the view reads, e.g. cart_events;pos_transactions");
+      bad(
+        "source_products",
+        `"${cell("source_products")}" is not a ;-separated list of data product names`,
+        "list the retail:dataProducts the view reads, e.g. cart_events;pos_transactions",
+      );
     }
 
     const target = Number(cell("freshness_target_minutes"));
-    if (!/^\d+$/.test(cell("freshness_target_minutes")) || target < 1) bad("freshness_target_minutes", `"${cell("freshness_target_minutes")}" is not a positive whole number of minutes`, "give the steward's target, e.g. 22");
+    if (!/^\d+$/.test(cell("freshness_target_minutes")) || target < 1)
+      bad(
+        "freshness_target_minutes",
+        `"${cell("freshness_target_minutes")}" is not a positive whole number of minutes`,
+        "give the steward's target, e.g. 22",
+      );
 
     if (problems.length > before) continue;
     kpis.push({
@@ -250,7 +286,10 @@ export function loadKpiCatalog(opts: { file?: string; goldSqlDir?: string; owner
  * lets it spill, and is an error when the catalog pins SPICE: QuickSight would otherwise stop ingesting at the cap
  * and dashboards would show a silently truncated number.
  */
-export function effectiveImportMode(kpi: Pick<KpiDefinition, "kpi" | "importMode" | "spillToDirectQuery" | "expectedRows" | "source">, spiceRowCap: number): ImportMode {
+export function effectiveImportMode(
+  kpi: Pick<KpiDefinition, "kpi" | "importMode" | "spillToDirectQuery" | "expectedRows" | "source">,
+  spiceRowCap: number,
+): ImportMode {
   if (kpi.importMode === "DIRECT_QUERY" || kpi.expectedRows <= spiceRowCap) return kpi.importMode;
   if (kpi.spillToDirectQuery) return "DIRECT_QUERY";
   throw new KpiCatalogError([

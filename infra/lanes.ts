@@ -26,9 +26,7 @@ export const LANES: readonly Lane[] = ["stream", "batch-15min", "batch-hourly", 
  * always stream; a batch lane is allowed when its cadence is no slower than the freshness need.
  */
 export function allowedLanes(semantics: Semantics, freshnessMinutes: number): Lane[] {
-  const batches = (Object.keys(BATCH_CADENCE_MINUTES) as Exclude<Lane, "stream">[]).filter(
-    (l) => BATCH_CADENCE_MINUTES[l] <= freshnessMinutes,
-  );
+  const batches = (Object.keys(BATCH_CADENCE_MINUTES) as Exclude<Lane, "stream">[]).filter((l) => BATCH_CADENCE_MINUTES[l] <= freshnessMinutes);
   return semantics === "event" ? ["stream", ...batches] : batches;
 }
 

@@ -27,9 +27,7 @@ export const MIN_STREAM_FRESHNESS_MINUTES = 2;
  */
 export function requiredShards(peakRecordsPerSecond: number, avgRecordBytes: number): number {
   if (!(peakRecordsPerSecond > 0) || !(avgRecordBytes > 0)) {
-    throw new RangeError(
-      `requiredShards: peakRecordsPerSecond (${peakRecordsPerSecond}) and avgRecordBytes (${avgRecordBytes}) must be positive`,
-    );
+    throw new RangeError(`requiredShards: peakRecordsPerSecond (${peakRecordsPerSecond}) and avgRecordBytes (${avgRecordBytes}) must be positive`);
   }
   const byRecords = Math.ceil(peakRecordsPerSecond / KINESIS_RECORDS_PER_SHARD);
   const byBytes = Math.ceil((peakRecordsPerSecond * avgRecordBytes) / KINESIS_BYTES_PER_SHARD);

@@ -35,7 +35,9 @@ export function selectTables(cfg: Pick<PlatformConfig, "streams" | "batches">, d
   const products = [...cfg.streams, ...cfg.batches].map((p) => p.name);
   const problems = products
     .filter((p) => !defs.has(`retail_bronze.${p}`))
-    .map((p) => `retail:dataProducts (name "${p}"): every data product lands in its bronze table. Fix: add sql/bronze/${p}.sql, or correct the name.`);
+    .map(
+      (p) => `retail:dataProducts (name "${p}"): every data product lands in its bronze table. Fix: add sql/bronze/${p}.sql, or correct the name.`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   const landed = new Set(products);
   return [...defs.values()].filter((t) => t.namespace === "retail_silver" || (t.namespace === "retail_bronze" && landed.has(t.name)));

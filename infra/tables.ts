@@ -59,9 +59,7 @@ function icebergTypeOf(sqlType: string, where: string): string {
   if (dec) return `decimal(${dec[1]},${dec[2]})`;
   const mapped = ICEBERG_TYPES[t];
   if (!mapped) {
-    throw new DdlError(
-      `${where}: column type "${sqlType}" is not supported; use one of ${Object.keys(ICEBERG_TYPES).join(", ")}, decimal(p,s)`,
-    );
+    throw new DdlError(`${where}: column type "${sqlType}" is not supported; use one of ${Object.keys(ICEBERG_TYPES).join(", ")}, decimal(p,s)`);
   }
   return mapped;
 }
@@ -147,7 +145,10 @@ export function loadTableDefs(sqlDir: string = SQL_DIR): Map<string, TableDef> {
   for (const layer of ["bronze", "silver"]) {
     const dir = path.join(sqlDir, layer);
     if (!fs.existsSync(dir)) continue;
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()) {
       const full = path.join(dir, file);
       const def = parseCreateTable(fs.readFileSync(full, "utf8"), path.relative(path.dirname(sqlDir), full));
       const key = `${def.namespace}.${def.name}`;

@@ -75,7 +75,7 @@ export const POLICY_DEFAULTS = {
         "dynamodb",
       ]),
       // These actions have no resource-level permissions in IAM: "*" is the only Resource they accept.
-      resourceLessActions: stringList("Actions that only accept Resource \"*\".", [
+      resourceLessActions: stringList('Actions that only accept Resource "*".', [
         "s3:ListAllMyBuckets",
         "s3tables:ListTableBuckets",
         "kinesis:ListStreams",

@@ -5,7 +5,8 @@ import { allPolicies } from "./rules";
 export const PACK_NAME = "retail-analytics";
 
 export const packArgs: PolicyPackArgs = {
-  description: "Retail omnichannel analytics guardrails: SPICE caps, day partitioning, Kinesis sizing, Athena limits, Amazon Q approval, security baseline.",
+  description:
+    "Retail omnichannel analytics guardrails: SPICE caps, day partitioning, Kinesis sizing, Athena limits, Amazon Q approval, security baseline.",
   enforcementLevel: "advisory",
   policies: allPolicies,
 };

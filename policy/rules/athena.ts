@@ -30,7 +30,9 @@ export const athenaBytesScannedCutoff: ResourceValidationPolicy = {
     if (cutoff === undefined) {
       report(`Athena workgroup "${args.name}" has no bytes-scanned cutoff, so one query can scan the whole lake. ${fix}`);
     } else if (cutoff < ATHENA_MIN_BYTES_SCANNED_CUTOFF || cutoff > max) {
-      report(`Athena workgroup "${args.name}" sets bytesScannedCutoffPerQuery = ${cutoff}, outside ${ATHENA_MIN_BYTES_SCANNED_CUTOFF}..${max}. ${fix}`);
+      report(
+        `Athena workgroup "${args.name}" sets bytesScannedCutoffPerQuery = ${cutoff}, outside ${ATHENA_MIN_BYTES_SCANNED_CUTOFF}..${max}. ${fix}`,
+      );
     }
   }),
 };

@@ -41,7 +41,10 @@ export const kinesisShardsForPeak: ResourceValidationPolicy = {
 };
 
 export const kinesisPeakDeclared: ResourceValidationPolicy = {
-  ...policyHeader("kinesis-peak-declared", `Provisioned streams declare ${TAG.peakRecordsPerSecond} and ${TAG.avgRecordBytes}, so shards can be sized.`),
+  ...policyHeader(
+    "kinesis-peak-declared",
+    `Provisioned streams declare ${TAG.peakRecordsPerSecond} and ${TAG.avgRecordBytes}, so shards can be sized.`,
+  ),
   validateResource: validateResourceOfType(aws.kinesis.Stream, (stream, args, report) => {
     if (isOnDemand(stream)) return args.notApplicable("ON_DEMAND streams scale themselves");
     const tags = tagsOf(stream);

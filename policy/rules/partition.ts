@@ -46,7 +46,8 @@ export const icebergEventTablesPartitionedByDay: ResourceValidationPolicy = {
       }
       const fields = meta.icebergPartitionSpec?.fields ?? [];
       if (fields.some((f) => f.sourceId === field.id && f.transform === "day")) return;
-      const found = fields.length === 0 ? "not partitioned" : `partitioned by ${fields.map((f) => `${f.transform}(${nameOf(f.sourceId)})`).join(", ")}`;
+      const found =
+        fields.length === 0 ? "not partitioned" : `partitioned by ${fields.map((f) => `${f.transform}(${nameOf(f.sourceId)})`).join(", ")}`;
       report(
         `${where} is ${found}; an event table must be partitioned by day(${column}) so KPI queries prune to the days they read. ` +
           `Fix: set icebergMetadata.icebergPartitionSpec.fields to [{name: "${column}_day", sourceId: ${field.id}, transform: "day"}] ` +

@@ -229,7 +229,9 @@ export const iamNoBroadManagedPolicies: ResourceValidationPolicy = {
         check(`Role policy attachment "${args.name}" (role ${att.role})`, [att.policyArn], args, report),
       ),
       validateResourceOfType(aws.iam.PolicyAttachment, (att, args, report) =>
-        (att.roles ?? []).length > 0 ? check(`Policy attachment "${args.name}"`, [att.policyArn], args, report) : args.notApplicable("attaches to no role"),
+        (att.roles ?? []).length > 0
+          ? check(`Policy attachment "${args.name}"`, [att.policyArn], args, report)
+          : args.notApplicable("attaches to no role"),
       ),
     ];
   })(),

@@ -40,7 +40,10 @@ function isDescendant(r: PolicyResource, ancestor: PolicyResource): boolean {
 }
 
 export const platformStreamingProductsComplete: StackValidationPolicy = {
-  ...policyHeader("platform-streaming-products-complete", "Every streaming product has its Kinesis stream, Firehose delivery stream and bronze table."),
+  ...policyHeader(
+    "platform-streaming-products-complete",
+    "Every streaming product has its Kinesis stream, Firehose delivery stream and bronze table.",
+  ),
   validateStack: (args, report) => {
     requirePlatform(args);
     const lanes = args.resources.filter((r) => r.type === `${PLATFORM_TYPE_PREFIX}StreamingLane`);
@@ -58,8 +61,12 @@ export const platformStreamingProductsComplete: StackValidationPolicy = {
       const has = (type: string, match: (r: PolicyResource) => boolean) => args.resources.some((r) => r.type === type && match(r));
       const missing = [
         ...(has("aws:kinesis/stream:Stream", (r) => tag(r, TAG.dataProduct) === product) ? [] : ["a Kinesis stream"]),
-        ...(has("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", (r) => tag(r, TAG.dataProduct) === product) ? [] : ["a Firehose delivery stream"]),
-        ...(has("aws-native:s3tables:Table", (r) => tag(r, TAG.table) === `retail_bronze.${product}`) ? [] : [`the bronze table retail_bronze.${product}`]),
+        ...(has("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", (r) => tag(r, TAG.dataProduct) === product)
+          ? []
+          : ["a Firehose delivery stream"]),
+        ...(has("aws-native:s3tables:Table", (r) => tag(r, TAG.table) === `retail_bronze.${product}`)
+          ? []
+          : [`the bronze table retail_bronze.${product}`]),
       ];
       if (missing.length > 0) {
         report(
@@ -88,7 +95,10 @@ export const platformCatalogKpisHaveDatasets: StackValidationPolicy = {
 };
 
 export const platformSilverTablesReconciled: StackValidationPolicy = {
-  ...policyHeader("platform-silver-tables-reconciled", `Every silver table of a data product is named in a ${TAG.reconciles} tag (the daily source-vs-silver reconciliation).`),
+  ...policyHeader(
+    "platform-silver-tables-reconciled",
+    `Every silver table of a data product is named in a ${TAG.reconciles} tag (the daily source-vs-silver reconciliation).`,
+  ),
   validateStack: (args, report) => {
     requirePlatform(args);
     const products = new Set(args.resources.map((r) => tag(r, TAG.dataProduct)).filter((p): p is string => !!p));

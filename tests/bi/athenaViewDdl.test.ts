@@ -40,11 +40,16 @@ describe("AthenaView DDL (dynamic provider logic)", () => {
   it("surfaces Athena's reason when the DDL fails", async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-2" });
     athena.on(GetQueryExecutionCommand).resolves({
-      QueryExecution: { Status: { State: "FAILED", StateChangeReason: "line 2:15: Table 'awsdatacatalog.retail_silver.cart_events' does not exist" } },
+      QueryExecution: {
+        Status: { State: "FAILED", StateChangeReason: "line 2:15: Table 'awsdatacatalog.retail_silver.cart_events' does not exist" },
+      },
     });
     await assert.rejects(createView(client, inputs, noWait), (e: Error) => {
       assert.ok(e instanceof AthenaDdlError);
-      assert.strictEqual(e.message, "Athena query q-2 FAILED in workgroup retail-prod-gold-platform: line 2:15: Table 'awsdatacatalog.retail_silver.cart_events' does not exist");
+      assert.strictEqual(
+        e.message,
+        "Athena query q-2 FAILED in workgroup retail-prod-gold-platform: line 2:15: Table 'awsdatacatalog.retail_silver.cart_events' does not exist",
+      );
       return true;
     });
   });
@@ -68,15 +73,25 @@ describe("AthenaView DDL (dynamic provider logic)", () => {
   });
 
   it("refuses a statement that creates another view or carries a second statement, before calling Athena", async () => {
-    await assert.rejects(createView(client, { ...inputs, statement: inputs.statement.replace("cart_abandonment", "conversion_rate") }, noWait), /must start with CREATE OR REPLACE VIEW retail_gold\.cart_abandonment AS/);
-    assert.throws(() => validateViewInputs({ ...inputs, statement: `${inputs.statement}; DROP TABLE retail_silver.cart_events` }), /one statement without a trailing semicolon/);
+    await assert.rejects(
+      createView(client, { ...inputs, statement: inputs.statement.replace("cart_abandonment", "conversion_rate") }, noWait),
+      /must start with CREATE OR REPLACE VIEW retail_gold\.cart_abandonment AS/,
+    );
+    assert.throws(
+      () => validateViewInputs({ ...inputs, statement: `${inputs.statement}; DROP TABLE retail_silver.cart_events` }),
+      /one statement without a trailing semicolon/,
+    );
     assert.strictEqual(athena.commandCalls(StartQueryExecutionCommand).length, 0);
   });
 
   it("diff: new SQL or workgroup updates in place; a new name or database replaces", () => {
     const olds = { ...inputs, queryExecutionId: "q-1" };
     assert.deepStrictEqual(diffView(olds, inputs), { changes: false, replaces: [], deleteBeforeReplace: false });
-    assert.deepStrictEqual(diffView(olds, { ...inputs, statement: `${inputs.statement} UNION ALL SELECT 2` }), { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.deepStrictEqual(diffView(olds, { ...inputs, statement: `${inputs.statement} UNION ALL SELECT 2` }), {
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     assert.deepStrictEqual(diffView(olds, { ...inputs, workGroup: "other" }).replaces, []);
     assert.deepStrictEqual(diffView(olds, { ...inputs, viewName: "cart_abandonment_v2" }).replaces, ["viewName"]);
   });

@@ -1,11 +1,20 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import { CATALOG_COLUMNS, KpiCatalogError, effectiveImportMode, loadKpiCatalog, parseKpiCatalog, referencedNamespaces, viewStatement } from "../../infra/kpiCatalog";
+import {
+  CATALOG_COLUMNS,
+  KpiCatalogError,
+  effectiveImportMode,
+  loadKpiCatalog,
+  parseKpiCatalog,
+  referencedNamespaces,
+  viewStatement,
+} from "../../infra/kpiCatalog";
 import { goldSqlFixture } from "./helpers";
 
 const TEAMS = ["Merchandising", "E-commerce", "Inventory", "Marketing", "Supply chain"];
 const HEADER = CATALOG_COLUMNS.join(",");
-const GOOD = "cart_abandonment,Share of carts abandoned per day,retail_gold.cart_abandonment,SPICE,false,15min,E-commerce,true,30000,day,cart_events,22";
+const GOOD =
+  "cart_abandonment,Share of carts abandoned per day,retail_gold.cart_abandonment,SPICE,false,15min,E-commerce,true,30000,day,cart_events,22";
 
 function problems(rows: string[], goldSqlDir: string): string[] {
   try {
@@ -73,7 +82,11 @@ describe("KPI catalog", () => {
       'infra/catalog/test.csv:8, column 12 (freshness_target_minutes): "0" is not a positive whole number of minutes.',
       "infra/catalog/test.csv:10: 3 fields, the header has 12. Fix: quote fields that contain commas; fill every column.",
     ];
-    for (const e of expected) assert.ok(got.some((p) => p.startsWith(e)), `missing problem:\n  ${e}\nin:\n  ${got.join("\n  ")}`);
+    for (const e of expected)
+      assert.ok(
+        got.some((p) => p.startsWith(e)),
+        `missing problem:\n  ${e}\nin:\n  ${got.join("\n  ")}`,
+      );
     assert.ok(got.some((p) => p.includes("store-only/conversion_rate.sql") && p.includes("every view needs its omnichannel and store-only variant")));
     assert.ok(!got.some((p) => p.includes(":2,")), "the good row on line 2 is not reported");
     assert.ok(got.some((p) => p.startsWith('infra/catalog/test.csv:9, column 1 (kpi): "conversion_rate" is already defined on line 3.')));

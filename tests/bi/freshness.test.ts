@@ -20,7 +20,11 @@ describe("freshness budget", () => {
     const b = config.batches.find((x) => x.name === product)!;
     return BATCH_CADENCE_MINUTES[b.lane] + b.batch.timeoutMinutes + mergeRun;
   };
-  const refresh = (config: FreshnessConfig, kpi: string) => effectiveRefresh(kpis.find((k) => k.kpi === kpi)!, config.quicksight.spiceRowCap)?.minutes ?? 0;
+  const refresh = (config: FreshnessConfig, kpi: string) =>
+    effectiveRefresh(
+      kpis.find((k) => k.kpi === kpi)!,
+      config.quicksight.spiceRowCap,
+    )?.minutes ?? 0;
   const expected = (config: FreshnessConfig) => {
     const web = Math.max(streamPath(config, "cart_events"), streamPath(config, "pos_transactions"));
     return {
@@ -37,7 +41,11 @@ describe("freshness budget", () => {
     const budget = freshnessBudget(config, kpis);
     // prod: streams 1 + 2 + 2 = 5; loyalty_redemption_rate 60 + 30 + 2 + 1440 = 1532; inventory_fill_rate 1440 + 120 + 2 = 1562.
     assert.deepStrictEqual(minutes(budget), expected(config));
-    for (const f of Object.values(budget)) assert.strictEqual(f.parts.reduce((t, p) => t + p.minutes, 0), f.minutes);
+    for (const f of Object.values(budget))
+      assert.strictEqual(
+        f.parts.reduce((t, p) => t + p.minutes, 0),
+        f.minutes,
+      );
     assert.deepStrictEqual(freshnessOverruns(budget), [], "the seed's 22 minutes for cart_abandonment hold with 5-minute POS and cart needs");
   });
 
@@ -51,7 +59,10 @@ describe("freshness budget", () => {
     const config = platformConfig("prod");
     const erp = config.batches.find((b) => b.name === "erp_inventory")!;
     assert.deepStrictEqual(freshnessBudget(config, kpis).inventory_fill_rate.parts, [
-      { what: `erp_inventory: wait for the next batch-daily Glue run (${BATCH_SCHEDULE["batch-daily"]})`, minutes: BATCH_CADENCE_MINUTES["batch-daily"] },
+      {
+        what: `erp_inventory: wait for the next batch-daily Glue run (${BATCH_SCHEDULE["batch-daily"]})`,
+        minutes: BATCH_CADENCE_MINUTES["batch-daily"],
+      },
       { what: `erp_inventory: Glue job run into bronze (timeout ${erp.batch.timeoutMinutes} min)`, minutes: erp.batch.timeoutMinutes },
       { what: `erp_inventory: silver MERGE run (timeout ${MERGE_TIMEOUT_SECONDS} s)`, minutes: mergeRun },
       { what: "inventory_fill_rate: DIRECT_QUERY reads the view live", minutes: 0 },
@@ -73,7 +84,10 @@ describe("freshness budget", () => {
     const base = freshnessBudget(platformConfig("prod"), kpis);
     const slowerCart = freshnessBudget(
       platformConfig("prod", (raw) => {
-        Object.assign(raw.dataProducts.find((p: { name: string }) => p.name === "cart_events"), { freshnessMinutes: 30, lane: "stream" });
+        Object.assign(
+          raw.dataProducts.find((p: { name: string }) => p.name === "cart_events"),
+          { freshnessMinutes: 30, lane: "stream" },
+        );
       }),
       kpis,
     );
@@ -91,7 +105,9 @@ describe("freshness budget", () => {
 
     // sku_velocity reads the same sources live: its minutes are conversion_rate's source path.
     const sources = base.sku_velocity.minutes;
-    const halfHourly = kpis.map((k) => (k.kpi === "conversion_rate" ? { ...k, refresh: { token: "30min", interval: "MINUTE30" as const, minutes: 30, incremental: true } } : k));
+    const halfHourly = kpis.map((k) =>
+      k.kpi === "conversion_rate" ? { ...k, refresh: { token: "30min", interval: "MINUTE30" as const, minutes: 30, incremental: true } } : k,
+    );
     assert.strictEqual(freshnessBudget(platformConfig("prod"), halfHourly).conversion_rate.minutes, sources + 30);
 
     // Above the cap a spilling SPICE KPI reads live: its refresh wait disappears.
@@ -104,7 +120,9 @@ describe("freshness budget", () => {
     assert.throws(
       () => freshnessBudget(platformConfig("prod"), bad),
       (e: KpiCatalogError) =>
-        /^infra\/catalog\/retail-kpi-catalog\.csv:4, column source_products: KPI "sku_velocity" reads "pos_receipts", which is not a data product of this stack\. Fix: use one of cart_events, pos_transactions, /.test(e.problems[0]),
+        /^infra\/catalog\/retail-kpi-catalog\.csv:4, column source_products: KPI "sku_velocity" reads "pos_receipts", which is not a data product of this stack\. Fix: use one of cart_events, pos_transactions, /.test(
+          e.problems[0],
+        ),
     );
   });
 

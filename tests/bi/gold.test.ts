@@ -33,7 +33,12 @@ describe("gold layer and KPI datasets under mocks", () => {
   });
 
   it("builds one dataset per catalog KPI on its gold view, with the catalog's import mode", () => {
-    const got = Object.fromEntries(byType(prod, "aws:quicksight/dataSet:DataSet").map((d) => [d.inputs.name, [d.inputs.importMode, d.inputs.physicalTableMaps[0].customSql.sqlQuery]]));
+    const got = Object.fromEntries(
+      byType(prod, "aws:quicksight/dataSet:DataSet").map((d) => [
+        d.inputs.name,
+        [d.inputs.importMode, d.inputs.physicalTableMaps[0].customSql.sqlQuery],
+      ]),
+    );
     assert.deepStrictEqual(got, {
       conversion_rate: ["SPICE", "SELECT * FROM retail_gold.conversion_rate"],
       cart_abandonment: ["SPICE", "SELECT * FROM retail_gold.cart_abandonment"],
@@ -42,13 +47,25 @@ describe("gold layer and KPI datasets under mocks", () => {
       inventory_fill_rate: ["DIRECT_QUERY", "SELECT * FROM retail_gold.inventory_fill_rate"],
     });
     // Each dataset reads through its owner team's data source (and so its workgroup).
-    assert.strictEqual(dataset(prod, "sku_velocity").inputs.physicalTableMaps[0].customSql.dataSourceArn, "arn:aws:quicksight:us-east-1:123456789012:datasource/retail-prod-gold-inventory");
-    assert.ok(byType(prod, "aws:quicksight/dataSet:DataSet").every((d) => d.protect), "prod protects datasets dashboards bind to");
+    assert.strictEqual(
+      dataset(prod, "sku_velocity").inputs.physicalTableMaps[0].customSql.dataSourceArn,
+      "arn:aws:quicksight:us-east-1:123456789012:datasource/retail-prod-gold-inventory",
+    );
+    assert.ok(
+      byType(prod, "aws:quicksight/dataSet:DataSet").every((d) => d.protect),
+      "prod protects datasets dashboards bind to",
+    );
   });
 
   it("schedules SPICE refreshes from the cadence: incremental 15-min with a lookback on the event-time column, hourly and daily full; none for DIRECT_QUERY", () => {
     const nightly = dailyRefreshTime(platformConfig("prod"));
-    const sched = (kpi: string) => schedules(prod, kpi).map((s) => [s.inputs.scheduleId, s.inputs.schedule.refreshType, s.inputs.schedule.scheduleFrequency.interval, s.inputs.schedule.scheduleFrequency.timeOfTheDay]);
+    const sched = (kpi: string) =>
+      schedules(prod, kpi).map((s) => [
+        s.inputs.scheduleId,
+        s.inputs.schedule.refreshType,
+        s.inputs.schedule.scheduleFrequency.interval,
+        s.inputs.schedule.scheduleFrequency.timeOfTheDay,
+      ]);
     assert.deepStrictEqual(sched("cart_abandonment"), [
       ["refresh", "INCREMENTAL_REFRESH", "MINUTE15", undefined],
       ["nightly-full", "FULL_REFRESH", "DAILY", nightly],
@@ -64,10 +81,19 @@ describe("gold layer and KPI datasets under mocks", () => {
   });
 
   it("grants each dataset to its owner team's QuickSight group only, and tags it for policies", () => {
-    const owners = { conversion_rate: "merchandising-analysts", cart_abandonment: "ecommerce-analysts", sku_velocity: "inventory-analysts", loyalty_redemption_rate: "marketing-analysts", inventory_fill_rate: "supply-chain-analysts" };
+    const owners = {
+      conversion_rate: "merchandising-analysts",
+      cart_abandonment: "ecommerce-analysts",
+      sku_velocity: "inventory-analysts",
+      loyalty_redemption_rate: "marketing-analysts",
+      inventory_fill_rate: "supply-chain-analysts",
+    };
     for (const [kpi, group] of Object.entries(owners)) {
       const d = dataset(prod, kpi);
-      assert.deepStrictEqual(d.inputs.permissions.map((p: { principal: string }) => p.principal), [GROUP(group)]);
+      assert.deepStrictEqual(
+        d.inputs.permissions.map((p: { principal: string }) => p.principal),
+        [GROUP(group)],
+      );
       assert.ok(!d.inputs.permissions[0].actions.includes("quicksight:DeleteDataSet"), "only Pulumi changes the definition");
     }
     assert.deepStrictEqual(dataset(prod, "sku_velocity").inputs.tags, {
@@ -107,7 +133,10 @@ describe("gold layer and KPI datasets under mocks", () => {
       assert.strictEqual(c.bytesScannedCutoffPerQuery, 107374182400);
       assert.match(c.resultConfiguration.outputLocation, /^s3:\/\/retail-prod-gold-results-mock\/[a-z-]+\/$/);
       // Athena refuses INSERT/MERGE on S3 Tables from a workgroup with SSE-KMS results: only the operations one writes.
-      const expected = w.inputs.name === "retail-prod-gold-operations" ? { encryptionOption: "SSE_S3" } : { encryptionOption: "SSE_KMS", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/lakehouse" };
+      const expected =
+        w.inputs.name === "retail-prod-gold-operations"
+          ? { encryptionOption: "SSE_S3" }
+          : { encryptionOption: "SSE_KMS", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/lakehouse" };
       assert.deepStrictEqual(c.resultConfiguration.encryptionConfiguration, expected, w.inputs.name);
     }
     assert.strictEqual(
@@ -124,7 +153,10 @@ describe("gold layer and KPI datasets under mocks", () => {
     const [lifecycle] = byType(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
     assert.deepStrictEqual(
       lifecycle.inputs.rules.map((r: any) => [r.filter.prefix ?? "", r.expiration.days]),
-      [["", 30], [OPERATIONS_RESULTS_PREFIX, OPERATIONS_RESULT_RETENTION_DAYS]],
+      [
+        ["", 30],
+        [OPERATIONS_RESULTS_PREFIX, OPERATIONS_RESULT_RETENTION_DAYS],
+      ],
     );
     assert.deepStrictEqual(prod.outputs.athenaWorkgroups, {
       platform: "retail-prod-gold-platform",
@@ -144,7 +176,9 @@ describe("gold layer and KPI datasets under mocks", () => {
     const team = alarms.find((a) => a.name === "retail-prod-gold-inventory-daily-scan")!.inputs;
     assert.strictEqual(team.threshold, 1099511627776);
     assert.deepStrictEqual(team.alarmActions, ["arn:aws:sns:us-east-1:123456789012:retail-alarms"]);
-    const metrics = team.metricQueries.filter((q: any) => q.metric).map((q: any) => [q.metric.metricName, q.metric.period, q.metric.dimensions.WorkGroup, q.metric.dimensions.QueryState]);
+    const metrics = team.metricQueries
+      .filter((q: any) => q.metric)
+      .map((q: any) => [q.metric.metricName, q.metric.period, q.metric.dimensions.WorkGroup, q.metric.dimensions.QueryState]);
     assert.deepStrictEqual(metrics, [
       ["ProcessedBytes", 86400, "retail-prod-gold-inventory", "SUCCEEDED"],
       ["ProcessedBytes", 86400, "retail-prod-gold-inventory", "FAILED"],
@@ -154,16 +188,31 @@ describe("gold layer and KPI datasets under mocks", () => {
 
   it("creates the views in the retail_gold Glue database, reading silver through a resource link to the S3 Tables namespace", () => {
     const dbs = byType(prod, "aws:glue/catalogDatabase:CatalogDatabase").sort((a, b) => a.inputs.name.localeCompare(b.inputs.name));
-    assert.deepStrictEqual(dbs.map((d) => [d.inputs.name, d.inputs.targetDatabase, d.protect]), [
-      ["retail_gold", undefined, true],
-      ["retail_silver", { catalogId: "123456789012:s3tablescatalog/retail-prod-tables", databaseName: "retail_silver" }, false],
-    ]);
+    assert.deepStrictEqual(
+      dbs.map((d) => [d.inputs.name, d.inputs.targetDatabase, d.protect]),
+      [
+        ["retail_gold", undefined, true],
+        ["retail_silver", { catalogId: "123456789012:s3tablescatalog/retail-prod-tables", databaseName: "retail_silver" }, false],
+      ],
+    );
     const v = views(prod);
-    assert.deepStrictEqual(v.map((x) => x.inputs.viewName).sort(), ["cart_abandonment", "conversion_rate", "inventory_fill_rate", "loyalty_redemption_rate", "sku_velocity"]);
+    assert.deepStrictEqual(v.map((x) => x.inputs.viewName).sort(), [
+      "cart_abandonment",
+      "conversion_rate",
+      "inventory_fill_rate",
+      "loyalty_redemption_rate",
+      "sku_velocity",
+    ]);
     assert.ok(v.every((x) => x.inputs.database === "retail_gold" && x.inputs.workGroup === "retail-prod-gold-platform"));
     assert.strictEqual(
       v.find((x) => x.inputs.viewName === "conversion_rate")!.inputs.statement,
-      fs.readFileSync(path.join(__dirname, "../../sql/gold/omnichannel/conversion_rate.sql"), "utf8").split("\n").filter((l) => !l.startsWith("--")).join("\n").trim().replace(/;$/, ""),
+      fs
+        .readFileSync(path.join(__dirname, "../../sql/gold/omnichannel/conversion_rate.sql"), "utf8")
+        .split("\n")
+        .filter((l) => !l.startsWith("--"))
+        .join("\n")
+        .trim()
+        .replace(/;$/, ""),
     );
   });
 
@@ -174,7 +223,15 @@ describe("gold layer and KPI datasets under mocks", () => {
         .map((x: RecordedResource) => [x.urn, JSON.stringify(x.inputs)])
         .sort();
     assert.deepStrictEqual(other(storeOnly), other(prod));
-    assert.deepStrictEqual(views(prod).map((v) => v.urn).sort(), views(storeOnly).map((v) => v.urn).sort(), "same view resources: an in-place CREATE OR REPLACE, not a replacement");
+    assert.deepStrictEqual(
+      views(prod)
+        .map((v) => v.urn)
+        .sort(),
+      views(storeOnly)
+        .map((v) => v.urn)
+        .sort(),
+      "same view resources: an in-place CREATE OR REPLACE, not a replacement",
+    );
     for (const a of views(prod)) {
       const b = views(storeOnly).find((v) => v.urn === a.urn)!;
       assert.notStrictEqual(a.inputs.statement, b.inputs.statement, `${a.inputs.viewName} must swap to its store-only SQL`);
@@ -182,13 +239,22 @@ describe("gold layer and KPI datasets under mocks", () => {
     const storeConversion = views(storeOnly).find((v) => v.inputs.viewName === "conversion_rate")!;
     assert.ok(!storeConversion.inputs.statement.includes("buyers"), "the store-only conversion_rate has no cross-channel join");
     assert.deepStrictEqual((storeOnly.outputs.goldChannelMode as any).mode, "store-only");
-    assert.strictEqual((storeOnly.outputs.goldChannelMode as any).viewSources["retail_gold.conversion_rate"], "sql/gold/store-only/conversion_rate.sql");
+    assert.strictEqual(
+      (storeOnly.outputs.goldChannelMode as any).viewSources["retail_gold.conversion_rate"],
+      "sql/gold/store-only/conversion_rate.sql",
+    );
     assert.strictEqual((prod.outputs.goldChannelMode as any).viewSources["retail_gold.conversion_rate"], "sql/gold/omnichannel/conversion_rate.sql");
   });
 
   it("exports the freshness budget per KPI, as computed from the stack file and the catalog", () => {
     const budget = prod.outputs.freshnessBudget as Record<string, { minutes: number; budgetMinutes: number }>;
-    assert.deepStrictEqual(Object.keys(budget), ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"]);
+    assert.deepStrictEqual(Object.keys(budget), [
+      "conversion_rate",
+      "cart_abandonment",
+      "sku_velocity",
+      "loyalty_redemption_rate",
+      "inventory_fill_rate",
+    ]);
     assert.deepStrictEqual(budget, JSON.parse(JSON.stringify(freshnessBudget(platformConfig("prod"), loadKpiCatalog()))));
   });
 
@@ -204,7 +270,10 @@ describe("gold layer and KPI datasets under mocks", () => {
 
   it("refuses a catalog that pins SPICE above the cap, naming the KPI, before any dataset exists", async () => {
     const csv = fs.readFileSync(KPI_CATALOG_FILE, "utf8").replace(",E-commerce,true,30000,", ",E-commerce,true,12000000,");
-    await assert.rejects(run("prod", {}, writeTemp("pinned.csv", csv)), /KPI "cart_abandonment" expects 12000000 rows, above the SPICE cap of 10000000, and spill_to_direct_query is false/);
+    await assert.rejects(
+      run("prod", {}, writeTemp("pinned.csv", csv)),
+      /KPI "cart_abandonment" expects 12000000 rows, above the SPICE cap of 10000000, and spill_to_direct_query is false/,
+    );
   });
 });
 
@@ -225,17 +294,48 @@ describe("gold validators", () => {
   };
   it("accepts the happy path and names the field and fix for each bad one", () => {
     validateGoldLayerArgs(args);
-    assert.throws(() => validateGoldLayerArgs({ ...args, bytesScannedCutoffPerQuery: 1000 }), /bytesScannedCutoffPerQuery = 1000 must be a whole number >= 10000000 \(Athena's minimum\)/);
+    assert.throws(
+      () => validateGoldLayerArgs({ ...args, bytesScannedCutoffPerQuery: 1000 }),
+      /bytesScannedCutoffPerQuery = 1000 must be a whole number >= 10000000 \(Athena's minimum\)/,
+    );
     assert.throws(() => validateGoldLayerArgs({ ...args, dailyScanBudgetBytes: 9_999_999 }), /one allowed query would trip the daily alarm/);
-    assert.throws(() => validateGoldLayerArgs({ ...args, ownerGroups: { "Supply chain": "a", "supply-chain": "b" } }), /owner team "supply-chain" makes workgroup suffix "supply-chain", already used by "Supply chain"/);
-    assert.throws(() => validateGoldLayerArgs({ ...args, ownerGroups: { Operations: "a" } }), /owner team "Operations" makes workgroup suffix "operations", reserved for the layer's own workgroup/);
-    assert.throws(() => validateGoldLayerArgs({ ...args, views: [...args.views, ...args.views] }), /view retail_gold\.conversion_rate is listed twice/);
+    assert.throws(
+      () => validateGoldLayerArgs({ ...args, ownerGroups: { "Supply chain": "a", "supply-chain": "b" } }),
+      /owner team "supply-chain" makes workgroup suffix "supply-chain", already used by "Supply chain"/,
+    );
+    assert.throws(
+      () => validateGoldLayerArgs({ ...args, ownerGroups: { Operations: "a" } }),
+      /owner team "Operations" makes workgroup suffix "operations", reserved for the layer's own workgroup/,
+    );
+    assert.throws(
+      () => validateGoldLayerArgs({ ...args, views: [...args.views, ...args.views] }),
+      /view retail_gold\.conversion_rate is listed twice/,
+    );
     assert.throws(() => validateGoldLayerArgs({ ...args, linkedNamespaces: ["retail_gold"] }), /linked namespace "retail_gold"/);
   });
   it("KpiDataset: a SPICE KPI without a cadence and a malformed refresh time are refused", () => {
-    const kpi = { kpi: "conversion_rate", definition: "d", view: "conversion_rate", importMode: "SPICE" as const, spillToDirectQuery: true, stewardApproved: true, expectedRows: 10, eventTimeColumn: "day", source: "c.csv:2" };
-    assert.throws(() => validateKpiDatasetArgs({ kpi, spiceRowCap: 100, dailyRefreshTime: "04:30" }), /c\.csv:2\): a SPICE dataset needs a refresh cadence/);
-    assert.throws(() => validateKpiDatasetArgs({ kpi: { ...kpi, importMode: "DIRECT_QUERY" }, spiceRowCap: 100, dailyRefreshTime: "4:30" }), /dailyRefreshTime "4:30" must be HH:MM/);
-    assert.deepStrictEqual(validateKpiDatasetArgs({ kpi: { ...kpi, expectedRows: 101 }, spiceRowCap: 100, dailyRefreshTime: "04:30" }), { importMode: "DIRECT_QUERY", spilled: true });
+    const kpi = {
+      kpi: "conversion_rate",
+      definition: "d",
+      view: "conversion_rate",
+      importMode: "SPICE" as const,
+      spillToDirectQuery: true,
+      stewardApproved: true,
+      expectedRows: 10,
+      eventTimeColumn: "day",
+      source: "c.csv:2",
+    };
+    assert.throws(
+      () => validateKpiDatasetArgs({ kpi, spiceRowCap: 100, dailyRefreshTime: "04:30" }),
+      /c\.csv:2\): a SPICE dataset needs a refresh cadence/,
+    );
+    assert.throws(
+      () => validateKpiDatasetArgs({ kpi: { ...kpi, importMode: "DIRECT_QUERY" }, spiceRowCap: 100, dailyRefreshTime: "4:30" }),
+      /dailyRefreshTime "4:30" must be HH:MM/,
+    );
+    assert.deepStrictEqual(validateKpiDatasetArgs({ kpi: { ...kpi, expectedRows: 101 }, spiceRowCap: 100, dailyRefreshTime: "04:30" }), {
+      importMode: "DIRECT_QUERY",
+      spilled: true,
+    });
   });
 });

@@ -46,7 +46,10 @@ describe("consumer helper and example", () => {
   });
 
   it("fails on an incompatible contract version and says which way to move", () => {
-    assert.throws(() => checkContract("s", { contractVersion: "2" }), (e: Error) => e instanceof ContractError && /upgrade the helper/.test(e.message));
+    assert.throws(
+      () => checkContract("s", { contractVersion: "2" }),
+      (e: Error) => e instanceof ContractError && /upgrade the helper/.test(e.message),
+    );
     assert.throws(() => checkContract("s", { contractVersion: "0" }), /downgrade the helper/);
   });
 

@@ -52,11 +52,18 @@ describe("output contract", () => {
   it("documents every recorded output and the version in the README", () => {
     const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
     for (const key of history[CONTRACT_VERSION].outputs) assert.ok(readme.includes(`\`${key}\``), `README.md's output table lacks \`${key}\``);
-    assert.match(readme, new RegExp(`contract ${CONTRACT_VERSION}\\b`), `README.md's changelog has no line for contract ${CONTRACT_VERSION}. ${BUMP}`);
+    assert.match(
+      readme,
+      new RegExp(`contract ${CONTRACT_VERSION}\\b`),
+      `README.md's changelog has no line for contract ${CONTRACT_VERSION}. ${BUMP}`,
+    );
   });
 
   it("fails with the bump instruction when an output is renamed", () => {
     const renamed = history[CONTRACT_VERSION].outputs.map((k) => (k === "streams" ? "kinesisStreams" : k)).sort();
-    assert.throws(() => compare("simulated", history[CONTRACT_VERSION].outputs, renamed), /promises streams, which the stack no longer exports\. Renaming or removing an output .*bump CONTRACT_VERSION/);
+    assert.throws(
+      () => compare("simulated", history[CONTRACT_VERSION].outputs, renamed),
+      /promises streams, which the stack no longer exports\. Renaming or removing an output .*bump CONTRACT_VERSION/,
+    );
   });
 });

@@ -49,7 +49,10 @@ describe("AthenaRunner", () => {
     athena.on(GetQueryExecutionCommand).resolvesOnce(state("QUEUED")).resolvesOnce(state("RUNNING")).resolves(state("SUCCEEDED"));
     athena
       .on(GetQueryResultsCommand)
-      .resolvesOnce({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row("table_name", "source_rows"), row("cart_events", "10")] }, NextToken: "p2" })
+      .resolvesOnce({
+        ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row("table_name", "source_rows"), row("cart_events", "10")] },
+        NextToken: "p2",
+      })
       .resolvesOnce({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row("order_events", "20")] }, NextToken: "p3" })
       .resolvesOnce({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row(undefined, "30")] } });
     const { r, sleeps } = runner();
@@ -63,7 +66,10 @@ describe("AthenaRunner", () => {
     assert.strictEqual(start.WorkGroup, "retail-prod-ops");
     assert.deepStrictEqual(start.QueryExecutionContext, { Catalog: "s3tablescatalog/retail-prod-tables" });
     assert.deepStrictEqual(sleeps, [100, 200]);
-    assert.deepStrictEqual(athena.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input.NextToken), [undefined, "p2", "p3"]);
+    assert.deepStrictEqual(
+      athena.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input.NextToken),
+      [undefined, "p2", "p3"],
+    );
   });
 
   it("answers a statement without a result set with its changed-row count", async () => {
@@ -73,9 +79,9 @@ describe("AthenaRunner", () => {
   });
 
   it("maps a FAILED query to a final error carrying Athena's reason", async () => {
-    athena.on(GetQueryExecutionCommand).resolves(
-      state("FAILED", { StateChangeReason: "TABLE_NOT_FOUND: retail_silver.nope", AthenaError: { ErrorCategory: 2, Retryable: false } }),
-    );
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolves(state("FAILED", { StateChangeReason: "TABLE_NOT_FOUND: retail_silver.nope", AthenaError: { ErrorCategory: 2, Retryable: false } }));
     await assert.rejects(runner().r.query("SELECT * FROM retail_silver.nope"), (e: unknown) => {
       assert.ok(e instanceof FinalQueryError);
       assert.match(e.message, /q-1 failed: TABLE_NOT_FOUND/);
@@ -84,7 +90,9 @@ describe("AthenaRunner", () => {
   });
 
   it("maps a FAILED query Athena calls retryable to a retryable error", async () => {
-    athena.on(GetQueryExecutionCommand).resolves(state("FAILED", { StateChangeReason: "ICEBERG_COMMIT_ERROR", AthenaError: { ErrorCategory: 1, Retryable: true } }));
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolves(state("FAILED", { StateChangeReason: "ICEBERG_COMMIT_ERROR", AthenaError: { ErrorCategory: 1, Retryable: true } }));
     await assert.rejects(runner().r.query("MERGE INTO x"), RetryableQueryError);
   });
 
@@ -97,7 +105,10 @@ describe("AthenaRunner", () => {
       assert.match(e.message, /did not finish by its deadline/);
       return true;
     });
-    assert.deepStrictEqual(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input.QueryExecutionId), ["q-1"]);
+    assert.deepStrictEqual(
+      athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input.QueryExecutionId),
+      ["q-1"],
+    );
     assert.ok(sleeps.reduce((a, b) => a + b, 0) <= 1000);
   });
 
@@ -105,7 +116,9 @@ describe("AthenaRunner", () => {
     const throttled = new TooManyRequestsException({ message: "Rate exceeded", $metadata: {} });
     athena.on(StartQueryExecutionCommand).rejectsOnce(throttled).rejectsOnce(throttled).resolves({ QueryExecutionId: "q-2" });
     athena.on(GetQueryExecutionCommand).rejectsOnce(throttled).resolves(state("SUCCEEDED"));
-    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row("table_name", "source_rows"), row("x", "1")] } });
+    athena
+      .on(GetQueryResultsCommand)
+      .resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row("table_name", "source_rows"), row("x", "1")] } });
     const { r, sleeps } = runner();
     assert.deepStrictEqual(await r.query("SELECT 1"), [{ table_name: "x", source_rows: 1 }]);
     assert.deepStrictEqual(sleeps, [100, 200, 100]);

@@ -38,7 +38,8 @@ describe("merge handler", () => {
         lookbackMinutes: 30,
       },
     },
-    bridgeSql: "MERGE INTO retail_silver.identity_bridge t USING (SELECT '{{email_salt}}' x, TIMESTAMP '{{window_start}}' a, TIMESTAMP '{{window_end}}' b) s ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);",
+    bridgeSql:
+      "MERGE INTO retail_silver.identity_bridge t USING (SELECT '{{email_salt}}' x, TIMESTAMP '{{window_start}}' a, TIMESTAMP '{{window_end}}' b) s ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);",
   };
 
   it("refreshes the bridge first, merges the scheduled window and counts rows per table", async () => {
@@ -55,7 +56,10 @@ describe("merge handler", () => {
       now: () => new Date("2026-07-01T10:05:00Z"),
     });
     assert.deepStrictEqual(report.windows, [{ start: "2026-07-01 09:32:00", end: "2026-07-01 10:02:00" }]);
-    assert.deepStrictEqual(runner.statements.map((s) => /INTO (\S+)/.exec(s)![1]), ["retail_silver.identity_bridge", "retail_silver.cart_events", "retail_silver.quarantine"]);
+    assert.deepStrictEqual(
+      runner.statements.map((s) => /INTO (\S+)/.exec(s)![1]),
+      ["retail_silver.identity_bridge", "retail_silver.cart_events", "retail_silver.quarantine"],
+    );
     assert.ok(runner.statements[1].includes("received_at < TIMESTAMP '2026-07-01 10:02:00'"));
     assert.strictEqual(alerts.metric("RowsMerged", ["Table", "retail_silver.cart_events"]), 5);
     assert.strictEqual(alerts.metric("RowsQuarantined", ["Product", "cart_events"]), 1);
@@ -74,7 +78,10 @@ describe("merge handler", () => {
 
   it("refuses a product it was not given SQL for", async () => {
     const deps = { runner: fakeRunner([]), alerts: new RecordingAlerts(), salt: async () => SALT, now: () => new Date() };
-    await assert.rejects(runMerge({ product: "pos_transactions" }, settings, deps), /unknown product "pos_transactions"; this function merges cart_events/);
+    await assert.rejects(
+      runMerge({ product: "pos_transactions" }, settings, deps),
+      /unknown product "pos_transactions"; this function merges cart_events/,
+    );
   });
 });
 
@@ -95,10 +102,16 @@ describe("reconcile handler", () => {
     const run = runReconcile({}, { tables, tolerance: 0.001 }, { runner, alerts, now: () => new Date("2026-07-02T06:00:00Z") });
     await assert.rejects(run, (e: unknown) => {
       assert.ok(e instanceof ReconcileFailed);
-      assert.deepStrictEqual(e.report.tables.map((t) => `${t.table}:${t.status}`), ["cart_events:mismatch", "order_events:error", "loyalty_tier:ok"]);
+      assert.deepStrictEqual(
+        e.report.tables.map((t) => `${t.table}:${t.status}`),
+        ["cart_events:mismatch", "order_events:error", "loyalty_tier:ok"],
+      );
       return true;
     });
-    assert.ok(runner.statements.every((s) => s.includes("'2026-07-01'")), "reconciles yesterday (UTC)");
+    assert.ok(
+      runner.statements.every((s) => s.includes("'2026-07-01'")),
+      "reconciles yesterday (UTC)",
+    );
     assert.strictEqual(alerts.messages.length, 1);
     const { subject, message } = alerts.messages[0];
     assert.strictEqual(subject, "retail reconcile 2026-07-01: 1 mismatched, 1 failed");
@@ -113,12 +126,20 @@ describe("reconcile handler", () => {
   it("stays quiet within tolerance and treats a malformed answer as a failure", async () => {
     const alerts = new RecordingAlerts();
     const ok = fakeRunner([[/./, [{ source_rows: 100000, silver_rows: 99950 }]]]);
-    const report = await runReconcile({ day: "2026-06-30" }, { tables: { cart_events: tables.cart_events }, tolerance: 0.001 }, { runner: ok, alerts, now: () => new Date() });
+    const report = await runReconcile(
+      { day: "2026-06-30" },
+      { tables: { cart_events: tables.cart_events }, tolerance: 0.001 },
+      { runner: ok, alerts, now: () => new Date() },
+    );
     assert.strictEqual(report.tables[0].status, "ok");
     assert.deepStrictEqual(alerts.messages, []);
     const bad = fakeRunner([[/./, [{ source_rows: null, silver_rows: 3 }]]]);
     await assert.rejects(
-      runReconcile({ day: "2026-06-30" }, { tables: { cart_events: tables.cart_events }, tolerance: 0.001 }, { runner: bad, alerts, now: () => new Date() }),
+      runReconcile(
+        { day: "2026-06-30" },
+        { tables: { cart_events: tables.cart_events }, tolerance: 0.001 },
+        { runner: bad, alerts, now: () => new Date() },
+      ),
       /1 of 1 tables could not be counted: cart_events/,
     );
   });
@@ -132,7 +153,11 @@ describe("freshness rule", () => {
     const judge = (cart: number, order: number) => judgeKpis([ok("cart_events", cart), ok("order_events", order)], { kpis, intervalMinutes: 5 })[0];
     assert.deepStrictEqual(
       [judge(3, 20), judge(3, 24), judge(3, 30)].map((k) => [k.status, k.newlyStale, k.limitedBy]),
-      [["fresh", false, "order_events"], ["stale", true, "order_events"], ["stale", false, "order_events"]],
+      [
+        ["fresh", false, "order_events"],
+        ["stale", true, "order_events"],
+        ["stale", false, "order_events"],
+      ],
     );
   });
 

@@ -45,7 +45,11 @@ describe("maintenance check", () => {
     });
     s3tables.on(GetTableMaintenanceJobStatusCommand, forTable("order_events")).resolves({
       tableARN: "t",
-      status: { ...healthy, icebergSnapshotManagement: { status: "Successful", lastRunTimestamp: hoursAgo(72) }, icebergUnreferencedFileRemoval: { status: "Disabled" } },
+      status: {
+        ...healthy,
+        icebergSnapshotManagement: { status: "Successful", lastRunTimestamp: hoursAgo(72) },
+        icebergUnreferencedFileRemoval: { status: "Disabled" },
+      },
     });
     const { alerts, result } = run(["retail_silver.cart_events", "retail_silver.order_events"]);
     const problems = (await result).problems.map((p) => `${p.table} ${p.job}: ${p.problem}`);

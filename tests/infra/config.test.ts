@@ -53,12 +53,18 @@ describe("stack config", () => {
 
   it("rejects an unknown environment with the allowed values", () => {
     const [p] = problemsOf(prodRaw((r) => (r.environment = "staging")));
-    assert.match(p, /^retail:environment = "staging": Invalid option: expected one of "dev"\|"prod"\. Fix: set retail:environment to "dev" or "prod"\.$/);
+    assert.match(
+      p,
+      /^retail:environment = "staging": Invalid option: expected one of "dev"\|"prod"\. Fix: set retail:environment to "dev" or "prod"\.$/,
+    );
   });
 
   it("rejects a negative peak with the key path into the product list", () => {
     const [p] = problemsOf(prodRaw((r) => (r.dataProducts[0].stream.peakRecordsPerSecond = -5)));
-    assert.match(p, /^retail:dataProducts\[0\]\.stream\.peakRecordsPerSecond = -5: .*>=1.*Fix: give the sustained writes\/s expected at the peak, e\.g\. 8000\.$/);
+    assert.match(
+      p,
+      /^retail:dataProducts\[0\]\.stream\.peakRecordsPerSecond = -5: .*>=1.*Fix: give the sustained writes\/s expected at the peak, e\.g\. 8000\.$/,
+    );
   });
 
   it("rejects a snapshot product that asks for a stream", () => {
@@ -71,7 +77,10 @@ describe("stack config", () => {
 
   it("rejects a batch lane slower than the freshness need", () => {
     const [p] = problemsOf(prodRaw((r) => (r.dataProducts[4].lane = "batch-daily")));
-    assert.match(p, /lane "batch-daily" is not allowed: batch-daily runs every 1440 min, slower than the 60-min freshness need\. Use one of: stream, batch-15min, batch-hourly/);
+    assert.match(
+      p,
+      /lane "batch-daily" is not allowed: batch-daily runs every 1440 min, slower than the 60-min freshness need\. Use one of: stream, batch-15min, batch-hourly/,
+    );
   });
 
   it("rejects a streaming product without stream sizing", () => {
@@ -98,7 +107,10 @@ describe("stack config", () => {
   });
 
   it("rejects a missing salt and a weak salt without printing it", () => {
-    assert.match(problemsOf(prodRaw(), { emailHashSalt: undefined })[0], /^retail:emailHashSalt = \(missing\).*pulumi config set --secret retail:emailHashSalt/);
+    assert.match(
+      problemsOf(prodRaw(), { emailHashSalt: undefined })[0],
+      /^retail:emailHashSalt = \(missing\).*pulumi config set --secret retail:emailHashSalt/,
+    );
     const weak = problemsOf(prodRaw(), { emailHashSalt: "hunter2" })[0];
     assert.match(weak, /^retail:emailHashSalt = \[secret, 7 characters\]: must be 32 to 128 characters/);
     assert.ok(!weak.includes("hunter2"), "the salt must never appear in a message");
@@ -123,8 +135,14 @@ describe("stack config", () => {
         r.protectStateful = true;
       }),
     );
-    assert.ok(problems.some((p) => p.startsWith('retail:dataProducts[1].name = "cart_events": duplicate data product.')), problems.join("\n"));
-    assert.ok(problems.some((p) => p.startsWith('retail:environment = "dev": stack "prod" must declare environment "prod".')), problems.join("\n"));
+    assert.ok(
+      problems.some((p) => p.startsWith('retail:dataProducts[1].name = "cart_events": duplicate data product.')),
+      problems.join("\n"),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('retail:environment = "dev": stack "prod" must declare environment "prod".')),
+      problems.join("\n"),
+    );
   });
 
   it("reports every problem at once, not just the first", () => {

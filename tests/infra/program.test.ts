@@ -42,7 +42,12 @@ describe("the program under mocks", function () {
     });
 
     it("creates the bronze, silver and gold namespaces", () => {
-      assert.deepEqual(ofType(prod, "aws:s3tables/namespace:Namespace").map((n) => n.inputs.namespace).sort(), ["retail_bronze", "retail_gold", "retail_silver"]);
+      assert.deepEqual(
+        ofType(prod, "aws:s3tables/namespace:Namespace")
+          .map((n) => n.inputs.namespace)
+          .sort(),
+        ["retail_bronze", "retail_gold", "retail_silver"],
+      );
     });
 
     it("gives order_events exactly the seed's schema, partitioned by day(event_ts)", () => {
@@ -59,7 +64,9 @@ describe("the program under mocks", function () {
           [6, "revenue", "decimal(12,2)"],
         ],
       );
-      assert.deepEqual(t.inputs.icebergMetadata.icebergPartitionSpec.fields, [{ fieldId: 1000, name: "event_ts_day", sourceId: 5, transform: "day" }]);
+      assert.deepEqual(t.inputs.icebergMetadata.icebergPartitionSpec.fields, [
+        { fieldId: 1000, name: "event_ts_day", sourceId: 5, transform: "day" },
+      ]);
       assert.deepEqual(t.inputs.compaction, { status: "enabled", targetFileSizeMb: 512 });
       assert.equal(t.inputs.snapshotManagement.maxSnapshotAgeHours, 120);
     });
@@ -77,7 +84,13 @@ describe("the program under mocks", function () {
     it("has one bronze table per data product, streamed or batch, with lowercase columns only", () => {
       for (const run of [dev, prod]) {
         const bronze = ofType(run, TABLE).filter((t) => t.inputs.namespace === "retail_bronze");
-        assert.deepEqual(bronze.map((t) => t.inputs.tableName).sort(), dataProducts(run.stack as "dev" | "prod").map((p) => p.name).sort(), run.stack);
+        assert.deepEqual(
+          bronze.map((t) => t.inputs.tableName).sort(),
+          dataProducts(run.stack as "dev" | "prod")
+            .map((p) => p.name)
+            .sort(),
+          run.stack,
+        );
       }
       for (const t of ofType(prod, TABLE)) {
         for (const f of t.inputs.icebergMetadata.icebergSchema.schemaFieldList) assert.equal(f.name, f.name.toLowerCase());
@@ -128,7 +141,11 @@ describe("the program under mocks", function () {
         "arn:aws:glue:us-east-1:123456789012:database/s3tablescatalog/retail-prod-tables/retail_bronze",
         "arn:aws:glue:us-east-1:123456789012:table/s3tablescatalog/retail-prod-tables/retail_bronze/cart_events",
       ]);
-      assert.ok(resources(bySid.WriteBronzeTable).includes("arn:aws:s3tables:us-east-1:123456789012:bucket/retail-prod-tables/table/retail_bronze.cart_events"));
+      assert.ok(
+        resources(bySid.WriteBronzeTable).includes(
+          "arn:aws:s3tables:us-east-1:123456789012:bucket/retail-prod-tables/table/retail_bronze.cart_events",
+        ),
+      );
       assert.ok(!resources(bySid.WriteBronzeTable).some((r) => r.includes("pos_transactions")), "a lane's role must not reach another lane's table");
     });
 
@@ -200,20 +217,32 @@ describe("the program under mocks", function () {
       assert.ok(!everything.includes("retail_silver"), "the merge, not Glue, writes silver");
       assert.ok(!everything.includes("secretsmanager"), "the job no longer hashes emails, so it never reads the salt");
       const grant = named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-loyalty-tier-table");
-      assert.deepEqual([grant.inputs.permissions, grant.inputs.table.databaseName, grant.inputs.table.name], [["ALL"], "retail_bronze", "loyalty_tier"]);
-      assert.equal(named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-loyalty-tier-namespace").inputs.database.name, "retail_bronze");
+      assert.deepEqual(
+        [grant.inputs.permissions, grant.inputs.table.databaseName, grant.inputs.table.name],
+        [["ALL"], "retail_bronze", "loyalty_tier"],
+      );
+      assert.equal(
+        named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-loyalty-tier-namespace").inputs.database.name,
+        "retail_bronze",
+      );
     });
 
     it("passes the Glue driver exactly the arguments it reads, and the driver reads only those", () => {
       const script = fs.readFileSync(GLUE_SCRIPT, "utf8");
       const declared = [.../^ARGS = \[([^\]]*)\]/m.exec(script)![1].matchAll(/"([a-z_A-Z]+)"/g)].map((m) => m[1]);
       const read = new Set([...script.matchAll(/args\[["']([a-z_]+)["']\]/g)].map((m) => m[1]));
-      assert.deepEqual([...read].filter((a) => !declared.includes(a)), [], "every args[...] the driver reads is in ARGS");
+      assert.deepEqual(
+        [...read].filter((a) => !declared.includes(a)),
+        [],
+        "every args[...] the driver reads is in ARGS",
+      );
       // Glue's own parameters are hyphenated or --conf; ours are the driver's ARGS, bar JOB_NAME, which Glue supplies.
       const glueOwn = /^--(conf|[a-z]+(-[a-z]+)+)$/;
       for (const run of [dev, prod]) {
         for (const job of ofType(run, "aws:glue/job:Job")) {
-          const ours = Object.keys(job.inputs.defaultArguments).filter((k) => !glueOwn.test(k)).map((k) => k.slice(2));
+          const ours = Object.keys(job.inputs.defaultArguments)
+            .filter((k) => !glueOwn.test(k))
+            .map((k) => k.slice(2));
           assert.deepEqual(ours.sort(), declared.filter((a) => a !== "JOB_NAME").sort(), job.name);
         }
       }
@@ -228,7 +257,10 @@ describe("the program under mocks", function () {
 
   describe("Operations", () => {
     it("reconciles every silver table that has a reconcile file, in dev and prod", () => {
-      const files = fs.readdirSync(path.join(REPO, "sql", "reconcile")).map((f) => f.replace(/\.sql$/, "")).sort();
+      const files = fs
+        .readdirSync(path.join(REPO, "sql", "reconcile"))
+        .map((f) => f.replace(/\.sql$/, ""))
+        .sort();
       for (const run of [dev, prod]) assert.deepEqual([...(run.outputs.reconciledTables as string[])].sort(), files, run.stack);
     });
 
@@ -243,17 +275,33 @@ describe("the program under mocks", function () {
 
     it("queries through the operations workgroup (SSE_S3 results), which only the Operations roles may use", () => {
       const wg = named(prod, "aws:athena/workgroup:Workgroup", "retail-prod-gold-operations");
-      assert.equal(wg.inputs.configuration.resultConfiguration.encryptionConfiguration.encryptionOption, "SSE_S3", "Athena refuses MERGE on S3 Tables with SSE-KMS results");
+      assert.equal(
+        wg.inputs.configuration.resultConfiguration.encryptionConfiguration.encryptionOption,
+        "SSE_S3",
+        "Athena refuses MERGE on S3 Tables with SSE-KMS results",
+      );
       for (const f of ["merge", "reconcile", "freshness"]) {
-        assert.equal(named(prod, "aws:lambda/function:Function", `retail-prod-ops-${f}`).inputs.environment.variables.ATHENA_WORKGROUP, wg.state.name, f);
+        assert.equal(
+          named(prod, "aws:lambda/function:Function", `retail-prod-ops-${f}`).inputs.environment.variables.ATHENA_WORKGROUP,
+          wg.state.name,
+          f,
+        );
       }
       // The merge's query text carries the salt, and Athena keeps query text in the workgroup's history.
       for (const run of [dev, prod]) {
         const users = ofType(run, ROLE_POLICY)
-          .filter((rp) => policyDoc(rp).Statement.some((s) => actions(s).some((a) => a.startsWith("athena:")) && resources(s).some((r) => r.endsWith("-gold-operations"))))
+          .filter((rp) =>
+            policyDoc(rp).Statement.some(
+              (s) => actions(s).some((a) => a.startsWith("athena:")) && resources(s).some((r) => r.endsWith("-gold-operations")),
+            ),
+          )
           .map((rp) => rp.name)
           .sort();
-        assert.deepEqual(users, ["freshness", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`), run.stack);
+        assert.deepEqual(
+          users,
+          ["freshness", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`),
+          run.stack,
+        );
       }
     });
   });
@@ -265,7 +313,10 @@ describe("the program under mocks", function () {
         for (const s of policyDoc(rp).Statement) {
           for (const a of actions(s)) assert.ok(a !== "*" && !a.endsWith(":*"), `${rp.name} ${s.Sid}: action ${a}`);
           if (resources(s).includes("*")) {
-            assert.ok(actions(s).every((a) => unscopable.has(a) || a.startsWith("ec2:")), `${rp.name} ${s.Sid}: Resource * with ${actions(s)}`);
+            assert.ok(
+              actions(s).every((a) => unscopable.has(a) || a.startsWith("ec2:")),
+              `${rp.name} ${s.Sid}: Resource * with ${actions(s)}`,
+            );
           }
         }
       }
@@ -277,7 +328,10 @@ describe("the program under mocks", function () {
       const stateful = [STREAM, TABLE, "aws:s3tables/tableBucket:TableBucket"];
       for (const type of stateful) {
         assert.ok(ofType(prod, type).length > 0 && ofType(prod, type).every((r) => r.protect), `prod ${type} protected`);
-        assert.ok(ofType(dev, type).every((r) => !r.protect), `dev ${type} unprotected`);
+        assert.ok(
+          ofType(dev, type).every((r) => !r.protect),
+          `dev ${type} unprotected`,
+        );
       }
     });
 
@@ -299,7 +353,10 @@ describe("the program under mocks", function () {
       assert.equal(cart.inputs.shardCount, undefined);
       assert.equal(named(run, STREAM, "retail-dev-pos-transactions-stream").inputs.streamModeDetails.streamMode, "PROVISIONED");
       assert.deepEqual(
-        ofType(run, TABLE).filter((t) => t.inputs.namespace === "retail_bronze").map((t) => t.inputs.tableName).sort(),
+        ofType(run, TABLE)
+          .filter((t) => t.inputs.namespace === "retail_bronze")
+          .map((t) => t.inputs.tableName)
+          .sort(),
         ["cart_events", "erp_inventory", "loyalty_redemptions", "pos_transactions"],
         "bronze tables follow the configured products",
       );
@@ -309,13 +366,31 @@ describe("the program under mocks", function () {
       await assert.rejects(
         runWith("dev", {
           "retail:dataProducts": [
-            { name: "clickstream", sourceSystem: "web", semantics: "event", freshnessMinutes: 5, stream: { peakRecordsPerSecond: 10, avgRecordBytes: 500, capacityMode: "provisioned" } },
-            { name: "store_footfall", sourceSystem: "sensors", semantics: "snapshot", freshnessMinutes: 1440, batch: { sourceKind: "s3", sourceUri: "s3://x-exports/footfall/", workers: 2, timeoutMinutes: 30 } },
+            {
+              name: "clickstream",
+              sourceSystem: "web",
+              semantics: "event",
+              freshnessMinutes: 5,
+              stream: { peakRecordsPerSecond: 10, avgRecordBytes: 500, capacityMode: "provisioned" },
+            },
+            {
+              name: "store_footfall",
+              sourceSystem: "sensors",
+              semantics: "snapshot",
+              freshnessMinutes: 1440,
+              batch: { sourceKind: "s3", sourceUri: "s3://x-exports/footfall/", workers: 2, timeoutMinutes: 30 },
+            },
           ],
         }),
         (e: Error) => {
-          assert.match(e.message, /retail:dataProducts \(name "clickstream"\): every data product lands in its bronze table\. Fix: add sql\/bronze\/clickstream\.sql/);
-          assert.match(e.message, /retail:dataProducts \(name "store_footfall"\): every data product lands in its bronze table\. Fix: add sql\/bronze\/store_footfall\.sql/);
+          assert.match(
+            e.message,
+            /retail:dataProducts \(name "clickstream"\): every data product lands in its bronze table\. Fix: add sql\/bronze\/clickstream\.sql/,
+          );
+          assert.match(
+            e.message,
+            /retail:dataProducts \(name "store_footfall"\): every data product lands in its bronze table\. Fix: add sql\/bronze\/store_footfall\.sql/,
+          );
           return true;
         },
       );
@@ -326,7 +401,8 @@ describe("the program under mocks", function () {
     it("exports the contract keys with the current version", () => {
       for (const run of [dev, prod]) {
         assert.equal(run.outputs.contractVersion, CONTRACT_VERSION);
-        for (const key of ["tableBucketArn", "namespaces", "tables", "streams", "glueJobs"]) assert.ok(key in run.outputs, `${run.stack} exports ${key}`);
+        for (const key of ["tableBucketArn", "namespaces", "tables", "streams", "glueJobs"])
+          assert.ok(key in run.outputs, `${run.stack} exports ${key}`);
         assert.deepEqual(run.secretOutputs, [], "no output is a secret, so none can leak as plain text");
       }
       assert.deepEqual(Object.keys((prod.outputs.streams as object) ?? {}).sort(), ["cart_events", "pos_transactions"]);
@@ -336,7 +412,10 @@ describe("the program under mocks", function () {
       const text = JSON.stringify(prod.outputs);
       assert.ok(!text.includes("test-salt"));
       const carriers = prod.resources.filter((r) => JSON.stringify(r.inputs).includes("test-salt"));
-      assert.deepEqual(carriers.map((r) => r.type), ["aws:secretsmanager/secretVersion:SecretVersion"]);
+      assert.deepEqual(
+        carriers.map((r) => r.type),
+        ["aws:secretsmanager/secretVersion:SecretVersion"],
+      );
     });
   });
 });

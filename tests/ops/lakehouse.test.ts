@@ -21,11 +21,18 @@ const EVENTS = 3000;
 const END = new Date(Date.parse(`${START_DAY}T00:00:00Z`) + (DAYS + 2) * 86_400_000);
 const ALL_TABLES = [
   ...["cart_events", "pos_transactions", "loyalty_redemptions", "loyalty_tier", "erp_inventory"].map((t) => `retail_bronze.${t}`),
-  ...["cart_events", "order_events", "loyalty_redemptions", "loyalty_tier", "erp_inventory", "identity_bridge", "quarantine"].map((t) => `retail_silver.${t}`),
+  ...["cart_events", "order_events", "loyalty_redemptions", "loyalty_tier", "erp_inventory", "identity_bridge", "quarantine"].map(
+    (t) => `retail_silver.${t}`,
+  ),
 ];
 const plan = planOperations(
   {
-    config: { streams: [], batches: [], operations: { reconcileTolerance: 0, reconcileHourUtc: 6, logRetentionDays: 30 }, goldChannelMode: "omnichannel" },
+    config: {
+      streams: [],
+      batches: [],
+      operations: { reconcileTolerance: 0, reconcileHourUtc: 6, logRetentionDays: 30 },
+      goldChannelMode: "omnichannel",
+    },
     kpiFreshnessBudgetMinutes: { conversion_rate: 22, inventory_fill_rate: 2880 },
     batchJobNames: {},
   },
@@ -41,7 +48,12 @@ const settings: MergeSettings = {
 
 async function mergeAll(lake: LocalLakehouse, alerts: RecordingAlerts): Promise<void> {
   for (const product of PRODUCTS) {
-    await runMerge({ product, scheduledTime: END.toISOString() }, settings, { runner: lake, alerts, salt: async () => LOCAL_EMAIL_SALT, now: () => END });
+    await runMerge({ product, scheduledTime: END.toISOString() }, settings, {
+      runner: lake,
+      alerts,
+      salt: async () => LOCAL_EMAIL_SALT,
+      now: () => END,
+    });
   }
 }
 
@@ -81,7 +93,9 @@ describe("operations handlers on the local lakehouse", function () {
       assert.ok((firstRun.metric("RowsMerged", ["Table", table]) ?? 0) > 0, `${table} merged rows on the first run`);
     }
     assert.deepStrictEqual(
-      second.metrics.filter((m) => m.name === "RowsMerged" && ["retail_silver.cart_events", "retail_silver.order_events"].includes(m.dimensions!.Table)).map((m) => m.value),
+      second.metrics
+        .filter((m) => m.name === "RowsMerged" && ["retail_silver.cart_events", "retail_silver.order_events"].includes(m.dimensions!.Table))
+        .map((m) => m.value),
       [0, 0, 0],
     );
   });
@@ -116,7 +130,10 @@ describe("operations handlers on the local lakehouse", function () {
     const crossing = await run(25);
     assert.strictEqual(crossing.kpi.status, "stale");
     assert.strictEqual(crossing.alerts.messages.length, 1);
-    assert.match(crossing.alerts.messages[0].message, /STALE conversion_rate: \d+ min behind \(budget 22 min\), limited by retail_silver\.(cart_events|order_events)/);
+    assert.match(
+      crossing.alerts.messages[0].message,
+      /STALE conversion_rate: \d+ min behind \(budget 22 min\), limited by retail_silver\.(cart_events|order_events)/,
+    );
     assert.ok((crossing.alerts.metric("StalenessMinutes", ["Kpi", "conversion_rate"]) ?? 0) > 22);
     const later = await run(60);
     assert.strictEqual(later.kpi.status, "stale");

@@ -37,7 +37,10 @@ describe("Operations component under mocks", function () {
     assert.strictEqual(schedule("freshness").inputs.scheduleExpression, "rate(5 minutes)");
     assert.match(schedule("maintenance").inputs.scheduleExpression, /^cron\(\d+ \d+ \* \* \? \*\)$/);
     assert.deepStrictEqual(
-      byType(run, "aws:scheduler/schedule:Schedule").map((s) => s.name).filter((n) => n.includes("merge")).sort(),
+      byType(run, "aws:scheduler/schedule:Schedule")
+        .map((s) => s.name)
+        .filter((n) => n.includes("merge"))
+        .sort(),
       ["retail-prod-ops-merge-cart-events", "retail-prod-ops-merge-pos-transactions"],
       "a batch merge waits for its Glue job, not for a clock",
     );
@@ -108,7 +111,8 @@ describe("Operations component under mocks", function () {
     );
     // Only merge hashes emails, and it gets the secret's ARN, never its value.
     assert.strictEqual(fn("merge").inputs.environment.variables.EMAIL_SALT_SECRET_ARN, ARNS.salt);
-    for (const other of ["reconcile", "freshness", "maintenance"]) assert.ok(!("EMAIL_SALT_SECRET_ARN" in fn(other).inputs.environment.variables), other);
+    for (const other of ["reconcile", "freshness", "maintenance"])
+      assert.ok(!("EMAIL_SALT_SECRET_ARN" in fn(other).inputs.environment.variables), other);
   });
 
   it("scopes every role statement to exact ARNs, with no wildcard action", () => {
@@ -130,22 +134,31 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(merge.Metrics.Condition, { StringEquals: { "cloudwatch:namespace": "Retail/Operations" } });
     assert.deepStrictEqual(
       merge.CatalogCommit.Resource,
-      ["cart_events", "erp_inventory", "identity_bridge", "loyalty_redemptions", "loyalty_tier", "order_events", "quarantine"].map((t) => `${GLUE_TABLE}/retail_silver/${t}`),
+      ["cart_events", "erp_inventory", "identity_bridge", "loyalty_redemptions", "loyalty_tier", "order_events", "quarantine"].map(
+        (t) => `${GLUE_TABLE}/retail_silver/${t}`,
+      ),
       "merge writes silver only; bronze belongs to Firehose and Glue",
     );
-    for (const t of ["pos_transactions", "erp_inventory", "loyalty_tier"]) assert.ok(merge.CatalogRead.Resource.includes(`${GLUE_TABLE}/retail_bronze/${t}`), t);
+    for (const t of ["pos_transactions", "erp_inventory", "loyalty_tier"])
+      assert.ok(merge.CatalogRead.Resource.includes(`${GLUE_TABLE}/retail_bronze/${t}`), t);
     for (const role of ["reconcile", "freshness", "maintenance"]) {
       const sids = statements(role).map((s) => s.Sid);
       assert.ok(!sids.includes("EmailSalt") && !sids.includes("CatalogCommit"), `${role} neither reads the salt nor writes tables`);
     }
     const maintenance = statements("maintenance").find((s) => s.Sid === "MaintenanceStatus")!;
     assert.deepStrictEqual(maintenance.Action, ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"]);
-    assert.ok(maintenance.Resource.every((r) => /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r)));
+    assert.ok(
+      maintenance.Resource.every((r) =>
+        /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r),
+      ),
+    );
     assert.strictEqual(maintenance.Resource.length, 12, "7 silver tables and 5 bronze ones");
     const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),
-      byType(run, "aws:lambda/function:Function").map((f) => f.state.arn).sort(),
+      byType(run, "aws:lambda/function:Function")
+        .map((f) => f.state.arn)
+        .sort(),
     );
   });
 
@@ -167,11 +180,20 @@ describe("Operations component under mocks", function () {
     const drift = alarm("drift-order-events").inputs;
     assert.deepStrictEqual([drift.metricName, drift.dimensions, drift.threshold], ["DriftRatio", { Table: "order_events" }, 0.001]);
     const stale = alarm("staleness-conversion-rate").inputs;
-    assert.deepStrictEqual([stale.metricName, stale.dimensions, stale.threshold, stale.treatMissingData], ["StalenessMinutes", { Kpi: "conversion_rate" }, 22, "breaching"]);
+    assert.deepStrictEqual(
+      [stale.metricName, stale.dimensions, stale.threshold, stale.treatMissingData],
+      ["StalenessMinutes", { Kpi: "conversion_rate" }, 22, "breaching"],
+    );
     assert.strictEqual(alarm("staleness-inventory-fill-rate").inputs.threshold, 1800);
     const mergeErrors = alarm("merge-errors").inputs;
-    assert.deepStrictEqual([mergeErrors.namespace, mergeErrors.metricName, mergeErrors.dimensions.FunctionName], ["AWS/Lambda", "Errors", fn("merge").state.name]);
-    assert.deepStrictEqual([alarm("failed-runs").inputs.metricName, alarm("failed-runs").inputs.threshold], ["ApproximateNumberOfMessagesVisible", 0]);
+    assert.deepStrictEqual(
+      [mergeErrors.namespace, mergeErrors.metricName, mergeErrors.dimensions.FunctionName],
+      ["AWS/Lambda", "Errors", fn("merge").state.name],
+    );
+    assert.deepStrictEqual(
+      [alarm("failed-runs").inputs.metricName, alarm("failed-runs").inputs.threshold],
+      ["ApproximateNumberOfMessagesVisible", 0],
+    );
     assert.strictEqual(alarm("table-maintenance").inputs.metricName, "MaintenanceProblems");
     for (const k of ["reconcile-errors", "freshness-errors", "maintenance-errors"]) assert.ok(alarm(k), k);
   });
@@ -191,12 +213,26 @@ describe("Operations component under mocks", function () {
 
 describe("planOperations", () => {
   const base = {
-    config: { streams: [], batches: [], operations: { reconcileTolerance: 0.001, reconcileHourUtc: 6, logRetentionDays: 30 }, goldChannelMode: "omnichannel" as const },
+    config: {
+      streams: [],
+      batches: [],
+      operations: { reconcileTolerance: 0.001, reconcileHourUtc: 6, logRetentionDays: 30 },
+      goldChannelMode: "omnichannel" as const,
+    },
     kpiFreshnessBudgetMinutes: {},
     batchJobNames: {},
   };
-  const silver = ["cart_events", "order_events", "identity_bridge", "quarantine", "loyalty_tier", "erp_inventory", "loyalty_redemptions"].map((t) => `retail_silver.${t}`);
-  const stream = (name: string) => ({ name, sourceSystem: "x", semantics: "event" as const, freshnessMinutes: 5, lane: "stream" as const, stream: { peakRecordsPerSecond: 1, avgRecordBytes: 1, capacityMode: "on-demand" as const } });
+  const silver = ["cart_events", "order_events", "identity_bridge", "quarantine", "loyalty_tier", "erp_inventory", "loyalty_redemptions"].map(
+    (t) => `retail_silver.${t}`,
+  );
+  const stream = (name: string) => ({
+    name,
+    sourceSystem: "x",
+    semantics: "event" as const,
+    freshnessMinutes: 5,
+    lane: "stream" as const,
+    stream: { peakRecordsPerSecond: 1, avgRecordBytes: 1, capacityMode: "on-demand" as const },
+  });
   const daily = (name: string, timeoutMinutes: number) => ({
     name,
     sourceSystem: "x",
@@ -209,7 +245,12 @@ describe("planOperations", () => {
 
   it("refuses a streaming product without a merge file and a budget for a KPI without a gold view, naming the fix", () => {
     assert.throws(
-      () => planOperations({ ...base, config: { ...base.config, streams: [stream("clickstream")] }, kpiFreshnessBudgetMinutes: { nps: 60 } }, [...silver, "retail_bronze.cart_events", "retail_bronze.pos_transactions"]),
+      () =>
+        planOperations({ ...base, config: { ...base.config, streams: [stream("clickstream")] }, kpiFreshnessBudgetMinutes: { nps: 60 } }, [
+          ...silver,
+          "retail_bronze.cart_events",
+          "retail_bronze.pos_transactions",
+        ]),
       (e: unknown) => {
         assert.ok(e instanceof OperationsArgsError);
         assert.match(e.message, /streaming product "clickstream" has no sql\/merge\/clickstream.sql/);
@@ -220,11 +261,17 @@ describe("planOperations", () => {
   });
 
   it("refuses a merge whose SQL reads a bronze table the stack does not create", () => {
-    assert.throws(() => planOperations({ ...base, config: { ...base.config, streams: [stream("cart_events")] } }, [...silver, "retail_bronze.cart_events"]), /names retail_bronze.pos_transactions, which this stack does not create/);
+    assert.throws(
+      () => planOperations({ ...base, config: { ...base.config, streams: [stream("cart_events")] } }, [...silver, "retail_bronze.cart_events"]),
+      /names retail_bronze.pos_transactions, which this stack does not create/,
+    );
   });
 
   it("triggers a batch merge by its Glue job, re-reading the job's timeout and one cadence of bronze", () => {
-    const plan = planOperations({ ...base, config: { ...base.config, batches: [daily("erp_inventory", 120)] }, batchJobNames: { erp_inventory: "job" } }, [...silver, ...bronze]);
+    const plan = planOperations(
+      { ...base, config: { ...base.config, batches: [daily("erp_inventory", 120)] }, batchJobNames: { erp_inventory: "job" } },
+      [...silver, ...bronze],
+    );
     assert.deepStrictEqual(
       plan.merges.map((m) => [m.product, m.trigger, m.lookbackMinutes]),
       [["erp_inventory", { kind: "glue-job-succeeded" }, BATCH_CADENCE_MINUTES["batch-daily"] + 120]],
@@ -235,7 +282,11 @@ describe("planOperations", () => {
 
   it("refuses a batch product without its Glue job name or its merge file", () => {
     assert.throws(
-      () => planOperations({ ...base, config: { ...base.config, batches: [daily("erp_inventory", 120), daily("pos_snapshot", 30)] } }, [...silver, ...bronze]),
+      () =>
+        planOperations({ ...base, config: { ...base.config, batches: [daily("erp_inventory", 120), daily("pos_snapshot", 30)] } }, [
+          ...silver,
+          ...bronze,
+        ]),
       (e: unknown) => {
         assert.ok(e instanceof OperationsArgsError);
         assert.match(e.message, /batch product "erp_inventory" has no entry in batchJobNames, so nothing would start its merge/);
@@ -246,9 +297,12 @@ describe("planOperations", () => {
   });
 
   it("tells reads from writes", () => {
-    assert.deepStrictEqual(tableAccess(["-- MERGE INTO retail_silver.nope\nMERGE INTO retail_silver.a t USING (SELECT * FROM retail_bronze.b) s ON 1=1"]), {
-      reads: ["retail_bronze.b"],
-      writes: ["retail_silver.a"],
-    });
+    assert.deepStrictEqual(
+      tableAccess(["-- MERGE INTO retail_silver.nope\nMERGE INTO retail_silver.a t USING (SELECT * FROM retail_bronze.b) s ON 1=1"]),
+      {
+        reads: ["retail_bronze.b"],
+        writes: ["retail_silver.a"],
+      },
+    );
   });
 });

@@ -24,7 +24,11 @@ const batch = (name: string, semantics: "event" | "snapshot", lane: "batch-hourl
   }) as const;
 
 const streams = [stream("cart_events", 5), stream("pos_transactions", 10)];
-const batches = [batch("erp_inventory", "snapshot", "batch-daily", 120), batch("loyalty_tier", "snapshot", "batch-daily", 60), batch("loyalty_redemptions", "event", "batch-hourly", 30)];
+const batches = [
+  batch("erp_inventory", "snapshot", "batch-daily", 120),
+  batch("loyalty_tier", "snapshot", "batch-daily", 60),
+  batch("loyalty_redemptions", "event", "batch-hourly", 30),
+];
 const products = [...streams, ...batches].map((p) => p.name);
 
 const lakehouse = new IcebergNamespace("retail-prod", {

@@ -32,7 +32,12 @@ describe("analyzer: the pack's own analyze path, in-process", () => {
   });
 
   it("matches types like the engine: other resources get no diagnostics", async () => {
-    const other = { type: "aws:sns/topic:Topic", name: "t", urn: urn("aws:sns/topic:Topic", "t"), inputs: { tags: { [TAG.expectedRows]: "99999999999" } } };
+    const other = {
+      type: "aws:sns/topic:Topic",
+      name: "t",
+      urn: urn("aws:sns/topic:Topic", "t"),
+      inputs: { tags: { [TAG.expectedRows]: "99999999999" } },
+    };
     assert.deepEqual(await createAnalyzer("test", "0.0.1", onePolicy).analyze(other), []);
   });
 
@@ -49,7 +54,10 @@ describe("analyzer: the pack's own analyze path, in-process", () => {
     const ds = await createAnalyzer("test", "0.0.1", onePolicy).analyze(dataset(UNKNOWN_STRING));
     assert.equal(ds.length, 1);
     assert.equal(ds[0].enforcementLevel, "advisory");
-    assert.match(ds[0].message, /^can't run policy 'spice-row-cap' from policy pack 'test@v0.0.1' during preview: string value at \.tags\.retail:expected-rows/);
+    assert.match(
+      ds[0].message,
+      /^can't run policy 'spice-row-cap' from policy pack 'test@v0.0.1' during preview: string value at \.tags\.retail:expected-rows/,
+    );
   });
 
   it("hands policies plain values for secret inputs", async () => {

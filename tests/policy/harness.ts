@@ -1,10 +1,4 @@
-import {
-  PolicyResourceOptions,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  unknownCheckingProxy,
-  UnknownValueError,
-} from "@pulumi/policy";
+import { PolicyResourceOptions, ResourceValidationArgs, ResourceValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 
 /**
  * Runs one ResourceValidationPolicy on hand-built args that behave like the engine's (server.js `analyze`):

@@ -29,7 +29,10 @@ const FIX =
 
 describe("policy: event tables partitioned by day(event time)", () => {
   it("Compliance: day(event_ts)", async () => {
-    assert.deepEqual((await runPolicy(icebergEventTablesPartitionedByDay, table([{ name: "event_ts_day", sourceId: 3, transform: "day" }]))).violations, []);
+    assert.deepEqual(
+      (await runPolicy(icebergEventTablesPartitionedByDay, table([{ name: "event_ts_day", sourceId: 3, transform: "day" }]))).violations,
+      [],
+    );
   });
 
   it("Noncompliance 1: month(event_ts)", async () => {
@@ -78,6 +81,9 @@ describe("policy: event tables partitioned by day(event time)", () => {
       name: "events",
       props: { namespace: "retail_bronze", name: "cart_events", format: "ICEBERG", tags: { [TAG.eventTimeColumn]: "event_ts" } },
     });
-    assert.match(out.violations[0], /^Iceberg table "retail_bronze.cart_events" \(events\) is an event table .* Fix: declare it with aws-native s3tables.Table/);
+    assert.match(
+      out.violations[0],
+      /^Iceberg table "retail_bronze.cart_events" \(events\) is an event table .* Fix: declare it with aws-native s3tables.Table/,
+    );
   });
 });

@@ -1,10 +1,5 @@
 import { strict as assert } from "assert";
-import {
-  encryptionAtRest,
-  iamNoBroadManagedPolicies,
-  iamNoWildcardAction,
-  iamNoWildcardResourceOnDataStore,
-} from "../../policy/rules/security";
+import { encryptionAtRest, iamNoBroadManagedPolicies, iamNoWildcardAction, iamNoWildcardResourceOnDataStore } from "../../policy/rules/security";
 import { runPolicy } from "./harness";
 
 const STREAM_ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/cart-events";
@@ -16,15 +11,30 @@ const goodStatements = [
 const rolePolicy = (statements: object[], asString = true) => ({
   type: "aws:iam/rolePolicy:RolePolicy",
   name: "cart-events-firehose",
-  props: { role: "cart-events-role", policy: asString ? JSON.stringify({ Version: "2012-10-17", Statement: statements }) : { Version: "2012-10-17", Statement: statements } },
+  props: {
+    role: "cart-events-role",
+    policy: asString ? JSON.stringify({ Version: "2012-10-17", Statement: statements }) : { Version: "2012-10-17", Statement: statements },
+  },
 });
 
 describe("policy: encryption at rest", () => {
   const cases = {
-    stream: { type: "aws:kinesis/stream:Stream", name: "cart-events", props: { shardCount: 1, encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis" } },
+    stream: {
+      type: "aws:kinesis/stream:Stream",
+      name: "cart-events",
+      props: { shardCount: 1, encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis" },
+    },
     topic: { type: "aws:sns/topic:Topic", name: "alerts", props: { kmsMasterKeyId: "alias/aws/sns" } },
-    tableBucket: { type: "aws:s3tables/tableBucket:TableBucket", name: "lake", props: { name: "lake", encryptionConfiguration: { sseAlgorithm: "aws:kms", kmsKeyArn: "arn:k" } } },
-    directPut: { type: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", name: "clicks", props: { destination: "iceberg", serverSideEncryption: { enabled: true } } },
+    tableBucket: {
+      type: "aws:s3tables/tableBucket:TableBucket",
+      name: "lake",
+      props: { name: "lake", encryptionConfiguration: { sseAlgorithm: "aws:kms", kmsKeyArn: "arn:k" } },
+    },
+    directPut: {
+      type: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+      name: "clicks",
+      props: { destination: "iceberg", serverSideEncryption: { enabled: true } },
+    },
   };
 
   it("Compliance: each type encrypted", async () => {
@@ -58,7 +68,10 @@ describe("policy: encryption at rest", () => {
   });
 
   it("Noncompliance 4: a table bucket on aws:kms without a key", async () => {
-    const out = await runPolicy(encryptionAtRest, { ...cases.tableBucket, props: { name: "lake", encryptionConfiguration: { sseAlgorithm: "aws:kms" } } });
+    const out = await runPolicy(encryptionAtRest, {
+      ...cases.tableBucket,
+      props: { name: "lake", encryptionConfiguration: { sseAlgorithm: "aws:kms" } },
+    });
     assert.match(out.violations[0], /^S3 table bucket "lake" sets encryptionConfiguration \{sseAlgorithm: "aws:kms", kmsKeyArn: null\}/);
   });
 });
@@ -71,7 +84,10 @@ describe("policy: IAM statements", () => {
   });
 
   it('Noncompliance 1: Action "*"', async () => {
-    const out = await runPolicy(iamNoWildcardAction, rolePolicy([...goodStatements, { Sid: "Everything", Effect: "Allow", Action: "*", Resource: STREAM_ARN }]));
+    const out = await runPolicy(
+      iamNoWildcardAction,
+      rolePolicy([...goodStatements, { Sid: "Everything", Effect: "Allow", Action: "*", Resource: STREAM_ARN }]),
+    );
     assert.deepEqual(out.violations, [
       `IAM role policy "cart-events-firehose" statement "Everything" allows Action "*" (every action on "${STREAM_ARN}"). ` +
         'Fix: list the actions the workload calls, e.g. "kinesis:PutRecords", "s3tables:GetTableData".',
@@ -84,7 +100,14 @@ describe("policy: IAM statements", () => {
       name: "merge",
       props: {
         assumeRolePolicy: "{}",
-        inlinePolicies: [{ name: "lake", policy: { Statement: { Effect: "Allow", Action: ["s3tables:GetTableData", "s3:ListAllMyBuckets", "cloudwatch:PutMetricData"], Resource: "*" } } }],
+        inlinePolicies: [
+          {
+            name: "lake",
+            policy: {
+              Statement: { Effect: "Allow", Action: ["s3tables:GetTableData", "s3:ListAllMyBuckets", "cloudwatch:PutMetricData"], Resource: "*" },
+            },
+          },
+        ],
       },
     });
     assert.deepEqual(out.violations, [
@@ -100,7 +123,11 @@ describe("policy: IAM statements", () => {
 });
 
 describe("policy: AWS-managed FullAccess / PowerUser attachments", () => {
-  const attach = (policyArn: string) => ({ type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "merge-logs", props: { role: "merge", policyArn } });
+  const attach = (policyArn: string) => ({
+    type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    name: "merge-logs",
+    props: { role: "merge", policyArn },
+  });
 
   it("Compliance: a narrow AWS-managed policy", async () => {
     const out = await runPolicy(iamNoBroadManagedPolicies, attach("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"));

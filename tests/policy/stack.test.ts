@@ -51,7 +51,10 @@ describe("policy (stack): S3 buckets", () => {
 
   it("Noncompliance 2: a public access block that leaves a setting off", async () => {
     const [v] = await stackViolations([bucket, pab({ restrictPublicBuckets: false })], "s3-bucket-public-access-blocked");
-    assert.equal(v.message, `S3 bucket "errors"'s BucketPublicAccessBlock "errors" leaves restrictPublicBuckets = false. Fix: set restrictPublicBuckets to true.`);
+    assert.equal(
+      v.message,
+      `S3 bucket "errors"'s BucketPublicAccessBlock "errors" leaves restrictPublicBuckets = false. Fix: set restrictPublicBuckets to true.`,
+    );
   });
 });
 
@@ -84,7 +87,9 @@ describe("policy (stack): this platform's own stacks", () => {
   const streamR = tagged("aws:kinesis/stream:Stream", "cart-stream", product);
   const firehose = tagged("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "cart-delivery", product);
   const table = (fq: string) => res("aws-native:s3tables:Table", fq, { tags: [{ key: TAG.table, value: fq }] });
-  const datasets = loadKpiCatalog().map((k) => res("aws:quicksight/dataSet:DataSet", k.kpi, { importMode: k.importMode, tags: { [TAG.kpi]: k.kpi } }));
+  const datasets = loadKpiCatalog().map((k) =>
+    res("aws:quicksight/dataSet:DataSet", k.kpi, { importMode: k.importMode, tags: { [TAG.kpi]: k.kpi } }),
+  );
 
   it("Compliance: a streaming product with stream, Firehose and bronze table; every catalog KPI with a dataset", async () => {
     const stack = [lane, streamR, firehose, table("retail_bronze.cart_events"), ...datasets];
@@ -123,7 +128,13 @@ describe("policy (stack): this platform's own stacks", () => {
         "Fix: add cart_events to the Operations component's reconciled tables.",
     );
     const reconcile = (tables: string) => res("aws:lambda/function:Function", "reconcile", { tags: { [TAG.reconciles]: tables } });
-    assert.deepEqual(await stackViolations([lane, streamR, silver, reconcile("retail_silver.erp_inventory retail_silver.cart_events")], "platform-silver-tables-reconciled"), []);
+    assert.deepEqual(
+      await stackViolations(
+        [lane, streamR, silver, reconcile("retail_silver.erp_inventory retail_silver.cart_events")],
+        "platform-silver-tables-reconciled",
+      ),
+      [],
+    );
     const [partial] = await stackViolations([lane, streamR, silver, reconcile("retail_silver.erp_inventory")], "platform-silver-tables-reconciled");
     assert.match(partial.message, /: "reconcile" reconcile\(s\) retail_silver.erp_inventory\. Fix:/);
   });
@@ -145,6 +156,9 @@ describe("policy (stack): loading the pack's rules", () => {
       ["-r", "ts-node/register/transpile-only", "-e", 'require("./policy/rules"); console.log(JSON.stringify(Object.keys(require.cache)))'],
       { cwd: path.resolve(__dirname, "..", ".."), encoding: "utf8" },
     );
-    assert.deepEqual((JSON.parse(loaded) as string[]).filter((m) => m.includes(`${path.sep}components${path.sep}`)), []);
+    assert.deepEqual(
+      (JSON.parse(loaded) as string[]).filter((m) => m.includes(`${path.sep}components${path.sep}`)),
+      [],
+    );
   });
 });

@@ -38,7 +38,12 @@ export function ofType(run: ProgramRun, type: string): RecordedResource[] {
 
 export function named(run: ProgramRun, type: string, name: string): RecordedResource {
   const found = run.resources.find((r) => r.type === type && r.name === name);
-  if (!found) throw new Error(`no ${type} named ${name}; have: ${ofType(run, type).map((r) => r.name).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no ${type} named ${name}; have: ${ofType(run, type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
   return found;
 }
 
