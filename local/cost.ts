@@ -84,22 +84,42 @@ function streamItems(resources: readonly CostInput[]): CostItem[] {
   for (const s of resources.filter((r) => r.type === "aws:kinesis/stream:Stream")) {
     const l = load(s);
     if (s.inputs.streamModeDetails?.streamMode !== "ON_DEMAND" && s.inputs.shardCount) {
-      out.push(item("Kinesis", s.name, s.inputs.shardCount * HOURS_PER_MONTH, PRICES.kinesisShardHour, `${s.inputs.shardCount} shards × ${HOURS_PER_MONTH} h`));
+      out.push(
+        item(
+          "Kinesis",
+          s.name,
+          s.inputs.shardCount * HOURS_PER_MONTH,
+          PRICES.kinesisShardHour,
+          `${s.inputs.shardCount} shards × ${HOURS_PER_MONTH} h`,
+        ),
+      );
     }
     if (l) {
       const units = (l.recordsPerSecond * Math.ceil(l.bytes / (25 * 1024)) * SECONDS_PER_MONTH) / 1e6;
       out.push(item("Kinesis", s.name, units, PRICES.kinesisPutUnitsMillion, `${l.recordsPerSecond} records/s sustained`));
     }
     const product = tags(s)[TAG.dataProduct];
-    const firehose = resources.find((f) => f.type === "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream" && product && tags(f)[TAG.dataProduct] === product);
+    const firehose = resources.find(
+      (f) => f.type === "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream" && product && tags(f)[TAG.dataProduct] === product,
+    );
     if (!l || !firehose) continue;
     const ingestedGb = (l.recordsPerSecond * Math.ceil(l.bytes / 5120) * 5120 * SECONDS_PER_MONTH) / GB;
-    out.push(item("Firehose", firehose.name, ingestedGb, PRICES.firehoseIngestGb, `${l.recordsPerSecond} records/s of ${l.bytes} B, billed in 5 KB steps`));
+    out.push(
+      item("Firehose", firehose.name, ingestedGb, PRICES.firehoseIngestGb, `${l.recordsPerSecond} records/s of ${l.bytes} B, billed in 5 KB steps`),
+    );
     const storedGb = ((l.recordsPerSecond * l.bytes * SECONDS_PER_MONTH) / GB) * ASSUMPTIONS.columnarRatio.value * ASSUMPTIONS.layersStored.value;
     out.push(item("S3 Tables", `${product} (bronze+silver)`, storedGb, PRICES.s3TablesStorageGbMonth, "one month of data, columnar, two layers"));
     out.push(item("S3 Tables", `${product} (compaction)`, storedGb, PRICES.s3TablesCompactionGb, "every stored byte compacted once"));
     const interval = Number(firehose.inputs.icebergConfiguration?.bufferingInterval) || 300;
-    out.push(item("S3 Tables", `${product} (Firehose commits)`, SECONDS_PER_MONTH / interval / 1000, PRICES.s3TablesPutThousand, `one commit per ${interval} s buffer`));
+    out.push(
+      item(
+        "S3 Tables",
+        `${product} (Firehose commits)`,
+        SECONDS_PER_MONTH / interval / 1000,
+        PRICES.s3TablesPutThousand,
+        `one commit per ${interval} s buffer`,
+      ),
+    );
   }
   return out;
 }
@@ -130,7 +150,15 @@ function athenaItems(resources: readonly CostInput[]): CostItem[] {
       const cutoff = Number(wg.inputs.configuration?.bytesScannedCutoffPerQuery);
       if (!(cutoff > 0)) return [];
       const tb = (cutoff * ASSUMPTIONS.athenaQueriesPerDay.value * 30) / TB;
-      return [item("Athena", wg.name, tb, PRICES.athenaTbScanned, `${ASSUMPTIONS.athenaQueriesPerDay.value} queries/day at the ${round2(cutoff / GB)} GiB cutoff`)];
+      return [
+        item(
+          "Athena",
+          wg.name,
+          tb,
+          PRICES.athenaTbScanned,
+          `${ASSUMPTIONS.athenaQueriesPerDay.value} queries/day at the ${round2(cutoff / GB)} GiB cutoff`,
+        ),
+      ];
     });
 }
 

@@ -101,7 +101,15 @@ export function mockState(type: string, name: string, inputs: Record<string, any
     case "aws:sns/topic:Topic":
       return { id, state: { ...base, name: physical, arn: arnFor("sns", physical, region) } };
     case "aws:sqs/queue:Queue":
-      return { id, state: { ...base, name: physical, arn: arnFor("sqs", physical, region), url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physical}` } };
+      return {
+        id,
+        state: {
+          ...base,
+          name: physical,
+          arn: arnFor("sqs", physical, region),
+          url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physical}`,
+        },
+      };
     case "aws:glue/job:Job":
       return { id: physical, state: { ...base, name: physical, arn: arnFor("glue", `job/${physical}`, region) } };
     case "aws:glue/connection:Connection":
@@ -190,6 +198,30 @@ function propertyDependenciesOf(req: any): Record<string, string[]> {
   return out;
 }
 
+type CodePaths = Map<string, pulumi.asset.Asset | pulumi.asset.Archive>;
+type ComputeCodePaths = (options?: pulumi.runtime.CodePathOptions) => Promise<CodePaths>;
+
+/**
+ * Every aws.lambda.CallbackFunction asks Pulumi for the node_modules its package needs, and each ask walks the
+ * whole tree with arborist (most of a plan's closure cost). The tree cannot change during a run, so one walk per
+ * distinct set of options answers them all with the same assets. `pulumi up` is untouched: it never loads this.
+ */
+function shareCodePaths(compute: ComputeCodePaths): ComputeCodePaths {
+  const walks = new Map<string, Promise<CodePaths>>();
+  const sorted = (xs?: string[]) => [...new Set(xs ?? [])].sort();
+  return (options) => {
+    const o = options ?? {};
+    // Sets, as Pulumi reads them: @pulumi/aws appends "aws-sdk" to the caller's exclude list on every call.
+    const key = JSON.stringify([process.cwd(), o.extraIncludePaths ?? [], sorted(o.extraIncludePackages), sorted(o.extraExcludePackages)]);
+    let walk = walks.get(key);
+    if (!walk) {
+      walk = compute(options);
+      walks.set(key, walk);
+    }
+    return walk;
+  };
+}
+
 /** Run `opts.program` under mocks and return what it registered and exported. Runs are serialised. */
 export function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const run = queue.then(() => runProgramNow(opts));
@@ -261,11 +293,18 @@ async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
     });
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
   clearModuleCache(path.resolve(path.dirname(opts.program), ".."));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exported = require(opts.program);
-  const { outputs, secrets } = await resolveOutputs(exported);
-  await settings.waitForRPCs?.();
-  return { stack: opts.stack, project, resources, outputs, secretOutputs: secrets };
+  const runtime = pulumi.runtime as { computeCodePaths: ComputeCodePaths };
+  const computeCodePaths = runtime.computeCodePaths;
+  runtime.computeCodePaths = shareCodePaths(computeCodePaths);
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exported = require(opts.program);
+    const { outputs, secrets } = await resolveOutputs(exported);
+    await settings.waitForRPCs?.();
+    return { stack: opts.stack, project, resources, outputs, secretOutputs: secrets };
+  } finally {
+    runtime.computeCodePaths = computeCodePaths;
+  }
 }
 
 export function byType(run: ProgramRun, type: string): RecordedResource[] {

@@ -64,8 +64,7 @@ export interface PlanDetail {
 }
 
 export type PlanOutcome =
-  | { readonly exitCode: 0 | 1; readonly report: PlanReport; readonly detail: PlanDetail }
-  | { readonly exitCode: 2 | 3; readonly errors: string[] };
+  { readonly exitCode: 0 | 1; readonly report: PlanReport; readonly detail: PlanDetail } | { readonly exitCode: 2 | 3; readonly errors: string[] };
 
 /** The stack file and project for a program: the nearest Pulumi.yaml above it. */
 function projectOf(program: string): { dir: string; name?: string } {
@@ -108,7 +107,11 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
   const cwd = opts.cwd ?? process.cwd();
   const program = opts.program ? path.resolve(cwd, opts.program) : DEFAULT_PROGRAM;
   const ours = program === DEFAULT_PROGRAM;
-  if (!fs.existsSync(program)) return { exitCode: 2, errors: [`--program = ${JSON.stringify(opts.program)}: no such file. Fix: give the program's entry module, e.g. infra/index.ts.`] };
+  if (!fs.existsSync(program))
+    return {
+      exitCode: 2,
+      errors: [`--program = ${JSON.stringify(opts.program)}: no such file. Fix: give the program's entry module, e.g. infra/index.ts.`],
+    };
   const project = projectOf(program);
   const stackFile = opts.config ? path.resolve(cwd, opts.config) : path.join(project.dir, `Pulumi.${opts.stack}.yaml`);
   const assumptions: string[] = [];
@@ -118,12 +121,19 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
     try {
       ({ config, encryptedKeys: encrypted } = readStackFile(stackFile));
     } catch (e) {
-      return { exitCode: 2, errors: [`${path.relative(cwd, stackFile)}: not a valid stack file (${(e as Error).message}). Fix: give a Pulumi.<stack>.yaml with a top-level config: map.`] };
+      return {
+        exitCode: 2,
+        errors: [
+          `${path.relative(cwd, stackFile)}: not a valid stack file (${(e as Error).message}). Fix: give a Pulumi.<stack>.yaml with a top-level config: map.`,
+        ],
+      };
     }
   } else if (opts.config || ours) {
     return {
       exitCode: 2,
-      errors: [`${opts.config ? "--config" : "stack file"} = ${JSON.stringify(path.relative(cwd, stackFile))}: no such file. Fix: create it, or pass --config <file> in the Pulumi.<stack>.yaml format.`],
+      errors: [
+        `${opts.config ? "--config" : "stack file"} = ${JSON.stringify(path.relative(cwd, stackFile))}: no such file. Fix: create it, or pass --config <file> in the Pulumi.<stack>.yaml format.`,
+      ],
     };
   } else {
     assumptions.push(`no ${path.basename(stackFile)} beside the program: it ran with empty config`);
@@ -152,7 +162,9 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
     .sort((a, b) => rank(a).localeCompare(rank(b)));
   const report: PlanReport = {
     stack: opts.stack,
-    resources: [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn)).map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: printable(r.inputs) as Record<string, unknown> })),
+    resources: [...run.resources]
+      .sort((a, b) => a.urn.localeCompare(b.urn))
+      .map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: printable(r.inputs) as Record<string, unknown> })),
     outputs: run.outputs,
     policies: { violations },
     freshness: freshnessOf(run.outputs),
@@ -190,7 +202,9 @@ export async function main(argv: string[]): Promise<number> {
   const o = cmd.opts<{ stack: string; config?: string; program?: string; json?: boolean }>();
   const outcome = await plan({ stack: o.stack, config: o.config, program: o.program });
   if ("errors" in outcome) {
-    process.stderr.write(`plan: ${outcome.exitCode === 2 ? "invalid configuration" : "the program failed"}\n${outcome.errors.map((e) => `  - ${e}`).join("\n")}\n`);
+    process.stderr.write(
+      `plan: ${outcome.exitCode === 2 ? "invalid configuration" : "the program failed"}\n${outcome.errors.map((e) => `  - ${e}`).join("\n")}\n`,
+    );
     return outcome.exitCode;
   }
   if (o.json) {

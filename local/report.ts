@@ -50,7 +50,12 @@ function freshness(report: PlanReport): string {
 }
 
 function cost(report: PlanReport): string {
-  const table = new Table({ head: ["service", "resource", "quantity", "unit", "USD/month", "basis"], colWidths: [12, 34, 12, 26, 11, 44], wordWrap: true, ...STYLE });
+  const table = new Table({
+    head: ["service", "resource", "quantity", "unit", "USD/month", "basis"],
+    colWidths: [12, 34, 12, 26, 11, 44],
+    wordWrap: true,
+    ...STYLE,
+  });
   for (const i of report.cost.items) table.push([i.service, i.resource, i.quantity, i.unit, i.monthlyUsd.toFixed(2), i.basis]);
   const assumptions = Object.values(report.cost.assumptions).map((a) => `  - ${a.text}`);
   return `Monthly cost estimate: $${report.cost.monthlyUsd.toFixed(2)}\n${table.toString()}\nassuming:\n${assumptions.join("\n")}\n`;
@@ -63,7 +68,10 @@ function cost(report: PlanReport): string {
 function diagram(detail: PlanDetail): string {
   const rs = detail.recorded;
   const lanes = rs.filter((r) => r.type === `${PLATFORM}StreamingLane` || r.type === `${PLATFORM}BatchLane`);
-  const tables = rs.filter((r) => r.type === "aws-native:s3tables:Table").map((r) => tagsOf(r)[TAG.table]).filter(Boolean);
+  const tables = rs
+    .filter((r) => r.type === "aws-native:s3tables:Table")
+    .map((r) => tagsOf(r)[TAG.table])
+    .filter(Boolean);
   const datasets = rs.filter((r) => r.type === "aws:quicksight/dataSet:DataSet");
   const sources = catalogSources(detail);
   const lines: string[] = ["Lanes → tables → datasets"];
@@ -96,5 +104,7 @@ function catalogSources(detail: PlanDetail): Map<string, readonly string[]> {
 export function renderReport(report: PlanReport, detail: PlanDetail): string {
   const head = `Plan for stack "${report.stack}" (${path.relative(process.cwd(), detail.program) || detail.program})\n`;
   const assumptions = report.assumptions.length > 0 ? `Assumptions:\n${report.assumptions.map((a) => `  - ${a}`).join("\n")}\n` : "";
-  return [head, assumptions, resourceSummary(report, detail.recorded), violations(report), freshness(report), cost(report), diagram(detail)].filter(Boolean).join("\n");
+  return [head, assumptions, resourceSummary(report, detail.recorded), violations(report), freshness(report), cost(report), diagram(detail)]
+    .filter(Boolean)
+    .join("\n");
 }

@@ -20,7 +20,7 @@ async function start(): Promise<number> {
   process.stdout.write("\nLocal lakehouse (200,000 synthetic events, seed 7)\n");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const lake = spawnSync(npm, ["run", "--silent", "lakehouse", "--", "--events", "200000", "--seed", "7"], { cwd: REPO_ROOT, stdio: "inherit" });
-  return planCode !== 0 ? planCode : lake.status ?? 1;
+  return planCode !== 0 ? planCode : (lake.status ?? 1);
 }
 
 start().then(

@@ -32,7 +32,13 @@ describe("plan: monthly cost estimate", () => {
       { type: "aws:athena/workgroup:Workgroup", name: "wg", urn: "urn:w", inputs: { configuration: { bytesScannedCutoffPerQuery: 1024 ** 4 } } },
       { type: "aws:quicksight/dataSet:DataSet", name: "ds", urn: "urn:d", inputs: { importMode: "SPICE", tags: { [TAG.expectedRows]: "1000000" } } },
       { type: "aws:glue/job:Job", name: "job", urn: "urn:j", inputs: { numberOfWorkers: 10, timeout: 120 } },
-      { type: "aws:glue/trigger:Trigger", name: "t", urn: "urn:t", inputs: { schedule: "cron(5 * * * ? *)" }, propertyDependencies: { actions: ["urn:j"] } },
+      {
+        type: "aws:glue/trigger:Trigger",
+        name: "t",
+        urn: "urn:t",
+        inputs: { schedule: "cron(5 * * * ? *)" },
+        propertyDependencies: { actions: ["urn:j"] },
+      },
     ]);
     const by = (s: string) => cost.items.find((i) => i.service === s)!;
     assert.equal(by("Athena").quantity, ASSUMPTIONS.athenaQueriesPerDay.value * 30);

@@ -22,13 +22,14 @@ function misspelledConfig(): string {
   return file;
 }
 
+/** The CLI exactly as `npm run plan` starts it (package.json's script, with its own loader), minus npm. */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const script: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts.plan;
+  const [bin, ...planArgs] = script.trim().split(/\s+/);
+  assert.equal(bin, "node", `scripts.plan should start with node: ${script}`);
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(REPO_ROOT, "local/plan.ts"), ...args],
-      { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? -1 : 0, stdout, stderr }),
+    execFile(process.execPath, [...planArgs, ...args], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
     );
   });
 }

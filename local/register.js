@@ -1,0 +1,85 @@
+"use strict";
+/**
+ * The `.ts` loader behind `npm run plan`, `npm start` and `npm run bench` (`node -r ./local/register.js local/plan.ts`).
+ *
+ * It emits what `ts-node --transpile-only` emits (TypeScript's transpileModule with this repository's tsconfig.json)
+ * but keeps the output on disk, keyed by the source text, the tsconfig text and the TypeScript version, so an
+ * unchanged file is never transpiled twice and TypeScript itself is only loaded on a miss. It installs no
+ * source-map support: Pulumi formats a stack trace for every resource and promise, and mapping those frames cost
+ * more than the plan's own work. Tests keep ts-node (with source maps); this file is plain JavaScript because it
+ * is what makes TypeScript loadable.
+ */
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+const TSCONFIG = path.join(REPO_ROOT, "tsconfig.json");
+// RETAIL_TS_CACHE points a run at another cache, e.g. an empty one to time a first run (npm run bench).
+const CACHE_DIR = process.env.RETAIL_TS_CACHE || path.join(REPO_ROOT, "node_modules", ".cache", "retail-ts");
+// Bump when the way this file turns compiler output into a cache entry changes.
+const FORMAT = "1";
+
+let optionsKey;
+/** Hash of everything besides the source that decides the output: the tsconfig text and the compiler's version. */
+function compilerKey() {
+  if (optionsKey === undefined) {
+    const tsVersion = JSON.parse(fs.readFileSync(require.resolve("typescript/package.json", { paths: [REPO_ROOT] }), "utf8")).version;
+    optionsKey = crypto.createHash("sha256").update(`${FORMAT}\0${tsVersion}\0`).update(fs.readFileSync(TSCONFIG)).digest("hex");
+  }
+  return optionsKey;
+}
+
+let compiler;
+/** TypeScript and the tsconfig's compiler options as ts-node applies them, loaded on the first cache miss. */
+function loadCompiler() {
+  if (compiler === undefined) {
+    const ts = require(require.resolve("typescript", { paths: [REPO_ROOT] }));
+    const read = ts.readConfigFile(TSCONFIG, ts.sys.readFile);
+    if (read.error) throw new Error(`${TSCONFIG}: ${ts.flattenDiagnosticMessageText(read.error.messageText, "\n")}`);
+    const parsed = ts.parseJsonConfigFileContent(read.config, { ...ts.sys, readDirectory: () => [] }, REPO_ROOT, undefined, TSCONFIG);
+    const options = { ...parsed.options, sourceMap: false, inlineSourceMap: false, declaration: false, noEmit: false };
+    for (const k of ["out", "outFile", "composite", "declarationDir", "declarationMap", "emitDeclarationOnly"]) delete options[k];
+    if (options.module === undefined) options.module = ts.ModuleKind.CommonJS;
+    compiler = { ts, options };
+  }
+  return compiler;
+}
+
+function transpile(source, filename) {
+  const { ts, options } = loadCompiler();
+  const out = ts.transpileModule(source, { fileName: filename, compilerOptions: options, reportDiagnostics: true });
+  const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length > 0) {
+    const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => REPO_ROOT, getNewLine: () => "\n" };
+    throw new SyntaxError(`TypeScript could not transpile ${filename}:\n${ts.formatDiagnostics(errors, host)}`);
+  }
+  return out.outputText;
+}
+
+/** The JavaScript for one `.ts` file: from the cache when its source was seen before, else transpiled and stored. */
+function compiled(filename) {
+  const source = fs.readFileSync(filename, "utf8");
+  const key = crypto.createHash("sha256").update(compilerKey()).update("\0").update(path.extname(filename)).update("\0").update(source).digest("hex");
+  const file = path.join(CACHE_DIR, key.slice(0, 2), `${key.slice(2)}.js`);
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if (e.code !== "ENOENT") throw e;
+  }
+  const js = transpile(source, filename);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Write then rename, so a concurrent run never reads half an entry.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, js);
+    fs.renameSync(tmp, file);
+  } catch {
+    // A read-only or full disk only costs the next run a transpile.
+  }
+  return js;
+}
+
+require.extensions[".ts"] = function loadTypeScript(module, filename) {
+  module._compile(compiled(filename), filename);
+};
