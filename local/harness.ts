@@ -159,7 +159,7 @@ export interface RunOptions {
   /** Absolute path of the program's entry module. */
   readonly program: string;
   /** Answers for StackReferences the program makes, by stack name. */
-  readonly stackReferences?: Record<string, Record<string, unknown>>;
+  readonly stackReferences?: Record<string, Record<string, unknown>> | ((stackName: string) => Record<string, unknown> | undefined);
 }
 
 function clearModuleCache(root: string): void {
@@ -238,7 +238,8 @@ async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         if (args.type === "pulumi:pulumi:StackReference") {
-          const answered = opts.stackReferences?.[args.inputs.name];
+          const refs = opts.stackReferences;
+          const answered = typeof refs === "function" ? refs(args.inputs.name) : refs?.[args.inputs.name];
           if (!answered) throw new Error(`StackReference to "${args.inputs.name}" has no answer in this run`);
           return { id: args.inputs.name, state: { ...args.inputs, outputs: answered, secretOutputNames: [] } };
         }

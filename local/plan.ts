@@ -146,9 +146,22 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
     assumptions.push(`${SALT_KEY} is a secret that is never committed: the plan used an offline placeholder, marked secret`);
   }
 
+  // Another team's program reads this platform through a StackReference (consumer/retailPlatform.ts); offline,
+  // a reference to <org>/retail-analytics/<stack> is answered with this platform's own plan of that stack.
+  let platformOutputs: Record<string, unknown> | undefined;
+  if (!ours) {
+    const platform = await plan({ stack: opts.stack, cwd });
+    if (!("report" in platform))
+      return { exitCode: platform.exitCode, errors: [`planning the platform stack the program references failed:`, ...platform.errors] };
+    platformOutputs = platform.report.outputs;
+    assumptions.push(`StackReferences to <org>/retail-analytics/${opts.stack} were answered with this platform's own ${opts.stack} plan`);
+  }
+  const stackReferences = (name: string) =>
+    platformOutputs && new RegExp(`^[^/]+/retail-analytics/${opts.stack}$`).test(name) ? platformOutputs : undefined;
+
   let run;
   try {
-    run = await runProgram({ stack: opts.stack, project: project.name, config, secretKeys, program });
+    run = await runProgram({ stack: opts.stack, project: project.name, config, secretKeys, program, stackReferences });
   } catch (e) {
     const problems = configProblems(e);
     if (problems) return { exitCode: 2, errors: problems };

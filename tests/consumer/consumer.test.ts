@@ -3,6 +3,7 @@ import * as path from "path";
 import { ProgramRun, runProgram } from "../../local/harness";
 import { checkContract, ContractError } from "../../consumer/retailPlatform";
 import { CONTRACT_VERSION, PlatformOutputs } from "../../infra/contract";
+import { plan } from "../../local/plan";
 import { named, REPO, runStack } from "../support/stacks";
 
 const EXAMPLE = path.join(REPO, "examples", "cart-producer", "index.ts");
@@ -56,5 +57,16 @@ describe("consumer helper and example", () => {
   it("names the available products when a consumer asks for one that does not exist", async () => {
     const streams = { pos_transactions: (prod.outputs.streams as PlatformOutputs["streams"]).pos_transactions };
     await assert.rejects(runExample({ ...prod.outputs, streams }), /has no streaming data product "cart_events"\. Available: pos_transactions\./);
+  });
+
+  it("passes our policy pack through `plan --program`, its StackReference answered by the platform's own plan", async () => {
+    const outcome = await plan({ stack: "prod", program: EXAMPLE, cwd: REPO });
+    assert.ok("report" in outcome, JSON.stringify(outcome));
+    assert.equal(outcome.exitCode, 0);
+    assert.ok(outcome.report.assumptions.some((a) => a.includes("retail-analytics/prod were answered with this platform's own prod plan")));
+    const lambda = outcome.report.resources.find((r) => r.type === "aws:lambda/function:Function")!;
+    const cart = (prod.outputs.streams as PlatformOutputs["streams"]).cart_events;
+    assert.equal((lambda.inputs as any).environment.variables.STREAM_NAME, cart.streamName);
+    assert.deepEqual(outcome.report.policies.violations, []);
   });
 });
