@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE, Lane } from "../infra/lanes";
 import { TAG } from "../infra/tags";
-import { BronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
+import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 
 /** The Glue driver every batch lane runs; committed in the repo and uploaded as an asset. */
@@ -16,7 +16,8 @@ export interface BatchNetwork {
   readonly availabilityZone: pulumi.Input<string>;
 }
 
-export interface BatchLaneArgs {
+/** The job lands raw rows in its bronze table (BronzeTableArgs); the silver MERGE (Operations) takes them from there. */
+export interface BatchLaneArgs extends BronzeTableArgs {
   /** The data product, e.g. `erp_inventory`; also its bronze (and silver) table's name. */
   readonly product: string;
   readonly lane: Exclude<Lane, "stream">;
@@ -35,12 +36,6 @@ export interface BatchLaneArgs {
   readonly maxRetries?: number;
   readonly kmsKeyArn: pulumi.Input<string>;
   readonly tableBucketKmsKeyArn: pulumi.Input<string>;
-  readonly tableBucketArn: pulumi.Input<string>;
-  readonly tableBucketName: pulumi.Input<string>;
-  readonly catalogId: pulumi.Input<string>;
-  /** The bronze namespace the job lands raw rows in; the silver MERGE (Operations) takes them from there. */
-  readonly bronzeNamespace: pulumi.Input<string>;
-  readonly bronzeTableArn: pulumi.Input<string>;
   /** Bucket (name) the Glue script is uploaded to. */
   readonly scriptBucket: pulumi.Input<string>;
   readonly scriptBucketArn: pulumi.Input<string>;
@@ -93,14 +88,7 @@ export class BatchLane extends pulumi.ComponentResource {
     const laneTags = { ...tags, [TAG.dataProduct]: product, [TAG.lane]: args.lane, [TAG.component]: "BatchLane" };
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const region = aws.getRegionOutput({}, { parent: this });
-    const bronze: BronzeTarget = {
-      tableBucketArn: args.tableBucketArn,
-      tableBucketName: args.tableBucketName,
-      catalogId: args.catalogId,
-      namespace: args.bronzeNamespace,
-      table: product,
-      tableArn: args.bronzeTableArn,
-    };
+    const bronze = bronzeTarget(args, product);
 
     const script = new aws.s3.BucketObjectv2(
       `${name}-script`,

@@ -13,6 +13,29 @@ export interface BronzeTarget {
   readonly tableArn: pulumi.Input<string>;
 }
 
+/** The bronze-table arguments both lanes take, documented once. */
+export interface BronzeTableArgs {
+  readonly tableBucketArn: pulumi.Input<string>;
+  readonly tableBucketName: pulumi.Input<string>;
+  /** `<account>:s3tablescatalog/<bucket>`, for Lake Formation grants. */
+  readonly catalogId: pulumi.Input<string>;
+  /** The bronze namespace and the ARN of the product's table in it. */
+  readonly bronzeNamespace: pulumi.Input<string>;
+  readonly bronzeTableArn: pulumi.Input<string>;
+}
+
+/** A lane's bronze target: its product's table in the bronze namespace. */
+export function bronzeTarget(args: BronzeTableArgs, product: string): BronzeTarget {
+  return {
+    tableBucketArn: args.tableBucketArn,
+    tableBucketName: args.tableBucketName,
+    catalogId: args.catalogId,
+    namespace: args.bronzeNamespace,
+    table: product,
+    tableArn: args.bronzeTableArn,
+  };
+}
+
 /**
  * What a writer of exactly one bronze table needs: the Glue catalog chain down to that table (catalog,
  * s3tablescatalog, the bucket's catalog, the namespace, the table), the table's data, and Lake Formation's

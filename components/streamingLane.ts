@@ -2,11 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../infra/limits";
 import { TAG, tagValue } from "../infra/tags";
-import { BronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
+import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 import { secureBucket } from "./secureBucket";
 
-export interface StreamingLaneArgs {
+/** Firehose writes the product's bronze table (BronzeTableArgs). */
+export interface StreamingLaneArgs extends BronzeTableArgs {
   /** The data product this lane carries, e.g. `cart_events`; also the bronze table's name. */
   readonly product: string;
   /** Sustained records/s expected at the peak, before the peak. */
@@ -23,15 +24,8 @@ export interface StreamingLaneArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** KMS key the table bucket encrypts with: Firehose writes data files under it. */
   readonly tableBucketKmsKeyArn: pulumi.Input<string>;
-  readonly tableBucketArn: pulumi.Input<string>;
-  readonly tableBucketName: pulumi.Input<string>;
   /** `arn:aws:glue:<region>:<account>:catalog/s3tablescatalog/<bucket>`. */
   readonly catalogArn: pulumi.Input<string>;
-  /** `<account>:s3tablescatalog/<bucket>`, for Lake Formation grants. */
-  readonly catalogId: pulumi.Input<string>;
-  /** The bronze namespace and table Firehose writes. */
-  readonly bronzeNamespace: pulumi.Input<string>;
-  readonly bronzeTableArn: pulumi.Input<string>;
   /** Alarms notify this topic. */
   readonly alarmTopicArn: pulumi.Input<string>;
   /** Stateful resources (the stream) are protected when true. */
@@ -127,14 +121,7 @@ export class StreamingLane extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const bronze: BronzeTarget = {
-      tableBucketArn: args.tableBucketArn,
-      tableBucketName: args.tableBucketName,
-      catalogId: args.catalogId,
-      namespace: args.bronzeNamespace,
-      table: product,
-      tableArn: args.bronzeTableArn,
-    };
+    const bronze = bronzeTarget(args, product);
     const statements: pulumi.Input<Statement>[] = [
       {
         Sid: "ReadSourceStream",
