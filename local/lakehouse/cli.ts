@@ -10,7 +10,9 @@ export class UsageError extends Error {}
 function positiveInt(option: string, max: number) {
   return (value: string): number => {
     if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-      throw new InvalidArgumentError(`${option} ${JSON.stringify(value)} is not a whole number from 1 to ${max}; pass e.g. ${option} ${Math.min(max, 100000)}`);
+      throw new InvalidArgumentError(
+        `${option} ${JSON.stringify(value)} is not a whole number from 1 to ${max}; pass e.g. ${option} ${Math.min(max, 100000)}`,
+      );
     }
     return Number(value);
   };
@@ -29,7 +31,9 @@ export function parseFault(value: string): Fault {
   const m = /^drop-silver=(\d*\.?\d+)$/.exec(value);
   const share = m ? Number(m[1]) : NaN;
   if (!m || !(share > 0 && share <= 1)) {
-    throw new InvalidArgumentError(`--fault ${JSON.stringify(value)} is not a known fault; use drop-silver=<share> with 0 < share <= 1, e.g. --fault drop-silver=0.01`);
+    throw new InvalidArgumentError(
+      `--fault ${JSON.stringify(value)} is not a known fault; use drop-silver=<share> with 0 < share <= 1, e.g. --fault drop-silver=0.01`,
+    );
   }
   return { kind: "drop-silver", share };
 }
@@ -69,7 +73,12 @@ function printHuman(report: LakehouseReport, detail: LakehouseDetail): void {
   const kpi = new Table({ head: ["conversion_rate", "value", "error vs truth", "max region"] });
   kpi.push(["truth (hidden persons)", pct(report.truth.conversion_rate), "", ""]);
   kpi.push(["naive (email string match)", pct(report.naive.conversion_rate), pct(report.naive.error), pct(report.naive.maxRegionConversionRate)]);
-  kpi.push(["bridged (identity_bridge)", pct(report.bridged.conversion_rate), pct(report.bridged.error), pct(report.bridged.maxRegionConversionRate)]);
+  kpi.push([
+    "bridged (identity_bridge)",
+    pct(report.bridged.conversion_rate),
+    pct(report.bridged.error),
+    pct(report.bridged.maxRegionConversionRate),
+  ]);
   console.log(kpi.toString());
   const regions = new Table({ head: ["region", "truth", "naive", "bridged"] });
   for (const r of detail.regions) regions.push([r.region, pct(r.truth), pct(r.naive), pct(r.bridged)]);

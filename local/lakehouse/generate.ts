@@ -81,13 +81,15 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
     CREATE OR REPLACE TEMP MACRO gen_i(a, b, salt, n) AS (hash(a, b, salt, ${seed}) % n)::INTEGER;
     CREATE SCHEMA IF NOT EXISTS truth;
   `);
-  // One row per active person-day: who, where, and what they did. Household attributes derive from h alone.
+  // One row per active person-day: who, where, and what they did. Household attributes derive from h alone. Rows
+  // come out day by day (the draws are those of household-major order), and every table below streams from this
+  // one in that order, so bronze lands clustered by day with no sort.
   await lake.run(`
     CREATE OR REPLACE TABLE truth.person_days AS
     WITH hd AS (
-      SELECT i // ${days} AS h, i % ${days} AS d
+      SELECT i % ${households} AS h, i // ${households} AS d
       FROM range(${households * days}) AS t(i)
-      WHERE gen_u(i, 0, 'active') < ${p.activeShare}
+      WHERE gen_u((i % ${households}) * ${days} + i // ${households}, 0, 'active') < ${p.activeShare}
     ),
     hh AS (
       SELECT h, d, gen_i(h, 0, 'region', ${p.regions}) AS region_idx FROM hd
@@ -127,162 +129,147 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
     SELECT 's' || pid || '-' || d AS session_id, pid, d, region, purchase <> 'none' AS converted
     FROM truth.person_days WHERE has_session
   `);
-  // Clean cart/browse events: browse 1-4, add_to_cart 0-2, then checkout and purchase for online buyers.
+  // Sessions and store receipts as views: each is computed where it is read, streaming, never held whole.
   await lake.run(`
-    CREATE OR REPLACE TEMP TABLE gen_sessions AS
-    SELECT pd.*,
+    CREATE OR REPLACE TEMP VIEW gen_sessions AS
+    SELECT pid, d, channel, loyalty_id, email, region, purchase,
       1 + gen_i(pid, d, 'browse', 4) AS n_browse,
       CASE WHEN purchase = 'online' THEN 1 + gen_i(pid, d, 'carts', 2)
            WHEN gen_u(pid, d, 'cart') < 0.5 THEN 1 ELSE 0 END AS n_cart,
       CASE WHEN purchase = 'online' THEN 2 ELSE 0 END AS n_buy,
       ${start} + to_days(d) + to_minutes(420 + gen_i(pid, d, 'start', 660)) AS started_at,
       channel = 'app' OR gen_u(pid, d, 'linked') < ${p.webLoyaltyLinked} AS linked
-    FROM truth.person_days AS pd WHERE has_session
+    FROM truth.person_days WHERE has_session;
+    CREATE OR REPLACE TEMP VIEW gen_receipts AS
+    SELECT pid, d, region_idx, loyalty_id, email, region,
+      gen_u(pid, d, 'scan') < ${p.posLoyaltyScan} AS scanned,
+      gen_u(pid, d, 'mask') < ${p.posMaskedEmail} AS masked,
+      1 + gen_i(pid, d, 'lines', 3) AS n_lines,
+      'ST' || lpad(CAST(region_idx * ${p.storesPerRegion} + gen_i(pid, d, 'store', ${p.storesPerRegion}) + 1 AS VARCHAR), 3, '0') AS store_id,
+      ${start} + to_days(d) + to_minutes(540 + gen_i(pid, d, 'shop', 600)) AS bought_at
+    FROM truth.person_days WHERE purchase = 'store';
   `);
-  await lake.run(`
-    CREATE OR REPLACE TEMP TABLE gen_cart AS
-    WITH ev AS (
-      SELECT s.*, unnest(range(n_browse + n_cart + n_buy)) AS j FROM gen_sessions AS s
-    )
-    SELECT
-      'e' || pid || '-' || d || '-' || j AS event_id,
-      CASE WHEN j < n_browse THEN 'browse' WHEN j < n_browse + n_cart THEN 'add_to_cart'
-           WHEN j = n_browse + n_cart THEN 'checkout' ELSE 'purchase' END AS event_type,
-      's' || pid || '-' || d AS session_id,
-      channel,
-      CASE WHEN linked THEN loyalty_id END AS loyalty_id,
-      email,
-      region,
-      'SKU' || lpad(CAST(gen_i(pid, d * 16 + j, 'sku', ${p.skus}) AS VARCHAR), 4, '0') AS sku,
-      1 AS quantity,
-      CASE WHEN j >= n_browse THEN CAST(5 + gen_i(pid, d, 'price', 9500) / 100.0 AS DECIMAL(12, 2)) END AS revenue,
-      started_at + to_minutes(j) AS event_ts,
-      pid, d
-    FROM ev
-  `);
-  // POS receipts: 1-3 lines, loyalty scan or not, email sometimes masked, some emails typed in capitals.
-  await lake.run(`
-    CREATE OR REPLACE TEMP TABLE gen_pos AS
-    WITH receipts AS (
-      SELECT pd.*,
-        gen_u(pid, d, 'scan') < ${p.posLoyaltyScan} AS scanned,
-        gen_u(pid, d, 'mask') < ${p.posMaskedEmail} AS masked,
-        1 + gen_i(pid, d, 'lines', 3) AS n_lines,
-        'ST' || lpad(CAST(region_idx * ${p.storesPerRegion} + gen_i(pid, d, 'store', ${p.storesPerRegion}) + 1 AS VARCHAR), 3, '0') AS store_id,
-        ${start} + to_days(d) + to_minutes(540 + gen_i(pid, d, 'shop', 600)) AS bought_at
-      FROM truth.person_days AS pd WHERE purchase = 'store'
-    ),
-    lines AS (SELECT r.*, unnest(range(n_lines)) AS j FROM receipts AS r)
-    SELECT
-      'p' || pid || '-' || d || '-' || j AS event_id,
-      'r' || pid || '-' || d AS receipt_id,
-      store_id,
-      region,
-      CASE WHEN scanned THEN loyalty_id END AS loyalty_id,
-      CASE WHEN masked THEN substr(email, 1, 1) || '***@***.com'
-           WHEN gen_u(pid, d, 'caps') < 0.1 THEN ' ' || upper(email) ELSE email END AS email,
-      'SKU' || lpad(CAST(gen_i(pid, d * 16 + j, 'possku', ${p.skus}) AS VARCHAR), 4, '0') AS sku,
-      1 AS quantity,
-      CAST(3 + gen_i(pid, d * 16 + j, 'posprice', 6000) / 100.0 AS DECIMAL(12, 2)) AS revenue,
-      bought_at AS event_ts,
-      region_idx, pid, d
-    FROM lines
-  `);
-  // Bronze: clean rows plus re-sent duplicates and late arrivals, then malformed copies under new ids. Rows are
-  // stored in arrival order, as Firehose writes them, so DuckDB's zone maps prune a received_at window the way
-  // Iceberg day partitions do.
+  // Bronze cart/browse events in one streaming pass: browse 1-4, add_to_cart 0-2, then checkout and purchase for
+  // online buyers; each clean event is followed by its Firehose re-send (if any) and its malformed copy under a new
+  // id (if any), emitted by unnest instead of a UNION of three scans of a materialised CTE. Rows land in event-day
+  // order, as a day's Firehose files do; late arrivals (+20 h) sit with their event day, so a received_at day window
+  // reads that day's row groups and the day before's.
   await lake.run(`
     INSERT INTO retail_bronze.cart_events
-    SELECT * FROM (
-    WITH base AS (
+    WITH ev AS (
+      SELECT s.*, unnest(range(n_browse + n_cart + n_buy)) AS j FROM gen_sessions AS s
+    ),
+    g AS (
+      SELECT
+        'e' || pid || '-' || d || '-' || j AS event_id,
+        CASE WHEN j < n_browse THEN 'browse' WHEN j < n_browse + n_cart THEN 'add_to_cart'
+             WHEN j = n_browse + n_cart THEN 'checkout' ELSE 'purchase' END AS event_type,
+        's' || pid || '-' || d AS session_id,
+        channel,
+        CASE WHEN linked THEN loyalty_id END AS loyalty_id,
+        email,
+        region,
+        'SKU' || lpad(CAST(gen_i(pid, d * 16 + j, 'sku', ${p.skus}) AS VARCHAR), 4, '0') AS sku,
+        CASE WHEN j >= n_browse THEN CAST(5 + gen_i(pid, d, 'price', 9500) / 100.0 AS DECIMAL(12, 2)) END AS revenue,
+        started_at + to_minutes(j) AS event_ts,
+        pid, d
+      FROM ev
+    ),
+    base AS (
       SELECT g.*,
         event_ts + to_seconds(1 + gen_i(pid, d * 64 + 1, event_id, 30))
-          + CASE WHEN gen_u(pid, d, 'late' || event_id) < ${p.lateShare} THEN INTERVAL 20 HOUR ELSE INTERVAL 0 HOUR END AS received_at
-      FROM gen_cart AS g
+          + CASE WHEN gen_u(pid, d, 'late' || event_id) < ${p.lateShare} THEN INTERVAL 20 HOUR ELSE INTERVAL 0 HOUR END AS received_at,
+        CAST(gen_u(pid, d, 'dup' || event_id) < ${p.duplicateShare} AS INTEGER) AS dup,
+        CAST(gen_u(pid, d, 'bad' || event_id) < ${p.malformedShare} AS INTEGER) AS bad
+      FROM g
     ),
     copies AS (
-      SELECT *, 0 AS copy FROM base
-      UNION ALL
-      SELECT *, 1 AS copy FROM base WHERE gen_u(pid, d, 'dup' || event_id) < ${p.duplicateShare}
+      -- c = 0: the event; c = 1 with dup: its re-send 5 minutes later; the last c otherwise: its malformed copy.
+      SELECT base.*, unnest(range(1 + dup + bad)) AS c FROM base
     ),
-    faults AS (
-      SELECT *, gen_i(pid, d, 'kind' || event_id, 6) AS kind
-      FROM base WHERE gen_u(pid, d, 'bad' || event_id) < ${p.malformedShare}
+    k AS (
+      SELECT copies.*, CASE WHEN c > dup THEN gen_i(pid, d, 'kind' || event_id, 6) ELSE -1 END AS kind FROM copies
     )
-    SELECT event_id, event_type, session_id, channel, loyalty_id, email, region, sku, quantity, revenue,
-      strftime(event_ts, '%Y-%m-%dT%H:%M:%SZ'), received_at + to_minutes(5 * copy)
-    FROM copies
-    UNION ALL
     SELECT
-      CASE WHEN kind = 0 THEN NULL ELSE 'bad-' || event_id END,
+      CASE WHEN kind = 0 THEN NULL WHEN kind > 0 THEN 'bad-' || event_id ELSE event_id END,
       CASE WHEN kind = 1 THEN 'wishlist' ELSE event_type END,
       CASE WHEN kind = 5 THEN '' ELSE session_id END,
       CASE WHEN kind = 2 THEN 'kiosk' ELSE channel END,
-      loyalty_id, email, region, sku, quantity,
+      loyalty_id, email, region, sku, 1,
       CASE WHEN kind = 3 THEN -coalesce(revenue, 1) ELSE revenue END,
       CASE WHEN kind = 4 THEN 'not-a-time' ELSE strftime(event_ts, '%Y-%m-%dT%H:%M:%SZ') END,
-      received_at
-    FROM faults
-    ) ORDER BY 12
+      received_at + CASE WHEN c = 1 AND dup = 1 THEN INTERVAL 5 MINUTE ELSE INTERVAL 0 MINUTE END
+    FROM k
   `);
-  // POS clocks send local time with the store's offset; the merge converts back to UTC.
+  // POS receipt lines, 1-3 per receipt, loyalty scan or not, email sometimes masked, some typed in capitals, in the
+  // same single pass. POS clocks send local time with the store's offset; the merge converts back to UTC.
   await lake.run(`
     INSERT INTO retail_bronze.pos_transactions
-    SELECT * FROM (
-    WITH base AS (
+    WITH lines AS (SELECT r.*, unnest(range(n_lines)) AS j FROM gen_receipts AS r),
+    g AS (
+      SELECT
+        'p' || pid || '-' || d || '-' || j AS event_id,
+        'r' || pid || '-' || d AS receipt_id,
+        store_id,
+        region,
+        CASE WHEN scanned THEN loyalty_id END AS loyalty_id,
+        CASE WHEN masked THEN substr(email, 1, 1) || '***@***.com'
+             WHEN gen_u(pid, d, 'caps') < 0.1 THEN ' ' || upper(email) ELSE email END AS email,
+        'SKU' || lpad(CAST(gen_i(pid, d * 16 + j, 'possku', ${p.skus}) AS VARCHAR), 4, '0') AS sku,
+        CAST(3 + gen_i(pid, d * 16 + j, 'posprice', 6000) / 100.0 AS DECIMAL(12, 2)) AS revenue,
+        bought_at AS event_ts,
+        region_idx, pid, d
+      FROM lines
+    ),
+    base AS (
       SELECT g.*,
         1 + region_idx % 2 AS offset_h,
         event_ts + to_seconds(1 + gen_i(pid, d * 64 + 2, event_id, 30))
-          + CASE WHEN gen_u(pid, d, 'late' || event_id) < ${p.lateShare} THEN INTERVAL 20 HOUR ELSE INTERVAL 0 HOUR END AS received_at
-      FROM gen_pos AS g
+          + CASE WHEN gen_u(pid, d, 'late' || event_id) < ${p.lateShare} THEN INTERVAL 20 HOUR ELSE INTERVAL 0 HOUR END AS received_at,
+        CAST(gen_u(pid, d, 'dup' || event_id) < ${p.duplicateShare} AS INTEGER) AS dup,
+        CAST(gen_u(pid, d, 'bad' || event_id) < ${p.malformedShare} AS INTEGER) AS bad
+      FROM g
     ),
-    copies AS (
-      SELECT *, 0 AS copy FROM base
-      UNION ALL
-      SELECT *, 1 AS copy FROM base WHERE gen_u(pid, d, 'dup' || event_id) < ${p.duplicateShare}
-    ),
-    faults AS (
-      SELECT *, gen_i(pid, d, 'kind' || event_id, 4) AS kind
-      FROM base WHERE gen_u(pid, d, 'bad' || event_id) < ${p.malformedShare}
+    copies AS (SELECT base.*, unnest(range(1 + dup + bad)) AS c FROM base),
+    k AS (
+      SELECT copies.*, CASE WHEN c > dup THEN gen_i(pid, d, 'kind' || event_id, 4) ELSE -1 END AS kind FROM copies
     )
-    SELECT event_id, receipt_id, store_id, region, loyalty_id, email, sku, quantity, revenue,
-      strftime(event_ts + to_hours(offset_h), '%Y-%m-%dT%H:%M:%S') || '+0' || offset_h || ':00',
-      received_at + to_minutes(5 * copy)
-    FROM copies
-    UNION ALL
     SELECT
-      CASE WHEN kind = 0 THEN NULL ELSE 'bad-' || event_id END,
+      CASE WHEN kind = 0 THEN NULL WHEN kind > 0 THEN 'bad-' || event_id ELSE event_id END,
       receipt_id,
       CASE WHEN kind = 1 THEN NULL ELSE store_id END,
-      region, loyalty_id, email, sku, quantity,
+      region, loyalty_id, email, sku, 1,
       CASE WHEN kind = 2 THEN -revenue ELSE revenue END,
-      CASE WHEN kind = 3 THEN '2026-02-30T25:00:00Z' ELSE strftime(event_ts, '%Y-%m-%dT%H:%M:%SZ') END,
-      received_at
-    FROM faults
-    ) ORDER BY 11
+      CASE WHEN kind = 3 THEN '2026-02-30T25:00:00Z'
+           WHEN kind >= 0 THEN strftime(event_ts, '%Y-%m-%dT%H:%M:%SZ')
+           ELSE strftime(event_ts + to_hours(offset_h), '%Y-%m-%dT%H:%M:%S') || '+0' || offset_h || ':00' END,
+      received_at + CASE WHEN c = 1 AND dup = 1 THEN INTERVAL 5 MINUTE ELSE INTERVAL 0 MINUTE END
+    FROM k
   `);
   // Redemptions pay for some loyalty-scanned store lines and some linked online purchases, at checkout time.
   await lake.run(`
     INSERT INTO retail_bronze.loyalty_redemptions
     WITH paid AS (
-      SELECT event_id, loyalty_id, 'store' AS channel, event_ts, pid, d FROM gen_pos WHERE loyalty_id IS NOT NULL
+      SELECT 'p' || pid || '-' || d || '-' || j AS event_id, loyalty_id, 'store' AS channel, bought_at AS event_ts, pid, d
+      FROM (SELECT r.*, unnest(range(n_lines)) AS j FROM gen_receipts AS r WHERE scanned)
       UNION ALL
-      SELECT event_id, loyalty_id, channel, event_ts, pid, d FROM gen_cart
-      WHERE event_type = 'purchase' AND loyalty_id IS NOT NULL
+      SELECT 'e' || pid || '-' || d || '-' || (n_browse + n_cart + 1), loyalty_id, channel,
+        started_at + to_minutes(n_browse + n_cart + 1), pid, d
+      FROM gen_sessions WHERE purchase = 'online' AND linked
     )
     SELECT 'rd-' || event_id, loyalty_id, event_id, channel, 100 + gen_i(pid, d, 'points' || event_id, 900),
       strftime(event_ts + INTERVAL 1 MINUTE, '%Y-%m-%dT%H:%M:%SZ'), event_ts + INTERVAL 2 MINUTE
     FROM paid WHERE gen_u(pid, d, 'redeem' || event_id) < ${p.redemptionShare}
   `);
-  // The CRM extract of the first day: every member, with the email they enrolled with (shared ones included).
+  // The CRM extract of the first day, landed at 06:00: every member, with the email they enrolled with (shared ones included).
   await lake.run(`
     INSERT INTO retail_bronze.loyalty_tier
     SELECT DISTINCT ON (loyalty_id) CAST(${start} AS DATE), loyalty_id,
       CASE gen_i(pid, 0, 'tier', 4) WHEN 0 THEN 'member' WHEN 1 THEN 'silver' WHEN 2 THEN 'gold' ELSE 'platinum' END,
-      email, region
+      email, region, ${start} + INTERVAL 6 HOUR
     FROM truth.person_days
   `);
-  // Daily inventory per location (stores and one DC per region) for a slice of the SKU range.
+  // Daily inventory per location (stores and one DC per region) for a slice of the SKU range, landed at 06:00 that day.
   await lake.run(`
     INSERT INTO retail_bronze.erp_inventory
     WITH locations AS (
@@ -300,7 +287,8 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
       'R' || lpad(CAST(r + 1 AS VARCHAR), 2, '0'), 'SKU' || lpad(CAST(sku_i AS VARCHAR), 4, '0') || '-' || k,
       gen_i(hash(location_id), d * 1000 + k, 'onhand', 200),
       ordered,
-      CAST(floor(ordered * (0.8 + 0.2 * gen_u(hash(location_id), d * 1000 + k, 'fill'))) AS INTEGER)
+      CAST(floor(ordered * (0.8 + 0.2 * gen_u(hash(location_id), d * 1000 + k, 'fill'))) AS INTEGER),
+      ${start} + to_days(d) + INTERVAL 6 HOUR
     FROM stock
   `);
   const [counts] = await lake.query(`
@@ -309,7 +297,7 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
       (SELECT count(DISTINCT h) FROM truth.person_days) AS households,
       (SELECT count(DISTINCT pid) FROM truth.person_days) AS members
   `);
-  await lake.run("DROP TABLE gen_sessions; DROP TABLE gen_cart; DROP TABLE gen_pos");
+  await lake.run("DROP VIEW gen_sessions; DROP VIEW gen_receipts");
   return {
     cartEvents: Number(counts.cart),
     posLines: Number(counts.pos),

@@ -63,4 +63,3 @@ export function summariseReconciliation(rows: readonly ReconciliationRow[]): Omi
   }
   return [...byTable.values()];
 }
-

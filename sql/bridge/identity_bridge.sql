@@ -33,7 +33,7 @@ USING (
       CAST(snapshot_date AS timestamp) AS last_seen, 'loyalty_tier' AS source
     FROM retail_silver.loyalty_tier
     WHERE snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
-      AND snapshot_date < CAST(TIMESTAMP '{{window_end}}' AS date)
+      AND snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
       AND loyalty_id IS NOT NULL AND email_hash IS NOT NULL
   )
   SELECT loyalty_id, email_hash, min(first_seen) AS first_seen, max(last_seen) AS last_seen,

@@ -6,7 +6,10 @@ CREATE TABLE IF NOT EXISTS retail_bronze.loyalty_tier (
   loyalty_id string,
   tier string,
   email string,
-  region string
+  region string,
+  -- Landing time of the extract copy, stamped by the Glue job (one value per run): a re-extract of the same
+  -- snapshot_date lands later, and the merge keeps the latest landed copy of each key.
+  received_at timestamp
 )
 PARTITIONED BY (snapshot_date)
 TBLPROPERTIES ('table_type' = 'ICEBERG');

@@ -1,7 +1,10 @@
--- The daily ERP inventory extract (snapshot_date days inside the window; run it with whole-day windows) into
+-- The daily ERP inventory extract (snapshot_date days from the window's start day up to and including its end day, so the run that closes
+-- a midnight-cut window also merges the extract dated that day; consecutive windows overlap on one day, which the
+-- update-in-place makes harmless) into
 -- retail_silver.erp_inventory, keyed on (snapshot_date, location_id, sku); a row missing
--- its key is quarantined under a hash of its content, so distinct broken rows stay distinct. A corrected
--- re-extract of the same day updates the row in place, so a re-run changes nothing. Refused rows go to quarantine with their reason.
+-- its key is quarantined under a hash of its content, so distinct broken rows stay distinct. Of several
+-- copies of a key the latest landed valid one wins (bronze received_at, stamped by the Glue job; payload order only
+-- breaks ties), so a corrected re-extract of the same day updates the row in place; a re-run changes nothing. Refused rows go to quarantine with their reason.
 MERGE INTO retail_silver.erp_inventory AS t
 USING (
   WITH checked AS (
@@ -16,7 +19,7 @@ USING (
       END AS reason
     FROM retail_bronze.erp_inventory AS b
     WHERE b.snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
-      AND b.snapshot_date < CAST(TIMESTAMP '{{window_end}}' AS date)
+      AND b.snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
   ),
   keyed AS (
     SELECT
@@ -28,7 +31,7 @@ USING (
   ranked AS (
     SELECT
       keyed.*,
-      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, raw_payload) AS arrival
+      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at DESC NULLS LAST, raw_payload) AS arrival
     FROM keyed
   )
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NULL
@@ -52,7 +55,7 @@ USING (
       END AS reason
     FROM retail_bronze.erp_inventory AS b
     WHERE b.snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
-      AND b.snapshot_date < CAST(TIMESTAMP '{{window_end}}' AS date)
+      AND b.snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
   ),
   keyed AS (
     SELECT
@@ -64,7 +67,7 @@ USING (
   ranked AS (
     SELECT
       keyed.*,
-      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, raw_payload) AS arrival
+      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at DESC NULLS LAST, raw_payload) AS arrival
     FROM keyed
   )
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NOT NULL

@@ -4,8 +4,8 @@
 -- arrival, and loyalty_id from the scan first, else from an unambiguous email_hash.
 -- A masked email (the POS writes '*' into it) gets no email_hash, so it can never match anyone.
 -- Every POS line is a purchase; its quarantine rows say so, which order_events reconciliation relies on.
--- Cost: as in merge/cart_events.sql, one parse per statement, dedupe by GROUP BY row_key with min_by, try() around
--- the timestamp parse only.
+-- Cost: as in merge/cart_events.sql, one parse per statement, dedupe by GROUP BY row_key with one min_by over a
+-- typed ROW, quarantine grouping only refused rows, try() around the timestamp parse only.
 MERGE INTO retail_silver.order_events AS t
 USING (
   WITH typed AS (
@@ -23,12 +23,14 @@ USING (
       AND revenue >= 0
   ),
   first_valid AS (
-    SELECT row_key,
-      min_by(event_id, received_at) AS event_id, min_by(loyalty_id, received_at) AS loyalty_id,
-      min_by(email, received_at) AS email, min_by(sku, received_at) AS sku,
-      min_by(revenue, received_at) AS revenue, min_by(event_ts, received_at) AS event_ts
-    FROM valid
-    GROUP BY row_key
+    SELECT row_key, v.event_id, v.loyalty_id, v.email, v.sku, v.revenue, v.event_ts
+    FROM (
+      SELECT row_key,
+        min_by(CAST(ROW(event_id, loyalty_id, email, sku, revenue, event_ts)
+          AS ROW(event_id varchar, loyalty_id varchar, email varchar, sku varchar, revenue decimal(12, 2), event_ts timestamp)), received_at) AS v
+      FROM valid
+      GROUP BY row_key
+    ) AS d
   ),
   hashed AS (
     SELECT first_valid.*,
@@ -73,20 +75,32 @@ USING (
       END AS reason
     FROM typed
   ),
-  -- The earliest refused arrival of each row_key that arrived with no valid copy in the window.
+  -- As in merge/cart_events.sql: group only the refused rows, then drop keys that also arrived valid in the window.
   refused AS (
-    SELECT row_key,
-      min_by(event_id, received_at) AS event_id, min_by(receipt_id, received_at) AS receipt_id,
-      min_by(reason, received_at) AS reason, min_by(store_id, received_at) AS store_id,
-      min_by(region, received_at) AS region, min_by(loyalty_id, received_at) AS loyalty_id,
-      min_by(sku, received_at) AS sku, min_by(quantity, received_at) AS quantity,
-      min_by(revenue, received_at) AS revenue, min_by(event_time, received_at) AS event_time,
-      min_by(event_ts, received_at) AS event_ts, min(received_at) AS received_at
-    FROM checked
-    GROUP BY row_key
-    HAVING count_if(reason IS NULL) = 0
+    SELECT row_key, r.event_id, r.receipt_id, r.reason, r.store_id, r.region, r.loyalty_id, r.sku, r.quantity, r.revenue,
+      r.event_time, r.event_ts, received_at
+    FROM (
+      SELECT row_key,
+        min_by(CAST(ROW(event_id, receipt_id, reason, store_id, region, loyalty_id, sku, quantity, revenue, event_time, event_ts)
+          AS ROW(event_id varchar, receipt_id varchar, reason varchar, store_id varchar, region varchar, loyalty_id varchar,
+            sku varchar, quantity integer, revenue decimal(12, 2), event_time varchar, event_ts timestamp)), received_at) AS r,
+        min(received_at) AS received_at
+      FROM checked
+      WHERE reason IS NOT NULL
+      GROUP BY row_key
+    ) AS d
+  ),
+  valid_copies AS (
+    SELECT DISTINCT trim(b.event_id) AS row_key
+    FROM retail_bronze.pos_transactions AS b
+    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+      AND trim(b.event_id) IN (SELECT row_key FROM refused)
+      AND trim(b.event_id) <> '' AND try(from_iso8601_timestamp(b.event_time)) IS NOT NULL
+      AND b.store_id IS NOT NULL AND trim(b.store_id) <> ''
+      AND b.revenue >= 0
   )
-  SELECT * FROM refused
+  SELECT refused.* FROM refused
+  WHERE refused.row_key NOT IN (SELECT row_key FROM valid_copies)
 ) AS s
 ON t.source_table = 'pos_transactions' AND t.row_key = s.row_key
 WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reason, raw_payload, event_ts, received_at)

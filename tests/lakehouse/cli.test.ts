@@ -7,12 +7,21 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 describe("lakehouse CLI arguments", () => {
   it("parses the contract's options with --days defaulting to 30", () => {
-    assert.deepStrictEqual(parseArgs(["--events", "1000", "--seed", "7", "--json"]), { events: 1000, seed: 7, days: 30, fault: undefined, json: true });
+    assert.deepStrictEqual(parseArgs(["--events", "1000", "--seed", "7", "--json"]), {
+      events: 1000,
+      seed: 7,
+      days: 30,
+      fault: undefined,
+      json: true,
+    });
     assert.deepStrictEqual(parseFault("drop-silver=0.01"), { kind: "drop-silver", share: 0.01 });
   });
 
   it("names the option, the value and the fix for bad input", () => {
-    assert.throws(() => parseArgs(["--events", "1e6", "--seed", "1"]), (e: Error) => e instanceof UsageError && /--events "1e6" is not a whole number/.test(e.message));
+    assert.throws(
+      () => parseArgs(["--events", "1e6", "--seed", "1"]),
+      (e: Error) => e instanceof UsageError && /--events "1e6" is not a whole number/.test(e.message),
+    );
     assert.throws(() => parseArgs(["--events", "10", "--seed", "-1"]), UsageError);
     assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--days", "0"]), /--days "0" is not a whole number from 1 to 366/);
     assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--fault", "drop-silver=2"]), /use drop-silver=<share> with 0 < share <= 1/);
@@ -31,7 +40,20 @@ describe("lakehouse CLI arguments", () => {
   it("prints exactly the design.md JSON and turns reconciliation to mismatch under --fault drop-silver", () => {
     const r = spawnSync(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "local/lakehouse/cli.ts", "--events", "10000", "--seed", "3", "--days", "5", "--fault", "drop-silver=0.05", "--json"],
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        "local/lakehouse/cli.ts",
+        "--events",
+        "10000",
+        "--seed",
+        "3",
+        "--days",
+        "5",
+        "--fault",
+        "drop-silver=0.05",
+        "--json",
+      ],
       { cwd: ROOT, encoding: "utf8" },
     );
     assert.strictEqual(r.status, 0, r.stderr);
@@ -40,7 +62,13 @@ describe("lakehouse CLI arguments", () => {
     assert.deepStrictEqual(Object.keys(out.naive), ["conversion_rate", "error", "maxRegionConversionRate"]);
     assert.deepStrictEqual(Object.keys(out.pruning), ["oneDayBytes", "allDaysBytes", "ratio"]);
     const status = Object.fromEntries(out.reconciliation.map((r: { table: string; status: string }) => [r.table, r.status]));
-    assert.deepStrictEqual(status, { cart_events: "mismatch", order_events: "mismatch", loyalty_redemptions: "ok", erp_inventory: "ok", loyalty_tier: "ok" });
+    assert.deepStrictEqual(status, {
+      cart_events: "mismatch",
+      order_events: "mismatch",
+      loyalty_redemptions: "ok",
+      erp_inventory: "ok",
+      loyalty_tier: "ok",
+    });
     assert.ok(out.pruning.ratio > 0 && out.pruning.ratio <= 0.5, `ratio ${out.pruning.ratio}`);
   });
 });

@@ -13,17 +13,36 @@ import { LocalLakehouse } from "../../local/lakehouse/duckdb";
  */
 export const FIXTURE_SALT = "fixture-salt-0123456789";
 export const DAY = "2026-07-01";
+/** When the Glue job landed the day's batch extracts (bronze received_at). */
+export const EXTRACT_LANDED = `${DAY} 06:00:00`;
 
 const cart = (
-  id: string | null, type: string, session: string, channel: string, loyalty: string | null, email: string,
-  region: string, sku: string | null, revenue: string | null, time: string, received: string,
+  id: string | null,
+  type: string,
+  session: string,
+  channel: string,
+  loyalty: string | null,
+  email: string,
+  region: string,
+  sku: string | null,
+  revenue: string | null,
+  time: string,
+  received: string,
 ) =>
   `(${q(id)}, ${q(type)}, ${q(session)}, ${q(channel)}, ${q(loyalty)}, ${q(email)}, ${q(region)}, ${q(sku)}, ` +
   `${sku ? 1 : "NULL"}, ${revenue ?? "NULL"}, ${q(time)}, TIMESTAMP '${received}')`;
 
 const pos = (
-  id: string | null, receipt: string, store: string | null, region: string, loyalty: string | null, email: string,
-  sku: string, revenue: string, time: string, received: string,
+  id: string | null,
+  receipt: string,
+  store: string | null,
+  region: string,
+  loyalty: string | null,
+  email: string,
+  sku: string,
+  revenue: string,
+  time: string,
+  received: string,
 ) =>
   `(${q(id)}, ${q(receipt)}, ${q(store)}, ${q(region)}, ${q(loyalty)}, ${q(email)}, ${q(sku)}, 1, ${revenue}, ` +
   `${q(time)}, TIMESTAMP '${received}')`;
@@ -73,12 +92,12 @@ export const POS_ROWS = [
 ];
 
 export const LOYALTY_ROWS = [
-  `(DATE '${DAY}', 'L1', 'gold', 'alice@example.com', 'north')`,
-  `(DATE '${DAY}', 'L2', 'member', 'home@family.com', 'north')`,
-  `(DATE '${DAY}', 'L3', 'silver', 'home@family.com', 'north')`,
-  `(DATE '${DAY}', 'L4', 'member', 'dave@example.com', 'south')`,
-  `(DATE '${DAY}', 'L5', 'member', 'erin@example.com', 'south')`,
-  `(DATE '${DAY}', 'L6', 'diamond', 'zed@example.com', 'south')`,
+  `(DATE '${DAY}', 'L1', 'gold', 'alice@example.com', 'north', TIMESTAMP '${EXTRACT_LANDED}')`,
+  `(DATE '${DAY}', 'L2', 'member', 'home@family.com', 'north', TIMESTAMP '${EXTRACT_LANDED}')`,
+  `(DATE '${DAY}', 'L3', 'silver', 'home@family.com', 'north', TIMESTAMP '${EXTRACT_LANDED}')`,
+  `(DATE '${DAY}', 'L4', 'member', 'dave@example.com', 'south', TIMESTAMP '${EXTRACT_LANDED}')`,
+  `(DATE '${DAY}', 'L5', 'member', 'erin@example.com', 'south', TIMESTAMP '${EXTRACT_LANDED}')`,
+  `(DATE '${DAY}', 'L6', 'diamond', 'zed@example.com', 'south', TIMESTAMP '${EXTRACT_LANDED}')`,
 ];
 
 export const REDEMPTION_ROWS = [
@@ -88,10 +107,10 @@ export const REDEMPTION_ROWS = [
 ];
 
 export const INVENTORY_ROWS = [
-  `(DATE '${DAY}', 'ST001', 'store', 'north', 'A', 3, 10, 8)`,
-  `(DATE '${DAY}', 'ST010', 'store', 'south', 'A', 4, 5, 5)`,
-  `(DATE '${DAY}', 'DC1', 'dc', 'north', 'A', 100, 20, 10)`,
-  `(DATE '${DAY}', 'ST002', 'store', 'north', 'B', -1, 4, 4)`,
+  `(DATE '${DAY}', 'ST001', 'store', 'north', 'A', 3, 10, 8, TIMESTAMP '${EXTRACT_LANDED}')`,
+  `(DATE '${DAY}', 'ST010', 'store', 'south', 'A', 4, 5, 5, TIMESTAMP '${EXTRACT_LANDED}')`,
+  `(DATE '${DAY}', 'DC1', 'dc', 'north', 'A', 100, 20, 10, TIMESTAMP '${EXTRACT_LANDED}')`,
+  `(DATE '${DAY}', 'ST002', 'store', 'north', 'B', -1, 4, 4, TIMESTAMP '${EXTRACT_LANDED}')`,
 ];
 
 export async function loadFixture(lake: LocalLakehouse): Promise<void> {

@@ -4,8 +4,7 @@ import { LocalLakehouse, Row } from "../../local/lakehouse/duckdb";
 import { createGoldViews, mergeWindow, reconcileDay } from "../../local/lakehouse/pipeline";
 import { DAY, FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
 
-const byKey = (rows: Row[], ...keys: string[]) =>
-  Object.fromEntries(rows.map((r) => [keys.map((k) => String(r[k])).join("/"), r]));
+const byKey = (rows: Row[], ...keys: string[]) => Object.fromEntries(rows.map((r) => [keys.map((k) => String(r[k])).join("/"), r]));
 
 async function mergedFixture(): Promise<LocalLakehouse> {
   const lake = await LocalLakehouse.open();
@@ -33,11 +32,12 @@ describe("DuckDB compatibility macros", () => {
 
   it("give the same salted email_hash as node's crypto (pinned vector)", async () => {
     const email = "  Alice.Shopper@Example.COM ";
-    const expected = crypto.createHash("sha256").update(FIXTURE_SALT + email.trim().toLowerCase()).digest("hex");
+    const expected = crypto
+      .createHash("sha256")
+      .update(FIXTURE_SALT + email.trim().toLowerCase())
+      .digest("hex");
     assert.strictEqual(expected, "bc5f23ac6a4a4a0db2dd61d0816ec14829546d988aeb6a158f432eaebcf671ed");
-    const [row] = await lake.query(
-      `SELECT lower(to_hex(sha256(to_utf8(concat('${FIXTURE_SALT}', lower(trim('${email}'))))))) AS h`,
-    );
+    const [row] = await lake.query(`SELECT lower(to_hex(sha256(to_utf8(concat('${FIXTURE_SALT}', lower(trim('${email}'))))))) AS h`);
     assert.strictEqual(row.h, expected);
   });
 
@@ -95,7 +95,10 @@ describe("bronze -> silver merge on the fixed fixture", () => {
   it("keeps both household members in the bridge under one email_hash and never links a masked email", async () => {
     const rows = await lake.query(`SELECT loyalty_id FROM retail_silver.identity_bridge
       WHERE email_hash = (SELECT email_hash FROM retail_silver.loyalty_tier WHERE loyalty_id = 'L2') ORDER BY 1`);
-    assert.deepStrictEqual(rows.map((r) => r.loyalty_id), ["L2", "L3"]);
+    assert.deepStrictEqual(
+      rows.map((r) => r.loyalty_id),
+      ["L2", "L3"],
+    );
     const [n] = await lake.query("SELECT count(*) AS n FROM retail_silver.identity_bridge WHERE loyalty_id = 'L4'");
     assert.strictEqual(n.n, 1, "only dave's CRM email, not the masked POS one");
   });
@@ -153,6 +156,107 @@ describe("dedupe when an invalid copy arrives before a valid one", () => {
   });
 });
 
+describe("batch snapshot merges (erp_inventory, loyalty_tier)", () => {
+  const params = (start: string, end: string) => ({ window_start: start, window_end: end, email_salt: FIXTURE_SALT });
+  const inv = (day: string, sku: string, onHand: number, shipped: number, received: string) =>
+    `(DATE '${day}', 'ST001', 'store', 'north', '${sku}', ${onHand}, 10, ${shipped}, TIMESTAMP '${received}')`;
+  const tier = (day: string, id: string, t: string, received: string) =>
+    `(DATE '${day}', '${id}', '${t}', '${id}@example.com', 'north', TIMESTAMP '${received}')`;
+  const mergeBatch = async (lake: LocalLakehouse, start: string, end: string) => {
+    for (const table of ["erp_inventory", "loyalty_tier"]) await lake.runFile(`merge/${table}.sql`, params(start, end));
+  };
+  const silver = async (lake: LocalLakehouse) => ({
+    inventory: await lake.query(
+      "SELECT CAST(snapshot_date AS varchar) AS day, sku, on_hand, units_shipped FROM retail_silver.erp_inventory ORDER BY day, sku",
+    ),
+    tiers: await lake.query(
+      "SELECT CAST(snapshot_date AS varchar) AS day, loyalty_id, tier FROM retail_silver.loyalty_tier ORDER BY day, loyalty_id",
+    ),
+  });
+
+  it("take the extract dated the window's end day (landed by the run that closes the window), not later ones", async () => {
+    const lake = await LocalLakehouse.open();
+    try {
+      await lake.run(`INSERT INTO retail_bronze.erp_inventory VALUES
+        ${inv("2026-07-01", "A", 3, 8, "2026-07-01 06:00:00")}, ${inv("2026-07-02", "A", 4, 9, "2026-07-02 06:00:00")},
+        ${inv("2026-07-03", "A", 5, 7, "2026-07-03 06:00:00")}`);
+      await lake.run(`INSERT INTO retail_bronze.loyalty_tier VALUES
+        ${tier("2026-07-02", "L1", "gold", "2026-07-02 06:00:00")}, ${tier("2026-07-03", "L1", "platinum", "2026-07-03 06:00:00")}`);
+      await mergeBatch(lake, "2026-07-01 00:00:00", "2026-07-02 00:00:00");
+      assert.deepStrictEqual(await silver(lake), {
+        inventory: [
+          { day: "2026-07-01", sku: "A", on_hand: 3, units_shipped: 8 },
+          { day: "2026-07-02", sku: "A", on_hand: 4, units_shipped: 9 },
+        ],
+        tiers: [{ day: "2026-07-02", loyalty_id: "L1", tier: "gold" }],
+      });
+      // The next window overlaps on its start day; the merge updates in place, so nothing doubles.
+      await mergeBatch(lake, "2026-07-02 00:00:00", "2026-07-03 00:00:00");
+      const after = await silver(lake);
+      assert.deepStrictEqual(
+        after.inventory.map((r) => r.day),
+        ["2026-07-01", "2026-07-02", "2026-07-03"],
+      );
+      assert.deepStrictEqual(
+        after.tiers.map((r) => [r.day, r.tier]),
+        [
+          ["2026-07-02", "gold"],
+          ["2026-07-03", "platinum"],
+        ],
+      );
+      const rec = (await reconcileDay(lake, "2026-07-02")).filter((r) => r.table === "erp_inventory" || r.table === "loyalty_tier");
+      assert.deepStrictEqual(
+        rec.map((r) => [r.table, r.source, r.silver, r.status]),
+        [
+          ["erp_inventory", 1, 1, "ok"],
+          ["loyalty_tier", 1, 1, "ok"],
+        ],
+      );
+    } finally {
+      lake.close();
+    }
+  });
+
+  it("keep the latest landed copy of a re-extracted day, whatever the payload order, and a re-run keeps it", async () => {
+    const lake = await LocalLakehouse.open();
+    try {
+      // The corrected re-extract sorts after the original by payload ('1' < '9', 'gold' < 'member'), so only landing
+      // time can pick it. It lands after the first merge, in the same window and in a later one.
+      await lake.run(`INSERT INTO retail_bronze.erp_inventory VALUES
+        ${inv("2026-07-01", "A", 1, 1, "2026-07-01 06:00:00")}, ${inv("2026-07-01", "B", 2, 2, "2026-07-01 06:00:00")}`);
+      await lake.run(`INSERT INTO retail_bronze.loyalty_tier VALUES ${tier("2026-07-01", "L1", "gold", "2026-07-01 06:00:00")}`);
+      await mergeBatch(lake, "2026-07-01 00:00:00", "2026-07-02 00:00:00");
+      await lake.run(`INSERT INTO retail_bronze.erp_inventory VALUES ${inv("2026-07-01", "A", 9, 9, "2026-07-01 14:00:00")}`);
+      await lake.run(`INSERT INTO retail_bronze.loyalty_tier VALUES ${tier("2026-07-01", "L1", "member", "2026-07-01 14:00:00")}`);
+      const expected = {
+        inventory: [
+          { day: "2026-07-01", sku: "A", on_hand: 9, units_shipped: 9 },
+          { day: "2026-07-01", sku: "B", on_hand: 2, units_shipped: 2 },
+        ],
+        tiers: [{ day: "2026-07-01", loyalty_id: "L1", tier: "member" }],
+      };
+      for (let i = 0; i < 2; i++) {
+        await mergeBatch(lake, "2026-07-01 00:00:00", "2026-07-02 00:00:00");
+        assert.deepStrictEqual(await silver(lake), expected);
+      }
+      // The window ending on that day also takes it, and keeps the correction too.
+      await mergeBatch(lake, "2026-06-30 00:00:00", "2026-07-01 00:00:00");
+      assert.deepStrictEqual(await silver(lake), expected);
+      const rec = (await reconcileDay(lake, "2026-07-01")).filter((r) => r.table === "erp_inventory" || r.table === "loyalty_tier");
+      assert.deepStrictEqual(
+        rec.map((r) => [r.table, r.source, r.silver, r.status]),
+        [
+          ["erp_inventory", 2, 2, "ok"],
+          ["loyalty_tier", 1, 1, "ok"],
+        ],
+      );
+      assert.deepStrictEqual(await lake.query("SELECT count(*) AS n FROM retail_silver.quarantine"), [{ n: 0 }]);
+    } finally {
+      lake.close();
+    }
+  });
+});
+
 describe("merging day by day", () => {
   it("gives the same silver as one window, also when a late re-send lands in a later window", async () => {
     const whole = await mergedFixture();
@@ -189,10 +293,12 @@ describe("gold KPI views against hand-computed values", () => {
     assert.strictEqual(rate(cart, "north", "cart_abandonment"), 1 / 3);
     assert.strictEqual(rate(cart, "south", "cart_abandonment"), 0);
     const sku = byKey(await lake.query("SELECT * FROM retail_gold.sku_velocity WHERE day = DATE '2026-07-01'"), "channel", "sku");
-    assert.deepStrictEqual(
-      Object.fromEntries(Object.entries(sku).map(([k, r]) => [k, [r.order_lines, r.revenue]])),
-      { "store/A": [2, 20], "store/B": [2, 10], "store/C": [2, 15], "app/A": [1, 20] },
-    );
+    assert.deepStrictEqual(Object.fromEntries(Object.entries(sku).map(([k, r]) => [k, [r.order_lines, r.revenue]])), {
+      "store/A": [2, 20],
+      "store/B": [2, 10],
+      "store/C": [2, 15],
+      "app/A": [1, 20],
+    });
     const red = byKey(await lake.query("SELECT * FROM retail_gold.loyalty_redemption_rate WHERE day = DATE '2026-07-01'"), "channel");
     // Store loyalty lines p1a, p1b, p2 (scans) and p5 (bridge); p1a redeemed. App: w3 redeemed.
     assert.deepStrictEqual([red.store.loyalty_order_lines, red.store.redeemed_lines, red.store.loyalty_redemption_rate], [4, 1, 0.25]);
@@ -212,9 +318,15 @@ describe("gold KPI views against hand-computed values", () => {
     assert.strictEqual(rate(cart, "north", "cart_abandonment"), 2 / 3);
     assert.strictEqual(rate(cart, "south", "cart_abandonment"), 1);
     const sku = await lake.query("SELECT DISTINCT channel FROM retail_gold.sku_velocity");
-    assert.deepStrictEqual(sku.map((r) => r.channel), ["store"]);
+    assert.deepStrictEqual(
+      sku.map((r) => r.channel),
+      ["store"],
+    );
     const red = await lake.query("SELECT * FROM retail_gold.loyalty_redemption_rate");
-    assert.deepStrictEqual(red.map((r) => [r.channel, r.loyalty_redemption_rate]), [["store", 0.25]]);
+    assert.deepStrictEqual(
+      red.map((r) => [r.channel, r.loyalty_redemption_rate]),
+      [["store", 0.25]],
+    );
     const fill = await lake.query("SELECT * FROM retail_gold.inventory_fill_rate");
     assert.strictEqual(rate(fill, "north", "inventory_fill_rate"), 0.8);
     await createGoldViews(lake, "omnichannel");

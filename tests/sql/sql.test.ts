@@ -7,9 +7,11 @@ import { loadTableDefs } from "../../infra/tables";
 const SALT = "abcdefghijklmnop";
 
 function sqlFiles(dir = SQL_ROOT): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sqlFiles(path.join(dir, e.name)) : e.name.endsWith(".sql") ? [path.relative(SQL_ROOT, path.join(dir, e.name))] : [],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? sqlFiles(path.join(dir, e.name)) : e.name.endsWith(".sql") ? [path.relative(SQL_ROOT, path.join(dir, e.name))] : [],
+    );
 }
 
 describe("functions/sql renderSql", () => {
@@ -32,7 +34,10 @@ describe("functions/sql renderSql", () => {
   });
 
   it("rejects a window bound that is not 'YYYY-MM-DD HH:MM:SS'", () => {
-    assert.throws(() => renderSql("{{window_end}}", { window_end: "2026-07-01T00:00:00Z" }), /\{\{window_end\}\} has invalid value .*'YYYY-MM-DD HH:MM:SS'/);
+    assert.throws(
+      () => renderSql("{{window_end}}", { window_end: "2026-07-01T00:00:00Z" }),
+      /\{\{window_end\}\} has invalid value .*'YYYY-MM-DD HH:MM:SS'/,
+    );
   });
 
   it("rejects a short salt and one with quote characters", () => {
