@@ -147,21 +147,31 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
   }
 
   // Another team's program reads this platform through a StackReference (consumer/retailPlatform.ts); offline,
-  // a reference to <org>/retail-analytics/<stack> is answered with this platform's own plan of that stack.
+  // a reference to <org>/retail-analytics/<stack> is answered with this platform's own plan of that stack. The
+  // platform is planned only when a program asks for it: the first run records what it referenced.
+  const platformStack = new RegExp(`^[^/]+/retail-analytics/${opts.stack}$`);
   let platformOutputs: Record<string, unknown> | undefined;
-  if (!ours) {
-    const platform = await plan({ stack: opts.stack, cwd });
-    if (!("report" in platform))
-      return { exitCode: platform.exitCode, errors: [`planning the platform stack the program references failed:`, ...platform.errors] };
-    platformOutputs = platform.report.outputs;
-    assumptions.push(`StackReferences to <org>/retail-analytics/${opts.stack} were answered with this platform's own ${opts.stack} plan`);
-  }
-  const stackReferences = (name: string) =>
-    platformOutputs && new RegExp(`^[^/]+/retail-analytics/${opts.stack}$`).test(name) ? platformOutputs : undefined;
+  let wantsPlatform = false;
+  const stackReferences = (name: string) => {
+    if (!platformStack.test(name)) return undefined;
+    wantsPlatform = true;
+    return platformOutputs;
+  };
+  const runOnce = () => runProgram({ stack: opts.stack, project: project.name, config, secretKeys, program, stackReferences });
 
   let run;
   try {
-    run = await runProgram({ stack: opts.stack, project: project.name, config, secretKeys, program, stackReferences });
+    try {
+      run = await runOnce();
+    } catch (e) {
+      if (ours || !wantsPlatform) throw e;
+      const platform = await plan({ stack: opts.stack, cwd });
+      if (!("report" in platform))
+        return { exitCode: platform.exitCode, errors: [`planning the platform stack the program references failed:`, ...platform.errors] };
+      platformOutputs = platform.report.outputs;
+      assumptions.push(`StackReferences to <org>/retail-analytics/${opts.stack} were answered with this platform's own ${opts.stack} plan`);
+      run = await runOnce();
+    }
   } catch (e) {
     const problems = configProblems(e);
     if (problems) return { exitCode: 2, errors: problems };
