@@ -1,12 +1,14 @@
 "use strict";
 /**
- * The `.ts` loader behind `npm run plan`, `npm start` and `npm run bench` (`node -r ./local/register.js local/plan.ts`).
+ * The `.ts` loader behind `npm run plan`, `npm start`, `npm run bench` (`node -r ./local/register.js local/plan.ts`)
+ * and mocha (.mocharc.json).
  *
  * It emits what `ts-node --transpile-only` emits (TypeScript's transpileModule with this repository's tsconfig.json)
  * but keeps the output on disk, keyed by the source text, the tsconfig text and the TypeScript version, so an
  * unchanged file is never transpiled twice and TypeScript itself is only loaded on a miss. It installs no
  * source-map support: Pulumi formats a stack trace for every resource and promise, and mapping those frames cost
- * more than the plan's own work. Tests keep ts-node (with source maps); this file is plain JavaScript because it
+ * more than the plan's own work (and a third of the test suite's time). Stack traces therefore show the emitted
+ * JavaScript's lines, which transpileModule keeps close to the source's. This file is plain JavaScript because it
  * is what makes TypeScript loadable.
  */
 const crypto = require("crypto");
