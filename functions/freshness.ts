@@ -1,5 +1,5 @@
-import { Alerts, Metric } from "./alerts";
-import { QueryRunner } from "./queryRunner";
+import { Metric } from "./alerts";
+import { QueryHandlerDeps } from "./queryRunner";
 import { splitStatements } from "./sql";
 
 export interface FreshnessKpi {
@@ -15,12 +15,6 @@ export interface FreshnessSettings {
   readonly kpis: Readonly<Record<string, FreshnessKpi>>;
   /** Minutes between runs: a KPI is alerted on the first run that finds it over budget, not on every run after. */
   readonly intervalMinutes: number;
-}
-
-export interface FreshnessDeps {
-  readonly runner: QueryRunner;
-  readonly alerts: Alerts;
-  readonly now: () => Date;
 }
 
 export type TableFreshness =
@@ -91,7 +85,7 @@ export function judgeKpis(tables: readonly TableFreshness[], settings: Pick<Fres
  * run (the staleness alarms watch them); the SNS alert goes out once, on the run a KPI crosses its budget.
  * A table that cannot be read fails the invocation after reporting the rest.
  */
-export async function runFreshness(settings: FreshnessSettings, deps: FreshnessDeps): Promise<FreshnessReport> {
+export async function runFreshness(settings: FreshnessSettings, deps: QueryHandlerDeps): Promise<FreshnessReport> {
   const now = deps.now();
   const tables: TableFreshness[] = [];
   for (const [table, sql] of Object.entries(settings.tables)) {

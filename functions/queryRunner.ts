@@ -3,7 +3,16 @@
  * Both run the same files under sql/, so a handler tested locally runs the same statements in production.
  */
 
+import type { Alerts } from "./alerts";
+
 export type Row = Record<string, unknown>;
+
+/** What a query-running handler (reconcile, freshness) is given: the engine, where alerts go, and the clock. */
+export interface QueryHandlerDeps {
+  readonly runner: QueryRunner;
+  readonly alerts: Alerts;
+  readonly now: () => Date;
+}
 
 /**
  * Runs one statement and returns its rows. A statement that changes rows (MERGE, INSERT) and returns no result

@@ -1,5 +1,5 @@
-import { Alerts, Metric } from "./alerts";
-import { QueryRunner } from "./queryRunner";
+import { Metric } from "./alerts";
+import { QueryHandlerDeps } from "./queryRunner";
 import { renderSql, splitStatements } from "./sql";
 
 /** Optional: reconcile a given day (backfills, re-runs); the schedule sends nothing and gets yesterday (UTC). */
@@ -12,12 +12,6 @@ export interface ReconcileSettings {
   readonly tables: Readonly<Record<string, string>>;
   /** Relative drift |source − silver| / source tolerated before a table is a mismatch. */
   readonly tolerance: number;
-}
-
-export interface ReconcileDeps {
-  readonly runner: QueryRunner;
-  readonly alerts: Alerts;
-  readonly now: () => Date;
 }
 
 export type TableReconciliation =
@@ -76,7 +70,7 @@ export function reconcileMessage(report: ReconcileReport): string {
  * and the others still run; metrics go out per table, then one SNS message if anything is off, and only then
  * does a failed query fail the invocation.
  */
-export async function runReconcile(event: ReconcileEvent, settings: ReconcileSettings, deps: ReconcileDeps): Promise<ReconcileReport> {
+export async function runReconcile(event: ReconcileEvent, settings: ReconcileSettings, deps: QueryHandlerDeps): Promise<ReconcileReport> {
   const day = event.day ?? yesterday(deps.now());
   const tables: TableReconciliation[] = [];
   for (const [table, sql] of Object.entries(settings.tables)) {
