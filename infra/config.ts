@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { chooseLane, Lane, LANES, LaneError } from "./lanes";
+import { BATCH_CADENCE_MINUTES, chooseLane, Lane, LANES, LaneError } from "./lanes";
 import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, MIN_STREAM_FRESHNESS_MINUTES, SPICE_ROW_CAP } from "./limits";
 
 /**
@@ -245,6 +245,10 @@ function checkProducts(cfg: RawConfig): { streams: StreamProduct[]; batches: Bat
     } else if (p.batch.sourceKind === "jdbc" && !p.batch.connectionSecretName) {
       problems.push(
         `${at}.batch.connectionSecretName = (missing): a jdbc source needs the Secrets Manager secret with its JDBC URL and credentials. Fix: set connectionSecretName.`,
+      );
+    } else if (p.batch.timeoutMinutes >= BATCH_CADENCE_MINUTES[lane]) {
+      problems.push(
+        `${at}.batch.timeoutMinutes = ${p.batch.timeoutMinutes}: not shorter than the ${lane} cadence (${BATCH_CADENCE_MINUTES[lane]} min), so runs could pile up. Fix: set it below ${BATCH_CADENCE_MINUTES[lane]}.`,
       );
     } else {
       batches.push({ ...p, lane, batch: p.batch });

@@ -19,8 +19,6 @@ export const TAG = {
   reconciles: "retail:reconciles",
 } as const;
 
-export type TagKey = (typeof TAG)[keyof typeof TAG];
-
 /** Tag values must be strings; this keeps numbers and booleans spelled one way. */
 export function tagValue(v: string | number | boolean): string {
   return String(v);

@@ -127,6 +127,14 @@ describe("stack config", () => {
     ]);
   });
 
+  it("rejects a Glue timeout that is not shorter than its lane's cadence, before any resource exists", () => {
+    const [p] = problemsOf(prodRaw((r) => (r.dataProducts[4].batch.timeoutMinutes = 60)));
+    assert.equal(
+      p,
+      "retail:dataProducts[4].batch.timeoutMinutes = 60: not shorter than the batch-hourly cadence (60 min), so runs could pile up. Fix: set it below 60.",
+    );
+  });
+
   it("rejects duplicate product names and a stack/environment mismatch together", () => {
     const problems = problemsOf(
       prodRaw((r) => {

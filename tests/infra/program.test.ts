@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ProgramRun } from "../../local/harness";
+import { byType, ProgramRun } from "../../local/harness";
 import { GLUE_SCRIPT } from "../../components/batchLane";
 import { CONTRACT_VERSION } from "../../infra/contract";
-import { named, ofType, policyDoc, REPO, runStack, runWith, stackConfig } from "../support/stacks";
+import { named, policyDoc, REPO, runStack, runWith, stackConfig } from "../support/stacks";
 
 const STREAM = "aws:kinesis/stream:Stream";
 const FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
@@ -32,7 +32,7 @@ describe("the program under mocks", function () {
 
   describe("IcebergNamespace", () => {
     it("creates a KMS-encrypted table bucket with unreferenced-file removal", () => {
-      const [bucket] = ofType(prod, "aws:s3tables/tableBucket:TableBucket");
+      const [bucket] = byType(prod, "aws:s3tables/tableBucket:TableBucket");
       assert.equal(bucket.inputs.encryptionConfiguration.sseAlgorithm, "aws:kms");
       assert.match(bucket.inputs.encryptionConfiguration.kmsKeyArn, /^arn:aws:kms:/);
       assert.deepEqual(bucket.inputs.maintenanceConfiguration.icebergUnreferencedFileRemoval, {
@@ -43,7 +43,7 @@ describe("the program under mocks", function () {
 
     it("creates the bronze, silver and gold namespaces", () => {
       assert.deepEqual(
-        ofType(prod, "aws:s3tables/namespace:Namespace")
+        byType(prod, "aws:s3tables/namespace:Namespace")
           .map((n) => n.inputs.namespace)
           .sort(),
         ["retail_bronze", "retail_gold", "retail_silver"],
@@ -83,7 +83,7 @@ describe("the program under mocks", function () {
 
     it("has one bronze table per data product, streamed or batch, with lowercase columns only", () => {
       for (const run of [dev, prod]) {
-        const bronze = ofType(run, TABLE).filter((t) => t.inputs.namespace === "retail_bronze");
+        const bronze = byType(run, TABLE).filter((t) => t.inputs.namespace === "retail_bronze");
         assert.deepEqual(
           bronze.map((t) => t.inputs.tableName).sort(),
           dataProducts(run.stack as "dev" | "prod")
@@ -92,7 +92,7 @@ describe("the program under mocks", function () {
           run.stack,
         );
       }
-      for (const t of ofType(prod, TABLE)) {
+      for (const t of byType(prod, TABLE)) {
         for (const f of t.inputs.icebergMetadata.icebergSchema.schemaFieldList) assert.equal(f.name, f.name.toLowerCase());
       }
     });
@@ -160,7 +160,7 @@ describe("the program under mocks", function () {
     });
 
     it("alarms on iterator age, write throttling and delivery freshness against the freshness need", () => {
-      const alarms = ofType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("retail-prod-cart-events-"));
+      const alarms = byType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("retail-prod-cart-events-"));
       const byMetric = Object.fromEntries(alarms.map((a) => [a.inputs.metricName, a.inputs]));
       assert.equal(byMetric["GetRecords.IteratorAgeMilliseconds"].threshold, 150_000);
       assert.equal(byMetric["WriteProvisionedThroughputExceeded"].threshold, 0);
@@ -189,9 +189,9 @@ describe("the program under mocks", function () {
       const conn = named(prod, "aws:glue/connection:Connection", "retail-prod-erp-inventory-network");
       assert.equal(conn.inputs.connectionType, "NETWORK");
       assert.equal(conn.inputs.physicalConnectionRequirements.subnetId, "subnet-private-a");
-      assert.equal(ofType(prod, "awsx:ec2:Vpc").length, 1);
+      assert.equal(byType(prod, "awsx:ec2:Vpc").length, 1);
       assert.equal(named(prod, "aws:glue/job:Job", "retail-prod-loyalty-tier-job").inputs.connections, undefined);
-      assert.equal(ofType(dev, "awsx:ec2:Vpc").length, 0, "dev reads extracts from S3 and needs no VPC");
+      assert.equal(byType(dev, "awsx:ec2:Vpc").length, 0, "dev reads extracts from S3 and needs no VPC");
     });
 
     it("schedules each lane from the lane rule: daily snapshots, hourly redemptions", () => {
@@ -239,7 +239,7 @@ describe("the program under mocks", function () {
       // Glue's own parameters are hyphenated or --conf; ours are the driver's ARGS, bar JOB_NAME, which Glue supplies.
       const glueOwn = /^--(conf|[a-z]+(-[a-z]+)+)$/;
       for (const run of [dev, prod]) {
-        for (const job of ofType(run, "aws:glue/job:Job")) {
+        for (const job of byType(run, "aws:glue/job:Job")) {
           const ours = Object.keys(job.inputs.defaultArguments)
             .filter((k) => !glueOwn.test(k))
             .map((k) => k.slice(2));
@@ -289,7 +289,7 @@ describe("the program under mocks", function () {
       }
       // The merge's query text carries the salt, and Athena keeps query text in the workgroup's history.
       for (const run of [dev, prod]) {
-        const users = ofType(run, ROLE_POLICY)
+        const users = byType(run, ROLE_POLICY)
           .filter((rp) =>
             policyDoc(rp).Statement.some(
               (s) => actions(s).some((a) => a.startsWith("athena:")) && resources(s).some((r) => r.endsWith("-gold-operations")),
@@ -309,7 +309,7 @@ describe("the program under mocks", function () {
   describe("every role", () => {
     it("never grants Action '*' or a service wildcard, and uses Resource '*' only where AWS allows no scoping", () => {
       const unscopable = new Set(["lakeformation:GetDataAccess", "cloudwatch:PutMetricData"]);
-      for (const rp of [...ofType(prod, ROLE_POLICY), ...ofType(dev, ROLE_POLICY)]) {
+      for (const rp of [...byType(prod, ROLE_POLICY), ...byType(dev, ROLE_POLICY)]) {
         for (const s of policyDoc(rp).Statement) {
           for (const a of actions(s)) assert.ok(a !== "*" && !a.endsWith(":*"), `${rp.name} ${s.Sid}: action ${a}`);
           if (resources(s).includes("*")) {
@@ -327,16 +327,16 @@ describe("the program under mocks", function () {
     it("protects the table bucket, tables and streams in prod only", () => {
       const stateful = [STREAM, TABLE, "aws:s3tables/tableBucket:TableBucket"];
       for (const type of stateful) {
-        assert.ok(ofType(prod, type).length > 0 && ofType(prod, type).every((r) => r.protect), `prod ${type} protected`);
+        assert.ok(byType(prod, type).length > 0 && byType(prod, type).every((r) => r.protect), `prod ${type} protected`);
         assert.ok(
-          ofType(dev, type).every((r) => !r.protect),
+          byType(dev, type).every((r) => !r.protect),
           `dev ${type} unprotected`,
         );
       }
     });
 
     it("sizes dev small: one shard per stream and 24 h retention", () => {
-      for (const s of ofType(dev, STREAM)) {
+      for (const s of byType(dev, STREAM)) {
         assert.equal(s.inputs.shardCount, 1);
         assert.equal(s.inputs.retentionPeriod, 24);
       }
@@ -353,7 +353,7 @@ describe("the program under mocks", function () {
       assert.equal(cart.inputs.shardCount, undefined);
       assert.equal(named(run, STREAM, "retail-dev-pos-transactions-stream").inputs.streamModeDetails.streamMode, "PROVISIONED");
       assert.deepEqual(
-        ofType(run, TABLE)
+        byType(run, TABLE)
           .filter((t) => t.inputs.namespace === "retail_bronze")
           .map((t) => t.inputs.tableName)
           .sort(),

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { ProgramRun, readStackFile, RecordedResource, runProgram } from "../../local/harness";
+import { byType, ProgramRun, readStackFile, RecordedResource, runProgram } from "../../local/harness";
 
 /** A salt of valid shape for tests; real stacks set theirs with `pulumi config set --secret`. */
 export const TEST_SALT = "test-salt-0123456789-abcdefghijklmnopqrstuvwxyz";
@@ -32,15 +32,11 @@ export function runWith(stack: "dev" | "prod", overrides: Record<string, unknown
   return runProgram({ stack, config: stackConfig(stack, overrides), secretKeys: ["retail:emailHashSalt"], program: PROGRAM });
 }
 
-export function ofType(run: ProgramRun, type: string): RecordedResource[] {
-  return run.resources.filter((r) => r.type === type);
-}
-
 export function named(run: ProgramRun, type: string, name: string): RecordedResource {
   const found = run.resources.find((r) => r.type === type && r.name === name);
   if (!found)
     throw new Error(
-      `no ${type} named ${name}; have: ${ofType(run, type)
+      `no ${type} named ${name}; have: ${byType(run, type)
         .map((r) => r.name)
         .join(", ")}`,
     );
