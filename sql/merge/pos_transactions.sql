@@ -4,8 +4,8 @@
 -- arrival, and loyalty_id from the scan first, else from an unambiguous email_hash.
 -- A masked email (the POS writes '*' into it) gets no email_hash, so it can never match anyone.
 -- Every POS line is a purchase; its quarantine rows say so, which order_events reconciliation relies on.
--- Cost: as in merge/cart_events.sql, one parse per statement, dedupe by GROUP BY row_key with one min_by over a
--- typed ROW, quarantine grouping only refused rows, try() around the timestamp parse only.
+-- Cost: as in merge/cart_events.sql, one parse per statement, min_by over a typed ROW only for keys that arrived
+-- more than once, quarantine grouping only refused rows, try() around the timestamp parse only.
 MERGE INTO retail_silver.order_events AS t
 USING (
   WITH typed AS (
@@ -22,13 +22,23 @@ USING (
       AND store_id IS NOT NULL AND trim(store_id) <> ''
       AND revenue >= 0
   ),
+  -- Keys that arrived more than once in the window: only those go through min_by, as in merge/cart_events.sql.
+  repeated AS (
+    SELECT row_key FROM valid GROUP BY row_key HAVING count(*) > 1
+  ),
   first_valid AS (
+    SELECT v.row_key, v.event_id, v.loyalty_id, v.email, v.sku, v.revenue, v.event_ts
+    FROM valid AS v
+    LEFT JOIN repeated AS r ON r.row_key = v.row_key
+    WHERE r.row_key IS NULL
+    UNION ALL
     SELECT row_key, v.event_id, v.loyalty_id, v.email, v.sku, v.revenue, v.event_ts
     FROM (
       SELECT row_key,
         min_by(CAST(ROW(event_id, loyalty_id, email, sku, revenue, event_ts)
           AS ROW(event_id varchar, loyalty_id varchar, email varchar, sku varchar, revenue decimal(12, 2), event_ts timestamp)), received_at) AS v
       FROM valid
+      WHERE row_key IN (SELECT row_key FROM repeated)
       GROUP BY row_key
     ) AS d
   ),

@@ -5,6 +5,7 @@ import { loadSql, placeholdersOf, renderSql, splitStatements, SQL_ROOT } from ".
 import { loadTableDefs } from "../../infra/tables";
 
 const SALT = "abcdefghijklmnop";
+const NAIVE_SQL = path.join(__dirname, "..", "..", "local", "lakehouse", "naive_conversion_rate.sql");
 
 function sqlFiles(dir = SQL_ROOT): string[] {
   return fs
@@ -119,6 +120,20 @@ describe("sql/ files honour the contracts", () => {
       assert.doesNotMatch(sql, /try\(CAST\(from_iso8601_timestamp/, f);
       if (/^merge\/(cart_events|pos_transactions)\.sql$/.test(f)) assert.doesNotMatch(sql, /row_number\(\)/, f);
     }
+  });
+
+  it("call from_iso8601_timestamp only inside try(), the one place the DuckDB macro's try_cast means the same as Trino", () => {
+    // Outside try() Trino fails the query on a malformed timestamp where the macro would return NULL.
+    const sources = [...files.map((f) => [f, loadSql(f)]), ["naive", fs.readFileSync(NAIVE_SQL, "utf8")]];
+    let calls = 0;
+    for (const [f, text] of sources) {
+      const sql = text.replace(/--[^\n]*/g, "");
+      const all = sql.match(/from_iso8601_timestamp\(/g) ?? [];
+      const wrapped = sql.match(/\btry\(from_iso8601_timestamp\(/g) ?? [];
+      assert.strictEqual(wrapped.length, all.length, `${f}: from_iso8601_timestamp outside try()`);
+      calls += all.length;
+    }
+    assert.ok(calls >= 10, `expected the merges, reconciliations and naive query to parse timestamps, found ${calls} calls`);
   });
 
   it("prune bronze on received_at in every merge and both sides on the day in every reconciliation", () => {
