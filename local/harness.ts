@@ -222,6 +222,38 @@ function shareCodePaths(compute: ComputeCodePaths): ComputeCodePaths {
   };
 }
 
+type DebuggablePromise = <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+
+/**
+ * Pulumi wraps every runtime promise in `debuggablePromise`, which tracks it for the leak check at exit and also
+ * formats a stack trace onto it that only `PULUMI_DEBUG_PROMISE_LEAKS` ever prints. Formatting those traces was
+ * about a third of a second of a prod plan. During a run this wrapper calls the original with a zero stack-trace
+ * limit, so leak tracking stays exactly Pulumi's and only the never-printed trace is empty; with
+ * PULUMI_DEBUG_PROMISE_LEAKS set the original runs untouched. Like shareCodePaths, it lives only in the harness:
+ * `pulumi up` never loads this file. Pulumi's modules call it through the module object
+ * (`debuggable_1.debuggablePromise(...)`), so replacing the export reaches every caller (tests/plan/leakStacks.test.ts).
+ */
+export function withoutLeakDebugStacks(): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const debuggable: { debuggablePromise: DebuggablePromise; debugPromiseLeaks: boolean } = require("@pulumi/pulumi/runtime/debuggable");
+  const original = debuggable.debuggablePromise;
+  if (typeof original !== "function")
+    throw new Error("@pulumi/pulumi/runtime/debuggable no longer exports debuggablePromise: update local/harness.ts");
+  if (debuggable.debugPromiseLeaks) return () => undefined;
+  debuggable.debuggablePromise = (p, ctx) => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return original(p, ctx);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+  return () => {
+    debuggable.debuggablePromise = original;
+  };
+}
+
 /** Run `opts.program` under mocks and return what it registered and exported. Runs are serialised. */
 export function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const run = queue.then(() => runProgramNow(opts));
@@ -297,6 +329,7 @@ async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
   const runtime = pulumi.runtime as { computeCodePaths: ComputeCodePaths };
   const computeCodePaths = runtime.computeCodePaths;
   runtime.computeCodePaths = shareCodePaths(computeCodePaths);
+  const restoreDebugStacks = withoutLeakDebugStacks();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require(opts.program);
@@ -305,6 +338,7 @@ async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
     return { stack: opts.stack, project, resources, outputs, secretOutputs: secrets };
   } finally {
     runtime.computeCodePaths = computeCodePaths;
+    restoreDebugStacks();
   }
 }
 
