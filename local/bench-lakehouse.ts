@@ -17,6 +17,8 @@ const DAYS = 30;
 interface SizeResult {
   readonly report: LakehouseReport;
   readonly maxRssBytes: number;
+  /** User + system CPU seconds of the whole child (both DuckDB threads): steadier than wall time on a noisy machine. */
+  readonly cpuSeconds: number;
 }
 
 /**
@@ -49,7 +51,8 @@ async function runOne(events: number): Promise<void> {
   const settings = settingsFor(events, dir);
   try {
     const { report } = await runLakehouse({ events, seed: SEED, days: DAYS, ...settings });
-    const result: SizeResult = { report, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+    const usage = process.resourceUsage();
+    const result: SizeResult = { report, maxRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 };
     process.stdout.write(JSON.stringify(result) + "\n");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -89,7 +92,7 @@ export async function benchLakehouse(): Promise<void> {
     console.log(
       `${events.toLocaleString("en-US")} events: ${STAGES.map((k) => `${k} ${s[k].toFixed(2)} s`).join(", ")}; ` +
         `generate+merge+bridge+gold ${endToEnd.toFixed(2)} s (${Math.round(events / endToEnd).toLocaleString("en-US")} events/s); ` +
-        `peak RSS ${gib(r.maxRssBytes)} GiB (load ${load.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)})`,
+        `peak RSS ${gib(r.maxRssBytes)} GiB; CPU ${r.cpuSeconds.toFixed(1)} s for the whole run (load ${load.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)})`,
     );
     const p = r.report.pruning;
     console.log(
