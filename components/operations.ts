@@ -8,7 +8,7 @@ import { ENV, freshnessEntry, InvocationContext, maintenanceEntry, mergeEntry, r
 import { DEFAULT_WINDOW_HOURS, JobType } from "../functions/maintenance";
 import { MergeEvent } from "../functions/merge";
 import { ReconcileEvent } from "../functions/reconcile";
-import { SQL_ROOT } from "../functions/sql";
+import { loadSql, SQL_ROOT } from "../functions/sql";
 import { PlatformConfig } from "../infra/config";
 import { BATCH_CADENCE_MINUTES } from "../infra/lanes";
 import { MERGE_TIMEOUT_SECONDS, mergeIntervalMinutes } from "../infra/limits";
@@ -103,7 +103,7 @@ function sqlFiles(root: string, dir: string): Record<string, string> {
       .readdirSync(full)
       .filter((f) => f.endsWith(".sql"))
       .sort()
-      .map((f) => [f.slice(0, -4), fs.readFileSync(path.join(full, f), "utf8")]),
+      .map((f) => [f.slice(0, -4), loadSql(path.join(dir, f), root)]),
   );
 }
 

@@ -4,8 +4,8 @@
 -- Dedupe: rows sharing a row_key (event_id, or a hash of the raw row when event_id is missing) collapse to the
 -- earliest valid arrival; a re-send arriving in a later window matches the earlier copy already in the target.
 -- The target is matched on its key alone, not on a time bound, so an event however late is never inserted twice.
--- loyalty_id is resolved here: the loyalty scan first, else the salted email_hash when exactly one loyalty_id
--- carries it in identity_bridge (a household email shared by several members resolves to nobody).
+-- loyalty_id is resolved here by sql/fragments/resolve_loyalty.sql (shared with merge/pos_transactions.sql): the
+-- loyalty scan first, else the salted email_hash when exactly one loyalty_id carries it in identity_bridge.
 -- Cost (measured on DuckDB at 1M-50M rows, and the same shape is cheap on Trino): each statement parses and
 -- validates the window once; dedupe counts rows per row_key (a count-only GROUP BY) and runs min_by over a typed
 -- ROW only for the few keys that arrived more than once; every other row passes through an anti-join. At 10M
@@ -55,20 +55,7 @@ USING (
       GROUP BY row_key
     ) AS d
   ),
-  hashed AS (
-    SELECT first_valid.*,
-      CASE WHEN loyalty_id IS NOT NULL OR email IS NULL OR strpos(email, '@') = 0 OR strpos(email, '*') > 0 THEN NULL
-           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(email))))))) END AS email_hash
-    FROM first_valid
-  )
-  SELECT r.*, coalesce(r.loyalty_id, br.loyalty_id) AS resolved_loyalty_id
-  FROM hashed AS r
-  LEFT JOIN (
-    SELECT email_hash, min(loyalty_id) AS loyalty_id
-    FROM retail_silver.identity_bridge
-    GROUP BY email_hash
-    HAVING count(DISTINCT loyalty_id) = 1
-  ) AS br ON br.email_hash = r.email_hash
+  -- retail:include fragments/resolve_loyalty.sql
 ) AS s
 ON t.event_id = s.event_id
 WHEN NOT MATCHED THEN INSERT (event_id, event_type, session_id, channel, loyalty_id, region, sku, quantity, revenue, event_ts)
@@ -103,20 +90,7 @@ USING (
       GROUP BY row_key
     ) AS d
   ),
-  hashed AS (
-    SELECT first_valid.*,
-      CASE WHEN loyalty_id IS NOT NULL OR email IS NULL OR strpos(email, '@') = 0 OR strpos(email, '*') > 0 THEN NULL
-           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(email))))))) END AS email_hash
-    FROM first_valid
-  )
-  SELECT r.*, coalesce(r.loyalty_id, br.loyalty_id) AS resolved_loyalty_id
-  FROM hashed AS r
-  LEFT JOIN (
-    SELECT email_hash, min(loyalty_id) AS loyalty_id
-    FROM retail_silver.identity_bridge
-    GROUP BY email_hash
-    HAVING count(DISTINCT loyalty_id) = 1
-  ) AS br ON br.email_hash = r.email_hash
+  -- retail:include fragments/resolve_loyalty.sql
 ) AS s
 ON t.event_id = s.event_id
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)

@@ -42,20 +42,7 @@ USING (
       GROUP BY row_key
     ) AS d
   ),
-  hashed AS (
-    SELECT first_valid.*,
-      CASE WHEN loyalty_id IS NOT NULL OR email IS NULL OR strpos(email, '@') = 0 OR strpos(email, '*') > 0 THEN NULL
-           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(email))))))) END AS email_hash
-    FROM first_valid
-  )
-  SELECT r.*, coalesce(r.loyalty_id, br.loyalty_id) AS resolved_loyalty_id
-  FROM hashed AS r
-  LEFT JOIN (
-    SELECT email_hash, min(loyalty_id) AS loyalty_id
-    FROM retail_silver.identity_bridge
-    GROUP BY email_hash
-    HAVING count(DISTINCT loyalty_id) = 1
-  ) AS br ON br.email_hash = r.email_hash
+  -- retail:include fragments/resolve_loyalty.sql
 ) AS s
 ON t.event_id = s.event_id
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)

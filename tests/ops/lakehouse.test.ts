@@ -11,6 +11,7 @@ import { generate } from "../../local/lakehouse/generate";
 import { BATCH_MERGES, createGoldViews, STREAM_MERGES } from "../../local/lakehouse/pipeline";
 import { LOCAL_EMAIL_SALT, runLakehouse, START_DAY } from "../../local/lakehouse/run";
 import { RecordingAlerts } from "../functions/fakes";
+import { loadSql } from "../../functions/sql";
 
 /**
  * The handlers on the local lakehouse: the same sql/ files, the same handler code, DuckDB instead of Athena.
@@ -38,7 +39,7 @@ const plan = planOperations(
   },
   ALL_TABLES,
 );
-const mergeSql = (product: string) => fs.readFileSync(path.join(__dirname, "..", "..", "sql", "merge", `${product}.sql`), "utf8");
+const mergeSql = (product: string) => loadSql(`merge/${product}.sql`);
 // Batch products first, as the pipeline orders them: the bridge reads silver loyalty_tier.
 const PRODUCTS = [...BATCH_MERGES, ...STREAM_MERGES];
 const settings: MergeSettings = {

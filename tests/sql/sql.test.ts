@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { loadSql, placeholdersOf, renderSql, splitStatements, SQL_ROOT } from "../../functions/sql";
+import { expandIncludes, loadSql, placeholdersOf, renderSql, splitStatements, SQL_ROOT } from "../../functions/sql";
 import { loadTableDefs } from "../../infra/tables";
 
 const SALT = "abcdefghijklmnop";
@@ -23,6 +24,27 @@ describe("functions/sql renderSql", () => {
       email_salt: SALT,
     });
     assert.strictEqual(out, `SELECT '2026-07-01', TIMESTAMP '2026-07-01 00:00:00', '${SALT}'`);
+  });
+
+  it("expands include lines with the fragment's text and refuses paths outside sql/, missing files and nested includes", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "sql-include-"));
+    try {
+      fs.mkdirSync(path.join(root, "fragments"));
+      fs.writeFileSync(path.join(root, "fragments", "f.sql"), "  b AS (SELECT 2)\n");
+      fs.writeFileSync(path.join(root, "fragments", "nested.sql"), "-- retail:include fragments/f.sql\n");
+      assert.strictEqual(
+        expandIncludes("WITH a AS (SELECT 1),\n  -- retail:include fragments/f.sql\nSELECT 3", "x.sql", root),
+        "WITH a AS (SELECT 1),\n  b AS (SELECT 2)\nSELECT 3",
+      );
+      assert.throws(() => expandIncludes("-- retail:include ../outside.sql", "x.sql", root), /leaves the sql\/ folder/);
+      assert.throws(
+        () => expandIncludes("-- retail:include fragments/none.sql", "x.sql", root),
+        /x\.sql includes "fragments\/none\.sql", which does not exist/,
+      );
+      assert.throws(() => expandIncludes("-- retail:include fragments/nested.sql", "x.sql", root), /fragments hold SQL only/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("rejects a malformed day, naming the placeholder, the value and the fix", () => {
@@ -134,6 +156,18 @@ describe("sql/ files honour the contracts", () => {
       calls += all.length;
     }
     assert.ok(calls >= 10, `expected the merges, reconciliations and naive query to parse timestamps, found ${calls} calls`);
+  });
+
+  it("state the loyalty resolution rule once: every statement writing loyalty_id gets it from the one fragment", () => {
+    const rule = fs.readFileSync(path.join(SQL_ROOT, "fragments", "resolve_loyalty.sql"), "utf8").trimEnd();
+    const writers = ["merge/cart_events.sql", "merge/pos_transactions.sql"].flatMap((f) =>
+      splitStatements(loadSql(f)).filter((st) => /resolved_loyalty_id/.test(st)),
+    );
+    assert.strictEqual(writers.length, 3, "cart_events, order_events from carts and order_events from POS");
+    for (const st of writers) assert.ok(st.includes(rule), st.slice(0, 80));
+    for (const f of files.filter((x) => !x.startsWith("fragments/"))) {
+      assert.doesNotMatch(fs.readFileSync(path.join(SQL_ROOT, f), "utf8"), /HAVING count\(DISTINCT loyalty_id\) = 1/, `${f} restates the rule`);
+    }
   });
 
   it("prune bronze on received_at in every merge and both sides on the day in every reconciliation", () => {
