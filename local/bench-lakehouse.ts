@@ -28,12 +28,16 @@ interface SizeResult {
  * room. Reconciliation runs the real sql/reconcile files for every day up to 1M events and for three days (first,
  * middle, last) above, since they are one query per day and table, as the daily Lambda runs.
  */
-export function settingsFor(events: number, dir: string): { dbPath?: string; threads: number; memoryLimit?: string; reconcileDays?: number[] } {
+export function settingsFor(
+  events: number,
+  dir: string,
+): { dbPath?: string; threads: number; memoryLimit?: string; tempDirectory?: string; reconcileDays?: number[] } {
   const threads = Math.max(1, Math.min(2, os.cpus().length));
   if (process.env.BENCH_DB === "memory")
     return {
       threads,
       memoryLimit: process.env.BENCH_MEMORY_LIMIT,
+      tempDirectory: dir,
       reconcileDays: events >= 10_000_000 ? [0, Math.floor(DAYS / 2), DAYS - 1] : undefined,
     };
   if (events < 10_000_000) return { threads };

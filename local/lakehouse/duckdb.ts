@@ -33,6 +33,8 @@ export interface LakehouseOptions {
   readonly path?: string;
   readonly threads?: number;
   readonly memoryLimit?: string;
+  /** Where DuckDB spills when memoryLimit is reached; DuckDB's default is `.tmp` in the working directory. */
+  readonly tempDirectory?: string;
 }
 
 /** DuckDB type for an Athena DDL type; DuckDB keeps the same names except `string`. */
@@ -78,6 +80,7 @@ export class LocalLakehouse {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
     const instance = await DuckDBInstance.create(options.path ?? ":memory:", config);
     const lake = new LocalLakehouse(instance, await instance.connect());
     await lake.install();

@@ -83,9 +83,10 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
   `);
   // One row per active person-day: who, where, and what they did. Household attributes derive from h alone. Rows
   // come out day by day (the draws are those of household-major order), and every table below streams from this
-  // one in that order, so bronze lands clustered by day with no sort.
+  // one in that order, so bronze lands clustered by day with no sort. A temp table, dropped once bronze is written:
+  // the merges get its memory back (3.4M rows at 10M events).
   await lake.run(`
-    CREATE OR REPLACE TABLE truth.person_days AS
+    CREATE OR REPLACE TEMP TABLE gen_person_days AS
     WITH hd AS (
       SELECT i % ${households} AS h, i // ${households} AS d
       FROM range(${households * days}) AS t(i)
@@ -127,7 +128,7 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
   await lake.run(`
     CREATE OR REPLACE TABLE truth.sessions AS
     SELECT 's' || pid || '-' || d AS session_id, pid, d, region, purchase <> 'none' AS converted
-    FROM truth.person_days WHERE has_session
+    FROM gen_person_days WHERE has_session
   `);
   // Sessions and store receipts as views: each is computed where it is read, streaming, never held whole.
   await lake.run(`
@@ -139,7 +140,7 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
       CASE WHEN purchase = 'online' THEN 2 ELSE 0 END AS n_buy,
       ${start} + to_days(d) + to_minutes(420 + gen_i(pid, d, 'start', 660)) AS started_at,
       channel = 'app' OR gen_u(pid, d, 'linked') < ${p.webLoyaltyLinked} AS linked
-    FROM truth.person_days WHERE has_session;
+    FROM gen_person_days WHERE has_session;
     CREATE OR REPLACE TEMP VIEW gen_receipts AS
     SELECT pid, d, region_idx, loyalty_id, email, region,
       gen_u(pid, d, 'scan') < ${p.posLoyaltyScan} AS scanned,
@@ -147,7 +148,7 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
       1 + gen_i(pid, d, 'lines', 3) AS n_lines,
       'ST' || lpad(CAST(region_idx * ${p.storesPerRegion} + gen_i(pid, d, 'store', ${p.storesPerRegion}) + 1 AS VARCHAR), 3, '0') AS store_id,
       ${start} + to_days(d) + to_minutes(540 + gen_i(pid, d, 'shop', 600)) AS bought_at
-    FROM truth.person_days WHERE purchase = 'store';
+    FROM gen_person_days WHERE purchase = 'store';
   `);
   // Bronze cart/browse events in one streaming pass: browse 1-4, add_to_cart 0-2, then checkout and purchase for
   // online buyers; each clean event is followed by its Firehose re-send (if any) and its malformed copy under a new
@@ -267,7 +268,7 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
     SELECT DISTINCT ON (loyalty_id) CAST(${start} AS DATE), loyalty_id,
       CASE gen_i(pid, 0, 'tier', 4) WHEN 0 THEN 'member' WHEN 1 THEN 'silver' WHEN 2 THEN 'gold' ELSE 'platinum' END,
       email, region, ${start} + INTERVAL 6 HOUR
-    FROM truth.person_days
+    FROM gen_person_days
   `);
   // Daily inventory per location (stores and one DC per region) for a slice of the SKU range, landed at 06:00 that day.
   await lake.run(`
@@ -294,10 +295,10 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
   const [counts] = await lake.query(`
     SELECT (SELECT count(*) FROM retail_bronze.cart_events) AS cart,
       (SELECT count(*) FROM retail_bronze.pos_transactions) AS pos,
-      (SELECT count(DISTINCT h) FROM truth.person_days) AS households,
-      (SELECT count(DISTINCT pid) FROM truth.person_days) AS members
+      (SELECT count(DISTINCT h) FROM gen_person_days) AS households,
+      (SELECT count(DISTINCT pid) FROM gen_person_days) AS members
   `);
-  await lake.run("DROP VIEW gen_sessions; DROP VIEW gen_receipts");
+  await lake.run("DROP VIEW gen_sessions; DROP VIEW gen_receipts; DROP TABLE gen_person_days");
   return {
     cartEvents: Number(counts.cart),
     posLines: Number(counts.pos),

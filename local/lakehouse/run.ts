@@ -23,6 +23,8 @@ export interface LakehouseRunOptions {
   /** DuckDB threads and memory_limit (e.g. "2GB"); DuckDB's defaults when omitted. */
   readonly threads?: number;
   readonly memoryLimit?: string;
+  /** Where DuckDB spills past memoryLimit (an in-memory database otherwise spills to `.tmp` in the working directory). */
+  readonly tempDirectory?: string;
   /**
    * Day offsets to reconcile with the real sql/reconcile files; every day when omitted (the CLI). The bench passes a
    * few days at 10M+ events: each file is one query per day and table, as the daily Lambda runs it.
@@ -73,7 +75,12 @@ export async function runLakehouse(
   onStage: (stage: Stage) => void = () => undefined,
 ): Promise<{ report: LakehouseReport; detail: LakehouseDetail }> {
   const seconds = {} as Record<Stage, number>;
-  const lake = await LocalLakehouse.open({ path: options.dbPath, threads: options.threads, memoryLimit: options.memoryLimit });
+  const lake = await LocalLakehouse.open({
+    path: options.dbPath,
+    threads: options.threads,
+    memoryLimit: options.memoryLimit,
+    tempDirectory: options.tempDirectory,
+  });
   try {
     const generated = await timed(seconds, "generate", onStage, () =>
       generate(lake, { events: options.events, seed: options.seed, days: options.days, startDay: START_DAY }),

@@ -36,3 +36,22 @@ describe("naive email match vs identity_bridge on generated data", () => {
     assert.notStrictEqual(c.truth.conversion_rate, a.truth.conversion_rate);
   });
 });
+
+describe("the generator's footprint", () => {
+  it("leaves bronze and truth.sessions, and drops its per person-day working table", async () => {
+    const lake = await LocalLakehouse.open();
+    try {
+      const counts = await generate(lake, { events: 5_000, seed: 5, days: 3, startDay: "2026-06-01" });
+      const tables = (await lake.query("SELECT schema_name || '.' || table_name AS t FROM duckdb_tables() ORDER BY 1")).map((r) => String(r.t));
+      assert.ok(tables.includes("truth.sessions") && tables.includes("retail_bronze.cart_events"), tables.join(", "));
+      // At 10M events the working table holds 3.4M rows the merges need the memory of.
+      assert.deepStrictEqual(
+        tables.filter((t) => t.endsWith("person_days")),
+        [],
+      );
+      assert.ok(counts.households > 0 && counts.members >= counts.households, JSON.stringify(counts));
+    } finally {
+      lake.close();
+    }
+  });
+});
