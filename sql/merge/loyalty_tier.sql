@@ -7,33 +7,7 @@
 -- payload order only breaks ties), so a corrected re-extract updates in place; a re-run changes nothing.
 MERGE INTO retail_silver.loyalty_tier AS t
 USING (
-  WITH checked AS (
-    SELECT
-      b.*,
-      CASE WHEN b.email IS NULL OR strpos(b.email, '@') = 0 OR strpos(b.email, '*') > 0 THEN NULL
-           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(b.email))))))) END AS email_hash,
-      concat_ws('|', coalesce(b.loyalty_id, ''), coalesce(b.tier, ''), coalesce(b.region, '')) AS raw_payload,
-      CASE
-        WHEN loyalty_id IS NULL OR trim(loyalty_id) = '' THEN 'missing_loyalty_id'
-        WHEN tier IS NULL OR tier NOT IN ('member', 'silver', 'gold', 'platinum') THEN 'unknown_tier'
-      END AS reason
-    FROM retail_bronze.loyalty_tier AS b
-    WHERE b.snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
-      AND b.snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
-  ),
-  keyed AS (
-    SELECT
-      checked.*,
-      CASE WHEN reason = 'missing_loyalty_id' THEN lower(to_hex(sha256(to_utf8(concat_ws('|', CAST(snapshot_date AS varchar), raw_payload)))))
-           ELSE concat_ws('|', CAST(snapshot_date AS varchar), coalesce(loyalty_id, '')) END AS row_key
-    FROM checked
-  ),
-  ranked AS (
-    SELECT
-      keyed.*,
-      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at DESC NULLS LAST, raw_payload) AS arrival
-    FROM keyed
-  )
+  -- retail:include fragments/loyalty_tier_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NULL
 ) AS s
 ON t.snapshot_date = s.snapshot_date AND t.loyalty_id = s.loyalty_id
@@ -43,33 +17,7 @@ WHEN NOT MATCHED THEN INSERT (snapshot_date, loyalty_id, tier, email_hash, regio
 
 MERGE INTO retail_silver.quarantine AS t
 USING (
-  WITH checked AS (
-    SELECT
-      b.*,
-      CASE WHEN b.email IS NULL OR strpos(b.email, '@') = 0 OR strpos(b.email, '*') > 0 THEN NULL
-           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(b.email))))))) END AS email_hash,
-      concat_ws('|', coalesce(b.loyalty_id, ''), coalesce(b.tier, ''), coalesce(b.region, '')) AS raw_payload,
-      CASE
-        WHEN loyalty_id IS NULL OR trim(loyalty_id) = '' THEN 'missing_loyalty_id'
-        WHEN tier IS NULL OR tier NOT IN ('member', 'silver', 'gold', 'platinum') THEN 'unknown_tier'
-      END AS reason
-    FROM retail_bronze.loyalty_tier AS b
-    WHERE b.snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
-      AND b.snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
-  ),
-  keyed AS (
-    SELECT
-      checked.*,
-      CASE WHEN reason = 'missing_loyalty_id' THEN lower(to_hex(sha256(to_utf8(concat_ws('|', CAST(snapshot_date AS varchar), raw_payload)))))
-           ELSE concat_ws('|', CAST(snapshot_date AS varchar), coalesce(loyalty_id, '')) END AS row_key
-    FROM checked
-  ),
-  ranked AS (
-    SELECT
-      keyed.*,
-      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at DESC NULLS LAST, raw_payload) AS arrival
-    FROM keyed
-  )
+  -- retail:include fragments/loyalty_tier_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NOT NULL
 ) AS s
 ON t.source_table = 'loyalty_tier' AND t.row_key = s.row_key

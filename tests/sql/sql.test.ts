@@ -170,6 +170,22 @@ describe("sql/ files honour the contracts", () => {
     }
   });
 
+  it("rank batch and redemption rows once: the silver and the quarantine MERGE of a file read one fragment", () => {
+    for (const t of ["erp_inventory", "loyalty_tier", "loyalty_redemptions"]) {
+      const fragment = fs.readFileSync(path.join(SQL_ROOT, "fragments", `${t}_ranked.sql`), "utf8").trimEnd();
+      assert.strictEqual(fragment.match(/END AS reason/g)?.length, 1, `${t}: one validity rule`);
+      const [silver, quarantine, ...rest] = splitStatements(loadSql(`merge/${t}.sql`));
+      assert.deepStrictEqual(rest, [], `${t}: two statements`);
+      assert.match(silver, new RegExp(`^MERGE INTO retail_silver\\.${t} `, "m"));
+      assert.match(quarantine, /^MERGE INTO retail_silver\.quarantine /m);
+      for (const st of [silver, quarantine]) assert.ok(st.includes(fragment), `${t}: a statement without the fragment`);
+      // Each keeps one side of the same rule: valid rows to silver, refused rows to quarantine.
+      assert.match(silver, /WHERE arrival = 1 AND reason IS NULL\n/);
+      assert.match(quarantine, /WHERE arrival = 1 AND reason IS NOT NULL\n/);
+      assert.doesNotMatch(fs.readFileSync(path.join(SQL_ROOT, "merge", `${t}.sql`), "utf8"), /END AS reason/, `${t}.sql restates the rule`);
+    }
+  });
+
   it("prune bronze on received_at in every merge and both sides on the day in every reconciliation", () => {
     for (const f of files.filter((x) => /^merge\/(cart_events|pos_transactions|loyalty_redemptions)\.sql$/.test(x))) {
       for (const s of splitStatements(loadSql(f))) assert.match(s, /received_at >= TIMESTAMP '\{\{window_start\}\}'/, f);
