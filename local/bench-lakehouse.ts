@@ -24,7 +24,8 @@ interface SizeResult {
 /**
  * DuckDB settings per size. From 10M events the database is a file (DuckDB compresses it and its buffer manager
  * can evict and spill), under a memory_limit that keeps the process within the 3 GiB target at 10M (2.5 GB: peak RSS
- * measured 2.50 GiB, 85 s; in memory the same run peaks at 5.1 GiB); 50M only has to complete, so it gets more
+ * 2.58-2.74 GiB, 73-85 s; in memory it peaks at 5.1 GiB unlimited, 2.92-3.23 GiB under the same 2.5 GB limit for
+ * 65-70 s, and 2.68 GiB under 2.2 GB for 69 s: too close to the target for ~5 %); 50M only has to complete, so it gets more
  * room. Reconciliation runs the real sql/reconcile files for every day up to 1M events and for three days (first,
  * middle, last) above, since they are one query per day and table, as the daily Lambda runs.
  */
