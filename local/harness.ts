@@ -330,16 +330,54 @@ async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
   const computeCodePaths = runtime.computeCodePaths;
   runtime.computeCodePaths = shareCodePaths(computeCodePaths);
   const restoreDebugStacks = withoutLeakDebugStacks();
+  const unhandled = collectUnhandledRejections();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require(opts.program);
     const { outputs, secrets } = await resolveOutputs(exported);
     await settings.waitForRPCs?.();
+    await unhandled.settled();
+    if (unhandled.first) throw unhandled.first;
     return { stack: opts.stack, project, resources, outputs, secretOutputs: secrets };
+  } catch (e) {
+    // The rest of a failed run (outputs depending on what failed) rejects too: let it do so inside this run.
+    await settings.waitForRPCs?.().catch(() => undefined);
+    await unhandled.settled();
+    throw e;
   } finally {
+    unhandled.stop();
     runtime.computeCodePaths = computeCodePaths;
     restoreDebugStacks();
   }
+}
+
+/**
+ * Pulumi's language host (`@pulumi/pulumi/cmd/run`) catches every rejection a program leaves unhandled, reports it
+ * and fails the update; it never lets one end the process. During a run the harness does the same: such a
+ * rejection fails the run with that error (the first one). A failed run's other rejections (every output that
+ * depended on what failed) surface before the run returns, since it waits for the runtime's RPCs and a turn of
+ * the event loop, so they can neither crash a CLI plan nor land in the next run.
+ */
+function collectUnhandledRejections(): { readonly first: unknown; settled(): Promise<void>; stop(): void } {
+  const seen: unknown[] = [];
+  const listener = (reason: unknown) => {
+    seen.push(reason);
+  };
+  process.on("unhandledRejection", listener);
+  return {
+    get first() {
+      return seen.length > 0 ? withContext(seen[0]) : undefined;
+    },
+    settled: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    stop: () => process.off("unhandledRejection", listener),
+  };
+}
+
+function withContext(reason: unknown): Error {
+  const e = reason instanceof Error ? reason : new Error(String(reason));
+  if (!e.message.startsWith("the program left a rejected promise unhandled"))
+    e.message = `the program left a rejected promise unhandled: ${e.message}`;
+  return e;
 }
 
 export function byType(run: ProgramRun, type: string): RecordedResource[] {

@@ -147,15 +147,17 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
   }
 
   // Another team's program reads this platform through a StackReference (consumer/retailPlatform.ts); offline,
-  // a reference to <org>/retail-analytics/<stack> is answered with this platform's own plan of that stack. The
-  // platform is planned only when a program asks for it: the first run records what it referenced.
-  const platformStack = new RegExp(`^[^/]+/retail-analytics/${opts.stack}$`);
-  let platformOutputs: Record<string, unknown> | undefined;
-  let wantsPlatform = false;
+  // a reference to <org>/retail-analytics/<s> is answered with this platform's own plan of stack <s> (the consumer's
+  // stack and the platform stack it reads need not share a name: a consumer's dev may read the platform's prod).
+  // The platform is planned only when a program asks for it: the first run records what it referenced.
+  const platformRef = /^[^/]+\/retail-analytics\/([A-Za-z0-9_.-]+)$/;
+  const platformOutputs = new Map<string, Record<string, unknown>>();
+  const wanted = new Set<string>();
   const stackReferences = (name: string) => {
-    if (!platformStack.test(name)) return undefined;
-    wantsPlatform = true;
-    return platformOutputs;
+    const stack = platformRef.exec(name)?.[1];
+    if (stack === undefined) return undefined;
+    if (!platformOutputs.has(stack)) wanted.add(stack);
+    return platformOutputs.get(stack);
   };
   const runOnce = () => runProgram({ stack: opts.stack, project: project.name, config, secretKeys, program, stackReferences });
 
@@ -164,12 +166,14 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
     try {
       run = await runOnce();
     } catch (e) {
-      if (ours || !wantsPlatform) throw e;
-      const platform = await plan({ stack: opts.stack, cwd });
-      if (!("report" in platform))
-        return { exitCode: platform.exitCode, errors: [`planning the platform stack the program references failed:`, ...platform.errors] };
-      platformOutputs = platform.report.outputs;
-      assumptions.push(`StackReferences to <org>/retail-analytics/${opts.stack} were answered with this platform's own ${opts.stack} plan`);
+      if (ours || wanted.size === 0) throw e;
+      for (const stack of [...wanted].sort()) {
+        const platform = await plan({ stack, cwd });
+        if (!("report" in platform))
+          return { exitCode: platform.exitCode, errors: [`planning the platform stack ${stack} the program references failed:`, ...platform.errors] };
+        platformOutputs.set(stack, platform.report.outputs);
+        assumptions.push(`StackReferences to <org>/retail-analytics/${stack} were answered with this platform's own ${stack} plan`);
+      }
       run = await runOnce();
     }
   } catch (e) {

@@ -7,6 +7,8 @@ import { plan, PlanOutcome, REPO_ROOT } from "../../local/plan";
 
 const VIOLATIONS = "tests/fixtures/violations/index.ts";
 const COMPLIANT = "tests/fixtures/compliant/index.ts";
+const UNHANDLED = "tests/fixtures/unhandled-rejection/index.ts";
+const EXAMPLE = "examples/cart-producer/index.ts";
 
 function report(o: PlanOutcome) {
   assert.ok("report" in o, `expected a plan, got ${"errors" in o ? o.errors.join("\n") : "?"}`);
@@ -99,6 +101,28 @@ describe("plan: the CLI's exit codes (child processes)", () => {
     const r = JSON.parse(stdout);
     assert.equal(r.stack, "dev");
     assert.ok(r.policies.violations.some((v: { policy: string }) => v.policy === "spice-row-cap"));
+  });
+
+  it("plans the consumer example from its dev stack, answering its reference to the platform's prod with our prod plan", async () => {
+    // The first run meets an unanswered StackReference, and every output depending on it rejects: in a child
+    // process those rejections used to end the plan (exit 1, nothing printed) before the retry could run.
+    const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", EXAMPLE, "--json"]);
+    assert.equal(code, 0, stderr);
+    const r = JSON.parse(stdout);
+    assert.deepEqual(r.policies.violations, []);
+    assert.ok(
+      r.assumptions.includes("StackReferences to <org>/retail-analytics/prod were answered with this platform's own prod plan"),
+      r.assumptions,
+    );
+    const fn = r.resources.find((x: { type: string }) => x.type === "aws:lambda/function:Function");
+    assert.match(fn.inputs.environment.variables.STREAM_NAME, /^retail-prod-/);
+  });
+
+  it("exits 3 when the program leaves a rejected promise unhandled, as `pulumi up` fails the update", async () => {
+    const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", UNHANDLED, "--json"]);
+    assert.equal(code, 3, stderr);
+    assert.equal(stdout, "");
+    assert.match(stderr, /the program failed: Error: the program left a rejected promise unhandled: the footfall feed is not configured/);
   });
 
   it("exits 2 on a misspelled key with the field, the value and the fix on stderr", async () => {
