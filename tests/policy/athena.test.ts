@@ -48,6 +48,15 @@ describe("policy: Athena workgroups", () => {
     assert.match(out.violations[0], /sets bytesScannedCutoffPerQuery = 10737418240, outside 10000000\.\.1073741824\./);
   });
 
+  it("Noncompliance 3b: a cutoff below Athena's 10 MB minimum; the minimum itself is accepted", async () => {
+    const out = await runPolicy(athenaBytesScannedCutoff, workgroup({ bytesScannedCutoffPerQuery: 9_999_999 }));
+    assert.deepEqual(out.violations, [
+      'Athena workgroup "kpi" sets bytesScannedCutoffPerQuery = 9999999, outside 10000000..1099511627776. ' +
+        "Fix: set configuration.bytesScannedCutoffPerQuery between 10000000 and 1099511627776 bytes (retail:athena.bytesScannedCutoffPerQuery in our stacks).",
+    ]);
+    assert.deepEqual((await runPolicy(athenaBytesScannedCutoff, workgroup({ bytesScannedCutoffPerQuery: 10_000_000 }))).violations, []);
+  });
+
   it("Noncompliance 4: results not encrypted", async () => {
     const out = await runPolicy(athenaResultsEncrypted, workgroup({ resultConfiguration: { outputLocation: "s3://retail-results/" } }));
     assert.deepEqual(out.violations, [

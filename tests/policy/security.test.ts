@@ -151,6 +151,32 @@ describe("policy: AWS-managed FullAccess / PowerUser attachments", () => {
     assert.match(out.violations[0], /^IAM role "ops" attaches the AWS-managed policy arn:aws:iam::aws:policy\/PowerUserAccess,/);
   });
 
+  const policyAttachment = (props: Record<string, unknown>) => ({ type: "aws:iam/policyAttachment:PolicyAttachment", name: "ops-power", props });
+
+  it("Compliance: an aws.iam.PolicyAttachment of a narrow AWS-managed policy to roles; one to users only is not applicable", async () => {
+    const narrow = await runPolicy(
+      iamNoBroadManagedPolicies,
+      policyAttachment({ roles: ["merge"], policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" }),
+    );
+    assert.deepEqual(narrow.violations, []);
+    const usersOnly = await runPolicy(
+      iamNoBroadManagedPolicies,
+      policyAttachment({ users: ["ops"], policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }),
+    );
+    assert.deepEqual(usersOnly.violations, []);
+    assert.ok(usersOnly.notApplicable.includes("attaches to no role"), JSON.stringify(usersOnly.notApplicable));
+  });
+
+  it("Noncompliance 3: an aws.iam.PolicyAttachment of PowerUserAccess and of a FullAccess policy to roles", async () => {
+    for (const arn of ["arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::aws:policy/AmazonKinesisFullAccess"]) {
+      const out = await runPolicy(iamNoBroadManagedPolicies, policyAttachment({ roles: ["merge", "ops"], policyArn: arn }));
+      assert.deepEqual(out.violations, [
+        `Policy attachment "ops-power" attaches the AWS-managed policy ${arn}, which grants a whole service (or more). ` +
+          "Fix: attach a policy listing only the actions and resources the role uses (aws.iam.RolePolicy), and pass an explicit role to aws.lambda.CallbackFunction.",
+      ]);
+    }
+  });
+
   it("honours the allow list in the pack config, and ignores customer-managed policies named *FullAccess", async () => {
     const arn = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
     assert.deepEqual((await runPolicy(iamNoBroadManagedPolicies, { ...attach(arn), config: { allowedPolicyArns: [arn] } })).violations, []);

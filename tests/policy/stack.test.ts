@@ -25,12 +25,25 @@ const pab = (flags: Partial<Record<string, boolean>> = {}) =>
     { bucket: "errors-4f2a", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...flags },
     { propertyDependencies: { bucket: [bucket.urn] } },
   );
-const sse = res(
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  "errors",
-  { bucket: "errors-4f2a", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] },
-  { propertyDependencies: { bucket: [bucket.urn] } },
-);
+const sseWith = (rules: object[]) =>
+  res(
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "errors",
+    { bucket: "errors-4f2a", rules },
+    { propertyDependencies: { bucket: [bucket.urn] } },
+  );
+const sse = sseWith([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }]);
+const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+const accountPab = (flags: Partial<Record<string, boolean>> = {}) =>
+  res("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "account", {
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+    ...flags,
+  });
+const NO_BUCKET_PAB =
+  'S3 bucket "errors" has no BucketPublicAccessBlock. Fix: add aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.';
 
 describe("policy (stack): S3 buckets", () => {
   it("Compliance: a bucket with its encryption and public access block, matched by property dependency", async () => {
@@ -41,12 +54,12 @@ describe("policy (stack): S3 buckets", () => {
   it("Noncompliance 1: no public access block, and no encryption", async () => {
     const [blocked] = await stackViolations([bucket], "s3-bucket-public-access-blocked");
     assert.equal(blocked.urn, bucket.urn);
-    assert.equal(
-      blocked.message,
-      'S3 bucket "errors" has no BucketPublicAccessBlock. Fix: add aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.',
-    );
+    assert.equal(blocked.message, NO_BUCKET_PAB);
     const [encrypted] = await stackViolations([bucket, pab()], "s3-bucket-encrypted");
-    assert.match(encrypted.message, /^S3 bucket "errors" has no BucketServerSideEncryptionConfiguration\. Fix: /);
+    assert.equal(
+      encrypted.message,
+      'S3 bucket "errors" has no BucketServerSideEncryptionConfiguration. Fix: add aws.s3.BucketServerSideEncryptionConfiguration for it with applyServerSideEncryptionByDefault.sseAlgorithm "aws:kms" (or "AES256").',
+    );
   });
 
   it("Noncompliance 2: a public access block that leaves a setting off", async () => {
@@ -55,6 +68,42 @@ describe("policy (stack): S3 buckets", () => {
       v.message,
       `S3 bucket "errors"'s BucketPublicAccessBlock "errors" leaves restrictPublicBuckets = false. Fix: set restrictPublicBuckets to true.`,
     );
+  });
+
+  it("Compliance: AES256 is a default algorithm too", async () => {
+    assert.deepEqual(
+      await stackViolations([bucket, pab(), sseWith([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }])], "s3-bucket-encrypted"),
+      [],
+    );
+  });
+
+  it("Noncompliance 3: an encryption configuration whose rules set no default algorithm", async () => {
+    const vs = await stackViolations([bucket, pab(), sseWith([{ bucketKeyEnabled: true }])], "s3-bucket-encrypted");
+    assert.deepEqual(
+      vs.map((v) => [v.urn, v.message]),
+      [
+        [
+          bucket.urn,
+          'S3 bucket "errors" has a BucketServerSideEncryptionConfiguration without a default algorithm (found [null]). ' +
+            'Fix: set rules[0].applyServerSideEncryptionByDefault.sseAlgorithm to "aws:kms" or "AES256".',
+        ],
+      ],
+    );
+  });
+
+  it("Compliance: an account-level public access block with all four settings covers a bucket without its own", async () => {
+    assert.deepEqual(await stackViolations([bucket, accountPab(), sse], "s3-bucket-public-access-blocked"), []);
+  });
+
+  it("Noncompliance 4: an account-level public access block with any one setting off does not cover the bucket", async () => {
+    for (const flag of PUBLIC_ACCESS_FLAGS) {
+      const vs = await stackViolations([bucket, accountPab({ [flag]: false }), sse], "s3-bucket-public-access-blocked");
+      assert.deepEqual(
+        vs.map((v) => v.message),
+        [NO_BUCKET_PAB],
+        flag,
+      );
+    }
   });
 });
 
@@ -105,6 +154,27 @@ describe("policy (stack): this platform's own stacks", () => {
         "Fix: add sql/bronze/cart_events.sql and build the product with a StreamingLane.",
     );
     assert.equal(v.urn, lane.urn);
+  });
+
+  it("Noncompliance 1b: a StreamingLane none of whose children carries the data-product tag", async () => {
+    const untagged = res("aws:kinesis/stream:Stream", "cart-stream", { tags: { [TAG.lane]: "stream" } }, { parent: lane.urn });
+    // The product is complete outside the lane (tagged lane=stream, no parent), so only the lane itself is reported.
+    const outside = [
+      res("aws:kinesis/stream:Stream", "cart-stream-2", { tags: product }),
+      res("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "cart-delivery", { tags: product }),
+      table("retail_bronze.cart_events"),
+    ];
+    const vs = await stackViolations([lane, untagged, ...outside], "platform-streaming-products-complete");
+    assert.deepEqual(
+      vs.map((v) => [v.urn, v.message]),
+      [
+        [
+          lane.urn,
+          'StreamingLane "cart_events" has no child tagged retail:data-product, so its product cannot be traced to a stream, Firehose and bronze table. ' +
+            "Fix: tag the lane's stream and Firehose with retail:data-product = <product>.",
+        ],
+      ],
+    );
   });
 
   it("Noncompliance 2: a catalog KPI with no dataset", async () => {
