@@ -14,13 +14,14 @@ import { FinalQueryError, RetryableQueryError } from "../../functions/queryRunne
 const athena = mockClient(AthenaClient);
 
 /** A clock that only moves when the runner sleeps, so deadlines are exact and tests take no time. */
-function runner(deadlineMs = 60_000) {
+function runner(deadlineMs = 60_000, stopAt?: number) {
   let now = 0;
   const sleeps: number[] = [];
   const r = new AthenaRunner(new AthenaClient({}), {
     workGroup: "retail-prod-ops",
     catalog: "s3tablescatalog/retail-prod-tables",
     deadlineMs,
+    stopAt,
     initialPollMs: 100,
     maxPollMs: 400,
     now: () => now,
@@ -110,6 +111,58 @@ describe("AthenaRunner", () => {
       ["q-1"],
     );
     assert.ok(sleeps.reduce((a, b) => a + b, 0) <= 1000);
+  });
+
+  it("stops a query at stopAt, long before its own deadline", async () => {
+    athena.on(GetQueryExecutionCommand).resolves(state("RUNNING"));
+    athena.on(StopQueryExecutionCommand).resolves({});
+    const { r, sleeps } = runner(60_000, 500);
+    await assert.rejects(r.query("SELECT 1"), (e: unknown) => {
+      assert.ok(e instanceof RetryableQueryError);
+      assert.strictEqual(e.message, "query q-1 did not finish by its deadline (60000 ms, or the end of the invocation) and was stopped");
+      return true;
+    });
+    assert.strictEqual(athena.commandCalls(StopQueryExecutionCommand).length, 1);
+    // Polls at 0, 100 and 300 ms; the next wait (400 ms) would pass 500 ms, so it stops instead.
+    assert.deepStrictEqual(sleeps, [100, 200]);
+  });
+
+  it("treats a query the workgroup's scan cutoff cancelled as final, without retrying or stopping it", async () => {
+    athena.on(GetQueryExecutionCommand).resolves(state("CANCELLED", { StateChangeReason: "Query cancelled: bytes scanned limit was exceeded" }));
+    await assert.rejects(runner().r.query("SELECT * FROM retail_silver.cart_events"), (e: unknown) => {
+      assert.ok(e instanceof FinalQueryError);
+      assert.strictEqual(e.retryable, false);
+      assert.strictEqual(e.queryExecutionId, "q-1");
+      assert.strictEqual(e.message, "query q-1 was cancelled: Query cancelled: bytes scanned limit was exceeded");
+      return true;
+    });
+    assert.strictEqual(athena.commandCalls(StartQueryExecutionCommand).length, 1);
+    assert.strictEqual(athena.commandCalls(GetQueryExecutionCommand).length, 1);
+    assert.strictEqual(athena.commandCalls(StopQueryExecutionCommand).length, 0);
+  });
+
+  it("keeps integers JavaScript cannot hold exactly as text and converts the rest", async () => {
+    const numeric = [
+      { Name: "big", Type: "bigint" },
+      { Name: "max_safe", Type: "bigint" },
+      { Name: "exact", Type: "decimal(38,0)" },
+      { Name: "amount", Type: "decimal(12,2)" },
+      { Name: "ratio", Type: "double" },
+      { Name: "flag", Type: "boolean" },
+    ];
+    athena.on(GetQueryExecutionCommand).resolves(state("SUCCEEDED"));
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: numeric },
+        Rows: [
+          row("big", "max_safe", "exact", "amount", "ratio", "flag"),
+          row("9007199254740993", "9007199254740991", "12345678901234567890", "1234.50", "0.25", "true"),
+        ],
+      },
+    });
+    assert.deepStrictEqual(await runner().r.query("SELECT 1"), [
+      { big: "9007199254740993", max_safe: 9007199254740991, exact: "12345678901234567890", amount: 1234.5, ratio: 0.25, flag: true },
+    ]);
   });
 
   it("retries throttling with backoff and then succeeds", async () => {

@@ -1,4 +1,5 @@
 import { Alerts, Metric } from "../../functions/alerts";
+import { QueryRunner, Row } from "../../functions/queryRunner";
 
 /** Alerts that remember what a handler reported, for assertions. */
 export class RecordingAlerts implements Alerts {
@@ -16,4 +17,19 @@ export class RecordingAlerts implements Alerts {
   metric(name: string, dimension?: [string, string]): number | undefined {
     return this.metrics.find((m) => m.name === name && (!dimension || m.dimensions?.[dimension[0]] === dimension[1]))?.value;
   }
+}
+
+/** A runner answering by the first rule whose pattern the statement matches, recording every statement. */
+export function fakeRunner(rules: [RegExp, Row[] | Error][]): QueryRunner & { statements: string[] } {
+  const statements: string[] = [];
+  return {
+    statements,
+    async query(sql: string) {
+      statements.push(sql);
+      const rule = rules.find(([re]) => re.test(sql));
+      if (!rule) throw new Error(`no fake answer for: ${sql.slice(0, 80)}`);
+      if (rule[1] instanceof Error) throw rule[1];
+      return rule[1];
+    },
+  };
 }

@@ -1,24 +1,9 @@
 import * as assert from "assert";
-import { judgeKpis, parseEventTime, TableFreshness } from "../../functions/freshness";
-import { mergeWindows, runMerge, sqlTimestamp } from "../../functions/merge";
-import { FinalQueryError, QueryRunner, Row } from "../../functions/queryRunner";
+import { FreshnessFailed, judgeKpis, parseEventTime, runFreshness, TableFreshness } from "../../functions/freshness";
+import { MergeError, mergeWindows, runMerge, sqlTimestamp } from "../../functions/merge";
+import { FinalQueryError, QueryError } from "../../functions/queryRunner";
 import { ReconcileFailed, runReconcile } from "../../functions/reconcile";
-import { RecordingAlerts } from "./fakes";
-
-/** A runner answering by the first rule whose pattern the statement matches, recording every statement. */
-function fakeRunner(rules: [RegExp, Row[] | Error][]): QueryRunner & { statements: string[] } {
-  const statements: string[] = [];
-  return {
-    statements,
-    async query(sql: string) {
-      statements.push(sql);
-      const rule = rules.find(([re]) => re.test(sql));
-      if (!rule) throw new Error(`no fake answer for: ${sql.slice(0, 80)}`);
-      if (rule[1] instanceof Error) throw rule[1];
-      return rule[1];
-    },
-  };
-}
+import { fakeRunner, RecordingAlerts } from "./fakes";
 
 const SALT = "s3cr3t-salt-0123456789abcdef";
 
@@ -76,6 +61,39 @@ describe("merge handler", () => {
     });
   });
 
+  it("scrubs the salt from an error that is not a QueryError and reports it as a MergeError", async () => {
+    const runner = fakeRunner([[/./, new Error(`connection reset while sending '${SALT}'`)]]);
+    const deps = { runner, alerts: new RecordingAlerts(), salt: async () => SALT, now: () => new Date("2026-07-01T10:00:00Z") };
+    await assert.rejects(runMerge({ product: "cart_events" }, settings, deps), (e: unknown) => {
+      assert.ok(e instanceof MergeError && !(e instanceof QueryError), String(e));
+      assert.strictEqual(
+        e.message,
+        "merge cart_events [2026-07-01 09:30:00, 2026-07-01 10:00:00) into retail_silver.identity_bridge: connection reset while sending '[salt]'",
+      );
+      return true;
+    });
+  });
+
+  it("refuses a scheduled time it cannot read, before reading the salt or running anything", async () => {
+    let saltReads = 0;
+    const runner = fakeRunner([]);
+    const deps = {
+      runner,
+      alerts: new RecordingAlerts(),
+      salt: async () => {
+        saltReads += 1;
+        return SALT;
+      },
+      now: () => new Date(),
+    };
+    await assert.rejects(runMerge({ product: "cart_events", scheduledTime: "yesterday 10:00" }, settings, deps), (e: unknown) => {
+      assert.ok(e instanceof MergeError);
+      assert.strictEqual(e.message, 'merge: scheduledTime "yesterday 10:00" is not an ISO-8601 time');
+      return true;
+    });
+    assert.deepStrictEqual([saltReads, runner.statements.length], [0, 0]);
+  });
+
   it("refuses a product it was not given SQL for", async () => {
     const deps = { runner: fakeRunner([]), alerts: new RecordingAlerts(), salt: async () => SALT, now: () => new Date() };
     await assert.rejects(
@@ -123,7 +141,7 @@ describe("reconcile handler", () => {
     assert.strictEqual(alerts.metric("ReconcileQueryFailed", ["Table", "order_events"]), 1);
   });
 
-  it("stays quiet within tolerance and treats a malformed answer as a failure", async () => {
+  it("stays quiet within tolerance", async () => {
     const alerts = new RecordingAlerts();
     const ok = fakeRunner([[/./, [{ source_rows: 100000, silver_rows: 99950 }]]]);
     const report = await runReconcile(
@@ -133,6 +151,11 @@ describe("reconcile handler", () => {
     );
     assert.strictEqual(report.tables[0].status, "ok");
     assert.deepStrictEqual(alerts.messages, []);
+    assert.strictEqual(alerts.metric("DriftRatio", ["Table", "cart_events"]), 0.0005);
+  });
+
+  it("treats a malformed answer as a failed table, alerts on it and fails the run", async () => {
+    const alerts = new RecordingAlerts();
     const bad = fakeRunner([[/./, [{ source_rows: null, silver_rows: 3 }]]]);
     await assert.rejects(
       runReconcile(
@@ -140,8 +163,22 @@ describe("reconcile handler", () => {
         { tables: { cart_events: tables.cart_events }, tolerance: 0.001 },
         { runner: bad, alerts, now: () => new Date() },
       ),
-      /1 of 1 tables could not be counted: cart_events/,
+      (e: unknown) => {
+        assert.ok(e instanceof ReconcileFailed);
+        assert.strictEqual(e.message, "reconcile 2026-06-30: 1 of 1 tables could not be counted: cart_events");
+        return true;
+      },
     );
+    assert.strictEqual(alerts.messages.length, 1);
+    const { subject, message } = alerts.messages[0];
+    assert.strictEqual(subject, "retail reconcile 2026-06-30: 0 mismatched, 1 failed");
+    assert.ok(
+      message.includes(
+        'FAILED retail_silver.cart_events: sql/reconcile/cart_events.sql returned {"source_rows":null,"silver_rows":3}: expected a numeric column source_rows',
+      ),
+      message,
+    );
+    assert.deepStrictEqual(alerts.metrics, [{ name: "ReconcileQueryFailed", value: 1, unit: "Count", dimensions: { Table: "cart_events" } }]);
   });
 });
 
@@ -170,5 +207,86 @@ describe("freshness rule", () => {
     assert.strictEqual(parseEventTime("2026-07-01 10:00:00.000")!.toISOString(), "2026-07-01T10:00:00.000Z");
     assert.strictEqual(parseEventTime("2026-07-01 10:00:00")!.toISOString(), "2026-07-01T10:00:00.000Z");
     assert.strictEqual(parseEventTime(null), undefined);
+  });
+});
+
+describe("freshness handler", () => {
+  const now = new Date("2026-07-01T10:00:00Z");
+  const sql = (table: string) => `SELECT max(event_ts) AS newest_event_ts FROM retail_silver.${table}`;
+  const settings = {
+    tables: { cart_events: sql("cart_events"), order_events: sql("order_events"), loyalty_tier: sql("loyalty_tier") },
+    kpis: {
+      conversion_rate: { budgetMinutes: 22, tables: ["cart_events", "order_events"] },
+      loyalty_mix: { budgetMinutes: 60, tables: ["loyalty_tier"] },
+    },
+    intervalMinutes: 5,
+  };
+
+  it("judges the readable tables, alerts on them, and then fails the run naming the table it could not read", async () => {
+    const runner = fakeRunner([
+      [/cart_events/, [{ newest_event_ts: "2026-07-01 09:50:00.000" }]],
+      [/order_events/, new FinalQueryError("query q-4 failed: TABLE_NOT_FOUND")],
+      [/loyalty_tier/, [{ newest_event_ts: "2026-07-01 08:58:00.000" }]],
+    ]);
+    const alerts = new RecordingAlerts();
+    await assert.rejects(runFreshness(settings, { runner, alerts, now: () => now }), (e: unknown) => {
+      assert.ok(e instanceof FreshnessFailed);
+      assert.strictEqual(e.message, "freshness 2026-07-01T10:00:00.000Z: could not read order_events");
+      assert.deepStrictEqual(
+        e.report.tables.map((t) => t.status),
+        ["ok", "error", "ok"],
+      );
+      assert.deepStrictEqual(
+        e.report.kpis.map((k) => [k.kpi, k.status, k.limitedBy]),
+        [
+          ["conversion_rate", "unknown", "order_events"],
+          ["loyalty_mix", "stale", "loyalty_tier"],
+        ],
+      );
+      return true;
+    });
+    assert.deepStrictEqual(
+      alerts.metrics.map((m) => [m.name, Object.values(m.dimensions ?? {})[0], m.value]),
+      [
+        ["TableStalenessMinutes", "cart_events", 10],
+        ["TableStalenessMinutes", "loyalty_tier", 62],
+        ["StalenessMinutes", "loyalty_mix", 62],
+      ],
+    );
+    assert.deepStrictEqual(alerts.messages, [
+      {
+        subject: "retail freshness: loyalty_mix over budget",
+        message:
+          "STALE loyalty_mix: 62 min behind (budget 60 min), limited by retail_silver.loyalty_tier\n\nWhat to do: README, Operations, alarm 'KPI staleness'.",
+      },
+    ]);
+  });
+
+  it("does not call a KPI fresh when an input table is empty, and publishes no staleness for it", async () => {
+    const runner = fakeRunner([
+      [/cart_events/, [{ newest_event_ts: "2026-07-01 09:58:00.000" }]],
+      [/order_events/, [{ newest_event_ts: null }]],
+      [/loyalty_tier/, [{ newest_event_ts: "2026-07-01 09:55:00" }]],
+    ]);
+    const alerts = new RecordingAlerts();
+    const report = await runFreshness(settings, { runner, alerts, now: () => now });
+    assert.deepStrictEqual(report.tables[1], { table: "order_events", status: "empty" });
+    assert.deepStrictEqual(
+      report.kpis.map((k) => [k.kpi, k.status, k.stalenessMinutes, k.limitedBy]),
+      [
+        ["conversion_rate", "unknown", undefined, "order_events"],
+        ["loyalty_mix", "fresh", 5, "loyalty_tier"],
+      ],
+    );
+    // Nothing for conversion_rate or order_events: the staleness alarm treats missing data as breaching.
+    assert.deepStrictEqual(
+      alerts.metrics.map((m) => [m.name, Object.values(m.dimensions ?? {})[0], m.value]),
+      [
+        ["TableStalenessMinutes", "cart_events", 2],
+        ["TableStalenessMinutes", "loyalty_tier", 5],
+        ["StalenessMinutes", "loyalty_mix", 5],
+      ],
+    );
+    assert.deepStrictEqual(alerts.messages, []);
   });
 });
