@@ -1,46 +1,28 @@
 import * as assert from "assert";
-import { dailyRefreshTime, freshnessBudget, FreshnessConfig, freshnessOverruns, KpiFreshness } from "../../infra/freshness";
-import { effectiveRefresh, KpiCatalogError, loadKpiCatalog } from "../../infra/kpiCatalog";
+import { dailyRefreshTime, freshnessBudget, freshnessOverruns, KpiFreshness } from "../../infra/freshness";
+import { KpiCatalogError, loadKpiCatalog } from "../../infra/kpiCatalog";
 import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "../../infra/lanes";
-import { firehoseBufferingSeconds, MERGE_TIMEOUT_SECONDS, mergeIntervalMinutes } from "../../infra/limits";
+import { MERGE_TIMEOUT_SECONDS } from "../../infra/limits";
 import { platformConfig } from "./helpers";
 
 const kpis = loadKpiCatalog();
 const minutes = (b: Record<string, KpiFreshness>) => Object.fromEntries(Object.entries(b).map(([k, f]) => [k, [f.minutes, f.budgetMinutes]]));
 
 describe("freshness budget", () => {
-  // The parts the program adds up, taken from the stack file and the same limits the resources are built from.
   const mergeRun = MERGE_TIMEOUT_SECONDS / 60;
-  const streamPath = (config: FreshnessConfig, product: string) => {
-    const need = config.streams.find((s) => s.name === product)!.freshnessMinutes;
-    return firehoseBufferingSeconds(need) / 60 + mergeIntervalMinutes(need) + mergeRun;
-  };
-  // A batch source waits for its run, runs up to its timeout into bronze, and then the merge its success starts runs.
-  const batchPath = (config: FreshnessConfig, product: string) => {
-    const b = config.batches.find((x) => x.name === product)!;
-    return BATCH_CADENCE_MINUTES[b.lane] + b.batch.timeoutMinutes + mergeRun;
-  };
-  const refresh = (config: FreshnessConfig, kpi: string) =>
-    effectiveRefresh(
-      kpis.find((k) => k.kpi === kpi)!,
-      config.quicksight.spiceRowCap,
-    )?.minutes ?? 0;
-  const expected = (config: FreshnessConfig) => {
-    const web = Math.max(streamPath(config, "cart_events"), streamPath(config, "pos_transactions"));
-    return {
-      conversion_rate: [web + refresh(config, "conversion_rate"), 90],
-      cart_abandonment: [web + refresh(config, "cart_abandonment"), 22],
-      sku_velocity: [web, 30],
-      loyalty_redemption_rate: [Math.max(web, batchPath(config, "loyalty_redemptions")) + refresh(config, "loyalty_redemption_rate"), 2880],
-      inventory_fill_rate: [batchPath(config, "erp_inventory"), 2880],
-    };
-  };
 
   it("prod: every KPI's worst case from the stack file and the catalog, within every target", () => {
     const config = platformConfig("prod");
     const budget = freshnessBudget(config, kpis);
-    // prod: streams 1 + 2 + 2 = 5; loyalty_redemption_rate 60 + 30 + 2 + 1440 = 1532; inventory_fill_rate 1440 + 120 + 2 = 1562.
-    assert.deepStrictEqual(minutes(budget), expected(config));
+    // Worst case and target per KPI, as in README.md's freshness table. The stream path is cart_events' (need 5 min):
+    // 60 s Firehose buffer (1) + MERGE every 2 min (2) + 120 s MERGE run (2) = 5; pos_transactions' is the same.
+    assert.deepStrictEqual(minutes(budget), {
+      conversion_rate: [65, 90], // 5 + 60 hourly SPICE refresh
+      cart_abandonment: [20, 22], // 5 + 15 incremental SPICE refresh
+      sku_velocity: [5, 30], // 5, direct query
+      loyalty_redemption_rate: [1532, 2880], // 60 hourly Glue wait + 30 timeout + 2 merge + 1440 daily SPICE refresh
+      inventory_fill_rate: [1562, 2880], // 1440 daily Glue wait + 120 timeout + 2 merge, direct query
+    });
     for (const f of Object.values(budget))
       assert.strictEqual(
         f.parts.reduce((t, p) => t + p.minutes, 0),
@@ -51,8 +33,14 @@ describe("freshness budget", () => {
 
   it("dev: same products and cadences, smaller Glue timeouts", () => {
     const config = platformConfig("dev");
-    // dev: inventory_fill_rate 1440 + 30 + 2 = 1472.
-    assert.deepStrictEqual(minutes(freshnessBudget(config, kpis)), expected(config));
+    // Same stream needs and catalog as prod; only erp_inventory's Glue timeout differs: 1440 + 30 + 2 = 1472.
+    assert.deepStrictEqual(minutes(freshnessBudget(config, kpis)), {
+      conversion_rate: [65, 90],
+      cart_abandonment: [20, 22],
+      sku_velocity: [5, 30],
+      loyalty_redemption_rate: [1532, 2880],
+      inventory_fill_rate: [1472, 2880],
+    });
   });
 
   it("a batch source's path is the wait for its Glue run, the run into bronze, then the silver MERGE it triggers", () => {
@@ -74,7 +62,8 @@ describe("freshness budget", () => {
       raw.dataProducts.find((p: { name: string }) => p.name === "pos_transactions").freshnessMinutes = 10;
     });
     const budget = freshnessBudget(config, kpis);
-    assert.strictEqual(budget.cart_abandonment.minutes, streamPath(config, "pos_transactions") + refresh(config, "cart_abandonment"));
+    // 10-min need: 120 s buffering (2) + MERGE every 5 min + 2 min run = 9, slower than cart_events' 5; + 15 SPICE refresh.
+    assert.strictEqual(budget.cart_abandonment.minutes, 24);
     assert.deepStrictEqual(freshnessOverruns(budget), [
       "cart_abandonment: worst case 24 min exceeds its 22-min target (pos_transactions: Firehose buffering (120 s) = 2 + pos_transactions: wait for the next silver MERGE (every 5 min) = 5 + pos_transactions: silver MERGE run (timeout 120 s) = 2 + cart_abandonment: wait for the next SPICE incremental refresh (MINUTE15) = 15). Fix: tighten the slowest source product's freshnessMinutes or the catalog's refresh_cadence.",
     ]);

@@ -20,8 +20,26 @@ const RECORD = "A new output is compatible: record it under the current version 
 function compare(what: string, recorded: string[], actual: string[]): void {
   const missing = recorded.filter((k) => !actual.includes(k));
   const added = actual.filter((k) => !recorded.includes(k));
-  assert.deepEqual(missing, [], `${what}: contract ${CONTRACT_VERSION} promises ${missing.join(", ")}, which the stack no longer exports. ${BUMP}`);
-  assert.deepEqual(added, [], `${what}: ${added.join(", ")} is exported but not recorded for contract ${CONTRACT_VERSION}. ${RECORD}`);
+  if (missing.length) assert.fail(`${what}: contract ${CONTRACT_VERSION} promises ${missing.join(", ")}, which the stack no longer exports. ${BUMP}`);
+  if (added.length) assert.fail(`${what}: ${added.join(", ")} is exported but not recorded for contract ${CONTRACT_VERSION}. ${RECORD}`);
+}
+
+/**
+ * The contract check: a stack's outputs (as the program exports them) against what infra/contract-history.json
+ * records for the current CONTRACT_VERSION, top-level keys and every stream's and dataset's fields. The check
+ * lives here, not in product code; the tests below run it on the real dev and prod outputs, and on the real prod
+ * outputs with one key renamed.
+ */
+function checkContract(stack: string, outputs: Record<string, unknown>): void {
+  const recorded = history[CONTRACT_VERSION];
+  assert.ok(recorded, `infra/contract-history.json has no entry for contract ${CONTRACT_VERSION}. ${BUMP}`);
+  compare(`${stack} outputs`, recorded.outputs, Object.keys(outputs).sort());
+  for (const [product, stream] of Object.entries((outputs.streams ?? {}) as Record<string, object>)) {
+    compare(`${stack} streams.${product}`, recorded.stream, Object.keys(stream).sort());
+  }
+  for (const [kpi, ds] of Object.entries((outputs.quicksightDatasets ?? {}) as Record<string, object>)) {
+    compare(`${stack} quicksightDatasets.${kpi}`, recorded.dataset, Object.keys(ds).sort());
+  }
 }
 
 describe("output contract", () => {
@@ -34,19 +52,8 @@ describe("output contract", () => {
     assert.ok(history[CONTRACT_VERSION], `infra/contract-history.json has no entry for contract ${CONTRACT_VERSION}. ${BUMP}`);
   });
 
-  it("exports exactly the recorded outputs in dev and prod", () => {
-    for (const run of runs) compare(`${run.stack} outputs`, history[CONTRACT_VERSION].outputs, Object.keys(run.outputs).sort());
-  });
-
-  it("keeps every stream's and dataset's fields", () => {
-    for (const run of runs) {
-      for (const [product, stream] of Object.entries(run.outputs.streams as Record<string, object>)) {
-        compare(`${run.stack} streams.${product}`, history[CONTRACT_VERSION].stream, Object.keys(stream).sort());
-      }
-      for (const [kpi, ds] of Object.entries(run.outputs.quicksightDatasets as Record<string, object>)) {
-        compare(`${run.stack} quicksightDatasets.${kpi}`, history[CONTRACT_VERSION].dataset, Object.keys(ds).sort());
-      }
-    }
+  it("exports exactly the recorded outputs, stream fields and dataset fields in dev and prod", () => {
+    for (const run of runs) checkContract(run.stack, run.outputs);
   });
 
   it("documents every recorded output and the version in the README", () => {
@@ -59,11 +66,24 @@ describe("output contract", () => {
     );
   });
 
-  it("fails with the bump instruction when an output is renamed", () => {
-    const renamed = history[CONTRACT_VERSION].outputs.map((k) => (k === "streams" ? "kinesisStreams" : k)).sort();
-    assert.throws(
-      () => compare("simulated", history[CONTRACT_VERSION].outputs, renamed),
-      /promises streams, which the stack no longer exports\. Renaming or removing an output .*bump CONTRACT_VERSION/,
-    );
+  it("fails the real prod outputs with the bump instruction when an output is renamed or a stream field removed", () => {
+    const prod = runs[1];
+    // The unmodified outputs pass, so what fails below is the rename alone.
+    assert.doesNotThrow(() => checkContract("prod", prod.outputs));
+
+    const { streams, ...rest } = prod.outputs;
+    assert.throws(() => checkContract("prod", { ...rest, kinesisStreams: streams }), {
+      message:
+        `prod outputs: contract ${CONTRACT_VERSION} promises streams, which the stack no longer exports. ` +
+        "Renaming or removing an output breaks every team that reads it: bump CONTRACT_VERSION in infra/contract.ts, " +
+        "record the new keys under that version in infra/contract-history.json, and add a changelog line to README.md.",
+    });
+
+    const cartWithoutKey: Record<string, unknown> = { ...(streams as Record<string, Record<string, unknown>>).cart_events };
+    delete cartWithoutKey.kmsKeyArn;
+    assert.throws(() => checkContract("prod", { ...prod.outputs, streams: { ...(streams as object), cart_events: cartWithoutKey } }), {
+      message:
+        /^prod streams\.cart_events: contract \S+ promises kmsKeyArn, which the stack no longer exports\. Renaming or removing an output .*bump CONTRACT_VERSION in infra\/contract\.ts.*add a changelog line to README\.md\.$/,
+    });
   });
 });

@@ -68,11 +68,40 @@ describe("maintenance check", () => {
     s3tables.on(GetTableMaintenanceJobStatusCommand).resolves({ tableARN: "t", status: notYet });
     s3tables.on(GetTableCommand, forTable("cart_events")).resolves({ createdAt: hoursAgo(5) } as never);
     s3tables.on(GetTableCommand, forTable("order_events")).resolves({ createdAt: hoursAgo(500) } as never);
-    const { result } = run(["retail_silver.cart_events", "retail_silver.order_events"]);
-    assert.deepStrictEqual(
-      (await result).problems.map((p) => p.table),
-      ["retail_silver.order_events"],
-    );
+    const { alerts, result } = run(["retail_silver.cart_events", "retail_silver.order_events"]);
+    // cart_events is 5 h old, inside compaction's 168-h window; order_events is 500 h old, past it.
+    assert.deepStrictEqual((await result).problems, [
+      { table: "retail_silver.order_events", job: "icebergCompaction", problem: "never run, table is 500 h old (window 168 h)" },
+    ]);
+    assert.match(alerts.messages[0].message, /^retail_silver\.order_events icebergCompaction: never run, table is 500 h old \(window 168 h\)$/m);
+  });
+
+  it("reports a job the status omits", async () => {
+    const { icebergUnreferencedFileRemoval: _omitted, ...withoutRemoval } = healthy;
+    s3tables.on(GetTableMaintenanceJobStatusCommand).resolves({ tableARN: "t", status: withoutRemoval });
+    const { alerts, result } = run(["retail_silver.cart_events"]);
+    assert.deepStrictEqual((await result).problems, [
+      { table: "retail_silver.cart_events", job: "icebergUnreferencedFileRemoval", problem: "no status reported" },
+    ]);
+    assert.strictEqual(alerts.metric("MaintenanceProblems"), 1);
+  });
+
+  it("reports a 'Successful' job with no last run time as overdue, with the time unknown", async () => {
+    s3tables.on(GetTableMaintenanceJobStatusCommand).resolves({
+      tableARN: "t",
+      status: { ...healthy, icebergSnapshotManagement: { status: "Successful" } },
+    });
+    const { alerts, result } = run(["retail_silver.cart_events"]);
+    const report = await result;
+    assert.deepStrictEqual(report.problems, [
+      { table: "retail_silver.cart_events", job: "icebergSnapshotManagement", problem: "last run unknown (window 48 h)" },
+    ]);
+    // With no timestamp there is no hours-since figure to publish for that job.
+    assert.deepStrictEqual(Object.keys(report.hoursSinceRun["retail_silver.cart_events"]).sort(), [
+      "icebergCompaction",
+      "icebergUnreferencedFileRemoval",
+    ]);
+    assert.strictEqual(alerts.metric("MaintenanceProblems"), 1);
   });
 
   it("reports a table whose status cannot be read with the others, then fails the run", async () => {

@@ -1,7 +1,15 @@
 import { strict as assert } from "assert";
 import { TAG } from "../../infra/tags";
-import { ASSUMPTIONS, CostInput, estimateCost, PRICES } from "../../local/cost";
+import { CostInput, estimateCost } from "../../local/cost";
+import { runStack } from "../support/stacks";
 
+/*
+ * Every expected dollar below is worked by hand from local/cost.ts's documented list prices and assumptions:
+ * a month is 730 h (2,628,000 s), sustained load is 25 % of the declared peak, a GB is 2^30 bytes, and each line
+ * item is rounded to the cent before the total adds them up.
+ */
+
+// prod's cart_events lane: 8 shards for 8,000 rec/s of 1 KiB (README's lane table), Firehose buffering 60 s.
 const stream: CostInput = {
   type: "aws:kinesis/stream:Stream",
   name: "cart",
@@ -15,16 +23,28 @@ const firehose: CostInput = {
   inputs: { icebergConfiguration: { bufferingInterval: 60 }, tags: { [TAG.dataProduct]: "cart_events" } },
 };
 
+const line = (i: { service: string; resource: string; quantity: number; unit: string; monthlyUsd: number }) =>
+  `${i.service} | ${i.resource} | ${i.quantity} ${i.unit} | $${i.monthlyUsd}`;
+
 describe("plan: monthly cost estimate", () => {
-  it("prices shard-hours from shardCount and Firehose GB from the declared load, in 5 KB steps", () => {
+  it("prices a streaming lane: shard-hours, PUT units, Firehose GB in 5 KB steps, and S3 Tables storage, compaction, commits", () => {
     const cost = estimateCost([stream, firehose]);
-    const shardHours = cost.items.find((i) => i.unit === PRICES.kinesisShardHour.unit)!;
-    assert.equal(shardHours.quantity, 8 * 730);
-    assert.equal(shardHours.monthlyUsd, Math.round(8 * 730 * PRICES.kinesisShardHour.usd * 100) / 100);
-    const firehoseGb = cost.items.find((i) => i.service === "Firehose")!;
-    const expected = (8000 * ASSUMPTIONS.averageToPeak.value * 5120 * 730 * 3600) / 1024 ** 3;
-    assert.equal(firehoseGb.quantity, Math.round(expected * 100) / 100);
-    assert.equal(cost.monthlyUsd, Math.round(cost.items.reduce((t, i) => t + i.monthlyUsd, 0) * 100) / 100);
+    assert.deepEqual(cost.items.map(line), [
+      // 8 shards × 730 h = 5,840 shard-hours × $0.015 = $87.60
+      "Kinesis | cart | 5840 shard-hour | $87.6",
+      // 2,000 rec/s sustained × 1 unit (1 KiB ≤ 25 KB) × 2,628,000 s = 5,256 M units × $0.014 = $73.584
+      "Kinesis | cart | 5256 million PUT payload units (25 KB each) | $73.58",
+      // 2,000 rec/s × 5,120 B (1 KiB billed as 5 KB) × 2,628,000 s / 2^30 = 25,062.56 GB × $0.029 = $726.814
+      "Firehose | cart-delivery | 25062.56 GB ingested (records rounded up to 5 KB) | $726.81",
+      // 2,000 rec/s × 1,024 B × 2,628,000 s / 2^30 = 5,012.51 GB × 0.2 columnar × 2 layers = 2,005.00 GB × $0.0265 = $53.133
+      "S3 Tables | cart_events (bronze+silver) | 2005 GB-month | $53.13",
+      // the same 2,005.00 GB × $0.05 = $100.25
+      "S3 Tables | cart_events (compaction) | 2005 GB compacted | $100.25",
+      // 2,628,000 s / 60 s = 43,800 commits = 43.8 thousand × $0.005 = $0.219
+      "S3 Tables | cart_events (Firehose commits) | 43.8 thousand PUT requests | $0.22",
+    ]);
+    // 87.60 + 73.58 + 726.81 + 53.13 + 100.25 + 0.22
+    assert.equal(cost.monthlyUsd, 1041.59);
   });
 
   it("prices Athena at the cutoff, SPICE from expected rows, and Glue from workers, timeout and schedule", () => {
@@ -40,9 +60,28 @@ describe("plan: monthly cost estimate", () => {
         propertyDependencies: { actions: ["urn:j"] },
       },
     ]);
-    const by = (s: string) => cost.items.find((i) => i.service === s)!;
-    assert.equal(by("Athena").quantity, ASSUMPTIONS.athenaQueriesPerDay.value * 30);
-    assert.equal(by("QuickSight").quantity, Math.round(((1e6 * ASSUMPTIONS.spiceBytesPerRow.value) / 1024 ** 3) * 100) / 100);
-    assert.equal(by("Glue").quantity, 10 * 2 * 24 * 30, "hourly lane: 24 runs a day");
+    assert.deepEqual(cost.items.map(line), [
+      // hourly lane: 10 DPU × 2 h × 24 runs/day × 30 days = 14,400 DPU-hours × $0.44
+      "Glue | job | 14400 DPU-hour | $6336",
+      // 50 queries/day × 30 days at a 1 TiB cutoff = 1,500 TB × $5
+      "Athena | wg | 1500 TB scanned | $7500",
+      // 1,000,000 rows × 500 B / 2^30 = 0.4657 GB × $0.38 = $0.177
+      "QuickSight | ds | 0.47 GB-month | $0.18",
+    ]);
+  });
+
+  it("prices the prod plan at one total", async () => {
+    const cost = estimateCost((await runStack("prod")).resources);
+    // cart_events lane, as above                                                               1,041.59
+    // pos_transactions: 2 shards × 730 h × $0.015 = 21.90; 375 rec/s × 2,628,000 s = 985.5 M PUT units × $0.014 = 13.80;
+    //   375 × 5,120 B × 2,628,000 s / 2^30 = 4,699.23 GB × $0.029 = 136.28; 375 × 768 B × 2,628,000 s / 2^30 × 0.4
+    //   = 281.95 GB × $0.0265 = 7.47 and × $0.05 = 14.10; 43.8 thousand commits = 0.22                  193.77
+    // Glue: loyalty_tier 4 DPU × 1 h × 30 = 120 → 52.80; loyalty_redemptions 2 × 0.5 h × 24 × 30 = 720 → 316.80;
+    //   erp_inventory 10 × 2 h × 30 = 600 → 264.00 (all at $0.44/DPU-hour)                                 633.60
+    // Athena: 7 workgroups (operations, platform, 5 owner teams) × 50 queries × 30 days × 100 GiB
+    //   = 146.48 TB × $5 = 732.42 each                                                                   5,126.94
+    // SPICE: conversion_rate and cart_abandonment 30,000 rows × 500 B = 0.014 GB × $0.38 = 0.01 each;
+    //   loyalty_redemption_rate 4,000 rows = 0.00; sku_velocity and inventory_fill_rate are DIRECT_QUERY      0.02
+    assert.equal(cost.monthlyUsd, 6995.92);
   });
 });
