@@ -95,9 +95,13 @@ export async function runMaintenance(settings: MaintenanceSettings, deps: Mainte
       } else if (s.status === "Disabled") {
         problems.push({ table, job, problem: "disabled; the platform relies on it" });
       } else if (s.status === "Not_Yet_Run") {
-        // A new table has had no chance to run yet; only one older than the window is overdue.
-        const age = createdAt ? (now - createdAt.getTime()) / HOUR_MS : Infinity;
-        if (age > window) problems.push({ table, job, problem: `never run, table is ${Math.round(age)} h old (window ${window} h)` });
+        // A new table has had no chance to run yet; only one older than the window is overdue. A table whose age
+        // S3 Tables does not report is treated as overdue, and said so, rather than as new.
+        if (!createdAt) problems.push({ table, job, problem: `never run, table age unknown (window ${window} h)` });
+        else {
+          const age = (now - createdAt.getTime()) / HOUR_MS;
+          if (age > window) problems.push({ table, job, problem: `never run, table is ${Math.round(age)} h old (window ${window} h)` });
+        }
       } else if (last === undefined || last > window) {
         problems.push({ table, job, problem: `last run ${last === undefined ? "unknown" : `${Math.round(last)} h ago`} (window ${window} h)` });
       }

@@ -76,6 +76,16 @@ describe("maintenance check", () => {
     assert.match(alerts.messages[0].message, /^retail_silver\.order_events icebergCompaction: never run, table is 500 h old \(window 168 h\)$/m);
   });
 
+  it("reports a job that has not run on a table whose age S3 Tables does not say, as overdue with the age unknown", async () => {
+    const notYet = { ...healthy, icebergCompaction: { status: "Not_Yet_Run" as const } };
+    s3tables.on(GetTableMaintenanceJobStatusCommand).resolves({ tableARN: "t", status: notYet });
+    s3tables.on(GetTableCommand).resolves({} as never);
+    const { result } = run(["retail_silver.cart_events"]);
+    assert.deepStrictEqual((await result).problems, [
+      { table: "retail_silver.cart_events", job: "icebergCompaction", problem: "never run, table age unknown (window 168 h)" },
+    ]);
+  });
+
   it("reports a job the status omits", async () => {
     const { icebergUnreferencedFileRemoval: _omitted, ...withoutRemoval } = healthy;
     s3tables.on(GetTableMaintenanceJobStatusCommand).resolves({ tableARN: "t", status: withoutRemoval });
