@@ -112,13 +112,17 @@ export const s3BucketPublicAccessBlocked: StackValidationPolicy = {
     const buckets = args.resources.filter((r) => BUCKET_TYPES.includes(r.type));
     if (buckets.length === 0) return args.notApplicable("no S3 buckets");
     const account = args.resources.find((r) => r.type === "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock");
-    if (account && PUBLIC_ACCESS_FLAGS.every((f) => account.props[f] === true)) return;
+    const accountOff = account ? PUBLIC_ACCESS_FLAGS.filter((f) => account.props[f] !== true) : [];
+    if (account && accountOff.length === 0) return;
+    // A partial account-level block covers nothing; say why it did not count, so nobody hunts for the bucket's block.
+    const accountNote = account ? ` The AccountPublicAccessBlock "${account.name}" does not cover it: it leaves ${accountOff.join(", ")} off.` : "";
     const blocks = args.resources.filter((r) => r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
     for (const b of buckets) {
       const block = blocks.find((p) => refersToBucket(p, b));
       if (!block) {
         report(
-          `${bucketLabel(b)} has no BucketPublicAccessBlock. Fix: add aws.s3.BucketPublicAccessBlock for it with ${PUBLIC_ACCESS_FLAGS.join(", ")} all true.`,
+          `${bucketLabel(b)} has no BucketPublicAccessBlock.${accountNote} ` +
+            `Fix: add aws.s3.BucketPublicAccessBlock for it with ${PUBLIC_ACCESS_FLAGS.join(", ")} all true${account ? ", or turn on every setting of the account-level block" : ""}.`,
           b.urn,
         );
         continue;

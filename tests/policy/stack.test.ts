@@ -100,7 +100,11 @@ describe("policy (stack): S3 buckets", () => {
       const vs = await stackViolations([bucket, accountPab({ [flag]: false }), sse], "s3-bucket-public-access-blocked");
       assert.deepEqual(
         vs.map((v) => v.message),
-        [NO_BUCKET_PAB],
+        [
+          `S3 bucket "errors" has no BucketPublicAccessBlock. The AccountPublicAccessBlock "account" does not cover it: it leaves ${flag} off. ` +
+            "Fix: add aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true, " +
+            "or turn on every setting of the account-level block.",
+        ],
         flag,
       );
     }
