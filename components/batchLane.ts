@@ -145,22 +145,6 @@ export class BatchLane extends pulumi.ComponentResource {
         },
       );
     }
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-glue`, { role: this.role.id, policy: iamPolicy(statements) }, { parent: this });
-
-    const grants = grantBronzeWriter(name, this.role.arn, bronze, this);
-
-    const securityConfiguration = new aws.glue.SecurityConfiguration(
-      `${name}-encryption`,
-      {
-        encryptionConfiguration: {
-          s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: args.kmsKeyArn },
-          cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: args.kmsKeyArn },
-          jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: args.kmsKeyArn },
-        },
-      },
-      { parent: this },
-    );
-
     let connections: pulumi.Input<string>[] | undefined;
     if (args.sourceKind === "jdbc") {
       const network = args.network!;
@@ -186,7 +170,32 @@ export class BatchLane extends pulumi.ComponentResource {
         { parent: this },
       );
       connections = [connection.name];
+      // The job reads its connection's definition when a run starts.
+      statements.push({
+        Sid: "ReadConnection",
+        Effect: "Allow",
+        Action: ["glue:GetConnection"],
+        Resource: [
+          pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}:catalog`,
+          pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}:connection/${connection.name}`,
+        ],
+      });
     }
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-glue`, { role: this.role.id, policy: iamPolicy(statements) }, { parent: this });
+
+    const grants = grantBronzeWriter(name, this.role.arn, bronze, this);
+
+    const securityConfiguration = new aws.glue.SecurityConfiguration(
+      `${name}-encryption`,
+      {
+        encryptionConfiguration: {
+          s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: args.kmsKeyArn },
+          cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: args.kmsKeyArn },
+          jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: args.kmsKeyArn },
+        },
+      },
+      { parent: this },
+    );
 
     const catalogConf = pulumi.interpolate`spark.sql.catalog.s3tables=org.apache.iceberg.spark.SparkCatalog --conf spark.sql.catalog.s3tables.type=rest --conf spark.sql.catalog.s3tables.uri=https://s3tables.${region.region}.amazonaws.com/iceberg --conf spark.sql.catalog.s3tables.warehouse=${args.tableBucketArn} --conf spark.sql.catalog.s3tables.rest.sigv4-enabled=true --conf spark.sql.catalog.s3tables.rest.signing-name=s3tables --conf spark.sql.catalog.s3tables.rest.signing-region=${region.region} --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions`;
     this.job = new aws.glue.Job(

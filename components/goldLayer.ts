@@ -231,7 +231,7 @@ export class GoldLayer extends pulumi.ComponentResource {
       );
     const scanAlarm = (suffix: string, wg: aws.athena.Workgroup) => {
       // Athena publishes ProcessedBytes per WorkGroup, QueryState and QueryType; cancelled queries are billed too.
-      const states = ["SUCCEEDED", "FAILED", "CANCELED"];
+      const states = ["SUCCEEDED", "FAILED", "CANCELLED"];
       return new aws.cloudwatch.MetricAlarm(
         `${name}-${suffix}-daily-scan`,
         {

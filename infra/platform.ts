@@ -51,9 +51,13 @@ export function slug(product: string): string {
 
 function platformKey(prefix: string, tags: Record<string, string>): aws.kms.Key {
   const identity = aws.getCallerIdentityOutput();
+  const region = aws.getRegionOutput();
   // Alarms (CloudWatch) and job-failure events (EventBridge) publish to the encrypted alarm topic, so
-  // those services may use the key for that and nothing else.
-  const policy = identity.accountId.apply((account) =>
+  // those services may use the key for that and nothing else. S3 Tables' maintenance principal needs the key
+  // to compact and expire our KMS-encrypted tables, and S3 Tables refuses to create a table without it
+  // (docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-kms-permissions.html). CloudWatch Logs needs it
+  // for the log groups Glue's security configuration encrypts (SSE-KMS), scoped to this account's log groups.
+  const policy = pulumi.all([identity.accountId, region.region]).apply(([account, regionName]) =>
     JSON.stringify({
       Version: "2012-10-17",
       Statement: [
@@ -65,6 +69,22 @@ function platformKey(prefix: string, tags: Record<string, string>): aws.kms.Key 
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
           Condition: { StringEquals: { "aws:SourceAccount": account } },
+        },
+        {
+          Sid: "S3TablesMaintenance",
+          Effect: "Allow",
+          Principal: { Service: "maintenance.s3tables.amazonaws.com" },
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+          Resource: "*",
+          Condition: { StringLike: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3tables:${regionName}:${account}:bucket/*` } },
+        },
+        {
+          Sid: "EncryptedLogGroups",
+          Effect: "Allow",
+          Principal: { Service: `logs.${regionName}.amazonaws.com` },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${regionName}:${account}:log-group:*` } },
         },
       ],
     }),

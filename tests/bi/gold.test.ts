@@ -182,7 +182,7 @@ describe("gold layer and KPI datasets under mocks", () => {
     assert.deepStrictEqual(metrics, [
       ["ProcessedBytes", 86400, "retail-prod-gold-inventory", "SUCCEEDED"],
       ["ProcessedBytes", 86400, "retail-prod-gold-inventory", "FAILED"],
-      ["ProcessedBytes", 86400, "retail-prod-gold-inventory", "CANCELED"],
+      ["ProcessedBytes", 86400, "retail-prod-gold-inventory", "CANCELLED"],
     ]);
   });
 

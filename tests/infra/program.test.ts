@@ -169,6 +169,23 @@ describe("the program under mocks", function () {
     });
   });
 
+  describe("the platform key", () => {
+    it("lets S3 Tables maintenance (without it S3 Tables refuses to create a KMS table) and CloudWatch Logs use it, scoped to this account", () => {
+      const policy = JSON.parse(named(prod, "aws:kms/key:Key", "retail-prod-key").inputs.policy);
+      const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
+      assert.deepEqual(Object.keys(bySid), ["AccountAdministers", "AlarmPublishers", "S3TablesMaintenance", "EncryptedLogGroups"]);
+      assert.deepEqual(bySid.S3TablesMaintenance.Principal, { Service: "maintenance.s3tables.amazonaws.com" });
+      assert.deepEqual(bySid.S3TablesMaintenance.Action, ["kms:GenerateDataKey", "kms:Decrypt"]);
+      assert.deepEqual(bySid.S3TablesMaintenance.Condition, {
+        StringLike: { "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3tables:us-east-1:123456789012:bucket/*" },
+      });
+      assert.deepEqual(bySid.EncryptedLogGroups.Principal, { Service: "logs.us-east-1.amazonaws.com" });
+      assert.deepEqual(bySid.EncryptedLogGroups.Condition, {
+        ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" },
+      });
+    });
+  });
+
   describe("BatchLane", () => {
     it("runs Glue 5.0 with Iceberg and the S3 Tables REST catalog passed as --conf", () => {
       const job = named(prod, "aws:glue/job:Job", "retail-prod-erp-inventory-job");
@@ -192,6 +209,18 @@ describe("the program under mocks", function () {
       assert.equal(byType(prod, "awsx:ec2:Vpc").length, 1);
       assert.equal(named(prod, "aws:glue/job:Job", "retail-prod-loyalty-tier-job").inputs.connections, undefined);
       assert.equal(byType(dev, "awsx:ec2:Vpc").length, 0, "dev reads extracts from S3 and needs no VPC");
+    });
+
+    it("lets a jdbc job read its own NETWORK connection, and an s3 job no connection", () => {
+      const bySid = (n: string) => Object.fromEntries(policyDoc(named(prod, ROLE_POLICY, n)).Statement.map((s) => [s.Sid, s]));
+      const jdbc = bySid("retail-prod-erp-inventory-glue").ReadConnection;
+      const conn = named(prod, "aws:glue/connection:Connection", "retail-prod-erp-inventory-network");
+      assert.deepEqual(actions(jdbc), ["glue:GetConnection"]);
+      assert.deepEqual(resources(jdbc), [
+        "arn:aws:glue:us-east-1:123456789012:catalog",
+        `arn:aws:glue:us-east-1:123456789012:connection/${conn.state.name ?? conn.inputs.name ?? conn.name}`,
+      ]);
+      assert.equal(bySid("retail-prod-loyalty-tier-glue").ReadConnection, undefined);
     });
 
     it("schedules each lane from the lane rule: daily snapshots, hourly redemptions", () => {
