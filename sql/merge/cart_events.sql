@@ -1,8 +1,9 @@
 -- Bronze cart/browse events of one received_at window into retail_silver.cart_events (every valid event),
 -- retail_silver.order_events (valid purchases) and retail_silver.quarantine (refused rows, with the reason).
 -- Idempotent: each statement inserts only keys its target does not hold yet, so a re-run changes nothing.
--- Dedupe: rows sharing a row_key (event_id, or a hash of the raw row when event_id is missing) collapse to the
--- earliest valid arrival; a re-send arriving in a later window matches the earlier copy already in the target.
+-- Dedupe: rows sharing a row_key (the trimmed event_id, or a hash of the raw row when event_id is missing) collapse
+-- to the earliest valid arrival; a re-send arriving in a later window matches the earlier copy already in the target,
+-- because silver is matched and written on that same row_key (a re-send with a padded id is the same event).
 -- The target is matched on its key alone, not on a time bound, so an event however late is never inserted twice.
 -- loyalty_id is resolved here by sql/fragments/resolve_loyalty.sql (shared with merge/pos_transactions.sql): the
 -- loyalty scan first, else the salted email_hash when exactly one loyalty_id carries it in identity_bridge.
@@ -57,9 +58,9 @@ USING (
   ),
   -- retail:include fragments/resolve_loyalty.sql
 ) AS s
-ON t.event_id = s.event_id
+ON t.event_id = s.row_key
 WHEN NOT MATCHED THEN INSERT (event_id, event_type, session_id, channel, loyalty_id, region, sku, quantity, revenue, event_ts)
-  VALUES (s.event_id, s.event_type, s.session_id, s.channel, s.resolved_loyalty_id, s.region, s.sku, s.quantity, s.revenue, s.event_ts);
+  VALUES (s.row_key, s.event_type, s.session_id, s.channel, s.resolved_loyalty_id, s.region, s.sku, s.quantity, s.revenue, s.event_ts);
 
 MERGE INTO retail_silver.order_events AS t
 USING (
@@ -92,9 +93,9 @@ USING (
   ),
   -- retail:include fragments/resolve_loyalty.sql
 ) AS s
-ON t.event_id = s.event_id
+ON t.event_id = s.row_key
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)
-  VALUES (s.event_id, s.channel, s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
+  VALUES (s.row_key, s.channel, s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
 
 MERGE INTO retail_silver.quarantine AS t
 USING (

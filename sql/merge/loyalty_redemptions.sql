@@ -6,9 +6,9 @@ USING (
   -- retail:include fragments/loyalty_redemptions_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NULL
 ) AS s
-ON t.event_id = s.event_id
+ON t.event_id = s.row_key
 WHEN NOT MATCHED THEN INSERT (event_id, loyalty_id, order_event_id, channel, points, event_ts)
-  VALUES (s.event_id, s.loyalty_id, s.order_event_id, s.channel, s.points, s.event_ts);
+  VALUES (s.row_key, s.loyalty_id, trim(s.order_event_id), s.channel, s.points, s.event_ts);
 
 MERGE INTO retail_silver.quarantine AS t
 USING (

@@ -44,9 +44,9 @@ USING (
   ),
   -- retail:include fragments/resolve_loyalty.sql
 ) AS s
-ON t.event_id = s.event_id
+ON t.event_id = s.row_key
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)
-  VALUES (s.event_id, 'store', s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
+  VALUES (s.row_key, 'store', s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
 
 MERGE INTO retail_silver.quarantine AS t
 USING (

@@ -273,6 +273,27 @@ describe("merging day by day", () => {
     assert.deepStrictEqual(await silverCounts(lake), expected);
     lake.close();
   });
+
+  it("keeps one silver row when a re-send in a later window differs only by whitespace in its event_id", async () => {
+    const whole = await mergedFixture();
+    const expected = await silverCounts(whole);
+    whole.close();
+    const lake = await LocalLakehouse.open();
+    await loadFixture(lake);
+    // A cart event and a POS line re-sent the next day with a padded id: the dedupe key is the trimmed id, so the
+    // match against silver must be too, or the second window inserts them again.
+    await lake.run(`INSERT INTO retail_bronze.cart_events
+      SELECT * REPLACE (' ' || event_id || ' ' AS event_id, TIMESTAMP '2026-07-02 08:00:00' AS received_at)
+      FROM retail_bronze.cart_events WHERE event_id = (SELECT min(event_id) FROM retail_bronze.cart_events WHERE event_type = 'purchase')`);
+    await lake.run(`INSERT INTO retail_bronze.pos_transactions
+      SELECT * REPLACE (event_id || '  ' AS event_id, TIMESTAMP '2026-07-02 08:00:00' AS received_at) FROM retail_bronze.pos_transactions WHERE event_id = 'p2'`);
+    await mergeWindow(lake, { start: "2026-07-01 00:00:00", end: "2026-07-02 00:00:00" }, FIXTURE_SALT);
+    await mergeWindow(lake, { start: "2026-07-02 00:00:00", end: "2026-07-03 00:00:00" }, FIXTURE_SALT);
+    assert.deepStrictEqual(await silverCounts(lake), expected);
+    const [padded] = await lake.query("SELECT count(*) AS n FROM retail_silver.order_events WHERE event_id <> trim(event_id)");
+    assert.strictEqual(padded.n, 0);
+    lake.close();
+  });
 });
 
 describe("gold KPI views against hand-computed values", () => {
