@@ -3,8 +3,9 @@
 -- loyalty_id is the key and is never merged with another: a household email shared by several members simply
 -- yields several rows with the same email_hash, and the merges resolve an email_hash only when exactly one
 -- loyalty_id carries it. A masked POS email (one with '*', or no '@') gets no hash, so it never links anyone.
--- Distinct (loyalty_id, email) pairs are hashed once, not every event. Re-running widens first_seen/last_seen to
--- the same values, so the build is idempotent. Run it before the merges of the same window.
+-- Distinct (loyalty_id, email) pairs are hashed once, not every event. A known pair is rewritten only when the window
+-- widens its first_seen/last_seen, so a re-run, and any run that only sees known pairs again, writes no rows (no
+-- Iceberg delete files for the whole membership every few minutes). Run it before the merges of the same window.
 MERGE INTO retail_silver.identity_bridge AS t
 USING (
   WITH event_links AS (
@@ -42,6 +43,6 @@ USING (
   GROUP BY loyalty_id, email_hash
 ) AS s
 ON t.loyalty_id = s.loyalty_id AND t.email_hash = s.email_hash
-WHEN MATCHED THEN UPDATE SET first_seen = least(t.first_seen, s.first_seen), last_seen = greatest(t.last_seen, s.last_seen)
+WHEN MATCHED AND (s.first_seen < t.first_seen OR s.last_seen > t.last_seen) THEN UPDATE SET first_seen = least(t.first_seen, s.first_seen), last_seen = greatest(t.last_seen, s.last_seen)
 WHEN NOT MATCHED THEN INSERT (loyalty_id, email_hash, first_seen, last_seen, source)
   VALUES (s.loyalty_id, s.email_hash, s.first_seen, s.last_seen, s.source);

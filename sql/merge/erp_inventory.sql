@@ -4,14 +4,16 @@
 -- retail_silver.erp_inventory, keyed on (snapshot_date, location_id, sku); a row missing
 -- its key is quarantined under a hash of its content, so distinct broken rows stay distinct. Of several
 -- copies of a key the latest landed valid one wins (bronze received_at, stamped by the Glue job; payload order only
--- breaks ties), so a corrected re-extract of the same day updates the row in place; a re-run changes nothing. Refused rows go to quarantine with their reason.
+-- breaks ties), so a corrected re-extract of the same day updates the row in place; a re-run writes nothing (a matched row is rewritten only when a value changed). Refused rows go to quarantine with their reason.
 MERGE INTO retail_silver.erp_inventory AS t
 USING (
   -- retail:include fragments/erp_inventory_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NULL
 ) AS s
 ON t.snapshot_date = s.snapshot_date AND t.location_id = s.location_id AND t.sku = s.sku
-WHEN MATCHED THEN UPDATE SET location_type = s.location_type, region = s.region, on_hand = s.on_hand, units_ordered = s.units_ordered, units_shipped = s.units_shipped
+WHEN MATCHED AND (t.location_type IS DISTINCT FROM s.location_type OR t.region IS DISTINCT FROM s.region OR t.on_hand IS DISTINCT FROM s.on_hand
+    OR t.units_ordered IS DISTINCT FROM s.units_ordered OR t.units_shipped IS DISTINCT FROM s.units_shipped)
+  THEN UPDATE SET location_type = s.location_type, region = s.region, on_hand = s.on_hand, units_ordered = s.units_ordered, units_shipped = s.units_shipped
 WHEN NOT MATCHED THEN INSERT (snapshot_date, location_id, location_type, region, sku, on_hand, units_ordered, units_shipped)
   VALUES (s.snapshot_date, s.location_id, s.location_type, s.region, s.sku, s.on_hand, s.units_ordered, s.units_shipped);
 

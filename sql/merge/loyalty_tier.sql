@@ -4,14 +4,15 @@
 -- retail_silver.loyalty_tier, keyed on (snapshot_date, loyalty_id); a row missing its key
 -- is quarantined under a hash of its content. The raw email is salted and hashed here and never copied to silver
 -- or to quarantine. Of several copies of a key the latest landed valid one wins (bronze received_at, stamped by the Glue job;
--- payload order only breaks ties), so a corrected re-extract updates in place; a re-run changes nothing.
+-- payload order only breaks ties), so a corrected re-extract updates in place; a re-run writes nothing (a matched row is rewritten only when a value changed).
 MERGE INTO retail_silver.loyalty_tier AS t
 USING (
   -- retail:include fragments/loyalty_tier_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NULL
 ) AS s
 ON t.snapshot_date = s.snapshot_date AND t.loyalty_id = s.loyalty_id
-WHEN MATCHED THEN UPDATE SET tier = s.tier, email_hash = s.email_hash, region = s.region
+WHEN MATCHED AND (t.tier IS DISTINCT FROM s.tier OR t.email_hash IS DISTINCT FROM s.email_hash OR t.region IS DISTINCT FROM s.region)
+  THEN UPDATE SET tier = s.tier, email_hash = s.email_hash, region = s.region
 WHEN NOT MATCHED THEN INSERT (snapshot_date, loyalty_id, tier, email_hash, region)
   VALUES (s.snapshot_date, s.loyalty_id, s.tier, s.email_hash, s.region);
 
