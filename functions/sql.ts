@@ -109,13 +109,35 @@ export function placeholdersOf(sql: string): string[] {
   return [...new Set([...sql.matchAll(PLACEHOLDER_RE)].map((m) => m[1]))];
 }
 
+/** Where a line's `--` comment starts (outside '...' literals, whose '' is a quote), or the line's length. */
+function commentStart(line: string): number {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === "'") quoted = !quoted;
+    else if (!quoted && line[i] === "-" && line[i + 1] === "-") return i;
+  }
+  return line.length;
+}
+
 /**
- * Split a file into statements at a `;` that ends a line. Our SQL never puts `;` at a line end inside a string,
- * and Athena runs one statement per call, so this is all the parsing it needs. Comment-only chunks are dropped.
+ * Split a file into statements at a `;` that ends a line's code: a `;` inside a string literal or at the end of a
+ * `--` comment ends nothing (a comment line ending in ';' inside a MERGE would otherwise cut it in two). Athena runs
+ * one statement per call, so this is all the parsing it needs. The terminating `;` is dropped; comment-only chunks
+ * are dropped.
  */
 export function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;[ \t]*(?:\r?\n|$)/)
-    .map((s) => s.trim())
-    .filter((s) => s.replace(/--[^\n]*/g, "").trim().length > 0);
+  const statements: string[] = [];
+  let current: string[] = [];
+  for (const line of sql.split(/\r?\n/)) {
+    const code = line.slice(0, commentStart(line)).trimEnd();
+    if (code.endsWith(";")) {
+      current.push(code.slice(0, -1) + line.slice(code.length));
+      statements.push(current.join("\n"));
+      current = [];
+    } else {
+      current.push(line);
+    }
+  }
+  statements.push(current.join("\n"));
+  return statements.map((st) => st.trim()).filter((st) => st.replace(/--[^\n]*/g, "").trim().length > 0);
 }

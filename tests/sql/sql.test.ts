@@ -88,6 +88,15 @@ describe("functions/sql loadSql and splitStatements", () => {
     const parts = splitStatements("-- header\nSELECT 1;\nSELECT ';x' AS s;\n-- trailing comment\n");
     assert.deepStrictEqual(parts, ["-- header\nSELECT 1", "SELECT ';x' AS s"]);
   });
+
+  it("ends nothing at a ';' closing a comment or inside a literal, and keeps a comment after the terminator", () => {
+    const sql =
+      "-- header ending in a semicolon;\nMERGE INTO t\n  -- a note inside the statement;\nUSING s ON a = b;\nSELECT '--;', 'it''s;' AS x; -- done;\n";
+    assert.deepStrictEqual(splitStatements(sql), [
+      "-- header ending in a semicolon;\nMERGE INTO t\n  -- a note inside the statement;\nUSING s ON a = b",
+      "SELECT '--;', 'it''s;' AS x -- done;",
+    ]);
+  });
 });
 
 describe("sql/ files honour the contracts", () => {
