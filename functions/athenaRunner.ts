@@ -48,6 +48,13 @@ function convert(value: string | undefined, column: ColumnInfo): unknown {
   return value;
 }
 
+/** Carries the error of a query Athena reported as ended (FAILED, CANCELLED): there is nothing left to stop. */
+class EndedQueryError extends Error {
+  constructor(readonly error: Error) {
+    super(error.message);
+  }
+}
+
 /**
  * QueryRunner over Athena: StartQueryExecution in the workgroup and catalog, poll with backoff until a deadline,
  * read every GetQueryResults page. Throttling is retried inside the deadline; what remains is mapped to
@@ -67,6 +74,8 @@ export class AthenaRunner implements QueryRunner {
 
   async query(sql: string): Promise<Row[]> {
     const deadline = Math.min(this.now() + this.options.deadlineMs, this.options.stopAt ?? Infinity);
+    // Past the end of the invocation, start nothing: a query begun now could only be stopped straight away.
+    if (this.now() >= deadline) throw new RetryableQueryError("no time left in this invocation to start the query; the next run takes it up");
     const start = await this.call(deadline, "StartQueryExecution", () =>
       this.client.send(
         new StartQueryExecutionCommand({
@@ -101,7 +110,24 @@ export class AthenaRunner implements QueryRunner {
     }
   }
 
+  /**
+   * Poll until the query ends. However the wait gives up before Athena says it ended (the deadline, or a status
+   * call still throttled at it), the query is stopped, so one we gave up on cannot commit later beside the next run's.
+   */
   private async waitForSuccess(id: string, deadline: number): Promise<void> {
+    try {
+      await this.pollUntilEnded(id, deadline);
+    } catch (e) {
+      if (!(e instanceof EndedQueryError)) {
+        await Promise.resolve()
+          .then(() => this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })))
+          .catch(() => undefined);
+      }
+      throw e instanceof EndedQueryError ? e.error : e;
+    }
+  }
+
+  private async pollUntilEnded(id: string, deadline: number): Promise<void> {
     let delay = this.options.initialPollMs ?? 250;
     for (;;) {
       const out: GetQueryExecutionCommandOutput = await this.call(
@@ -119,15 +145,13 @@ export class AthenaRunner implements QueryRunner {
           const error = status.AthenaError;
           const retryable = error?.Retryable === true || error?.ErrorCategory === SYSTEM_ERROR_CATEGORY;
           const message = `query ${id} failed: ${reason}`;
-          throw retryable ? new RetryableQueryError(message, id) : new FinalQueryError(message, id);
+          throw new EndedQueryError(retryable ? new RetryableQueryError(message, id) : new FinalQueryError(message, id));
         }
         case "CANCELLED":
           // Someone stopped it, or the workgroup's bytes-scanned cutoff did: neither goes away on a retry.
-          throw new FinalQueryError(`query ${id} was cancelled: ${reason}`, id);
+          throw new EndedQueryError(new FinalQueryError(`query ${id} was cancelled: ${reason}`, id));
         default:
           if (this.now() + delay >= deadline) {
-            // Stop it so a query we gave up on cannot commit later, overlapping the next run's.
-            await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
             throw new RetryableQueryError(
               `query ${id} did not finish by its deadline (${this.options.deadlineMs} ms, or the end of the invocation) and was stopped`,
               id,

@@ -182,6 +182,25 @@ describe("AthenaRunner", () => {
     await assert.rejects(runner(1000).r.query("SELECT 1"), /still throttled at the deadline/);
   });
 
+  it("starts nothing once stopAt has passed: the next run takes the statement up", async () => {
+    await assert.rejects(runner(60_000, 0).r.query("SELECT 1"), (e: Error) => {
+      assert.ok(e instanceof RetryableQueryError);
+      assert.strictEqual(e.message, "no time left in this invocation to start the query; the next run takes it up");
+      return true;
+    });
+    assert.strictEqual(athena.commandCalls(StartQueryExecutionCommand).length, 0);
+  });
+
+  it("stops a running query whose status calls are still throttled at the deadline", async () => {
+    athena.on(GetQueryExecutionCommand).rejects(new TooManyRequestsException({ message: "Rate exceeded", $metadata: {} }));
+    athena.on(StopQueryExecutionCommand).resolves({});
+    await assert.rejects(runner(1000).r.query("SELECT 1"), /GetQueryExecution \(query q-1\): Rate exceeded; still throttled at the deadline/);
+    assert.deepStrictEqual(
+      athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input),
+      [{ QueryExecutionId: "q-1" }],
+    );
+  });
+
   it("treats a rejected statement as final without retrying it", async () => {
     athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error("line 1:1: mismatched input"), { name: "InvalidRequestException" }));
     await assert.rejects(runner().r.query("SELEC 1"), FinalQueryError);
