@@ -19,6 +19,7 @@
         WHEN channel IS NULL OR channel NOT IN ('web', 'app', 'store') THEN 'unknown_channel'
         WHEN loyalty_id IS NULL OR trim(loyalty_id) = '' THEN 'missing_loyalty_id'
         WHEN points IS NULL OR points <= 0 THEN 'nonpositive_points'
+        WHEN event_ts < TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY THEN 'older_than_merge_horizon'
       END AS reason
     FROM typed
   ),

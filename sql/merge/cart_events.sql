@@ -4,7 +4,10 @@
 -- Dedupe: rows sharing a row_key (the trimmed event_id, or a hash of the raw row when event_id is missing) collapse
 -- to the earliest valid arrival; a re-send arriving in a later window matches the earlier copy already in the target,
 -- because silver is matched and written on that same row_key (a re-send with a padded id is the same event).
--- The target is matched on its key alone, not on a time bound, so an event however late is never inserted twice.
+-- Horizon: silver is matched only from 3 days before the window's start (t.event_ts >= window_start - 3 days), so a
+-- merge reads the recent event-day partitions of silver, not its whole history every few minutes. An event whose own
+-- time is older than that goes to quarantine as older_than_merge_horizon instead of risking a second insert; the
+-- 3 days are the arrival window reconciliation counts (sql/reconcile/), and a backfill window reaches further back.
 -- loyalty_id is resolved here by sql/fragments/resolve_loyalty.sql (shared with merge/pos_transactions.sql): the
 -- loyalty scan first, else the salted email_hash when exactly one loyalty_id carries it in identity_bridge.
 -- Cost (measured on DuckDB at 1M-50M rows, and the same shape is cheap on Trino): each statement parses and
@@ -33,6 +36,7 @@ USING (
       AND event_type IN ('browse', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase')
       AND session_id IS NOT NULL AND trim(session_id) <> ''
       AND (revenue IS NULL OR revenue >= 0)
+      AND event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
   ),
   -- Keys that arrived more than once in the window (re-sends, late copies): a small share. Only those go through
   -- min_by (one over a typed row, not one per column); every other row passes straight through an anti-join.
@@ -58,7 +62,7 @@ USING (
   ),
   -- retail:include fragments/resolve_loyalty.sql
 ) AS s
-ON t.event_id = s.row_key
+ON t.event_id = s.row_key AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
 WHEN NOT MATCHED THEN INSERT (event_id, event_type, session_id, channel, loyalty_id, region, sku, quantity, revenue, event_ts)
   VALUES (s.row_key, s.event_type, s.session_id, s.channel, s.resolved_loyalty_id, s.region, s.sku, s.quantity, s.revenue, s.event_ts);
 
@@ -79,6 +83,7 @@ USING (
       AND channel IN ('web', 'app')
       AND session_id IS NOT NULL AND trim(session_id) <> ''
       AND (revenue IS NULL OR revenue >= 0)
+      AND event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
   ),
   first_valid AS (
     SELECT row_key, v.event_id, v.channel, v.loyalty_id, v.email, v.sku, v.revenue, v.event_ts
@@ -93,7 +98,7 @@ USING (
   ),
   -- retail:include fragments/resolve_loyalty.sql
 ) AS s
-ON t.event_id = s.row_key
+ON t.event_id = s.row_key AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)
   VALUES (s.row_key, s.channel, s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
 
@@ -120,6 +125,7 @@ USING (
         WHEN event_type IS NULL OR event_type NOT IN ('browse', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase') THEN 'unknown_event_type'
         WHEN session_id IS NULL OR trim(session_id) = '' THEN 'missing_session_id'
         WHEN revenue < 0 THEN 'negative_revenue'
+        WHEN event_ts < TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY THEN 'older_than_merge_horizon'
       END AS reason
     FROM typed
   ),
@@ -145,7 +151,8 @@ USING (
     FROM retail_bronze.cart_events AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
       AND trim(b.event_id) IN (SELECT row_key FROM refused)
-      AND trim(b.event_id) <> '' AND try(from_iso8601_timestamp(b.event_time)) IS NOT NULL
+      AND trim(b.event_id) <> ''
+      AND CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
       AND b.channel IN ('web', 'app')
       AND b.event_type IN ('browse', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase')
       AND b.session_id IS NOT NULL AND trim(b.session_id) <> ''

@@ -1,12 +1,12 @@
 -- Bronze loyalty redemptions of one received_at window into retail_silver.loyalty_redemptions and
 -- retail_silver.quarantine. Same rules as merge/cart_events.sql: idempotent inserts, dedupe on row_key keeping the
--- earliest valid arrival, refused rows kept with their reason.
+-- earliest valid arrival, refused rows kept with their reason, silver matched only within the 3-day merge horizon.
 MERGE INTO retail_silver.loyalty_redemptions AS t
 USING (
   -- retail:include fragments/loyalty_redemptions_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NULL
 ) AS s
-ON t.event_id = s.row_key
+ON t.event_id = s.row_key AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
 WHEN NOT MATCHED THEN INSERT (event_id, loyalty_id, order_event_id, channel, points, event_ts)
   VALUES (s.row_key, s.loyalty_id, trim(s.order_event_id), s.channel, s.points, s.event_ts);
 

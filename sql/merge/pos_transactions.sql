@@ -4,6 +4,7 @@
 -- arrival, and loyalty_id from the scan first, else from an unambiguous email_hash.
 -- A masked email (the POS writes '*' into it) gets no email_hash, so it can never match anyone.
 -- Every POS line is a purchase; its quarantine rows say so, which order_events reconciliation relies on.
+-- Silver is matched only within the merge horizon of merge/cart_events.sql (3 days before the window's start).
 -- Cost: as in merge/cart_events.sql, one parse per statement, min_by over a typed ROW only for keys that arrived
 -- more than once, quarantine grouping only refused rows, try() around the timestamp parse only.
 MERGE INTO retail_silver.order_events AS t
@@ -21,6 +22,7 @@ USING (
     WHERE event_id IS NOT NULL AND trim(event_id) <> '' AND event_ts IS NOT NULL
       AND store_id IS NOT NULL AND trim(store_id) <> ''
       AND revenue >= 0
+      AND event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
   ),
   -- Keys that arrived more than once in the window: only those go through min_by, as in merge/cart_events.sql.
   repeated AS (
@@ -44,7 +46,7 @@ USING (
   ),
   -- retail:include fragments/resolve_loyalty.sql
 ) AS s
-ON t.event_id = s.row_key
+ON t.event_id = s.row_key AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)
   VALUES (s.row_key, 'store', s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
 
@@ -69,6 +71,7 @@ USING (
         WHEN event_ts IS NULL THEN 'unparseable_timestamp'
         WHEN store_id IS NULL OR trim(store_id) = '' THEN 'missing_store_id'
         WHEN revenue IS NULL OR revenue < 0 THEN 'negative_revenue'
+        WHEN event_ts < TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY THEN 'older_than_merge_horizon'
       END AS reason
     FROM typed
   ),
@@ -92,7 +95,8 @@ USING (
     FROM retail_bronze.pos_transactions AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
       AND trim(b.event_id) IN (SELECT row_key FROM refused)
-      AND trim(b.event_id) <> '' AND try(from_iso8601_timestamp(b.event_time)) IS NOT NULL
+      AND trim(b.event_id) <> ''
+      AND CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
       AND b.store_id IS NOT NULL AND trim(b.store_id) <> ''
       AND b.revenue >= 0
   )

@@ -313,6 +313,48 @@ describe("merging day by day", () => {
   });
 });
 
+describe("the merge horizon", () => {
+  it("quarantines an event older than its window's start by more than the 3 days reconciliation reads, and merges a 2-day-old one", async () => {
+    const lake = await mergedFixture();
+    const before = await silverCounts(lake);
+    const resend = (table: string, silverTable: string, id: string, eventTime: string) =>
+      lake.run(`INSERT INTO retail_bronze.${table}
+        SELECT * REPLACE ('${id}' AS event_id, '${eventTime}' AS event_time, TIMESTAMP '2026-07-02 08:00:00' AS received_at)
+        FROM retail_bronze.${table} WHERE event_id = (SELECT min(event_id) FROM retail_silver.${silverTable})`);
+    // The next window starts 2026-07-02 00:00: its horizon is 2026-06-29 00:00.
+    await resend("cart_events", "cart_events", "old-c", "2026-06-28T23:59:59Z");
+    await resend("pos_transactions", "order_events", "old-p", "2026-06-28T10:00:00Z");
+    await resend("loyalty_redemptions", "loyalty_redemptions", "old-r", "2026-06-27T10:00:00Z");
+    await resend("cart_events", "cart_events", "recent-c", "2026-06-29T00:00:00Z");
+    await mergeWindow(lake, { start: "2026-07-02 00:00:00", end: "2026-07-03 00:00:00" }, FIXTURE_SALT);
+    const quarantined = await lake.query(
+      "SELECT source_table, event_id, reason, CAST(event_ts AS varchar) AS ts FROM retail_silver.quarantine WHERE reason = 'older_than_merge_horizon' ORDER BY 1",
+    );
+    assert.deepStrictEqual(quarantined, [
+      { source_table: "cart_events", event_id: "old-c", reason: "older_than_merge_horizon", ts: "2026-06-28 23:59:59" },
+      { source_table: "loyalty_redemptions", event_id: "old-r", reason: "older_than_merge_horizon", ts: "2026-06-27 10:00:00" },
+      { source_table: "pos_transactions", event_id: "old-p", reason: "older_than_merge_horizon", ts: "2026-06-28 10:00:00" },
+    ]);
+    const after = await silverCounts(lake);
+    assert.strictEqual(after.cart, Number(before.cart) + 1, "recent-c, exactly on the horizon, is merged");
+    assert.deepStrictEqual([after.orders, after.redemptions], [before.orders, before.redemptions]);
+    lake.close();
+  });
+
+  it("bounds every merge's match against silver by that horizon, the same 3 days reconciliation reads", () => {
+    const horizon = "t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY";
+    for (const f of ["merge/cart_events.sql", "merge/pos_transactions.sql", "merge/loyalty_redemptions.sql"]) {
+      const targets = splitStatements(loadSql(f)).filter((st) => !/^MERGE INTO retail_silver\.quarantine /m.test(st));
+      assert.ok(targets.length > 0, f);
+      for (const st of targets)
+        assert.match(st, new RegExp(`^ON t\\.event_id = s\\.row_key AND ${horizon.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"), f);
+    }
+    for (const f of ["reconcile/cart_events.sql", "reconcile/order_events.sql", "reconcile/loyalty_redemptions.sql"]) {
+      assert.match(loadSql(f), /b\.received_at < TIMESTAMP '\{\{day\}\} 00:00:00' \+ INTERVAL '3' DAY/, f);
+    }
+  });
+});
+
 describe("gold KPI views against hand-computed values", () => {
   let lake: LocalLakehouse;
   before(async () => (lake = await mergedFixture()));
