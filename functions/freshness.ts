@@ -1,6 +1,6 @@
 import { Metric } from "./alerts";
 import { QueryHandlerDeps } from "./queryRunner";
-import { splitStatements } from "./sql";
+import { renderSql, splitStatements, sqlTimestamp } from "./sql";
 
 export interface FreshnessKpi {
   /** Minutes the KPI may lag real time. */
@@ -80,6 +80,11 @@ export function judgeKpis(tables: readonly TableFreshness[], settings: Pick<Fres
   });
 }
 
+/** The freshness SQL reads only this far back (partition-pruned): a week, or twice the largest budget if longer. */
+export function lookbackMinutes(kpis: FreshnessSettings["kpis"]): number {
+  return Math.max(7 * 24 * 60, 2 * Math.max(0, ...Object.values(kpis).map((k) => k.budgetMinutes)));
+}
+
 /**
  * Newest event time of every silver table against now, and each KPI against its budget. Metrics go out every
  * run (the staleness alarms watch them); the SNS alert goes out once, on the run a KPI crosses its budget.
@@ -87,11 +92,12 @@ export function judgeKpis(tables: readonly TableFreshness[], settings: Pick<Fres
  */
 export async function runFreshness(settings: FreshnessSettings, deps: QueryHandlerDeps): Promise<FreshnessReport> {
   const now = deps.now();
+  const since = sqlTimestamp(new Date(now.getTime() - lookbackMinutes(settings.kpis) * 60_000));
   const tables: TableFreshness[] = [];
   for (const [table, sql] of Object.entries(settings.tables)) {
     try {
       let rows: Record<string, unknown>[] = [];
-      for (const statement of splitStatements(sql)) rows = await deps.runner.query(statement);
+      for (const statement of splitStatements(renderSql(sql, { since }))) rows = await deps.runner.query(statement);
       const newest = parseEventTime(rows[0]?.newest_event_ts);
       tables.push(
         newest

@@ -1,6 +1,8 @@
 import { Alerts, Metric } from "./alerts";
 import { changedRows, QueryError, QueryRunner } from "./queryRunner";
-import { renderSql, splitStatements } from "./sql";
+import { renderSql, splitStatements, sqlTimestamp } from "./sql";
+
+export { sqlTimestamp };
 
 /** What the schedule sends: the product to merge and the time it fired (`<aws.scheduler.scheduled-time>`). */
 export interface MergeEvent {
@@ -46,11 +48,6 @@ const QUARANTINE = "retail_silver.quarantine";
 const DAY_MS = 86_400_000;
 
 export class MergeError extends Error {}
-
-/** `YYYY-MM-DD HH:MM:SS` in UTC: the form the SQL's `TIMESTAMP '{{window_start}}'` literals take. */
-export function sqlTimestamp(d: Date): string {
-  return d.toISOString().slice(0, 19).replace("T", " ");
-}
 
 /**
  * The windows one run merges: [end - lookback, end), cut at UTC midnight so each window reads one day

@@ -24,6 +24,10 @@ const PLACEHOLDERS: Record<string, PlaceholderRule> = {
     pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
     fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-07-02 00:00:00",
   },
+  since: {
+    pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
+    fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-06-24 10:00:00",
+  },
   email_salt: {
     pattern: /^[A-Za-z0-9+/=_-]{16,128}$/,
     fix: "use 16-128 characters from A-Z a-z 0-9 + / = _ - (a base64 or hex secret)",
@@ -82,6 +86,11 @@ export function validatePlaceholder(name: string, value: string): void {
   if (!ok) {
     throw new SqlRenderError(`placeholder {{${name}}} has invalid value ${JSON.stringify(value)}: ${rule.fix}`);
   }
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC: the form the SQL's `TIMESTAMP '{{window_start}}'` literals take. */
+export function sqlTimestamp(d: Date): string {
+  return d.toISOString().slice(0, 19).replace("T", " ");
 }
 
 /** Substitute `{{name}}` placeholders after validating every value the SQL uses. */

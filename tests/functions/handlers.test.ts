@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { FreshnessFailed, judgeKpis, parseEventTime, runFreshness, TableFreshness } from "../../functions/freshness";
+import { FreshnessFailed, judgeKpis, lookbackMinutes, parseEventTime, runFreshness, TableFreshness } from "../../functions/freshness";
 import { MergeError, mergeWindows, runMerge, sqlTimestamp } from "../../functions/merge";
 import { FinalQueryError, QueryError } from "../../functions/queryRunner";
 import { ReconcileFailed, runReconcile } from "../../functions/reconcile";
@@ -221,6 +221,25 @@ describe("freshness handler", () => {
     },
     intervalMinutes: 5,
   };
+
+  it("reads only the partitions of its lookback: a week, or twice the largest budget when that is longer", async () => {
+    const bounded = (table: string) => `SELECT max(event_ts) AS newest_event_ts FROM retail_silver.${table} WHERE event_ts >= TIMESTAMP '{{since}}'`;
+    const runner = fakeRunner([[/retail_silver/, [{ newest_event_ts: "2026-07-01 09:50:00.000" }]]]);
+    const weekly = { ...settings, tables: { cart_events: bounded("cart_events") } };
+    await runFreshness(
+      { ...weekly, kpis: { conversion_rate: { budgetMinutes: 22, tables: ["cart_events"] } } },
+      {
+        runner,
+        alerts: new RecordingAlerts(),
+        now: () => now,
+      },
+    );
+    assert.deepStrictEqual(runner.statements, [
+      "SELECT max(event_ts) AS newest_event_ts FROM retail_silver.cart_events WHERE event_ts >= TIMESTAMP '2026-06-24 10:00:00'",
+    ]);
+    assert.strictEqual(lookbackMinutes({ fill: { budgetMinutes: 2880, tables: [] } }), 10_080, "two days' budget: still a week");
+    assert.strictEqual(lookbackMinutes({ fill: { budgetMinutes: 10 * 1440, tables: [] } }), 20 * 1440, "a 10-day budget: 20 days");
+  });
 
   it("judges the readable tables, alerts on them, and then fails the run naming the table it could not read", async () => {
     const runner = fakeRunner([
