@@ -349,8 +349,11 @@ export class GoldLayer extends pulumi.ComponentResource {
           arn("glue", `table/${GOLD_DATABASE}/*`),
           arn("glue", "catalog/s3tablescatalog"),
           arn("glue", pulumi.interpolate`catalog/s3tablescatalog/${lakehouse.tableBucketName}`),
+          // Reading through a resource link takes IAM on the link and its tables as well as on the target
+          // (docs.aws.amazon.com/lake-formation/latest/dg/resource-links-glue-apis.html).
           ...args.linkedNamespaces.flatMap((ns) => [
             arn("glue", `database/${ns}`),
+            arn("glue", `table/${ns}/*`),
             arn("glue", pulumi.interpolate`database/s3tablescatalog/${lakehouse.tableBucketName}/${ns}`),
             arn("glue", pulumi.interpolate`table/s3tablescatalog/${lakehouse.tableBucketName}/${ns}/*`),
           ]),
@@ -400,6 +403,12 @@ export class GoldLayer extends pulumi.ComponentResource {
       { parent: this },
     );
     const grants = args.linkedNamespaces.flatMap((ns) => [
+      // Lake Formation: DESCRIBE on the resource link itself (default catalog), then the target's permissions.
+      new aws.lakeformation.Permissions(
+        `${name}-quicksight-${ns}-link`,
+        { principal: this.quicksightRole.arn, permissions: ["DESCRIBE"], database: { name: ns } },
+        { parent: this, dependsOn: [this.namespaceLinks[ns]] },
+      ),
       new aws.lakeformation.Permissions(
         `${name}-quicksight-${ns}`,
         { principal: this.quicksightRole.arn, permissions: ["DESCRIBE"], database: { catalogId: lakehouse.catalogId, name: ns } },

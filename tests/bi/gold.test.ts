@@ -186,6 +186,24 @@ describe("gold layer and KPI datasets under mocks", () => {
     ]);
   });
 
+  it("lets QuickSight read silver through the resource link: IAM and Lake Formation on the link as well as its target", () => {
+    const res = (type: string, name: string) => byType(prod, type).find((r) => r.name === name)!;
+    const doc = JSON.parse(res("aws:iam/rolePolicy:RolePolicy", "retail-prod-gold-quicksight").inputs.policy);
+    const catalog = doc.Statement.find((st: { Sid: string }) => st.Sid === "ReadGoldAndLinkedCatalog").Resource as string[];
+    for (const arn of ["database/retail_silver", "table/retail_silver/*", "table/s3tablescatalog/retail-prod-tables/retail_silver/*"]) {
+      assert.ok(catalog.includes(`arn:aws:glue:us-east-1:123456789012:${arn}`), arn);
+    }
+    const grant = (suffix: string) => res("aws:lakeformation/permissions:Permissions", `retail-prod-gold-quicksight-retail_silver${suffix}`).inputs;
+    assert.deepStrictEqual(grant("-link").database, { name: "retail_silver" }, "the link, in the account's default catalog");
+    assert.deepStrictEqual(grant("-link").permissions, ["DESCRIBE"]);
+    assert.deepStrictEqual(grant("-tables").table, {
+      catalogId: "123456789012:s3tablescatalog/retail-prod-tables",
+      databaseName: "retail_silver",
+      wildcard: true,
+    });
+    assert.deepStrictEqual(grant("-tables").permissions, ["SELECT", "DESCRIBE"]);
+  });
+
   it("creates the views in the retail_gold Glue database, reading silver through a resource link to the S3 Tables namespace", () => {
     const dbs = byType(prod, "aws:glue/catalogDatabase:CatalogDatabase").sort((a, b) => a.inputs.name.localeCompare(b.inputs.name));
     assert.deepStrictEqual(
