@@ -82,6 +82,16 @@ export interface OperationsPlan {
 const TABLE_REF = /\b(retail_(?:bronze|silver|gold))\.([a-z0-9_]+)\b/g;
 const WRITE_REF = /\b(?:MERGE\s+INTO|INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(retail_(?:bronze|silver|gold)\.[a-z0-9_]+)/gi;
 
+/**
+ * Whether a product's merge windows refresh the identity bridge first: the bridge reads the product's bronze or
+ * silver table, or the product's merge reads the bridge (loyalty resolution). Read from the SQL, so a product that
+ * does neither (ERP inventory, loyalty redemptions) does not pay a bridge scan of the window on every run.
+ */
+export function bridgeUse(product: string, mergeSql: string, bridgeSql: string): boolean {
+  const code = (sql: string) => sql.replace(/--[^\n]*/g, "");
+  return new RegExp(`\\bretail_(bronze|silver)\\.${product}\\b`).test(code(bridgeSql)) || /\bretail_silver\.identity_bridge\b/.test(code(mergeSql));
+}
+
 /** Tables a SQL text reads and writes; comments are ignored. */
 export function tableAccess(sqlTexts: readonly string[]): TableAccess {
   const reads = new Set<string>();
@@ -437,7 +447,12 @@ export class Operations extends pulumi.ComponentResource {
 
     // The closures below capture only plain data (SQL text, numbers) and the entry functions.
     const mergeSettings = {
-      products: Object.fromEntries(plan.merges.map((m) => [m.product, { sql: m.sql, lookbackMinutes: m.lookbackMinutes }])),
+      products: Object.fromEntries(
+        plan.merges.map((m) => [
+          m.product,
+          { sql: m.sql, lookbackMinutes: m.lookbackMinutes, refreshesBridge: bridgeUse(m.product, m.sql, plan.bridgeSql) },
+        ]),
+      ),
       bridgeSql: plan.bridgeSql,
     };
     const reconcileSettings = { tables: plan.reconcile, tolerance: config.operations.reconcileTolerance };

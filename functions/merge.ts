@@ -15,6 +15,11 @@ export interface MergeProduct {
   readonly sql: string;
   /** How far back from the window end each run re-reads bronze, so late Firehose deliveries are picked up. */
   readonly lookbackMinutes: number;
+  /**
+   * Whether each window refreshes the identity bridge before the product's statements: products whose bronze the
+   * bridge reads, or whose merge resolves identities through it (bridgeUse in components/operations.ts decides).
+   */
+  readonly refreshesBridge: boolean;
 }
 
 export interface MergeSettings {
@@ -73,7 +78,7 @@ export function targetOf(statement: string): string | undefined {
 
 /**
  * Merge one product's bronze rows into silver for the windows ending at its scheduled time, refreshing the
- * identity bridge first. Every statement inserts only keys its target lacks (or updates to the same values),
+ * identity bridge first when the product feeds or reads it. Every statement inserts only keys its target lacks (or updates to the same values),
  * so a repeated or retried run leaves silver as it was; overlapping runs are prevented by the function's
  * reserved concurrency of one (see components/operations.ts).
  */
@@ -89,7 +94,7 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
   const rowsByTable: Record<string, number> = {};
   for (const w of windows) {
     const params = { window_start: sqlTimestamp(w.start), window_end: sqlTimestamp(w.end), email_salt: salt };
-    const statements = [...splitStatements(settings.bridgeSql), ...splitStatements(product.sql)];
+    const statements = [...(product.refreshesBridge ? splitStatements(settings.bridgeSql) : []), ...splitStatements(product.sql)];
     for (const statement of statements) {
       const target = targetOf(statement) ?? "(unknown table)";
       let rows;

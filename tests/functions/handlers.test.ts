@@ -3,6 +3,8 @@ import { FreshnessFailed, judgeKpis, lookbackMinutes, parseEventTime, runFreshne
 import { MergeError, mergeWindows, runMerge, sqlTimestamp } from "../../functions/merge";
 import { FinalQueryError, QueryError } from "../../functions/queryRunner";
 import { ReconcileFailed, runReconcile } from "../../functions/reconcile";
+import { bridgeUse } from "../../components/operations";
+import { loadSql } from "../../functions/sql";
 import { fakeRunner, RecordingAlerts } from "./fakes";
 
 const SALT = "s3cr3t-salt-0123456789abcdef";
@@ -21,6 +23,7 @@ describe("merge handler", () => {
       cart_events: {
         sql: "MERGE INTO retail_silver.cart_events t USING (SELECT '{{email_salt}}' s FROM retail_bronze.cart_events WHERE received_at >= TIMESTAMP '{{window_start}}' AND received_at < TIMESTAMP '{{window_end}}') s ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);\nMERGE INTO retail_silver.quarantine t USING x ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);",
         lookbackMinutes: 30,
+        refreshesBridge: true,
       },
     },
     bridgeSql:
@@ -48,6 +51,43 @@ describe("merge handler", () => {
     assert.ok(runner.statements[1].includes("received_at < TIMESTAMP '2026-07-01 10:02:00'"));
     assert.strictEqual(alerts.metric("RowsMerged", ["Table", "retail_silver.cart_events"]), 5);
     assert.strictEqual(alerts.metric("RowsQuarantined", ["Product", "cart_events"]), 1);
+  });
+
+  it("skips the bridge for a product that neither feeds nor reads it", async () => {
+    const runner = fakeRunner([
+      [/retail_silver.cart_events/, [{ Count: 5 }]],
+      [/quarantine/, [{ Count: 0 }]],
+    ]);
+    const product = { ...settings.products.cart_events, refreshesBridge: false };
+    await runMerge(
+      { product: "cart_events", scheduledTime: "2026-07-01T10:02:00Z" },
+      { ...settings, products: { cart_events: product } },
+      {
+        runner,
+        alerts: new RecordingAlerts(),
+        salt: async () => SALT,
+        now: () => new Date("2026-07-01T10:05:00Z"),
+      },
+    );
+    assert.deepStrictEqual(
+      runner.statements.map((st) => /INTO (\S+)/.exec(st)![1]),
+      ["retail_silver.cart_events", "retail_silver.quarantine"],
+    );
+  });
+
+  it("decides from the SQL which products refresh the bridge: those it reads, and those that resolve through it", () => {
+    const bridge = loadSql("bridge/identity_bridge.sql");
+    const uses = ["cart_events", "pos_transactions", "loyalty_tier", "erp_inventory", "loyalty_redemptions"].map((p) => [
+      p,
+      bridgeUse(p, loadSql(`merge/${p}.sql`), bridge),
+    ]);
+    assert.deepStrictEqual(uses, [
+      ["cart_events", true],
+      ["pos_transactions", true],
+      ["loyalty_tier", true],
+      ["erp_inventory", false],
+      ["loyalty_redemptions", false],
+    ]);
   });
 
   it("keeps the salt out of a failed statement's error and keeps its retry class", async () => {

@@ -21,7 +21,13 @@ const ENVIRONMENT = {
   EMAIL_SALT_SECRET_ARN: SECRET_ARN,
 };
 const settings: MergeSettings = {
-  products: { cart_events: { sql: "MERGE INTO retail_silver.cart_events t USING (SELECT '{{email_salt}}' s) s ON 1=1;", lookbackMinutes: 30 } },
+  products: {
+    cart_events: {
+      sql: "MERGE INTO retail_silver.cart_events t USING (SELECT '{{email_salt}}' s) s ON 1=1;",
+      lookbackMinutes: 30,
+      refreshesBridge: true,
+    },
+  },
   bridgeSql: "MERGE INTO retail_silver.identity_bridge t USING (SELECT '{{email_salt}}' s) s ON 1=1;",
 };
 const event = { product: "cart_events", scheduledTime: "2026-07-01T10:00:00Z" };

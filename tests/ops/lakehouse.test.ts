@@ -5,7 +5,7 @@ import * as path from "path";
 import { runFreshness } from "../../functions/freshness";
 import { MergeSettings, runMerge } from "../../functions/merge";
 import { runReconcile } from "../../functions/reconcile";
-import { planOperations } from "../../components/operations";
+import { bridgeUse, planOperations } from "../../components/operations";
 import { LocalLakehouse } from "../../local/lakehouse/duckdb";
 import { generate } from "../../local/lakehouse/generate";
 import { BATCH_MERGES, createGoldViews, STREAM_MERGES } from "../../local/lakehouse/pipeline";
@@ -44,7 +44,9 @@ const mergeSql = (product: string) => loadSql(`merge/${product}.sql`);
 const PRODUCTS = [...BATCH_MERGES, ...STREAM_MERGES];
 const settings: MergeSettings = {
   bridgeSql: plan.bridgeSql,
-  products: Object.fromEntries(PRODUCTS.map((p) => [p, { sql: mergeSql(p), lookbackMinutes: (DAYS + 2) * 1440 }])),
+  products: Object.fromEntries(
+    PRODUCTS.map((p) => [p, { sql: mergeSql(p), lookbackMinutes: (DAYS + 2) * 1440, refreshesBridge: bridgeUse(p, mergeSql(p), plan.bridgeSql) }]),
+  ),
 };
 
 async function mergeAll(lake: LocalLakehouse, alerts: RecordingAlerts): Promise<void> {
