@@ -313,6 +313,27 @@ describe("merging day by day", () => {
   });
 });
 
+describe("a key refused in one window and valid in a later one", () => {
+  it("is kept in silver, its refused copy stays in quarantine, and reconciliation counts the key once", async () => {
+    const lake = await mergedFixture();
+    // The first window saw a kiosk copy (refused: unknown channel); the valid web copy arrives in the next window.
+    await lake.run(`INSERT INTO retail_bronze.cart_events
+      SELECT * REPLACE ('flip-1' AS event_id, 'kiosk' AS channel, TIMESTAMP '${DAY} 10:01:00' AS received_at)
+      FROM retail_bronze.cart_events WHERE event_id = (SELECT min(event_id) FROM retail_silver.cart_events)`);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    await lake.run(`INSERT INTO retail_bronze.cart_events
+      SELECT * REPLACE ('web' AS channel, TIMESTAMP '2026-07-02 09:00:00' AS received_at) FROM retail_bronze.cart_events WHERE event_id = 'flip-1'`);
+    await mergeWindow(lake, { start: "2026-07-02 00:00:00", end: "2026-07-03 00:00:00" }, FIXTURE_SALT);
+    const [where] = await lake.query(`SELECT
+      (SELECT count(*) FROM retail_silver.cart_events WHERE event_id = 'flip-1') AS silver,
+      (SELECT count(*) FROM retail_silver.quarantine WHERE row_key = 'flip-1') AS quarantine`);
+    assert.deepStrictEqual(where, { silver: 1, quarantine: 1 });
+    const cart = (await reconcileDay(lake, DAY)).find((r) => r.table === "cart_events")!;
+    assert.deepStrictEqual([cart.source, cart.silver, cart.status], [cart.source, cart.source, "ok"]);
+    lake.close();
+  });
+});
+
 describe("the merge horizon", () => {
   it("quarantines an event older than its window's start by more than the 3 days reconciliation reads, and merges a 2-day-old one", async () => {
     const lake = await mergedFixture();
