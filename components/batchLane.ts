@@ -98,7 +98,7 @@ export class BatchLane extends pulumi.ComponentResource {
 
     this.role = new aws.iam.Role(`${name}-glue`, { assumeRolePolicy: assumeRolePolicy("glue.amazonaws.com"), tags: laneTags }, { parent: this });
     const secretArn = (secretName: string) =>
-      pulumi.interpolate`arn:aws:secretsmanager:${region.region}:${identity.accountId}:secret:${secretName}-*`;
+      pulumi.interpolate`arn:aws:secretsmanager:${region.region}:${identity.accountId}:secret:${secretName}-??????`;
     const statements: pulumi.Input<Statement>[] = [
       { Sid: "ReadScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${args.scriptBucketArn}/glue/${product}/*`] },
       ...bronzeWriterStatements(bronze, this),

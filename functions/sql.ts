@@ -84,7 +84,9 @@ export function validatePlaceholder(name: string, value: string): void {
   }
   const ok = typeof value === "string" && rule.pattern.test(value) && (name === "email_salt" || isValidDate(value));
   if (!ok) {
-    throw new SqlRenderError(`placeholder {{${name}}} has invalid value ${JSON.stringify(value)}: ${rule.fix}`);
+    // The salt is a secret: its length helps, its text would land in logs and the failure queue.
+    const shown = name === "email_salt" ? `[secret, ${typeof value === "string" ? value.length : 0} characters]` : JSON.stringify(value);
+    throw new SqlRenderError(`placeholder {{${name}}} has invalid value ${shown}: ${rule.fix}`);
   }
 }
 

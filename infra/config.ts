@@ -36,8 +36,14 @@ const batchSettings = z
       .string()
       .regex(/^s3:\/\/[a-z0-9.-]{3,63}(\/.*)?$/, "must be an s3://bucket/prefix URI")
       .optional(),
-    /** For jdbc sources: the Secrets Manager secret name holding the JDBC URL, user and password. */
-    connectionSecretName: z.string().min(1).optional(),
+    /**
+     * For jdbc sources: the Secrets Manager secret name holding the JDBC URL, user and password. A name, not an ARN,
+     * and no wildcard: it becomes the Glue role's only secretsmanager resource (`secret:<name>-??????`).
+     */
+    connectionSecretName: z
+      .string()
+      .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, "must be a Secrets Manager secret name (letters, digits and /_+=.@-; no wildcard, not an ARN)")
+      .optional(),
     /** Glue workers (G.1X) for the job. */
     workers: z.number().int().min(2).max(100),
     /** Minutes before the job is stopped; part of the freshness budget. */
@@ -138,6 +144,8 @@ export interface PlatformConfig extends Omit<RawConfig, "dataProducts"> {
   readonly batches: readonly BatchProduct[];
   /** The salt for email_hash, a Pulumi secret: never in plain text in state or outputs. */
   readonly emailHashSalt: pulumi.Output<string>;
+  /** `retail:` keys the stack stores as secrets: resources built from them keep them secret. */
+  readonly secretKeys: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -188,7 +196,7 @@ function show(v: unknown): string {
   return v === undefined ? "(missing)" : JSON.stringify(v);
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string[] {
+function describeIssue(issue: z.core.$ZodIssue, secretKeys: ReadonlySet<string>): string[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((k) => {
       const where = keyPath([...issue.path, k]);
@@ -197,7 +205,9 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   }
   const last = [...issue.path].reverse().find((p) => typeof p === "string") as string | undefined;
   const fix = (last && FIXES[last]) ?? "see the README's config table";
-  return [`${keyPath(issue.path)} = ${show(issue.input)}: ${issue.message}. Fix: ${fix}.`];
+  // A value stored as a Pulumi secret is never printed, even when it is wrong.
+  const value = typeof issue.path[0] === "string" && secretKeys.has(issue.path[0]) ? "[secret]" : show(issue.input);
+  return [`${keyPath(issue.path)} = ${value}: ${issue.message}. Fix: ${fix}.`];
 }
 
 /** Cross-field rules zod's shapes cannot say; each returns the problems it finds. */
@@ -263,13 +273,26 @@ function checkProducts(cfg: RawConfig): { streams: StreamProduct[]; batches: Bat
  */
 export function parsePlatformConfig(
   raw: Record<string, unknown>,
-  ctx: { project: string; stack: string; region: string | undefined; emailHashSalt: string | undefined },
+  ctx: {
+    project: string;
+    stack: string;
+    region: string | undefined;
+    emailHashSalt: string | undefined;
+    /** `retail:` keys (without the namespace) the stack stores as secrets; loadConfig passes the engine's list. */
+    secretKeys?: readonly string[];
+  },
 ): Omit<PlatformConfig, "emailHashSalt"> {
+  const secretKeys = new Set(ctx.secretKeys ?? []);
   const problems: string[] = [];
   if (!ctx.region) problems.push("aws:region = (missing): the provider region. Fix: pulumi config set aws:region us-east-1.");
   if (ctx.emailHashSalt === undefined) {
     problems.push(
       `${CONFIG_NAMESPACE}:emailHashSalt = (missing): the salt for email_hash. Fix: pulumi config set --secret ${CONFIG_NAMESPACE}:emailHashSalt <32+ random characters>.`,
+    );
+  } else if (ctx.secretKeys && !secretKeys.has("emailHashSalt")) {
+    // Stored in plain text, it is already in the stack file and in git; say so without printing it.
+    problems.push(
+      `${CONFIG_NAMESPACE}:emailHashSalt = [${ctx.emailHashSalt.length} characters, in plain text]: the salt must be a Pulumi secret, never committed in plain text. Fix: pulumi config set --secret ${CONFIG_NAMESPACE}:emailHashSalt "$(openssl rand -base64 48)", and rotate it if it was pushed.`,
     );
   } else if (!/^[A-Za-z0-9+/=_-]{32,128}$/.test(ctx.emailHashSalt)) {
     // The value is a secret: say what is wrong with it without printing it.
@@ -281,7 +304,7 @@ export function parsePlatformConfig(
   void _salt;
   const parsed = configSchema.safeParse(rest, { reportInput: true });
   if (!parsed.success) {
-    throw new ConfigError([...problems, ...parsed.error.issues.flatMap(describeIssue)]);
+    throw new ConfigError([...problems, ...parsed.error.issues.flatMap((i) => describeIssue(i, secretKeys))]);
   }
   const cfg = parsed.data;
   const { streams, batches, problems: productProblems } = checkProducts(cfg);
@@ -302,7 +325,20 @@ export function parsePlatformConfig(
   if (problems.length > 0) throw new ConfigError(problems);
   const { dataProducts: _dp, ...settings } = cfg;
   void _dp;
-  return { ...settings, project: ctx.project, stack: ctx.stack, region: ctx.region!, streams, batches };
+  return { ...settings, project: ctx.project, stack: ctx.stack, region: ctx.region!, streams, batches, secretKeys: [...secretKeys] };
+}
+
+/**
+ * Whether the engine holds a config key as a secret (`pulumi config set --secret`). Pulumi's own Config getters
+ * use this to warn about secrets read in plain text; the SDK exports it from runtime/config without typing it.
+ */
+function isConfigSecret(key: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimeConfig: { isConfigSecret?: (k: string) => boolean } = require("@pulumi/pulumi/runtime/config");
+  if (typeof runtimeConfig.isConfigSecret !== "function") {
+    throw new Error("@pulumi/pulumi/runtime/config no longer exports isConfigSecret: update infra/config.ts");
+  }
+  return runtimeConfig.isConfigSecret(key);
 }
 
 /** Decode Pulumi's string-valued config: structured values and scalars arrive as JSON text. */
@@ -327,6 +363,7 @@ export function loadConfig(): PlatformConfig {
     region: all["aws:region"],
     // Taken as the raw string: JSON-decoding a salt could turn "0123..." into a number.
     emailHashSalt: all[`${CONFIG_NAMESPACE}:emailHashSalt`],
+    secretKeys: Object.keys(raw).filter((k) => isConfigSecret(`${CONFIG_NAMESPACE}:${k}`)),
   });
   return { ...parsed, emailHashSalt: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("emailHashSalt") };
 }

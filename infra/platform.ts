@@ -49,7 +49,7 @@ export function slug(product: string): string {
   return product.replace(/_/g, "-");
 }
 
-function platformKey(prefix: string, tags: Record<string, string>): aws.kms.Key {
+function platformKey(prefix: string, tags: Record<string, string>, protect: boolean): aws.kms.Key {
   const identity = aws.getCallerIdentityOutput();
   const region = aws.getRegionOutput();
   // Alarms (CloudWatch) and job-failure events (EventBridge) publish to the encrypted alarm topic, so
@@ -89,7 +89,8 @@ function platformKey(prefix: string, tags: Record<string, string>): aws.kms.Key 
       ],
     }),
   );
-  return new aws.kms.Key(`${prefix}-key`, { description: `${prefix} platform encryption`, enableKeyRotation: true, policy, tags });
+  // Protected in prod: deleting it (a rename is a delete) would leave every table, stream and the salt unreadable.
+  return new aws.kms.Key(`${prefix}-key`, { description: `${prefix} platform encryption`, enableKeyRotation: true, policy, tags }, { protect });
 }
 
 function alarmTopic(prefix: string, cfg: PlatformConfig, key: aws.kms.Key, tags: Record<string, string>): aws.sns.Topic {
@@ -114,7 +115,8 @@ function alarmTopic(prefix: string, cfg: PlatformConfig, key: aws.kms.Key, tags:
   new aws.sns.TopicSubscription(`${prefix}-alarms-${cfg.alarmSubscription.protocol}`, {
     topic: topic.arn,
     protocol: cfg.alarmSubscription.protocol,
-    endpoint: cfg.alarmSubscription.endpoint,
+    // An endpoint set with --secret (a paging URL carries its token) stays a secret in state.
+    endpoint: cfg.secretKeys.includes("alarmSubscription") ? pulumi.secret(cfg.alarmSubscription.endpoint) : cfg.alarmSubscription.endpoint,
   });
   return topic;
 }
@@ -140,13 +142,18 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
   const tags = { [TAG.environment]: cfg.environment, "retail:platform": "retail-analytics" };
   const protect = cfg.protectStateful;
 
-  const kmsKey = platformKey(prefix, tags);
+  const kmsKey = platformKey(prefix, tags, protect);
   const topic = alarmTopic(prefix, cfg, kmsKey, tags);
-  const saltSecret = new aws.secretsmanager.Secret(`${prefix}-email-salt`, {
-    description: "Salt for identity_bridge.email_hash (SHA-256). Rotating it re-keys every email_hash: backfill the bridge.",
-    kmsKeyId: kmsKey.arn,
-    tags,
-  });
+  const saltSecret = new aws.secretsmanager.Secret(
+    `${prefix}-email-salt`,
+    {
+      description: "Salt for identity_bridge.email_hash (SHA-256). Rotating it re-keys every email_hash: backfill the bridge.",
+      kmsKeyId: kmsKey.arn,
+      tags,
+    },
+    // Losing the salt re-keys every email_hash: the bridge would have to be rebuilt from scratch.
+    { protect },
+  );
   new aws.secretsmanager.SecretVersion(`${prefix}-email-salt`, { secretId: saltSecret.id, secretString: cfg.emailHashSalt });
 
   const lakehouse = new IcebergNamespace(prefix, {

@@ -14,7 +14,7 @@ function prodRaw(change: (raw: Record<string, any>) => void = () => undefined): 
 
 const ctx = { project: "retail-analytics", stack: "prod", region: "us-east-1", emailHashSalt: TEST_SALT };
 
-function problemsOf(raw: Record<string, unknown>, c: Partial<typeof ctx> = {}): string[] {
+function problemsOf(raw: Record<string, unknown>, c: Partial<typeof ctx> & { secretKeys?: string[] } = {}): string[] {
   try {
     parsePlatformConfig(raw, { ...ctx, ...c });
   } catch (e) {
@@ -114,6 +114,38 @@ describe("stack config", () => {
     const weak = problemsOf(prodRaw(), { emailHashSalt: "hunter2" })[0];
     assert.match(weak, /^retail:emailHashSalt = \[secret, 7 characters\]: must be 32 to 128 characters/);
     assert.ok(!weak.includes("hunter2"), "the salt must never appear in a message");
+  });
+
+  it("rejects a salt kept in plain text in the stack file, still without printing it", () => {
+    const [p] = problemsOf(prodRaw(), { secretKeys: ["alarmSubscription"] });
+    assert.match(
+      p,
+      /^retail:emailHashSalt = \[\d+ characters, in plain text\]: the salt must be a Pulumi secret.*Fix: pulumi config set --secret retail:emailHashSalt/,
+    );
+    assert.ok(!p.includes(TEST_SALT));
+    assert.doesNotThrow(() => parsePlatformConfig(prodRaw(), { ...ctx, secretKeys: ["emailHashSalt"] }));
+  });
+
+  it("never prints a value the stack stores as a secret, even a wrong one", () => {
+    const raw = prodRaw((r) => (r.alarmSubscription.endpoint = 42));
+    const [shown] = problemsOf(raw);
+    assert.match(shown, /^retail:alarmSubscription\.endpoint = 42: /);
+    const [hidden] = problemsOf(raw, { secretKeys: ["emailHashSalt", "alarmSubscription"] });
+    assert.match(hidden, /^retail:alarmSubscription\.endpoint = \[secret\]: /);
+  });
+
+  it("takes the jdbc secret as a plain name: no wildcard (it becomes an IAM resource), no ARN", () => {
+    const jdbc = (v: string) =>
+      problemsOf(prodRaw((r) => (r.dataProducts.find((d: any) => d.batch?.sourceKind === "jdbc").batch.connectionSecretName = v)));
+    assert.match(
+      jdbc("*")[0],
+      /^retail:dataProducts\[\d\]\.batch\.connectionSecretName = "\*": must be a Secrets Manager secret name \(.*no wildcard, not an ARN\)/,
+    );
+    assert.match(jdbc("retail/prod/*")[0], /connectionSecretName = "retail\/prod\/\*": must be a Secrets Manager secret name/);
+    assert.match(
+      jdbc("arn:aws:secretsmanager:eu-west-1:1:secret:x")[0],
+      /connectionSecretName = "arn:aws:secretsmanager:eu-west-1:1:secret:x": must be a Secrets Manager secret name/,
+    );
   });
 
   it("rejects a jdbc source without a network, and an s3 source without its URI", () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { byType, ProgramRun } from "../../local/harness";
+import { byType, ProgramRun, runProgram } from "../../local/harness";
 import { GLUE_SCRIPT } from "../../components/batchLane";
 import { CONTRACT_VERSION } from "../../infra/contract";
 import { named, policyDoc, REPO, runStack, runWith, stackConfig } from "../support/stacks";
@@ -435,6 +435,32 @@ describe("the program under mocks", function () {
         assert.deepEqual(run.secretOutputs, [], "no output is a secret, so none can leak as plain text");
       }
       assert.deepEqual(Object.keys((prod.outputs.streams as object) ?? {}).sort(), ["cart_events", "pos_transactions"]);
+    });
+
+    it("protects the platform key and the salt's secret in prod (deleting either loses the data's readability or its identities), not in dev", () => {
+      for (const [type, name] of [
+        ["aws:kms/key:Key", "key"],
+        ["aws:secretsmanager/secret:Secret", "email-salt"],
+      ]) {
+        assert.equal(named(prod, type, `retail-prod-${name}`).protect, true, `prod ${type}`);
+        assert.equal(named(dev, type, `retail-dev-${name}`).protect, false, `dev ${type}`);
+      }
+    });
+
+    it("keeps an alarm endpoint stored with --secret a secret in state, and scopes the jdbc secret to one secret's ARN suffix", async () => {
+      const secretEndpoint = await runProgram({
+        stack: "prod",
+        config: stackConfig("prod"),
+        secretKeys: ["retail:emailHashSalt", "retail:alarmSubscription"],
+        program: path.join(REPO, "infra", "index.ts"),
+      });
+      // The recorded inputs are the engine's: a secret arrives wrapped in Pulumi's secret signature.
+      const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "retail-data-oncall@example.com" };
+      const endpoint = (r: ProgramRun) => byType(r, "aws:sns/topicSubscription:TopicSubscription")[0].inputs.endpoint;
+      assert.deepEqual(endpoint(secretEndpoint), SECRET_SIG, "secret when stored as one");
+      assert.equal(endpoint(prod), "retail-data-oncall@example.com", "plain when stored plain");
+      const jdbc = policyDoc(named(prod, ROLE_POLICY, "retail-prod-erp-inventory-glue")).Statement.find((st) => st.Sid === "ReadJdbcSecret")!;
+      assert.deepEqual(resources(jdbc), ["arn:aws:secretsmanager:us-east-1:123456789012:secret:retail/prod/erp-jdbc-??????"]);
     });
 
     it("keeps the salt out of every output and input except the secret's own version", () => {

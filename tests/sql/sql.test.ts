@@ -64,7 +64,7 @@ describe("functions/sql renderSql", () => {
   });
 
   it("rejects a short salt and one with quote characters", () => {
-    assert.throws(() => renderSql("{{email_salt}}", { email_salt: "short" }), /\{\{email_salt\}\} has invalid value "short": use 16-128 characters/);
+    assert.throws(() => renderSql("{{email_salt}}", { email_salt: "short" }), /\{\{email_salt\}\} has invalid value \[secret, 5 characters\]: use 16-128 characters/);
     assert.throws(() => renderSql("{{email_salt}}", { email_salt: "abcdefghijklmnop'--" }), /\{\{email_salt\}\}/);
   });
 
@@ -87,6 +87,17 @@ describe("functions/sql loadSql and splitStatements", () => {
   it("splits at a semicolon ending a line and drops comment-only chunks", () => {
     const parts = splitStatements("-- header\nSELECT 1;\nSELECT ';x' AS s;\n-- trailing comment\n");
     assert.deepStrictEqual(parts, ["-- header\nSELECT 1", "SELECT ';x' AS s"]);
+  });
+
+  it("names a bad salt by its length only: a salt with a newline would otherwise escape the merge's scrubbing", () => {
+    const salt = "SECRETSALTxxxxxxxxxxxxxxxxxxxxxx\n";
+    assert.throws(
+      () => renderSql("SELECT '{{email_salt}}'", { email_salt: salt }),
+      (e: Error) =>
+        e.message ===
+          "placeholder {{email_salt}} has invalid value [secret, 33 characters]: use 16-128 characters from A-Z a-z 0-9 + / = _ - (a base64 or hex secret)" &&
+        !e.message.includes("SECRETSALT"),
+    );
   });
 
   it("ends nothing at a ';' closing a comment or inside a literal, and keeps a comment after the terminator", () => {
