@@ -6,20 +6,25 @@
 
 export type Tags = Readonly<Record<string, string>>;
 
+/**
+ * A resource's tags, each value read only when a policy asks for it: in a preview any tag value may be unknown
+ * (e.g. a Name built from another resource's output), and reading it makes the engine report the whole policy as
+ * "can't be known", i.e. advisory. So an unknown tag a policy does not look at must not disarm it.
+ */
 export function tagsOf(props: { tags?: unknown }): Tags {
   const tags = props.tags;
-  if (!tags) return {};
+  const out: Record<string, string> = {};
+  const lazy = (key: string, read: () => unknown) =>
+    Object.defineProperty(out, key, { enumerable: true, configurable: true, get: () => String(read()) });
+  if (!tags) return out;
   if (Array.isArray(tags)) {
-    const out: Record<string, string> = {};
-    for (const t of tags) if (t && typeof t.key === "string") out[t.key] = String(t.value);
+    for (const t of tags) if (t && typeof t.key === "string") lazy(t.key, () => t.value);
     return out;
   }
   if (typeof tags === "object") {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tags as Record<string, unknown>)) out[k] = String(v);
-    return out;
+    for (const k of Object.keys(tags as Record<string, unknown>)) lazy(k, () => (tags as Record<string, unknown>)[k]);
   }
-  return {};
+  return out;
 }
 
 /** A numeric tag: `undefined` when absent, `NaN` when present but not a number. */

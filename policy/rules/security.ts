@@ -86,8 +86,10 @@ export const s3BucketEncrypted: StackValidationPolicy = {
     if (buckets.length === 0) return args.notApplicable("no S3 buckets");
     const sse = args.resources.filter((r) => r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
     for (const b of buckets) {
-      if (b.props.serverSideEncryptionConfiguration) continue;
+      // The separate resource first: a stack policy sees the bucket's outputs, and a new bucket's inline
+      // serverSideEncryptionConfiguration output is unknown in a preview; reading it would disarm the check.
       const config = sse.find((s) => refersToBucket(s, b));
+      if (!config && b.props.serverSideEncryptionConfiguration) continue;
       const algorithms: string[] = (config?.props.rules ?? []).map((r: any) => r.applyServerSideEncryptionByDefault?.sseAlgorithm);
       if (!config) {
         report(

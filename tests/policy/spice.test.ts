@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { SPICE_ROW_CAP } from "../../infra/limits";
 import { TAG } from "../../infra/tags";
 import { spiceExpectedRowsDeclared, spiceRowCap } from "../../policy/rules/spice";
-import { runPolicy } from "./harness";
+import { runPolicy, UNKNOWN_STRING } from "./harness";
 
 const TYPE = "aws:quicksight/dataSet:DataSet";
 const dataset = (over: Record<string, any> = {}, tags: Record<string, string> = { [TAG.expectedRows]: "2000000", [TAG.kpi]: "conversion_rate" }) => ({
@@ -26,6 +26,12 @@ describe("policy: SPICE row cap", () => {
       'QuickSight dataset "conversion-rate" (dataSetId conversion_rate) imports 12,000,000 expected rows into SPICE; the cap is 10,000,000. ' +
         'Fix: set importMode to "DIRECT_QUERY", or aggregate its view below the cap.',
     ]);
+  });
+
+  it("stays mandatory when a tag it does not read is unknown at preview", async () => {
+    const out = await runPolicy(spiceRowCap, dataset({}, { [TAG.expectedRows]: "12000000", owner: UNKNOWN_STRING }));
+    assert.equal(out.unknown, undefined);
+    assert.equal(out.violations.length, 1);
   });
 
   it("reads the cap from the pack config", async () => {

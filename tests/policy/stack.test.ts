@@ -46,6 +46,19 @@ const NO_BUCKET_PAB =
   'S3 bucket "errors" has no BucketPublicAccessBlock. Fix: add aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.';
 
 describe("policy (stack): S3 buckets", () => {
+  it("enforces encryption in a preview where a new bucket's inline encryption output is still unknown", async () => {
+    // Stack policies see outputs; pulumi.runtime's unknown marker stands for a computed value not known yet.
+    const fresh = res("aws:s3/bucket:Bucket", "errors", {
+      forceDestroy: false,
+      serverSideEncryptionConfiguration: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    });
+    const weak = sseWith([{ applyServerSideEncryptionByDefault: {} }]);
+    const [v] = await stackViolations([fresh, pab(), weak], "s3-bucket-encrypted");
+    assert.equal(v.enforcementLevel, "mandatory");
+    assert.match(v.message, /has a BucketServerSideEncryptionConfiguration without a default algorithm/);
+    assert.deepEqual(await stackViolations([fresh, pab(), sse], "s3-bucket-encrypted"), []);
+  });
+
   it("Compliance: a bucket with its encryption and public access block, matched by property dependency", async () => {
     assert.deepEqual(await stackViolations([bucket, pab(), sse], "s3-bucket-public-access-blocked"), []);
     assert.deepEqual(await stackViolations([bucket, pab(), sse], "s3-bucket-encrypted"), []);
