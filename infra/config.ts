@@ -10,6 +10,14 @@ import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, MIN_STREAM_FRESHNESS_MINUTES, SPICE_RO
 
 export const CONFIG_NAMESPACE = "retail";
 
+/** What an SNS endpoint looks like for each protocol the platform allows. */
+const ENDPOINT_SHAPES: Record<"email" | "https" | "sqs" | "lambda", RegExp> = {
+  email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+  https: /^https:\/\/[^\s]+$/,
+  sqs: /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/,
+  lambda: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/,
+};
+
 const name = z.string().regex(/^[a-z][a-z0-9_]{1,62}$/, "must be lowercase letters, digits and underscores, starting with a letter");
 
 const streamSettings = z
@@ -80,7 +88,12 @@ export const configSchema = z
         protocol: z.enum(["email", "https", "sqs", "lambda"]),
         endpoint: z.string().min(3),
       })
-      .strict(),
+      .strict()
+      // SNS accepts a subscription whose endpoint does not fit its protocol and then never delivers: check the shape.
+      .refine((a) => ENDPOINT_SHAPES[a.protocol].test(a.endpoint), {
+        path: ["endpoint"],
+        message: "does not fit the protocol (email: an address; https: an https:// URL; sqs, lambda: the queue's or function's ARN)",
+      }),
     athena: z
       .object({
         /** Per-query bytes-scanned cutoff; a query over it is cancelled (and still billed). */
@@ -116,7 +129,9 @@ export const configSchema = z
     /** Only needed when a batch product reads a jdbc source. */
     network: z
       .object({
-        vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR from /16 to /24"),
+        vpcCidr: z
+          .string()
+          .regex(/^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR from /16 to /24"),
         availabilityZones: z.number().int().min(2).max(3),
       })
       .strict()

@@ -45,6 +45,9 @@ export interface StackFile {
 /** Read a `Pulumi.<stack>.yaml` file into the engine's config form. */
 export function readStackFile(file: string): StackFile {
   const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+  const isMap = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isMap(doc)) throw new Error(`the document is ${Array.isArray(doc) ? "a list" : `a ${typeof doc}`}, not a mapping`);
+  if (doc.config !== undefined && doc.config !== null && !isMap(doc.config)) throw new Error("its config: is not a mapping of keys to values");
   const config: Record<string, string> = {};
   const encryptedKeys: string[] = [];
   for (const [key, value] of Object.entries<unknown>(doc.config ?? {})) {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { SPICE_ROW_CAP } from "../../infra/limits";
 import { TAG } from "../../infra/tags";
 import { policyHeader, settingsFor } from "../config";
 import { numericTag, tagsOf } from "./facts";
@@ -30,7 +31,7 @@ export const spiceExpectedRowsDeclared: ResourceValidationPolicy = {
     if (rows === undefined || Number.isNaN(rows)) {
       report(
         `QuickSight dataset "${args.name}" (dataSetId ${ds.dataSetId}) imports into SPICE with ${TAG.expectedRows} = ${JSON.stringify(tags[TAG.expectedRows] ?? null)}, ` +
-          `so the SPICE row cap cannot be checked. Fix: tag it ${TAG.expectedRows} with the expected row count (a whole number).`,
+          `so the SPICE row cap (${SPICE_ROW_CAP.toLocaleString("en-US")} rows unless the pack config lowers it) cannot be checked. Fix: tag it ${TAG.expectedRows} with the expected row count (a whole number).`,
       );
     }
   }),

@@ -134,6 +134,30 @@ describe("stack config", () => {
     assert.match(hidden, /^retail:alarmSubscription\.endpoint = \[secret\]: /);
   });
 
+  it("rejects an alarm endpoint that does not fit its protocol, and a CIDR octet above 255", () => {
+    const sub = (protocol: string, endpoint: string) => problemsOf(prodRaw((r) => (r.alarmSubscription = { protocol, endpoint })));
+    for (const [protocol, endpoint] of [
+      ["email", "oncall"],
+      ["https", "oncall@example.com"],
+      ["sqs", "my-queue"],
+      ["lambda", "arn:aws:sqs:us-east-1:123456789012:q"],
+    ]) {
+      assert.match(
+        sub(protocol, endpoint)[0],
+        new RegExp(`^retail:alarmSubscription\\.endpoint = .*: does not fit the protocol`),
+        `${protocol} ${endpoint}`,
+      );
+    }
+    assert.doesNotThrow(() =>
+      parsePlatformConfig(
+        prodRaw((r) => (r.alarmSubscription = { protocol: "https", endpoint: "https://events.example.com/x" })),
+        ctx,
+      ),
+    );
+    const [cidr] = problemsOf(prodRaw((r) => (r.network.vpcCidr = "999.40.0.0/16")));
+    assert.match(cidr, /^retail:network\.vpcCidr = "999\.40\.0\.0\/16": must be an IPv4 CIDR from \/16 to \/24/);
+  });
+
   it("takes the jdbc secret as a plain name: no wildcard (it becomes an IAM resource), no ARN", () => {
     const jdbc = (v: string) =>
       problemsOf(prodRaw((r) => (r.dataProducts.find((d: any) => d.batch?.sourceKind === "jdbc").batch.connectionSecretName = v)));

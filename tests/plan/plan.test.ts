@@ -125,6 +125,21 @@ describe("plan: the CLI's exit codes (child processes)", () => {
     assert.match(stderr, /the program failed: Error: the program left a rejected promise unhandled: the footfall feed is not configured/);
   });
 
+  it("exits 2 on a stack file that is not a mapping, or whose config: is not one, saying so", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    for (const [text, why] of [
+      ["just a string\n", /the document is a string, not a mapping/],
+      ["config:\n  - retail:environment\n", /its config: is not a mapping of keys to values/],
+    ] as const) {
+      const file = path.join(dir, "Pulumi.odd.yaml");
+      fs.writeFileSync(file, text);
+      const o = await plan({ stack: "dev", config: file });
+      assert.ok("errors" in o && o.exitCode === 2, JSON.stringify(o).slice(0, 200));
+      assert.match(o.errors[0], why);
+      assert.match(o.errors[0], /Fix: give a Pulumi\.<stack>\.yaml with a top-level config: map\./);
+    }
+  });
+
   it("exits 2 on a misspelled key with the field, the value and the fix on stderr", async () => {
     const { code, stdout, stderr } = await cli(["--stack", "dev", "--config", misspelledConfig()]);
     assert.equal(code, 2);

@@ -55,7 +55,7 @@ describe("policy: SPICE expected rows declared (advisory)", () => {
   it("Noncompliance 1: no expected-rows tag", async () => {
     const out = await runPolicy(spiceExpectedRowsDeclared, dataset({}, { [TAG.kpi]: "conversion_rate" }));
     assert.deepEqual(out.violations, [
-      'QuickSight dataset "conversion-rate" (dataSetId conversion_rate) imports into SPICE with retail:expected-rows = null, so the SPICE row cap cannot be checked. ' +
+      'QuickSight dataset "conversion-rate" (dataSetId conversion_rate) imports into SPICE with retail:expected-rows = null, so the SPICE row cap (10,000,000 rows unless the pack config lowers it) cannot be checked. ' +
         "Fix: tag it retail:expected-rows with the expected row count (a whole number).",
     ]);
     assert.equal(spiceExpectedRowsDeclared.enforcementLevel, "advisory");
