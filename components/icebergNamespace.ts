@@ -127,12 +127,13 @@ export class IcebergNamespace extends pulumi.ComponentResource {
       stateful,
     );
     this.tableBucketArn = this.tableBucket.arn;
-    this.tableBucketName = pulumi.output(bucketName);
+    // From the bucket resource, not the name we asked for: whatever reads these waits for the bucket to exist.
+    this.tableBucketName = this.tableBucket.name;
 
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const region = aws.getRegionOutput({}, { parent: this });
-    this.catalogId = pulumi.interpolate`${identity.accountId}:s3tablescatalog/${bucketName}`;
-    this.catalogArn = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}:catalog/s3tablescatalog/${bucketName}`;
+    this.catalogId = pulumi.interpolate`${identity.accountId}:s3tablescatalog/${this.tableBucket.name}`;
+    this.catalogArn = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}:catalog/s3tablescatalog/${this.tableBucket.name}`;
 
     const namespaceResources = Object.fromEntries(
       NAMESPACES.map((ns) => [ns, new aws.s3tables.Namespace(`${name}-${ns}`, { namespace: ns, tableBucketArn: this.tableBucket.arn }, stateful)]),
