@@ -332,6 +332,17 @@ export function parsePlatformConfig(
       `${CONFIG_NAMESPACE}:environment = "${cfg.environment}": stack "${ctx.stack}" must declare environment "${ctx.stack}". Fix: correct Pulumi.${ctx.stack}.yaml.`,
     );
   }
+  // Cross-field rules the gold layer would otherwise find only after the stateful resources are registered.
+  if (cfg.athena.dailyScanBudgetBytes < cfg.athena.bytesScannedCutoffPerQuery) {
+    problems.push(
+      `${CONFIG_NAMESPACE}:athena.dailyScanBudgetBytes = ${cfg.athena.dailyScanBudgetBytes}: below bytesScannedCutoffPerQuery = ${cfg.athena.bytesScannedCutoffPerQuery}, so one allowed query would trip the daily alarm. Fix: raise dailyScanBudgetBytes or lower the cutoff.`,
+    );
+  }
+  if (Object.keys(cfg.quicksight.ownerGroups).length === 0) {
+    problems.push(
+      `${CONFIG_NAMESPACE}:quicksight.ownerGroups = {}: every KPI owner team needs a QuickSight group. Fix: map each owner team in infra/catalog to its group, e.g. Merchandising: retail-merchandising.`,
+    );
+  }
   if (batches.some((b) => b.batch.sourceKind === "jdbc") && !cfg.network) {
     problems.push(
       `${CONFIG_NAMESPACE}:network = (missing): a jdbc batch source needs a VPC for its Glue connection. Fix: add network {vpcCidr, availabilityZones}.`,

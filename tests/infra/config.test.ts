@@ -158,6 +158,16 @@ describe("stack config", () => {
     assert.match(cidr, /^retail:network\.vpcCidr = "999\.40\.0\.0\/16": must be an IPv4 CIDR from \/16 to \/24/);
   });
 
+  it("refuses a daily scan budget below the per-query cutoff and an empty owner map before any resource exists", () => {
+    const [budget] = problemsOf(prodRaw((r) => (r.athena.dailyScanBudgetBytes = r.athena.bytesScannedCutoffPerQuery - 1)));
+    assert.match(
+      budget,
+      /^retail:athena\.dailyScanBudgetBytes = \d+: below bytesScannedCutoffPerQuery = \d+, .*Fix: raise dailyScanBudgetBytes or lower the cutoff\.$/,
+    );
+    const [owners] = problemsOf(prodRaw((r) => (r.quicksight.ownerGroups = {})));
+    assert.match(owners, /^retail:quicksight\.ownerGroups = \{\}: every KPI owner team needs a QuickSight group\. Fix: /);
+  });
+
   it("takes the jdbc secret as a plain name: no wildcard (it becomes an IAM resource), no ARN", () => {
     const jdbc = (v: string) =>
       problemsOf(prodRaw((r) => (r.dataProducts.find((d: any) => d.batch?.sourceKind === "jdbc").batch.connectionSecretName = v)));
