@@ -64,7 +64,10 @@ describe("functions/sql renderSql", () => {
   });
 
   it("rejects a short salt and one with quote characters", () => {
-    assert.throws(() => renderSql("{{email_salt}}", { email_salt: "short" }), /\{\{email_salt\}\} has invalid value \[secret, 5 characters\]: use 16-128 characters/);
+    assert.throws(
+      () => renderSql("{{email_salt}}", { email_salt: "short" }),
+      /\{\{email_salt\}\} has invalid value \[secret, 5 characters\]: use 16-128 characters/,
+    );
     assert.throws(() => renderSql("{{email_salt}}", { email_salt: "abcdefghijklmnop'--" }), /\{\{email_salt\}\}/);
   });
 
