@@ -9,7 +9,9 @@ import { REPO, runStack } from "../support/stacks";
  * The output contract other teams build on. Keys recorded for a contract version may never disappear
  * or change name within that version; a change that needs it bumps CONTRACT_VERSION.
  */
-const history: Record<string, { outputs: string[]; stream: string[]; dataset: string[] }> = JSON.parse(
+/** A recorded shape: a type name, a one-element list of an element's shape, or an object ('*' = data-keyed map). */
+type Shape = string | Shape[] | { [key: string]: Shape };
+const history: Record<string, { shapes: Record<string, Shape> }> = JSON.parse(
   fs.readFileSync(path.join(REPO, "infra", "contract-history.json"), "utf8"),
 );
 
@@ -24,22 +26,38 @@ function compare(what: string, recorded: string[], actual: string[]): void {
   if (added.length) assert.fail(`${what}: ${added.join(", ")} is exported but not recorded for contract ${CONTRACT_VERSION}. ${RECORD}`);
 }
 
+/** A value against its recorded shape, all the way down: fixed keys compared as sets, '*' maps entry by entry. */
+function checkShape(where: string, shape: Shape, value: unknown): void {
+  if (typeof shape === "string") {
+    if (typeof value !== shape)
+      assert.fail(`${where}: contract ${CONTRACT_VERSION} promises a ${shape}, the stack exports ${JSON.stringify(value)}. ${BUMP}`);
+    return;
+  }
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(value)) assert.fail(`${where}: contract ${CONTRACT_VERSION} promises a list. ${BUMP}`);
+    value.forEach((v, i) => checkShape(`${where}[${i}]`, shape[0], v));
+    return;
+  }
+  if (typeof value !== "object" || value === null) assert.fail(`${where}: contract ${CONTRACT_VERSION} promises an object. ${BUMP}`);
+  const entries = Object.entries(value as Record<string, unknown>);
+  if ("*" in shape) {
+    for (const [key, v] of entries) checkShape(`${where}.${key}`, shape["*"], v);
+    return;
+  }
+  compare(where, Object.keys(shape).sort(), entries.map(([k]) => k).sort());
+  for (const [key, v] of entries) checkShape(`${where}.${key}`, shape[key], v);
+}
+
 /**
- * The contract check: a stack's outputs (as the program exports them) against what infra/contract-history.json
- * records for the current CONTRACT_VERSION, top-level keys and every stream's and dataset's fields. The check
- * lives here, not in product code; the tests below run it on the real dev and prod outputs, and on the real prod
- * outputs with one key renamed.
+ * The contract check: a stack's outputs (as the program exports them) against the shapes infra/contract-history.json
+ * records for the current CONTRACT_VERSION, every nested key included. The check lives here, not in product code;
+ * the tests below run it on the real dev and prod outputs, and on the real prod outputs with one key renamed.
  */
 function checkContract(stack: string, outputs: Record<string, unknown>): void {
   const recorded = history[CONTRACT_VERSION];
   assert.ok(recorded, `infra/contract-history.json has no entry for contract ${CONTRACT_VERSION}. ${BUMP}`);
-  compare(`${stack} outputs`, recorded.outputs, Object.keys(outputs).sort());
-  for (const [product, stream] of Object.entries((outputs.streams ?? {}) as Record<string, object>)) {
-    compare(`${stack} streams.${product}`, recorded.stream, Object.keys(stream).sort());
-  }
-  for (const [kpi, ds] of Object.entries((outputs.quicksightDatasets ?? {}) as Record<string, object>)) {
-    compare(`${stack} quicksightDatasets.${kpi}`, recorded.dataset, Object.keys(ds).sort());
-  }
+  compare(`${stack} outputs`, Object.keys(recorded.shapes).sort(), Object.keys(outputs).sort());
+  for (const [key, value] of Object.entries(outputs)) checkShape(`${stack} ${key}`, recorded.shapes[key], value);
 }
 
 describe("output contract", () => {
@@ -58,7 +76,8 @@ describe("output contract", () => {
 
   it("documents every recorded output and the version in the README", () => {
     const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-    for (const key of history[CONTRACT_VERSION].outputs) assert.ok(readme.includes(`\`${key}\``), `README.md's output table lacks \`${key}\``);
+    for (const key of Object.keys(history[CONTRACT_VERSION].shapes))
+      assert.ok(readme.includes(`\`${key}\``), `README.md's output table lacks \`${key}\``);
     assert.match(
       readme,
       new RegExp(`contract ${CONTRACT_VERSION}\\b`),
@@ -81,6 +100,10 @@ describe("output contract", () => {
 
     const cartWithoutKey: Record<string, unknown> = { ...(streams as Record<string, Record<string, unknown>>).cart_events };
     delete cartWithoutKey.kmsKeyArn;
+    const gold = prod.outputs.goldChannelMode as Record<string, unknown>;
+    assert.throws(() => checkContract("prod", { ...prod.outputs, goldChannelMode: { channel: gold.mode, viewSources: gold.viewSources } }), {
+      message: /^prod goldChannelMode: contract \S+ promises mode, which the stack no longer exports\. Renaming or removing an output /,
+    });
     assert.throws(() => checkContract("prod", { ...prod.outputs, streams: { ...(streams as object), cart_events: cartWithoutKey } }), {
       message:
         /^prod streams\.cart_events: contract \S+ promises kmsKeyArn, which the stack no longer exports\. Renaming or removing an output .*bump CONTRACT_VERSION in infra\/contract\.ts.*add a changelog line to README\.md\.$/,
