@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Command, InvalidArgumentError } from "commander";
 import { parse as parseYaml } from "yaml";
 import { PACK_NAME, packArgs } from "../policy/pack";
-import { analyzeAll, createAnalyzer } from "./analyzer";
+import { analyzeAll, createAnalyzer, Diagnostic } from "./analyzer";
 import { CostEstimate, estimateCost } from "./cost";
 import { readStackFile, runProgram, RecordedResource } from "./harness";
 
@@ -184,9 +184,7 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
 
   const analyzer = createAnalyzer(PACK_NAME, packVersion(), packArgs);
   const diagnostics = await analyzeAll(analyzer, run.resources);
-  const violations: Violation[] = diagnostics
-    .map((d) => ({ policy: d.policy, enforcementLevel: d.enforcementLevel as Violation["enforcementLevel"], urn: d.urn, message: d.message }))
-    .sort((a, b) => rank(a).localeCompare(rank(b)));
+  const violations = violationsOf(diagnostics, stackUrn(run.project, opts.stack));
   const report: PlanReport = {
     stack: opts.stack,
     resources: [...run.resources]
@@ -199,6 +197,23 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
     assumptions,
   };
   return { exitCode: violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0, report, detail: { program, recorded: run.resources } };
+}
+
+/** The URN the engine gives a stack's root resource, which a stack-wide finding with no resource belongs to. */
+export function stackUrn(project: string, stack: string): string {
+  return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+}
+
+/** The pack's diagnostics as the plan reports them: sorted, and a stack-wide one filed under the stack's URN. */
+export function violationsOf(diagnostics: readonly Diagnostic[], stack: string): Violation[] {
+  return diagnostics
+    .map((d) => ({
+      policy: d.policy,
+      enforcementLevel: d.enforcementLevel as Violation["enforcementLevel"],
+      urn: d.urn || stack,
+      message: d.message,
+    }))
+    .sort((a, b) => rank(a).localeCompare(rank(b)));
 }
 
 // Registration order under mocks follows promise resolution; sorted output keeps plans diffable in CI.

@@ -3,7 +3,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { plan, PlanOutcome, REPO_ROOT } from "../../local/plan";
+import { plan, PlanOutcome, REPO_ROOT, stackUrn, violationsOf } from "../../local/plan";
 
 const VIOLATIONS = "tests/fixtures/violations/index.ts";
 const COMPLIANT = "tests/fixtures/compliant/index.ts";
@@ -92,6 +92,26 @@ describe("plan: this platform's program", () => {
       assert.doesNotMatch(JSON.stringify(r), /offline-plan-placeholder/);
     });
   }
+});
+
+describe("plan: violations", () => {
+  it("files a stack-wide finding under the stack's own URN, and sorts mandatory first", () => {
+    const d = (policy: string, enforcementLevel: "mandatory" | "advisory", urn: string) => ({
+      policy,
+      enforcementLevel,
+      urn,
+      message: "m",
+      description: "x",
+    });
+    const out = violationsOf([d("b-advisory", "advisory", "urn:r"), d("catalog", "mandatory", "")], stackUrn("retail-analytics", "prod"));
+    assert.deepEqual(
+      out.map((v) => [v.policy, v.urn]),
+      [
+        ["catalog", "urn:pulumi:prod::retail-analytics::pulumi:pulumi:Stack::retail-analytics-prod"],
+        ["b-advisory", "urn:r"],
+      ],
+    );
+  });
 });
 
 describe("plan: the CLI's exit codes (child processes)", () => {
