@@ -9,6 +9,8 @@ import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, MIN_STREAM_FRESHNESS_MINUTES, SPICE_RO
  */
 
 export const CONFIG_NAMESPACE = "retail";
+/** Config namespaces something in this program reads: ours, the providers' and Pulumi's own. */
+export const KNOWN_NAMESPACES = [CONFIG_NAMESPACE, "aws", "aws-native", "awsx", "pulumi"];
 
 /** What an SNS endpoint looks like for each protocol the platform allows. */
 const ENDPOINT_SHAPES: Record<"email" | "https" | "sqs" | "lambda", RegExp> = {
@@ -295,6 +297,8 @@ export function parsePlatformConfig(
     emailHashSalt: string | undefined;
     /** `retail:` keys (without the namespace) the stack stores as secrets; loadConfig passes the engine's list. */
     secretKeys?: readonly string[];
+    /** Every config key of the stack (with its namespace), to catch a misspelled namespace. */
+    allKeys?: readonly string[];
   },
 ): Omit<PlatformConfig, "emailHashSalt"> {
   const secretKeys = new Set(ctx.secretKeys ?? []);
@@ -314,6 +318,16 @@ export function parsePlatformConfig(
     problems.push(
       `${CONFIG_NAMESPACE}:emailHashSalt = [secret, ${ctx.emailHashSalt.length} characters]: must be 32 to 128 characters of A-Z a-z 0-9 + / = _ -. Fix: pulumi config set --secret ${CONFIG_NAMESPACE}:emailHashSalt "$(openssl rand -base64 48)".`,
     );
+  }
+  // A key in a namespace nothing reads is ignored by Pulumi: `retial:goldChannelMode: store-only` would leave the
+  // rollback switch off without a word. Only the namespaces this program and its providers read are accepted.
+  for (const key of ctx.allKeys ?? []) {
+    const ns = key.includes(":") ? key.slice(0, key.indexOf(":")) : "";
+    if (!KNOWN_NAMESPACES.includes(ns)) {
+      problems.push(
+        `${key}: no part of this program reads the "${ns}" namespace, so the value would be ignored. Fix: correct it to ${CONFIG_NAMESPACE}:${key.slice(ns.length + 1)} (or one of ${KNOWN_NAMESPACES.join(", ")}), or remove it.`,
+      );
+    }
   }
   const { emailHashSalt: _salt, ...rest } = raw;
   void _salt;
@@ -390,6 +404,7 @@ export function loadConfig(): PlatformConfig {
     // Taken as the raw string: JSON-decoding a salt could turn "0123..." into a number.
     emailHashSalt: all[`${CONFIG_NAMESPACE}:emailHashSalt`],
     secretKeys: Object.keys(raw).filter((k) => isConfigSecret(`${CONFIG_NAMESPACE}:${k}`)),
+    allKeys: Object.keys(all),
   });
   return { ...parsed, emailHashSalt: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("emailHashSalt") };
 }

@@ -14,7 +14,7 @@ function prodRaw(change: (raw: Record<string, any>) => void = () => undefined): 
 
 const ctx = { project: "retail-analytics", stack: "prod", region: "us-east-1", emailHashSalt: TEST_SALT };
 
-function problemsOf(raw: Record<string, unknown>, c: Partial<typeof ctx> & { secretKeys?: string[] } = {}): string[] {
+function problemsOf(raw: Record<string, unknown>, c: Partial<typeof ctx> & { secretKeys?: string[]; allKeys?: string[] } = {}): string[] {
   try {
     parsePlatformConfig(raw, { ...ctx, ...c });
   } catch (e) {
@@ -166,6 +166,17 @@ describe("stack config", () => {
     );
     const [owners] = problemsOf(prodRaw((r) => (r.quicksight.ownerGroups = {})));
     assert.match(owners, /^retail:quicksight\.ownerGroups = \{\}: every KPI owner team needs a QuickSight group\. Fix: /);
+  });
+
+  it("refuses a key in a namespace nothing reads: a misspelled retail: would silently leave the rollback switch off", () => {
+    const [p] = problemsOf(prodRaw(), { allKeys: ["aws:region", "retail:environment", "retial:goldChannelMode"] });
+    assert.equal(
+      p,
+      'retial:goldChannelMode: no part of this program reads the "retial" namespace, so the value would be ignored. Fix: correct it to retail:goldChannelMode (or one of retail, aws, aws-native, awsx, pulumi), or remove it.',
+    );
+    assert.doesNotThrow(() =>
+      parsePlatformConfig(prodRaw(), { ...ctx, allKeys: ["aws:region", "aws-native:region", "pulumi:tags", "retail:environment"] }),
+    );
   });
 
   it("takes the jdbc secret as a plain name: no wildcard (it becomes an IAM resource), no ARN", () => {

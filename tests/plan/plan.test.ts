@@ -145,6 +145,18 @@ describe("plan: the CLI's exit codes (child processes)", () => {
     assert.match(stderr, /the program failed: Error: the program left a rejected promise unhandled: the footfall feed is not configured/);
   });
 
+  it("exits 2 on a misspelled namespace, which Pulumi alone would ignore", async () => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.typo.yaml");
+    fs.writeFileSync(file, text.replace("config:\n", "config:\n  retial:goldChannelMode: store-only\n"));
+    const o = await plan({ stack: "dev", config: file });
+    assert.ok("errors" in o && o.exitCode === 2, JSON.stringify(o).slice(0, 300));
+    assert.ok(
+      o.errors.some((e) => e.startsWith('retial:goldChannelMode: no part of this program reads the "retial" namespace')),
+      o.errors.join("\n"),
+    );
+  });
+
   it("exits 2 on a stack file that is not a mapping, or whose config: is not one, saying so", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
     for (const [text, why] of [
