@@ -273,6 +273,14 @@ function checkProducts(cfg: RawConfig): { streams: StreamProduct[]; batches: Bat
       problems.push(
         `${at}.batch.connectionSecretName = (missing): a jdbc source needs the Secrets Manager secret with its JDBC URL and credentials. Fix: set connectionSecretName.`,
       );
+    } else if (p.batch.sourceKind === "jdbc" && p.batch.sourceUri) {
+      problems.push(
+        `${at}.batch.sourceUri = ${show(p.batch.sourceUri)}: a jdbc source reads its database, so this would be ignored. Fix: remove sourceUri, or set sourceKind: s3.`,
+      );
+    } else if (p.batch.sourceKind === "s3" && p.batch.connectionSecretName) {
+      problems.push(
+        `${at}.batch.connectionSecretName = ${show(p.batch.connectionSecretName)}: an s3 source reads files, so this would be ignored. Fix: remove connectionSecretName, or set sourceKind: jdbc.`,
+      );
     } else if (p.batch.timeoutMinutes >= BATCH_CADENCE_MINUTES[lane]) {
       problems.push(
         `${at}.batch.timeoutMinutes = ${p.batch.timeoutMinutes}: not shorter than the ${lane} cadence (${BATCH_CADENCE_MINUTES[lane]} min), so runs could pile up. Fix: set it below ${BATCH_CADENCE_MINUTES[lane]}.`,
@@ -357,9 +365,14 @@ export function parsePlatformConfig(
       `${CONFIG_NAMESPACE}:quicksight.ownerGroups = {}: every KPI owner team needs a QuickSight group. Fix: map each owner team in infra/catalog to its group, e.g. Merchandising: retail-merchandising.`,
     );
   }
-  if (batches.some((b) => b.batch.sourceKind === "jdbc") && !cfg.network) {
+  const jdbc = cfg.dataProducts.some((p) => p.batch?.sourceKind === "jdbc");
+  if (jdbc && !cfg.network) {
     problems.push(
       `${CONFIG_NAMESPACE}:network = (missing): a jdbc batch source needs a VPC for its Glue connection. Fix: add network {vpcCidr, availabilityZones}.`,
+    );
+  } else if (!jdbc && cfg.network) {
+    problems.push(
+      `${CONFIG_NAMESPACE}:network = ${show(cfg.network)}: only a jdbc batch source uses the VPC, and none is configured, so it would be ignored. Fix: remove network.`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -179,6 +179,25 @@ describe("stack config", () => {
     );
   });
 
+  it("refuses batch settings its source kind would ignore, and a VPC no jdbc source uses", () => {
+    const jdbcIndex = prodRaw().dataProducts.findIndex((d: any) => d.batch?.sourceKind === "jdbc");
+    const s3Index = prodRaw().dataProducts.findIndex((d: any) => d.batch?.sourceKind === "s3");
+    const [uri] = problemsOf(prodRaw((r) => (r.dataProducts[jdbcIndex].batch.sourceUri = "s3://x-bucket/p")));
+    assert.match(
+      uri,
+      new RegExp(
+        `^retail:dataProducts\\[${jdbcIndex}\\]\\.batch\\.sourceUri = "s3://x-bucket/p": a jdbc source reads its database, so this would be ignored\\.`,
+      ),
+    );
+    const [secret] = problemsOf(prodRaw((r) => (r.dataProducts[s3Index].batch.connectionSecretName = "retail/prod/x")));
+    assert.match(secret, /batch\.connectionSecretName = "retail\/prod\/x": an s3 source reads files, so this would be ignored\./);
+    const [vpc] = problemsOf(prodRaw((r) => (r.dataProducts[jdbcIndex].batch = { ...r.dataProducts[s3Index].batch })));
+    assert.match(
+      vpc,
+      /^retail:network = .*only a jdbc batch source uses the VPC, and none is configured, so it would be ignored\. Fix: remove network\.$/,
+    );
+  });
+
   it("takes the jdbc secret as a plain name: no wildcard (it becomes an IAM resource), no ARN", () => {
     const jdbc = (v: string) =>
       problemsOf(prodRaw((r) => (r.dataProducts.find((d: any) => d.batch?.sourceKind === "jdbc").batch.connectionSecretName = v)));
