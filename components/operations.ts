@@ -88,8 +88,12 @@ const WRITE_REF = /\b(?:MERGE\s+INTO|INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(reta
  * does neither (ERP inventory, loyalty redemptions) does not pay a bridge scan of the window on every run.
  */
 export function bridgeUse(product: string, mergeSql: string, bridgeSql: string): boolean {
-  const code = (sql: string) => sql.replace(/--[^\n]*/g, "");
-  return new RegExp(`\\bretail_(bronze|silver)\\.${product}\\b`).test(code(bridgeSql)) || /\bretail_silver\.identity_bridge\b/.test(code(mergeSql));
+  const bridgeReads = tableAccess([bridgeSql]).reads;
+  return (
+    bridgeReads.includes(`retail_bronze.${product}`) ||
+    bridgeReads.includes(`retail_silver.${product}`) ||
+    tableAccess([mergeSql]).reads.includes("retail_silver.identity_bridge")
+  );
 }
 
 /** Tables a SQL text reads and writes; comments are ignored. */

@@ -119,9 +119,7 @@ export class AthenaRunner implements QueryRunner {
       await this.pollUntilEnded(id, deadline);
     } catch (e) {
       if (!(e instanceof EndedQueryError)) {
-        await Promise.resolve()
-          .then(() => this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })))
-          .catch(() => undefined);
+        await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
       }
       throw e instanceof EndedQueryError ? e.error : e;
     }

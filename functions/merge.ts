@@ -2,8 +2,6 @@ import { Alerts, Metric } from "./alerts";
 import { changedRows, QueryError, QueryRunner } from "./queryRunner";
 import { renderSql, splitStatements, sqlTimestamp } from "./sql";
 
-export { sqlTimestamp };
-
 /** What the schedule sends: the product to merge and the time it fired (`<aws.scheduler.scheduled-time>`). */
 export interface MergeEvent {
   readonly product: string;
@@ -78,9 +76,9 @@ export function targetOf(statement: string): string | undefined {
 
 /**
  * Merge one product's bronze rows into silver for the windows ending at its scheduled time, refreshing the
- * identity bridge first when the product feeds or reads it. Every statement inserts only keys its target lacks (or updates to the same values),
- * so a repeated or retried run leaves silver as it was; overlapping runs are prevented by the function's
- * reserved concurrency of one (see components/operations.ts).
+ * identity bridge first when the product feeds or reads it. Every statement inserts only keys its target lacks
+ * (or updates only what changed), so a repeated or retried run leaves silver as it was; overlapping runs are
+ * prevented by the function's reserved concurrency of one (see components/operations.ts).
  */
 export async function runMerge(event: MergeEvent, settings: MergeSettings, deps: MergeDeps): Promise<MergeReport> {
   const product = settings.products[event.product];

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import { FreshnessFailed, judgeKpis, lookbackMinutes, parseEventTime, runFreshness, TableFreshness } from "../../functions/freshness";
-import { MergeError, mergeWindows, runMerge, sqlTimestamp } from "../../functions/merge";
+import { MergeError, mergeWindows, runMerge } from "../../functions/merge";
 import { FinalQueryError, QueryError } from "../../functions/queryRunner";
 import { ReconcileFailed, runReconcile } from "../../functions/reconcile";
 import { bridgeUse } from "../../components/operations";
-import { loadSql } from "../../functions/sql";
+import { loadSql, sqlTimestamp } from "../../functions/sql";
 import { fakeRunner, RecordingAlerts } from "./fakes";
 
 const SALT = "s3cr3t-salt-0123456789abcdef";
