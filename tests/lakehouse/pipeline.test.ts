@@ -104,6 +104,30 @@ describe("bronze -> silver merge on the fixed fixture", () => {
     assert.strictEqual(n.n, 1, "only dave's CRM email, not the masked POS one");
   });
 
+  it("folds the spellings of one email into one bridge row spanning every event that carried it", async () => {
+    const fresh = await LocalLakehouse.open();
+    try {
+      const salt = FIXTURE_SALT;
+      await fresh.run(`
+        INSERT INTO retail_bronze.cart_events VALUES
+          ('z1', 'browse', 'SZ', 'web', 'L9', ' ZOE@Example.COM ', 'north', 'A', 1, NULL, '2026-07-01T09:00:00Z', TIMESTAMP '2026-07-01 09:00:05'),
+          ('z2', 'browse', 'SZ', 'web', 'L9', 'Zoe@example.com', 'north', 'A', 1, NULL, '2026-07-01T09:30:00Z', TIMESTAMP '2026-07-01 09:30:05'),
+          ('z3', 'browse', 'SZ', 'web', 'L9', 'z***@***.com', 'north', 'A', 1, NULL, '2026-07-01T09:40:00Z', TIMESTAMP '2026-07-01 09:40:05');
+        INSERT INTO retail_bronze.pos_transactions VALUES
+          ('pz', 'RZ', 'ST001', 'north', 'L9', 'zoe@example.com', 'A', 1, 3.00, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05')`);
+      await fresh.runFile("bridge/identity_bridge.sql", { window_start: FIXTURE_WINDOW.start, window_end: FIXTURE_WINDOW.end, email_salt: salt });
+      const rows = await fresh.query(
+        "SELECT email_hash, CAST(first_seen AS varchar) AS first_seen, CAST(last_seen AS varchar) AS last_seen, source FROM retail_silver.identity_bridge WHERE loyalty_id = 'L9'",
+      );
+      const hash = crypto.createHash("sha256").update(`${salt}zoe@example.com`).digest("hex");
+      assert.deepStrictEqual(rows, [
+        { email_hash: hash, first_seen: "2026-07-01 09:00:05", last_seen: "2026-07-01 10:00:05", source: "cart_events" },
+      ]);
+    } finally {
+      fresh.close();
+    }
+  });
+
   it("is idempotent: a second run of the same window changes nothing", async () => {
     const before = await silverCounts(lake);
     await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
