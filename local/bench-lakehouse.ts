@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { LocalLakehouse } from "./lakehouse/duckdb";
 import { LakehouseReport, runLakehouse, STAGES } from "./lakehouse/run";
 
 /**
@@ -14,8 +15,38 @@ const LARGE = 50_000_000;
 const SEED = 42;
 const DAYS = 30;
 
+/** The event tables a run writes twice (generated into bronze, merged into silver), for the write floor. */
+export const FLOOR_TABLES = [
+  "retail_bronze.cart_events",
+  "retail_bronze.pos_transactions",
+  "retail_silver.cart_events",
+  "retail_silver.order_events",
+];
+
+interface WriteFloor {
+  readonly rows: number;
+  readonly seconds: number;
+}
+
+/**
+ * What only writing this run's event rows costs on this machine with the same DuckDB settings: each bronze and silver
+ * event table copied into a new table (no hashing, parsing, joins or aggregates). A lower bound for generate + merge,
+ * which write the same rows once each.
+ */
+export async function measureWriteFloor(lake: LocalLakehouse): Promise<WriteFloor> {
+  let rows = 0;
+  const t0 = process.hrtime.bigint();
+  for (const table of FLOOR_TABLES) {
+    const [r] = await lake.run(`CREATE TABLE bench_write_floor AS SELECT * FROM ${table}; SELECT count(*) AS n FROM bench_write_floor`);
+    rows += Number(r.n);
+    await lake.run("DROP TABLE bench_write_floor");
+  }
+  return { rows, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
 interface SizeResult {
   readonly report: LakehouseReport;
+  readonly writeFloor: WriteFloor;
   readonly maxRssBytes: number;
   /** User + system CPU seconds of the whole child (both DuckDB threads): steadier than wall time on a noisy machine. */
   readonly cpuSeconds: number;
@@ -55,9 +86,24 @@ async function runOne(events: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-lakehouse-"));
   const settings = settingsFor(events, dir);
   try {
-    const { report } = await runLakehouse({ events, seed: SEED, days: DAYS, ...settings });
-    const usage = process.resourceUsage();
-    const result: SizeResult = { report, maxRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 };
+    let usage: NodeJS.ResourceUsage | undefined;
+    let writeFloor: WriteFloor | undefined;
+    const { report } = await runLakehouse({
+      events,
+      seed: SEED,
+      days: DAYS,
+      ...settings,
+      beforeClose: async (lake) => {
+        usage = process.resourceUsage(); // peak RSS and CPU of the run itself, before the floor's copies
+        writeFloor = await measureWriteFloor(lake);
+      },
+    });
+    const result: SizeResult = {
+      report,
+      writeFloor: writeFloor!,
+      maxRssBytes: usage!.maxRSS * 1024,
+      cpuSeconds: (usage!.userCPUTime + usage!.systemCPUTime) / 1e6,
+    };
     process.stdout.write(JSON.stringify(result) + "\n");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -104,6 +150,12 @@ export async function benchLakehouse(): Promise<void> {
       `  pruning: one-day conversion_rate read ${p.oneDayBytes.toLocaleString("en-US")} bytes vs full scan ` +
         `${p.allDaysBytes.toLocaleString("en-US")} bytes (ratio ${p.ratio.toFixed(4)}, target <= 0.1); ` +
         `bridged error ${(r.report.bridged.error * 100).toFixed(2)} %, naive ${(r.report.naive.error * 100).toFixed(2)} %`,
+    );
+    const f = r.writeFloor;
+    console.log(
+      `  write floor: copying the run's ${f.rows.toLocaleString("en-US")} bronze and silver event rows into new tables, ` +
+        `nothing else, takes ${f.seconds.toFixed(2)} s here (${Math.round(f.rows / f.seconds).toLocaleString("en-US")} rows/s; ` +
+        `generate and merge write each of them once)`,
     );
   }
   for (let i = 1; i < results.length; i++) {

@@ -30,6 +30,8 @@ export interface LakehouseRunOptions {
    * few days at 10M+ events: each file is one query per day and table, as the daily Lambda runs it.
    */
   readonly reconcileDays?: readonly number[];
+  /** Runs on the finished lakehouse before it closes (the bench measures the machine's write floor there). */
+  readonly beforeClose?: (lake: LocalLakehouse) => Promise<void>;
 }
 
 /** The `npm run lakehouse -- --json` object of design.md "Contracts", plus `detail` for people and the bench. */
@@ -129,6 +131,7 @@ export async function runLakehouse(
       naive: naive.regions[region] ?? 0,
       bridged: bridged.regions[region] ?? 0,
     }));
+    if (options.beforeClose) await options.beforeClose(lake);
     return { report, detail: { generated, regions, kpis } };
   } finally {
     lake.close();
