@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as aws from "../infra/aws";
+import type { input as awsInput } from "@pulumi/aws/types";
 import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../infra/limits";
 import { CHANNEL_MODES, ChannelMode, GOLD_DATABASE, viewStatement } from "../infra/kpiCatalog";
 import { TAG } from "../infra/tags";
@@ -207,7 +208,7 @@ export class GoldLayer extends pulumi.ComponentResource {
     const workgroup = (
       suffix: string,
       description: string,
-      encryptionConfiguration: aws.types.input.athena.WorkgroupConfigurationResultConfigurationEncryptionConfiguration,
+      encryptionConfiguration: awsInput.athena.WorkgroupConfigurationResultConfigurationEncryptionConfiguration,
     ) =>
       new aws.athena.Workgroup(
         `${name}-${suffix}`,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
-import * as awsnative from "@pulumi/aws-native";
+import * as aws from "../infra/aws";
+import * as s3tablesNative from "@pulumi/aws-native/s3tables";
+import * as nativeTypes from "@pulumi/aws-native/types";
 import { TableDef } from "../infra/tables";
 import { TAG } from "../infra/tags";
 
@@ -53,7 +54,7 @@ export function validateIcebergNamespaceArgs(args: IcebergNamespaceArgs): void {
 }
 
 /** Iceberg field ids are 1-based positions in the DDL; the partition spec refers to them as sourceId. */
-export function icebergMetadataFor(table: TableDef): awsnative.types.input.s3tables.TableIcebergMetadataArgs {
+export function icebergMetadataFor(table: TableDef): nativeTypes.input.s3tables.TableIcebergMetadataArgs {
   const fieldId = (column: string) => table.columns.findIndex((c) => c.name === column) + 1;
   return {
     icebergSchema: {
@@ -95,7 +96,7 @@ export class IcebergNamespace extends pulumi.ComponentResource {
   public readonly catalogId: pulumi.Output<string>;
   public readonly namespaces: Record<NamespaceName, pulumi.Output<string>>;
   /** Iceberg tables by `<namespace>.<table>`. */
-  public readonly tables: Record<string, awsnative.s3tables.Table>;
+  public readonly tables: Record<string, s3tablesNative.Table>;
   public readonly tableDefs: Record<string, TableDef>;
 
   constructor(name: string, args: IcebergNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -148,7 +149,7 @@ export class IcebergNamespace extends pulumi.ComponentResource {
     for (const table of tables) {
       const fqName = `${table.namespace}.${table.name}`;
       this.tableDefs[fqName] = table;
-      this.tables[fqName] = new awsnative.s3tables.Table(
+      this.tables[fqName] = new s3tablesNative.Table(
         `${name}-${table.namespace}-${table.name}`,
         {
           tableBucketArn: this.tableBucket.arn,

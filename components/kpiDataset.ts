@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
-import * as awsnative from "@pulumi/aws-native";
+import * as aws from "../infra/aws";
+import * as quicksightNative from "@pulumi/aws-native/quicksight";
 import { effectiveImportMode, GOLD_DATABASE, ImportMode, KpiDefinition } from "../infra/kpiCatalog";
 import { TAG, tagValue } from "../infra/tags";
 
@@ -87,7 +87,7 @@ export class KpiDataset extends pulumi.ComponentResource {
   /** True when a SPICE KPI runs as DIRECT_QUERY because it exceeds the SPICE cap. */
   public readonly spilled: boolean;
   public readonly refreshSchedules: aws.quicksight.RefreshSchedule[];
-  public readonly topic?: awsnative.quicksight.Topic;
+  public readonly topic?: quicksightNative.Topic;
 
   constructor(name: string, args: KpiDatasetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("retail:analytics:KpiDataset", name, {}, opts);
@@ -156,7 +156,7 @@ export class KpiDataset extends pulumi.ComponentResource {
     }
 
     if (kpi.stewardApproved) {
-      this.topic = new awsnative.quicksight.Topic(
+      this.topic = new quicksightNative.Topic(
         `${name}-topic`,
         {
           awsAccountId: args.awsAccountId,

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as aws from "../infra/aws";
 import { METRIC_NAMESPACE } from "../functions/alerts";
 import { FreshnessKpi } from "../functions/freshness";
 import { ENV, freshnessEntry, InvocationContext, maintenanceEntry, mergeEntry, reconcileEntry } from "../functions/lambda";

@@ -1,4 +1,4 @@
-import * as awsnative from "@pulumi/aws-native";
+import * as quicksightNative from "@pulumi/aws-native/quicksight";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { TAG } from "../../infra/tags";
 import { policyHeader } from "../config";
@@ -8,7 +8,7 @@ import { tagsOf } from "./facts";
 
 export const amazonQTopicStewardApproved: ResourceValidationPolicy = {
   ...policyHeader("amazon-q-topic-steward-approved", `Amazon Q topics only cover KPIs tagged ${TAG.stewardApproved} = true.`),
-  validateResource: validateResourceOfType(awsnative.quicksight.Topic, (topic, args, report) => {
+  validateResource: validateResourceOfType(quicksightNative.Topic, (topic, args, report) => {
     const tags = tagsOf(topic);
     const kpi = tags[TAG.kpi];
     const approved = tags[TAG.stewardApproved];

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { KINESIS_BYTES_PER_SHARD, KINESIS_RECORDS_PER_SHARD, requiredShards } from "../../infra/limits";
 import { TAG } from "../../infra/tags";

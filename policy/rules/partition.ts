@@ -1,5 +1,5 @@
-import * as aws from "@pulumi/aws";
-import * as awsnative from "@pulumi/aws-native";
+import * as aws from "../../infra/aws";
+import * as s3tablesNative from "@pulumi/aws-native/s3tables";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { TAG } from "../../infra/tags";
 import { policyHeader } from "../config";
@@ -29,7 +29,7 @@ export const icebergEventTablesPartitionedByDay: ResourceValidationPolicy = {
     `Iceberg event tables are partitioned by day(<${TAG.eventTimeColumn}>); snapshot tables are exempt.`,
   ),
   validateResource: [
-    validateResourceOfType(awsnative.s3tables.Table, (table, args, report) => {
+    validateResourceOfType(s3tablesNative.Table, (table, args, report) => {
       const tags = tagsOf(table);
       const column = tags[TAG.eventTimeColumn];
       if (tags[TAG.semantics] === "snapshot") return args.notApplicable("snapshot tables are read whole");

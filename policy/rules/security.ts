@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/aws";
 import {
   PolicyResource,
   ResourceValidationArgs,

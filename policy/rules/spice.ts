@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { SPICE_ROW_CAP } from "../../infra/limits";
 import { TAG } from "../../infra/tags";
