@@ -19,6 +19,22 @@ export default tseslint.config(
     },
   },
   {
+    // The platform loads only the provider services it uses (infra/aws.ts): either package index costs every plan and
+    // `pulumi up` module loading for services nobody here uses (issue 5). Other teams' programs keep the index.
+    files: ["infra/**/*.ts", "components/**/*.ts", "policy/**/*.ts", "local/**/*.ts", "functions/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "@pulumi/aws", message: "import * as aws from infra/aws.ts, and add the service there if it is missing." },
+            { name: "@pulumi/aws-native", message: "import the service's module, e.g. @pulumi/aws-native/quicksight." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js"],
     languageOptions: { sourceType: "commonjs", globals: { exports: "writable" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },
