@@ -1,0 +1,44 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** Run a script in a child node through local/register.js with its own (empty at first) cache directory. */
+function node(script: string, cacheDir: string): string {
+  const r = spawnSync(process.execPath, ["-r", "./local/register.js", "-e", script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, RETAIL_TS_CACHE: cacheDir },
+    encoding: "utf8",
+  });
+  assert.strictEqual(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+describe("local/register.js: V8's code cache for typescript.js", () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "register-cache-"));
+  const cacheFile = path.join(cacheDir, "v8", `typescript.js-${process.version}-${process.arch}.cache`);
+  const tsVersion = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", "typescript", "package.json"), "utf8")).version;
+  after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+  it("writes the cache on the first load, and the module it loads is TypeScript", () => {
+    assert.strictEqual(node(`console.log(require("typescript").version)`, cacheDir), tsVersion);
+    assert.ok(fs.statSync(cacheFile).size > 100_000, "a code cache of the whole file");
+  });
+
+  it("is accepted by V8 in a later process, before and after Pulumi's runtime sets its V8 flags, and not rewritten", () => {
+    const written = fs.statSync(cacheFile).mtimeMs;
+    // The same check V8 makes when the loader hands it the cache: refused caches are why the loader sets the flag.
+    const check = `
+      const fs = require("fs"), vm = require("vm"), Module = require("module");
+      const file = require.resolve("typescript");
+      const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData: fs.readFileSync(${JSON.stringify(cacheFile)}) });
+      console.log(script.cachedDataRejected);`;
+    assert.strictEqual(node(check, cacheDir), "false");
+    assert.strictEqual(node(`require("@pulumi/pulumi/runtime/closure/v8.js"); ${check}`, cacheDir), "false");
+    assert.strictEqual(node(`require("@pulumi/pulumi"); console.log(require("typescript").version)`, cacheDir), tsVersion);
+    assert.strictEqual(fs.statSync(cacheFile).mtimeMs, written);
+  });
+});
