@@ -123,7 +123,9 @@ function loadWithCodeCache(module, filename) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(source), { filename, cachedData });
+  // A dynamic import() inside it resolves as it would from a module Node loaded (typescript.js has none today).
+  const importModuleDynamically = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  const script = new vm.Script(Module.wrap(source), { filename, cachedData, importModuleDynamically });
   const wrapper = script.runInThisContext({ displayErrors: true });
   wrapper.call(module.exports, module.exports, Module.createRequire(filename), module, filename, path.dirname(filename));
   if (cachedData === undefined || script.cachedDataRejected) writeAtomically(cacheFile, script.createCachedData());
