@@ -111,7 +111,7 @@ async function runOne(events: number): Promise<void> {
 }
 
 function runChild(events: number): SizeResult {
-  const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--one", String(events)], {
+  const child = spawnSync(process.execPath, ["-r", "./local/register.js", __filename, "--one", String(events)], {
     cwd: path.resolve(__dirname, ".."),
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,

@@ -1,7 +1,7 @@
 "use strict";
 /**
- * The `.ts` loader behind `npm run plan`, `npm start`, `npm run bench` (`node -r ./local/register.js local/plan.ts`)
- * and mocha (.mocharc.json).
+ * The `.ts` loader behind `npm run plan`, `npm start`, `npm run lakehouse`, `npm run bench`
+ * (`node -r ./local/register.js local/plan.ts`) and mocha (.mocharc.json).
  *
  * It emits what `ts-node --transpile-only` emits (TypeScript's transpileModule with this repository's tsconfig.json)
  * but keeps the output on disk, keyed by the source text, the tsconfig text and the TypeScript version, so an

@@ -29,7 +29,7 @@ describe("lakehouse CLI arguments", () => {
   });
 
   it("exits 2 with the message on stderr", () => {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "local/lakehouse/cli.ts", "--events", "x", "--seed", "1"], {
+    const r = spawnSync(process.execPath, ["-r", "./local/register.js", "local/lakehouse/cli.ts", "--events", "x", "--seed", "1"], {
       cwd: ROOT,
       encoding: "utf8",
     });
@@ -42,7 +42,7 @@ describe("lakehouse CLI arguments", () => {
       process.execPath,
       [
         "-r",
-        "ts-node/register/transpile-only",
+        "./local/register.js",
         "local/lakehouse/cli.ts",
         "--events",
         "10000",

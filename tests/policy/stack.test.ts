@@ -240,7 +240,7 @@ describe("policy (stack): loading the pack's rules", () => {
     // A fresh process, since this one has loaded the components for other suites already.
     const loaded = execFileSync(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "-e", 'require("./policy/rules"); console.log(JSON.stringify(Object.keys(require.cache)))'],
+      ["-r", "./local/register.js", "-e", 'require("./policy/rules"); console.log(JSON.stringify(Object.keys(require.cache)))'],
       { cwd: path.resolve(__dirname, "..", ".."), encoding: "utf8" },
     );
     assert.deepEqual(
