@@ -142,7 +142,8 @@ export async function benchLakehouse(): Promise<void> {
     const endToEnd = s.generate + s.merge + s.gold;
     console.log(
       `${events.toLocaleString("en-US")} events: ${STAGES.map((k) => `${k} ${s[k].toFixed(2)} s`).join(", ")}; ` +
-        `generate+merge+bridge+gold ${endToEnd.toFixed(2)} s (${Math.round(events / endToEnd).toLocaleString("en-US")} events/s); ` +
+        `generate+merge+bridge+gold ${endToEnd.toFixed(2)} s (${Math.round(events / endToEnd).toLocaleString("en-US")} events/s), ` +
+        `${(endToEnd + s.accuracy).toFixed(2)} s with the accuracy measurement (truth and naive; counted in gold before 2026-11-26); ` +
         `peak RSS ${gib(r.maxRssBytes)} GiB; CPU ${r.cpuSeconds.toFixed(1)} s for the whole run (load ${load.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)})`,
     );
     const p = r.report.pruning;

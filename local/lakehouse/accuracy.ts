@@ -16,7 +16,7 @@ export interface Accuracy {
   readonly bridged: ConversionMeasure;
 }
 
-interface RegionCounts {
+export interface RegionCounts {
   readonly region: string;
   readonly sessions: number;
   readonly converted: number;
@@ -46,25 +46,39 @@ function measure(rows: readonly RegionCounts[], truth: number): ConversionMeasur
   };
 }
 
-/**
- * Truth (the generator's hidden persons), naive (email string match) and bridged (the retail_gold.conversion_rate
- * view, whichever variant is installed) conversion, over all days, per region.
- */
-export async function measureConversion(lake: LocalLakehouse): Promise<Accuracy> {
-  const truthRows = await counts(
-    lake,
-    "SELECT region, count(*) AS sessions, count_if(converted) AS converted_sessions FROM truth.sessions GROUP BY region",
-  );
-  const naiveSql = fs.readFileSync(path.join(__dirname, "naive_conversion_rate.sql"), "utf8");
-  const naiveRows = await counts(lake, naiveSql);
-  const bridgedRows = await counts(
+/** Bridged conversion per region: the retail_gold.conversion_rate view (whichever variant is installed). */
+export async function bridgedConversionCounts(lake: LocalLakehouse): Promise<RegionCounts[]> {
+  return counts(
     lake,
     "SELECT region, sum(sessions) AS sessions, sum(converted_sessions) AS converted_sessions FROM retail_gold.conversion_rate GROUP BY region",
   );
-  const truth = summarise(truthRows);
+}
+
+/**
+ * What the bridged conversion is measured against, per region: the truth (the generator's hidden persons) and the
+ * naive email string match the seed says broke. Measurement only; nothing the platform runs.
+ */
+export async function referenceConversionCounts(lake: LocalLakehouse): Promise<{ truth: RegionCounts[]; naive: RegionCounts[] }> {
+  const truth = await counts(
+    lake,
+    "SELECT region, count(*) AS sessions, count_if(converted) AS converted_sessions FROM truth.sessions GROUP BY region",
+  );
+  const naive = await counts(lake, fs.readFileSync(path.join(__dirname, "naive_conversion_rate.sql"), "utf8"));
+  return { truth, naive };
+}
+
+/** Truth, naive and bridged conversion, over all days, per region, each with its error against the truth. */
+export function compareConversion(reference: { truth: RegionCounts[]; naive: RegionCounts[] }, bridged: readonly RegionCounts[]): Accuracy {
+  const truth = summarise(reference.truth);
   return {
     truth: { conversion_rate: truth.rate, regions: truth.regions },
-    naive: measure(naiveRows, truth.rate),
-    bridged: measure(bridgedRows, truth.rate),
+    naive: measure(reference.naive, truth.rate),
+    bridged: measure(bridged, truth.rate),
   };
+}
+
+/** Truth (the generator's hidden persons), naive (email string match) and bridged (retail_gold.conversion_rate). */
+export async function measureConversion(lake: LocalLakehouse): Promise<Accuracy> {
+  const bridged = await bridgedConversionCounts(lake);
+  return compareConversion(await referenceConversionCounts(lake), bridged);
 }

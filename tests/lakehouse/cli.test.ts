@@ -59,6 +59,8 @@ describe("lakehouse CLI arguments", () => {
     assert.strictEqual(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepStrictEqual(Object.keys(out), ["events", "seconds", "truth", "naive", "bridged", "reconciliation", "pruning"]);
+    // gold is the platform's aggregation; accuracy the offline truth/naive measurement, timed apart from it.
+    assert.deepStrictEqual(Object.keys(out.seconds), ["generate", "merge", "gold", "accuracy", "reconcile", "pruning"]);
     assert.deepStrictEqual(Object.keys(out.naive), ["conversion_rate", "error", "maxRegionConversionRate"]);
     assert.deepStrictEqual(Object.keys(out.pruning), ["oneDayBytes", "allDaysBytes", "ratio"]);
     const status = Object.fromEntries(out.reconciliation.map((r: { table: string; status: string }) => [r.table, r.status]));
