@@ -248,7 +248,8 @@ export function rateExpression(minutes: number): string {
   return `rate(${minutes} ${minutes === 1 ? "minute" : "minutes"})`;
 }
 
-const nodeModulesToSkip = ["@pulumi/aws", "@pulumi/aws-native", "@pulumi/awsx", "@pulumi/policy", "zod", "yaml", "csv-parse"];
+/** Packages the handlers never load at run time, left out of each Lambda's archive. */
+const nodeModulesToSkip: readonly string[] = ["@pulumi/aws", "@pulumi/aws-native", "@pulumi/awsx", "@pulumi/policy", "zod", "yaml", "csv-parse"];
 
 /**
  * Operations for the lakehouse: the silver MERGE per data product (on a schedule for streams, when the Glue job
@@ -424,7 +425,8 @@ export class Operations extends pulumi.ComponentResource {
           reservedConcurrentExecutions: 1,
           environment: { variables: settings.environment },
           loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
-          codePathOptions: { extraExcludePackages: nodeModulesToSkip },
+          // A copy each: @pulumi/aws appends "aws-sdk" to the list it is given, on every function.
+          codePathOptions: { extraExcludePackages: [...nodeModulesToSkip] },
           tags: { ...opsTags, ...settings.tags },
         },
         { parent: this, dependsOn: [policy, logGroup, ...lfGrants] },
