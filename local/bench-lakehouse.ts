@@ -29,9 +29,10 @@ interface WriteFloor {
 }
 
 /**
- * What only writing this run's event rows costs on this machine with the same DuckDB settings: each bronze and silver
- * event table copied into a new table (no hashing, parsing, joins or aggregates). A lower bound for generate + merge,
- * which write the same rows once each.
+ * What writing this run's event rows costs on this machine with the same DuckDB settings: each bronze and silver
+ * event table copied into a new table (no hashing, parsing, joins or aggregates). A reference for the writing inside
+ * generate + merge, which write these rows once each, not a proven bound: the copy also reads them back, and generate
+ * and merge write other, smaller tables too.
  */
 export async function measureWriteFloor(lake: LocalLakehouse): Promise<WriteFloor> {
   let rows = 0;

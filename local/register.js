@@ -61,13 +61,13 @@ function transpile(source, filename) {
 
 /** Write then rename, so a concurrent run never reads half an entry; a read-only or full disk only costs a rerun. */
 function writeAtomically(file, data) {
+  const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, file);
   } catch {
-    // nothing to do: the next run transpiles or compiles again
+    fs.rmSync(tmp, { force: true }); // the next run transpiles or compiles again
   }
 }
 
@@ -94,18 +94,18 @@ require.extensions[".ts"] = function loadTypeScript(module, filename) {
  * V8's code cache for TypeScript's own typescript.js. Pulumi's closure serializer loads TypeScript (9 MB of
  * JavaScript) to parse the functions of every CallbackFunction, in every plan and test run, and loading it was the
  * largest single cost a plan adds to loading the providers (~430 ms here; ~270-300 ms from this cache). The cache
- * sits beside the transpile cache, written right after the module first runs (one written at exit, after Pulumi's
- * closure code ran, was refused by V8 every time). V8 checks a cache against the source and its own version and
- * flags: when it refuses one, the file compiles as usual and the cache is written again. The module runs as Node's
- * loader runs it: its wrapper called with exports, require, module, __filename and __dirname.
+ * sits beside the transpile cache, written right after the module first runs. The module runs as Node's loader runs
+ * it: its wrapper called with exports, require, module, __filename and __dirname.
+ *
+ * V8 accepts a cache only under the flags it was made with and checks the source by its length alone, so the cache
+ * file is named by what V8 does not check: the file's size and mtime, the Node version and the process's own flags.
+ * Pulumi's closure code turns on --allow-natives-syntax before it loads TypeScript (runtime/closure/v8.js), and a cache
+ * made without it was refused there every time; so the loader turns it on just before it compiles typescript.js, and
+ * every process that loads TypeScript through it compiles under the same flags, whether it loads Pulumi or not.
+ * A process that never loads TypeScript never sets it (set early, it cost Node's built-ins their snapshot cache).
  */
 const vm = require("vm");
 const Module = require("module");
-
-// V8 accepts a code cache only under the flags it was made with, and Pulumi's runtime turns on
-// --allow-natives-syntax when it loads (runtime/closure/v8.js). Turning it on first gives every process using this
-// loader the same flags whether or not, and whenever, it loads Pulumi, so they share one cache.
-require("v8").setFlagsFromString("--allow-natives-syntax");
 
 let typescriptFile;
 try {
@@ -114,15 +114,39 @@ try {
   typescriptFile = undefined; // no TypeScript installed: Pulumi falls back to its vendored copy, loaded as usual
 }
 
-function loadWithCodeCache(module, filename) {
+/** Node's own options minus those that only name code to run (-r, -e, ...): what can change V8's flags. */
+function engineArgs(argv) {
+  const out = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (["-r", "--require", "-e", "--eval", "-p", "--print", "--import", "--loader"].includes(argv[i])) i++;
+    else if (!/^--(require|eval|print|import|loader)=/.test(argv[i])) out.push(argv[i]);
+  }
+  return out;
+}
+
+function codeCacheFile(filename) {
+  const stat = fs.statSync(filename);
+  const flags = crypto
+    .createHash("sha256")
+    .update(JSON.stringify([engineArgs(process.execArgv), process.env.NODE_OPTIONS ?? ""]))
+    .digest("hex")
+    .slice(0, 12);
+  const name = `${path.basename(filename)}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}-${flags}.cache`;
+  return path.join(CACHE_DIR, "v8", name);
+}
+
+function loadWithCodeCache(module, filename, loadJs) {
   const source = fs.readFileSync(filename, "utf8");
-  const cacheFile = path.join(CACHE_DIR, "v8", `${path.basename(filename)}-${process.version}-${process.arch}.cache`);
+  // Node's loader strips a byte-order mark and lets V8 read a #! line, which a wrapper would break: leave those to it.
+  if (source.charCodeAt(0) === 0xfeff || source.startsWith("#!")) return loadJs(module, filename);
+  const cacheFile = codeCacheFile(filename);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
+  require("v8").setFlagsFromString("--allow-natives-syntax");
   // A dynamic import() inside it resolves as it would from a module Node loaded (typescript.js has none today).
   const importModuleDynamically = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   const script = new vm.Script(Module.wrap(source), { filename, cachedData, importModuleDynamically });
@@ -134,7 +158,7 @@ function loadWithCodeCache(module, filename) {
 if (typescriptFile !== undefined) {
   const loadJs = Module._extensions[".js"];
   Module._extensions[".js"] = function loadJavaScript(module, filename) {
-    if (filename === typescriptFile) return loadWithCodeCache(module, filename);
+    if (filename === typescriptFile) return loadWithCodeCache(module, filename, loadJs);
     return loadJs(module, filename);
   };
 }

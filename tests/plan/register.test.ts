@@ -7,10 +7,10 @@ import * as path from "path";
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Run a script in a child node through local/register.js with its own (empty at first) cache directory. */
-function node(script: string, cacheDir: string): string {
-  const r = spawnSync(process.execPath, ["-r", "./local/register.js", "-e", script], {
+function node(script: string, cacheDir: string, nodeArgs: string[] = []): string {
+  const r = spawnSync(process.execPath, [...nodeArgs, "-r", "./local/register.js", "-e", script], {
     cwd: REPO_ROOT,
-    env: { ...process.env, RETAIL_TS_CACHE: cacheDir },
+    env: { ...process.env, RETAIL_TS_CACHE: cacheDir, NODE_OPTIONS: "" },
     encoding: "utf8",
   });
   assert.strictEqual(r.status, 0, r.stderr);
@@ -19,20 +19,28 @@ function node(script: string, cacheDir: string): string {
 
 describe("local/register.js: V8's code cache for typescript.js", () => {
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "register-cache-"));
-  const cacheFile = path.join(cacheDir, "v8", `typescript.js-${process.version}-${process.arch}.cache`);
+  const v8Dir = path.join(cacheDir, "v8");
+  const caches = () => (fs.existsSync(v8Dir) ? fs.readdirSync(v8Dir).sort() : []);
   const tsVersion = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", "typescript", "package.json"), "utf8")).version;
+  let cacheFile = "";
   after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
-  it("writes the cache on the first load, and the module it loads is TypeScript", () => {
+  it("writes one cache on the first load, named by the file's size, Node and its flags, and loads TypeScript", () => {
     assert.strictEqual(node(`console.log(require("typescript").version)`, cacheDir), tsVersion);
+    const [only, ...more] = caches();
+    assert.deepStrictEqual(more, []);
+    const size = fs.statSync(require.resolve("typescript")).size;
+    assert.match(only, new RegExp(`^typescript\\.js-${size}-\\d+-${process.version.replace(/\./g, "\\.")}-${process.arch}-[0-9a-f]{12}\\.cache$`));
+    cacheFile = path.join(v8Dir, only);
     assert.ok(fs.statSync(cacheFile).size > 100_000, "a code cache of the whole file");
   });
 
-  it("is accepted by V8 in a later process, before and after Pulumi's runtime sets its V8 flags, and not rewritten", () => {
+  it("is accepted by V8 in a later process, before and after Pulumi's closure code sets its V8 flags, and not rewritten", () => {
     const written = fs.statSync(cacheFile).mtimeMs;
-    // The same check V8 makes when the loader hands it the cache: refused caches are why the loader sets the flag.
+    // The same check V8 makes when the loader hands it the cache, under the flag the loader turns on for it.
     const check = `
       const fs = require("fs"), vm = require("vm"), Module = require("module");
+      require("v8").setFlagsFromString("--allow-natives-syntax");
       const file = require.resolve("typescript");
       const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData: fs.readFileSync(${JSON.stringify(cacheFile)}) });
       console.log(script.cachedDataRejected);`;
@@ -42,6 +50,13 @@ describe("local/register.js: V8's code cache for typescript.js", () => {
       node(`require("@pulumi/pulumi/runtime/closure/v8.js"); ${check} console.log(require("typescript").version);`, cacheDir),
       `false\n${tsVersion}`,
     );
+    assert.strictEqual(fs.statSync(cacheFile).mtimeMs, written);
+  });
+
+  it("keeps a separate cache for a process with other V8 flags instead of overwriting the shared one", () => {
+    const written = fs.statSync(cacheFile).mtimeMs;
+    assert.strictEqual(node(`console.log(require("typescript").version)`, cacheDir, ["--stack-trace-limit=50"]), tsVersion);
+    assert.strictEqual(caches().length, 2);
     assert.strictEqual(fs.statSync(cacheFile).mtimeMs, written);
   });
 });
