@@ -60,3 +60,23 @@ describe("local/register.js: V8's code cache for typescript.js", () => {
     assert.strictEqual(fs.statSync(cacheFile).mtimeMs, written);
   });
 });
+
+describe("local/register.js: reading a source file", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readSource } = require("../../local/register.js") as { readSource(file: string): string };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "register-source-"));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("gives the UTF-8 text Node's loader reads, for an all-ASCII file (the Latin-1 fast path) and any other", () => {
+    for (const [name, text] of [
+      ["ascii.js", "module.exports = 'plain ASCII ~ \\x7f';\n"],
+      ["utf8.js", "module.exports = 'café, 東京, 🛒 and a byte-order-free \\u00e9';\n"],
+      ["latin1-lookalike.js", "module.exports = '\u00ff\u00e9';\n"],
+    ]) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text, "utf8");
+      assert.strictEqual(readSource(file), fs.readFileSync(file, "utf8"), name);
+      assert.strictEqual(readSource(file), text, name);
+    }
+  });
+});
