@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as inspector from "inspector";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
@@ -257,14 +258,62 @@ export function withoutLeakDebugStacks(): () => void {
   };
 }
 
+type InspectorHooks = { getSessionAsync: () => Promise<inspector.Session> };
+
+let runtimeOnlySession: Promise<inspector.Session> | undefined;
+
+/**
+ * Pulumi's closure serializer asks `v8Hooks.getSessionAsync()` for an inspector session, and the first ask opens one
+ * and enables V8's Debugger domain on it, for one use: a map from script ids to file names that a serialization
+ * error prints beside each function (createClosure.js `getFunctionLocation`; nothing else reads it). Enabling it
+ * makes V8 report every script loaded so far and hash its source (SHA-256): ~0.27 s of a prod plan, with ~1,500
+ * scripts and ~20 MB of JavaScript loaded, TypeScript's 9 MB among them. Pulumi attaches its listener only after
+ * the enable returns, so those scripts, the program's among them, are never in the map anyway; only scripts parsed
+ * later are. During a run this wrapper answers with a session that has no Debugger domain, only the Runtime
+ * domain the serializer queries (scopes, properties), so the serialized code is byte-identical
+ * (tests/plan/closureSession.test.ts). A run that fails to serialize a closure runs again with Pulumi's own session
+ * (runProgram), so its error reads exactly as `pulumi up` would print it. Like shareCodePaths, it lives only in
+ * the harness: `pulumi up` never loads this file. Pulumi calls it through the module object (`v8Hooks.getSessionAsync()`
+ * in runtime/closure/v8.js), so replacing the export reaches every caller.
+ */
+export function withoutScriptMapping(): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hooks: InspectorHooks = require("@pulumi/pulumi/runtime/closure/v8Hooks");
+  const original = hooks.getSessionAsync;
+  if (typeof original !== "function")
+    throw new Error("@pulumi/pulumi/runtime/closure/v8Hooks no longer exports getSessionAsync: update local/harness.ts");
+  hooks.getSessionAsync = () => {
+    runtimeOnlySession ??= Promise.resolve().then(() => {
+      const session = new inspector.Session();
+      session.connect();
+      return session;
+    });
+    return runtimeOnlySession;
+  };
+  return () => {
+    hooks.getSessionAsync = original;
+  };
+}
+
+/** Pulumi's closure serializer starts every error it raises with this (createClosure.js `throwSerializationError`). */
+const isSerializationError = (e: unknown) => e instanceof Error && e.message.includes("Error serializing ");
+
 /** Run `opts.program` under mocks and return what it registered and exported. Runs are serialised. */
 export function runProgram(opts: RunOptions): Promise<ProgramRun> {
-  const run = queue.then(() => runProgramNow(opts));
+  const run = queue.then(async () => {
+    try {
+      return await runProgramNow(opts, { pulumiInspectorSession: false });
+    } catch (e) {
+      if (!isSerializationError(e)) throw e;
+      // Again with Pulumi's own session, so the error names each function's file wherever Pulumi's would.
+      return runProgramNow(opts, { pulumiInspectorSession: true });
+    }
+  });
   queue = run.catch(() => undefined);
   return run;
 }
 
-async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
+async function runProgramNow(opts: RunOptions, mode: { pulumiInspectorSession: boolean }): Promise<ProgramRun> {
   const project = opts.project ?? "retail-analytics";
   const region = opts.config["aws:region"] ?? "us-east-1";
   const resources: RecordedResource[] = [];
@@ -333,6 +382,7 @@ async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
   const computeCodePaths = runtime.computeCodePaths;
   runtime.computeCodePaths = shareCodePaths(computeCodePaths);
   const restoreDebugStacks = withoutLeakDebugStacks();
+  const restoreSession = mode.pulumiInspectorSession ? () => undefined : withoutScriptMapping();
   const unhandled = collectUnhandledRejections();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -351,6 +401,7 @@ async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
     unhandled.stop();
     runtime.computeCodePaths = computeCodePaths;
     restoreDebugStacks();
+    restoreSession();
   }
 }
 
