@@ -11,7 +11,7 @@ import * as path from "path";
  */
 
 const REPO_ROOT = path.resolve(__dirname, "..");
-const RUNS = 5;
+const RUNS = 7;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
