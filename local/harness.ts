@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import * as inspector from "inspector";
+import type { Session } from "inspector";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
@@ -258,33 +258,36 @@ export function withoutLeakDebugStacks(): () => void {
   };
 }
 
-type InspectorHooks = { getSessionAsync: () => Promise<inspector.Session> };
+type InspectorHooks = { getSessionAsync: () => Promise<Session>; isInitializedAsync: () => Promise<void> };
 
-let runtimeOnlySession: Promise<inspector.Session> | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const inspectorHooks = (): InspectorHooks => require("@pulumi/pulumi/runtime/closure/v8Hooks");
+
+let runtimeOnlySession: Promise<Session> | undefined;
 
 /**
  * Pulumi's closure serializer asks `v8Hooks.getSessionAsync()` for an inspector session, and the first ask opens one
  * and enables V8's Debugger domain on it, for one use: a map from script ids to file names that a serialization
  * error prints beside each function (createClosure.js `getFunctionLocation`; nothing else reads it). Enabling it
  * makes V8 report every script loaded so far and hash its source (SHA-256): ~0.27 s of a prod plan, with ~1,500
- * scripts and ~20 MB of JavaScript loaded, TypeScript's 9 MB among them. Pulumi attaches its listener only after
- * the enable returns, so those scripts, the program's among them, are never in the map anyway; only scripts parsed
- * later are. During a run this wrapper answers with a session that has no Debugger domain, only the Runtime
- * domain the serializer queries (scopes, properties), so the serialized code is byte-identical
- * (tests/plan/closureSession.test.ts). A run that fails to serialize a closure runs again with Pulumi's own session
- * (runProgram), so its error reads exactly as `pulumi up` would print it. Like shareCodePaths, it lives only in
- * the harness: `pulumi up` never loads this file. Pulumi calls it through the module object (`v8Hooks.getSessionAsync()`
- * in runtime/closure/v8.js), so replacing the export reaches every caller.
+ * scripts and ~20 MB of JavaScript loaded, TypeScript's 9 MB among them. During a run this wrapper answers with a
+ * session that has no Debugger domain, only the Runtime domain the serializer queries (scopes, properties), so the
+ * serialized code is byte-identical (tests/plan/closureSession.test.ts). Only an error's text would differ, so a run
+ * that fails to serialize a closure runs again the way `pulumi up` runs a program (runProgram): Pulumi's own session
+ * opened before the program loads (cmd/run/index.js `initializeHooks`), so the error names each function's file
+ * and line as `pulumi up` prints it. Like shareCodePaths, it lives only in the harness: `pulumi up` never loads this
+ * file. Pulumi calls it through the module object (`v8Hooks.getSessionAsync()` in runtime/closure/v8.js), so
+ * replacing the export reaches every caller.
  */
 export function withoutScriptMapping(): () => void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const hooks: InspectorHooks = require("@pulumi/pulumi/runtime/closure/v8Hooks");
+  const hooks = inspectorHooks();
   const original = hooks.getSessionAsync;
-  if (typeof original !== "function")
-    throw new Error("@pulumi/pulumi/runtime/closure/v8Hooks no longer exports getSessionAsync: update local/harness.ts");
+  if (typeof original !== "function" || typeof hooks.isInitializedAsync !== "function")
+    throw new Error("@pulumi/pulumi/runtime/closure/v8Hooks no longer exports getSessionAsync and isInitializedAsync: update local/harness.ts");
   hooks.getSessionAsync = () => {
     runtimeOnlySession ??= Promise.resolve().then(() => {
-      const session = new inspector.Session();
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const session: Session = new (require("inspector") as typeof import("inspector")).Session();
       session.connect();
       return session;
     });
@@ -295,25 +298,31 @@ export function withoutScriptMapping(): () => void {
   };
 }
 
-/** Pulumi's closure serializer starts every error it raises with this (createClosure.js `throwSerializationError`). */
+/** Pulumi's closure serializer starts the errors it explains with this (createClosure.js `throwSerializationError`). */
 const isSerializationError = (e: unknown) => e instanceof Error && e.message.includes("Error serializing ");
 
 /** Run `opts.program` under mocks and return what it registered and exported. Runs are serialised. */
 export function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const run = queue.then(async () => {
+    let first: unknown;
     try {
-      return await runProgramNow(opts, { pulumiInspectorSession: false });
+      return await runProgramNow(opts, { asPulumiUp: false });
     } catch (e) {
       if (!isSerializationError(e)) throw e;
-      // Again with Pulumi's own session, so the error names each function's file wherever Pulumi's would.
-      return runProgramNow(opts, { pulumiInspectorSession: true });
+      first = e;
     }
+    // Again as `pulumi up` runs it, so the error names each function's file wherever Pulumi's would.
+    await runProgramNow(opts, { asPulumiUp: true });
+    // Pulumi's session serialized what the harness's could not: that is a harness fault, never a clean run.
+    throw new Error(
+      `the harness's inspector session failed where Pulumi's own succeeded (update withoutScriptMapping in local/harness.ts): ${(first as Error).message}`,
+    );
   });
   queue = run.catch(() => undefined);
   return run;
 }
 
-async function runProgramNow(opts: RunOptions, mode: { pulumiInspectorSession: boolean }): Promise<ProgramRun> {
+async function runProgramNow(opts: RunOptions, mode: { asPulumiUp: boolean }): Promise<ProgramRun> {
   const project = opts.project ?? "retail-analytics";
   const region = opts.config["aws:region"] ?? "us-east-1";
   const resources: RecordedResource[] = [];
@@ -380,49 +389,82 @@ async function runProgramNow(opts: RunOptions, mode: { pulumiInspectorSession: b
   clearModuleCache(path.resolve(path.dirname(opts.program), ".."));
   const runtime = pulumi.runtime as { computeCodePaths: ComputeCodePaths };
   const computeCodePaths = runtime.computeCodePaths;
-  runtime.computeCodePaths = shareCodePaths(computeCodePaths);
-  const restoreDebugStacks = withoutLeakDebugStacks();
-  const restoreSession = mode.pulumiInspectorSession ? () => undefined : withoutScriptMapping();
+  const restore: (() => void)[] = [];
   const unhandled = collectUnhandledRejections();
   try {
+    runtime.computeCodePaths = shareCodePaths(computeCodePaths);
+    restore.push(() => (runtime.computeCodePaths = computeCodePaths));
+    restore.push(withoutLeakDebugStacks());
+    if (mode.asPulumiUp) await inspectorHooks().isInitializedAsync();
+    else restore.push(withoutScriptMapping());
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require(opts.program);
-    const { outputs, secrets } = await resolveOutputs(exported);
-    await settings.waitForRPCs?.();
+    // A rejection nobody handles fails the run at once: what depends on a resource that failed to register (a
+    // CallbackFunction whose closure cannot be serialized, say) would otherwise wait forever.
+    const { outputs, secrets } = await Promise.race([resolveOutputs(exported), unhandled.failed]);
+    await Promise.race([settings.waitForRPCs?.(), unhandled.failed]);
     await unhandled.settled();
     if (unhandled.first) throw unhandled.first;
     return { stack: opts.stack, project, resources, outputs, secretOutputs: secrets };
   } catch (e) {
-    // The rest of a failed run (outputs depending on what failed) rejects too: let it do so inside this run.
-    await settings.waitForRPCs?.().catch(() => undefined);
+    // The rest of a failed run (outputs depending on what failed) rejects too: let it do so inside this run. What
+    // waits on a resource that never registered never settles, so the wait ends once no rejection came for a while.
+    await Promise.race([settings.waitForRPCs?.().catch(() => undefined), unhandled.quiet(QUIET_MS)]);
     await unhandled.settled();
     throw e;
   } finally {
     unhandled.stop();
-    runtime.computeCodePaths = computeCodePaths;
-    restoreDebugStacks();
-    restoreSession();
+    for (const undo of restore.reverse()) undo();
   }
 }
+
+/** How long a failed run may go without another rejection before the harness stops waiting for the rest of it. */
+const QUIET_MS = 200;
 
 /**
  * Pulumi's language host (`@pulumi/pulumi/cmd/run`) catches every rejection a program leaves unhandled, reports it
  * and fails the update; it never lets one end the process. During a run the harness does the same: such a
- * rejection fails the run with that error (the first one). A failed run's other rejections (every output that
- * depended on what failed) surface before the run returns, since it waits for the runtime's RPCs and a turn of
- * the event loop, so they can neither crash a CLI plan nor land in the next run.
+ * rejection fails the run with that error (the first one), at once, even while outputs are still pending (they may
+ * never resolve). A failed run's other rejections (every output that depended on what failed) surface before the
+ * run returns, since it waits for the runtime's RPCs, or until no rejection came for QUIET_MS when some RPC can never
+ * finish, and a turn of the event loop, so they can neither crash a CLI plan nor land in the next run.
  */
-function collectUnhandledRejections(): { readonly first: unknown; settled(): Promise<void>; stop(): void } {
+function collectUnhandledRejections(): {
+  readonly first: unknown;
+  /** Rejects with the first rejection nobody handled; never resolves. */
+  readonly failed: Promise<never>;
+  settled(): Promise<void>;
+  /** Resolves once `ms` have passed without a new rejection. */
+  quiet(ms: number): Promise<void>;
+  stop(): void;
+} {
   const seen: unknown[] = [];
+  let last = Date.now();
+  let fail!: (e: unknown) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined); // raced, never awaited alone: not itself an unhandled rejection
   const listener = (reason: unknown) => {
     seen.push(reason);
+    last = Date.now();
+    if (seen.length === 1) fail(withContext(reason));
   };
   process.on("unhandledRejection", listener);
+  const quiet = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const check = () => {
+        const wait = last + ms - Date.now();
+        if (wait <= 0) resolve();
+        else setTimeout(check, wait);
+      };
+      check();
+    });
   return {
     get first() {
       return seen.length > 0 ? withContext(seen[0]) : undefined;
     },
+    failed,
     settled: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    quiet,
     stop: () => process.off("unhandledRejection", listener),
   };
 }

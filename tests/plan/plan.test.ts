@@ -8,6 +8,7 @@ import { plan, PlanOutcome, REPO_ROOT, stackUrn, violationsOf } from "../../loca
 const VIOLATIONS = "tests/fixtures/violations/index.ts";
 const COMPLIANT = "tests/fixtures/compliant/index.ts";
 const UNHANDLED = "tests/fixtures/unhandled-rejection/index.ts";
+const UNSERIALIZABLE = "tests/fixtures/unserializable-lambda/index.ts";
 const EXAMPLE = "examples/cart-producer/index.ts";
 
 function report(o: PlanOutcome) {
@@ -143,6 +144,15 @@ describe("plan: the CLI's exit codes (child processes)", () => {
     assert.equal(code, 3, stderr);
     assert.equal(stdout, "");
     assert.match(stderr, /the program failed: Error: the program left a rejected promise unhandled: the footfall feed is not configured/);
+  });
+
+  it("exits 3 with Pulumi's serialization error, naming the files, when a Lambda whose closure cannot be serialized is used by another resource", async () => {
+    const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", UNSERIALIZABLE, "--json"]);
+    assert.equal(code, 3, stderr);
+    assert.equal(stdout, "");
+    assert.match(stderr, /Error serializing 'async \(\) => read\(\)': index\.ts\(\d+,\d+\)/);
+    assert.match(stderr, /function 'read': index\.ts\(\d+,\d+\): which could not be serialized because\s+arrow function captured 'this'/);
+    assert.doesNotMatch(stderr, /promises were still active/);
   });
 
   it("exits 2 on a misspelled namespace, which Pulumi alone would ignore", async () => {

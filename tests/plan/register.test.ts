@@ -69,7 +69,7 @@ describe("local/register.js: reading a source file", () => {
 
   it("gives the UTF-8 text Node's loader reads, for an all-ASCII file (the Latin-1 fast path) and any other", () => {
     for (const [name, text] of [
-      ["ascii.js", "module.exports = 'plain ASCII ~ \\x7f';\n"],
+      ["ascii.js", "module.exports = 'plain ASCII, up to DEL: ~\x7f';\n"],
       ["utf8.js", "module.exports = 'café, 東京, 🛒 and a byte-order-free \\u00e9';\n"],
       ["latin1-lookalike.js", "module.exports = '\u00ff\u00e9';\n"],
     ]) {
