@@ -260,9 +260,27 @@ export async function main(argv: string[]): Promise<number> {
   return outcome.exitCode;
 }
 
+/**
+ * A program that waits on something that can never happen (an output of a resource that never registers, a promise
+ * nothing resolves) leaves the event loop with nothing to do before the plan is complete: Node would then exit, and
+ * Pulumi's leak check would set exit code 1, which reads as a mandatory violation. Report it as the program failing.
+ */
+export function exitIfNeverFinished(isFinished: () => boolean): void {
+  process.once("beforeExit", () => {
+    if (isFinished()) return;
+    process.stderr.write(
+      "plan: the program failed\n  - the program never finished: it waits on a value nothing will ever provide (an output of a resource that never registers, or a promise nothing resolves)\n",
+    );
+    process.exit(3);
+  });
+}
+
 if (require.main === module) {
+  let finished = false;
+  exitIfNeverFinished(() => finished);
   main(process.argv).then(
     (code) => {
+      finished = true;
       // Mocked Pulumi runtimes can leave handles open; the plan is complete once its output is flushed.
       process.stdout.write("", () => process.exit(code));
     },

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { main as planMain, REPO_ROOT } from "./plan";
+import { exitIfNeverFinished, main as planMain, REPO_ROOT } from "./plan";
 
 /**
  * `npm start`, the README's offline main job: the dev plan for people, then a short run of the local
@@ -23,8 +23,13 @@ async function start(): Promise<number> {
   return planCode !== 0 ? planCode : (lake.status ?? 1);
 }
 
+let finished = false;
+exitIfNeverFinished(() => finished);
 start().then(
-  (code) => process.stdout.write("", () => process.exit(code)),
+  (code) => {
+    finished = true;
+    process.stdout.write("", () => process.exit(code));
+  },
   (e) => {
     process.stderr.write(`start: ${(e as Error)?.stack ?? String(e)}\n`);
     process.exit(3);

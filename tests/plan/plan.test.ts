@@ -9,6 +9,7 @@ const VIOLATIONS = "tests/fixtures/violations/index.ts";
 const COMPLIANT = "tests/fixtures/compliant/index.ts";
 const UNHANDLED = "tests/fixtures/unhandled-rejection/index.ts";
 const UNSERIALIZABLE = "tests/fixtures/unserializable-lambda/index.ts";
+const NEVER_FINISHES = "tests/fixtures/never-finishes/index.ts";
 const EXAMPLE = "examples/cart-producer/index.ts";
 
 function report(o: PlanOutcome) {
@@ -152,6 +153,14 @@ describe("plan: the CLI's exit codes (child processes)", () => {
     assert.equal(stdout, "");
     assert.match(stderr, /Error serializing 'async \(\) => read\(\)': index\.ts\(\d+,\d+\)/);
     assert.match(stderr, /function 'read': index\.ts\(\d+,\d+\): which could not be serialized because\s+arrow function captured 'this'/);
+    assert.doesNotMatch(stderr, /promises were still active/);
+  });
+
+  it("exits 3 when the program waits on something nothing will ever provide, instead of the leak check's exit 1", async () => {
+    const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", NEVER_FINISHES, "--json"]);
+    assert.equal(code, 3, stderr);
+    assert.equal(stdout, "");
+    assert.match(stderr, /the program never finished: it waits on a value nothing will ever provide/);
     assert.doesNotMatch(stderr, /promises were still active/);
   });
 
