@@ -274,8 +274,10 @@ let runtimeOnlySession: Promise<Session> | undefined;
  * session that has no Debugger domain, only the Runtime domain the serializer queries (scopes, properties), so the
  * serialized code is byte-identical (tests/plan/closureSession.test.ts). Only an error's text would differ, so a run
  * that fails to serialize a closure runs again the way `pulumi up` runs a program (runProgram): Pulumi's own session
- * opened before the program loads (cmd/run/index.js `initializeHooks`), so the error names each function's file
- * and line as `pulumi up` prints it. Like shareCodePaths, it lives only in the harness: `pulumi up` never loads this
+ * opened before the program loads (cmd/run/index.js `initializeHooks`), so the error names the program's functions
+ * by file and line as `pulumi up` prints them. Modules the harness does not load again for a run (packages, and
+ * anything outside the program's parent folder) stay unnamed, and the program runs twice, its own output twice with
+ * it. Like shareCodePaths, it lives only in the harness: `pulumi up` never loads this
  * file. Pulumi calls it through the module object (`v8Hooks.getSessionAsync()` in runtime/closure/v8.js), so
  * replacing the export reaches every caller.
  */
@@ -313,9 +315,10 @@ export function runProgram(opts: RunOptions): Promise<ProgramRun> {
     }
     // Again as `pulumi up` runs it, so the error names each function's file wherever Pulumi's would.
     await runProgramNow(opts, { asPulumiUp: true });
-    // Pulumi's session serialized what the harness's could not: that is a harness fault, never a clean run.
+    // The second run serialized what the first could not. Never a clean run: the failure came from the harness's
+    // session, or from work an earlier run in this process left going (see "Known limits" in the README).
     throw new Error(
-      `the harness's inspector session failed where Pulumi's own succeeded (update withoutScriptMapping in local/harness.ts): ${(first as Error).message}`,
+      `a closure failed to serialize in this run but not when the program ran again with Pulumi's own inspector session: either work an earlier run left going failed here, or the harness's session is at fault (withoutScriptMapping in local/harness.ts): ${(first as Error).message}`,
     );
   });
   queue = run.catch(() => undefined);
@@ -391,6 +394,8 @@ async function runProgramNow(opts: RunOptions, mode: { asPulumiUp: boolean }): P
   const computeCodePaths = runtime.computeCodePaths;
   const restore: (() => void)[] = [];
   const unhandled = collectUnhandledRejections();
+  const stall = watchForStall(() => unhandled.first);
+  activeRuns++;
   try {
     runtime.computeCodePaths = shareCodePaths(computeCodePaths);
     restore.push(() => (runtime.computeCodePaths = computeCodePaths));
@@ -399,72 +404,72 @@ async function runProgramNow(opts: RunOptions, mode: { asPulumiUp: boolean }): P
     else restore.push(withoutScriptMapping());
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require(opts.program);
-    // A rejection nobody handles fails the run at once: what depends on a resource that failed to register (a
-    // CallbackFunction whose closure cannot be serialized, say) would otherwise wait forever.
-    const { outputs, secrets } = await Promise.race([resolveOutputs(exported), unhandled.failed]);
-    await Promise.race([settings.waitForRPCs?.(), unhandled.failed]);
+    const { outputs, secrets } = await Promise.race([resolveOutputs(exported), stall.stalled]);
+    await Promise.race([settings.waitForRPCs?.(), stall.stalled]);
     await unhandled.settled();
     if (unhandled.first) throw unhandled.first;
     return { stack: opts.stack, project, resources, outputs, secretOutputs: secrets };
   } catch (e) {
-    // The rest of a failed run (outputs depending on what failed) rejects too: let it do so inside this run. What
-    // waits on a resource that never registered never settles, so the wait ends once no rejection came for a while.
-    await Promise.race([settings.waitForRPCs?.().catch(() => undefined), unhandled.quiet(QUIET_MS)]);
+    // The rest of a failed run (outputs depending on what failed) rejects too: let it do so inside this run. Only
+    // work that can never finish is left behind, once the event loop has nothing else to do.
+    await Promise.race([settings.waitForRPCs?.().catch(() => undefined), stall.stalled.catch(() => undefined)]);
     await unhandled.settled();
     throw e;
   } finally {
+    activeRuns--;
+    stall.stop();
     unhandled.stop();
     for (const undo of restore.reverse()) undo();
   }
 }
 
-/** How long a failed run may go without another rejection before the harness stops waiting for the rest of it. */
-const QUIET_MS = 200;
+let activeRuns = 0;
+
+/** Whether a program is running under the harness now (its stalls are the harness's to report: watchForStall). */
+export const runInProgress = (): boolean => activeRuns > 0;
+
+/**
+ * A program can wait on something that never happens: an output of a resource that failed to register (a
+ * CallbackFunction whose closure cannot be serialized, used by another resource), or a promise nothing resolves.
+ * `pulumi up` then ends when Node runs out of work, and fails. The harness does the same at the same moment: Node
+ * emits `beforeExit` when its event loop is empty, which cannot happen while any of the run's work (I/O, timers,
+ * child processes) is still pending, and the run fails with its first unhandled rejection, or with "never finished".
+ * Under mocha the loop never empties (its timers), so there a stalled run waits for the test's timeout instead.
+ */
+function watchForStall(firstRejection: () => unknown): { readonly stalled: Promise<never>; stop(): void } {
+  let fail!: (e: unknown) => void;
+  const stalled = new Promise<never>((_, reject) => (fail = reject));
+  stalled.catch(() => undefined); // raced, never awaited alone: not itself an unhandled rejection
+  const listener = () =>
+    fail(
+      firstRejection() ??
+        new Error(
+          "the program never finished: it waits on a value nothing will ever provide (an output of a resource that never registers, or a promise nothing resolves)",
+        ),
+    );
+  process.on("beforeExit", listener);
+  return { stalled, stop: () => process.off("beforeExit", listener) };
+}
 
 /**
  * Pulumi's language host (`@pulumi/pulumi/cmd/run`) catches every rejection a program leaves unhandled, reports it
  * and fails the update; it never lets one end the process. During a run the harness does the same: such a
- * rejection fails the run with that error (the first one), at once, even while outputs are still pending (they may
- * never resolve). A failed run's other rejections (every output that depended on what failed) surface before the
- * run returns, since it waits for the runtime's RPCs, or until no rejection came for QUIET_MS when some RPC can never
- * finish, and a turn of the event loop, so they can neither crash a CLI plan nor land in the next run.
+ * rejection fails the run with that error (the first one). A failed run's other rejections (every output that
+ * depended on what failed) surface before the run returns, since it waits for the runtime's RPCs (or for the run to
+ * stall, when some can never finish) and a turn of the event loop, so they can neither crash a CLI plan nor land in
+ * the next run.
  */
-function collectUnhandledRejections(): {
-  readonly first: unknown;
-  /** Rejects with the first rejection nobody handled; never resolves. */
-  readonly failed: Promise<never>;
-  settled(): Promise<void>;
-  /** Resolves once `ms` have passed without a new rejection. */
-  quiet(ms: number): Promise<void>;
-  stop(): void;
-} {
+function collectUnhandledRejections(): { readonly first: unknown; settled(): Promise<void>; stop(): void } {
   const seen: unknown[] = [];
-  let last = Date.now();
-  let fail!: (e: unknown) => void;
-  const failed = new Promise<never>((_, reject) => (fail = reject));
-  failed.catch(() => undefined); // raced, never awaited alone: not itself an unhandled rejection
   const listener = (reason: unknown) => {
     seen.push(reason);
-    last = Date.now();
-    if (seen.length === 1) fail(withContext(reason));
   };
   process.on("unhandledRejection", listener);
-  const quiet = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const check = () => {
-        const wait = last + ms - Date.now();
-        if (wait <= 0) resolve();
-        else setTimeout(check, wait);
-      };
-      check();
-    });
   return {
     get first() {
       return seen.length > 0 ? withContext(seen[0]) : undefined;
     },
-    failed,
     settled: () => new Promise<void>((resolve) => setImmediate(resolve)),
-    quiet,
     stop: () => process.off("unhandledRejection", listener),
   };
 }

@@ -6,7 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { PACK_NAME, packArgs } from "../policy/pack";
 import { analyzeAll, createAnalyzer, Diagnostic } from "./analyzer";
 import { CostEstimate, estimateCost } from "./cost";
-import { readStackFile, runProgram, RecordedResource } from "./harness";
+import { readStackFile, runInProgress, runProgram, RecordedResource } from "./harness";
 
 /**
  * `npm run plan`: the real program under runtime mocks, every policy of the real pack on what it registers,
@@ -261,16 +261,14 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * A program that waits on something that can never happen (an output of a resource that never registers, a promise
- * nothing resolves) leaves the event loop with nothing to do before the plan is complete: Node would then exit, and
- * Pulumi's leak check would set exit code 1, which reads as a mandatory violation. Report it as the program failing.
+ * A backstop for the CLIs: if Node runs out of work before the plan is complete, it would exit with code 0 and nothing
+ * printed, or 1 from Pulumi's leak check (which reads as a mandatory violation). A stalled program run is the
+ * harness's to report (harness.ts `watchForStall`, with the run's own error); anything else exits 3 here.
  */
 export function exitIfNeverFinished(isFinished: () => boolean): void {
-  process.once("beforeExit", () => {
-    if (isFinished()) return;
-    process.stderr.write(
-      "plan: the program failed\n  - the program never finished: it waits on a value nothing will ever provide (an output of a resource that never registers, or a promise nothing resolves)\n",
-    );
+  process.on("beforeExit", () => {
+    if (isFinished() || runInProgress()) return;
+    process.stderr.write("plan: stopped before the plan was complete, with nothing left to run (a fault in the plan runner)\n");
     process.exit(3);
   });
 }

@@ -1,0 +1,15 @@
+import * as assert from "assert";
+import * as path from "path";
+import { runProgram } from "../../local/harness";
+
+const FIXTURES = path.resolve(__dirname, "..", "fixtures");
+const run = (fixture: string) => runProgram({ stack: "dev", config: {}, program: path.join(FIXTURES, fixture) });
+
+describe("harness: a run's work stays in that run", () => {
+  it("a failed run waits for what it started: its late rejection does not fail the next run", async () => {
+    await assert.rejects(run("late-rejection/index.ts"), /the program threw while loading/);
+    // Still computing when the lookup of the failed run would reject, if that run had not waited for it.
+    const next = await run("late-rejection/slow.ts");
+    assert.strictEqual(next.outputs.ready, "ready");
+  });
+});
