@@ -72,7 +72,7 @@ describe("harness: the closure serializer's inspector session has no Debugger do
     assert.ok(!seen.rejecting.posted.includes("Debugger.enable"), `posted: ${seen.rejecting.posted.join(", ")}`);
   });
 
-  it("reports a failed serialization as `pulumi up` does: Pulumi's session opened before the program, every function named by file", () => {
+  it("reports a failed serialization as `pulumi up` does: Pulumi's session opened before the program, its functions named by file", () => {
     assert.match(seen.failing.error, /Error serializing '\(\) => read\(\)': failing\.ts\(\d+,\d+\)/);
     assert.match(seen.failing.error, /function 'read': late\.ts\(\d+,\d+\): which could not be serialized because/);
     assert.match(seen.failing.error, /arrow function captured 'this'/);
