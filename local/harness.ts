@@ -275,9 +275,9 @@ let runtimeOnlySession: Promise<Session> | undefined;
  * serialized code is byte-identical (tests/plan/closureSession.test.ts). Only an error's text would differ, so a run
  * that fails to serialize a closure runs again the way `pulumi up` runs a program (runProgram): Pulumi's own session
  * opened before the program loads (cmd/run/index.js `initializeHooks`), so the error names the program's functions
- * by file and line as `pulumi up` prints them. Modules the harness does not load again for a run (packages, and
- * anything outside the program's parent folder) stay unnamed, and the program runs twice, its own output twice with
- * it. Like shareCodePaths, it lives only in the harness: `pulumi up` never loads this
+ * by file and line as `pulumi up` prints them. Modules the harness does not load again for a run (clearModuleCache:
+ * packages, local/, tests/, anything outside the program's parent folder) stay unnamed, and the program runs twice,
+ * its own output twice with it. Like shareCodePaths, it lives only in the harness: `pulumi up` never loads this
  * file. Pulumi calls it through the module object (`v8Hooks.getSessionAsync()` in runtime/closure/v8.js), so
  * replacing the export reaches every caller.
  */
@@ -395,6 +395,7 @@ async function runProgramNow(opts: RunOptions, mode: { asPulumiUp: boolean }): P
   const restore: (() => void)[] = [];
   const unhandled = collectUnhandledRejections();
   const stall = watchForStall(() => unhandled.first);
+  let graceTimer: NodeJS.Timeout | undefined;
   activeRuns++;
   try {
     runtime.computeCodePaths = shareCodePaths(computeCodePaths);
@@ -404,18 +405,24 @@ async function runProgramNow(opts: RunOptions, mode: { asPulumiUp: boolean }): P
     else restore.push(withoutScriptMapping());
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require(opts.program);
-    const { outputs, secrets } = await Promise.race([resolveOutputs(exported), stall.stalled]);
-    await Promise.race([settings.waitForRPCs?.(), stall.stalled]);
+    // A rejection nobody handles fails the run at once: what waits on a resource that failed to register (a
+    // CallbackFunction whose closure cannot be serialized, used by another resource) would otherwise wait forever.
+    const { outputs, secrets } = await Promise.race([resolveOutputs(exported), unhandled.failed, stall.stalled]);
+    await Promise.race([settings.waitForRPCs?.(), unhandled.failed, stall.stalled]);
     await unhandled.settled();
     if (unhandled.first) throw unhandled.first;
     return { stack: opts.stack, project, resources, outputs, secretOutputs: secrets };
   } catch (e) {
-    // The rest of a failed run (outputs depending on what failed) rejects too: let it do so inside this run. Only
-    // work that can never finish is left behind, once the event loop has nothing else to do.
-    await Promise.race([settings.waitForRPCs?.().catch(() => undefined), stall.stalled.catch(() => undefined)]);
+    // The rest of a failed run (outputs depending on what failed, Lambda code paths still being read) rejects too:
+    // let it do so inside this run. What waits on a resource that never registered never finishes, so the wait also
+    // ends when Node has nothing else to run, or after FAILED_RUN_GRACE_MS while something keeps it busy (mocha's
+    // timers, a program's open handle).
+    const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, FAILED_RUN_GRACE_MS).unref()));
+    await Promise.race([settings.waitForRPCs?.().catch(() => undefined), stall.stalled.catch(() => undefined), grace]);
     await unhandled.settled();
     throw e;
   } finally {
+    clearTimeout(graceTimer);
     activeRuns--;
     stall.stop();
     unhandled.stop();
@@ -423,30 +430,43 @@ async function runProgramNow(opts: RunOptions, mode: { asPulumiUp: boolean }): P
   }
 }
 
+/** How long a failed run may wait for RPCs that may never finish, while Node still has other work (see above). */
+const FAILED_RUN_GRACE_MS = 5_000;
+
 let activeRuns = 0;
 
 /** Whether a program is running under the harness now (its stalls are the harness's to report: watchForStall). */
 export const runInProgress = (): boolean => activeRuns > 0;
 
 /**
- * A program can wait on something that never happens: an output of a resource that failed to register (a
- * CallbackFunction whose closure cannot be serialized, used by another resource), or a promise nothing resolves.
- * `pulumi up` then ends when Node runs out of work, and fails. The harness does the same at the same moment: Node
- * emits `beforeExit` when its event loop is empty, which cannot happen while any of the run's work (I/O, timers,
- * child processes) is still pending, and the run fails with its first unhandled rejection, or with "never finished".
- * Under mocha the loop never empties (its timers), so there a stalled run waits for the test's timeout instead.
+ * A program can wait on something that never happens: an output of a resource that failed to register, or a promise
+ * nothing resolves. `pulumi up` then ends when Node runs out of work, and fails. The harness does the same: Node
+ * emits `beforeExit` when its event loop is empty, which cannot happen while any referenced handle or request of the
+ * run (I/O, a timer, a child process) is pending; an unref'd timer does not count, for `pulumi up` neither. As
+ * Pulumi's language host does (cmd/run/index.js), it lets the work other `beforeExit` listeners schedule run first
+ * (a program's own, @pulumi/aws's S3 notification hook) and declares the run stalled only at the next empty loop;
+ * the run then fails with its first unhandled rejection, or with "never finished". Where the loop never empties
+ * (mocha's timers, a program's open handle), a stall with no rejection waits for the test's timeout or forever,
+ * as `pulumi up` would; one with a rejection fails at once (runProgramNow).
  */
 function watchForStall(firstRejection: () => unknown): { readonly stalled: Promise<never>; stop(): void } {
   let fail!: (e: unknown) => void;
   const stalled = new Promise<never>((_, reject) => (fail = reject));
   stalled.catch(() => undefined); // raced, never awaited alone: not itself an unhandled rejection
-  const listener = () =>
+  let armed = false;
+  const listener = () => {
+    if (!armed) {
+      armed = true;
+      setImmediate(() => undefined); // another turn, so Node emits beforeExit again if nothing else comes of it
+      return;
+    }
     fail(
       firstRejection() ??
         new Error(
           "the program never finished: it waits on a value nothing will ever provide (an output of a resource that never registers, or a promise nothing resolves)",
         ),
     );
+  };
   process.on("beforeExit", listener);
   return { stalled, stop: () => process.off("beforeExit", listener) };
 }
@@ -454,21 +474,32 @@ function watchForStall(firstRejection: () => unknown): { readonly stalled: Promi
 /**
  * Pulumi's language host (`@pulumi/pulumi/cmd/run`) catches every rejection a program leaves unhandled, reports it
  * and fails the update; it never lets one end the process. During a run the harness does the same: such a
- * rejection fails the run with that error (the first one). A failed run's other rejections (every output that
- * depended on what failed) surface before the run returns, since it waits for the runtime's RPCs (or for the run to
- * stall, when some can never finish) and a turn of the event loop, so they can neither crash a CLI plan nor land in
- * the next run.
+ * rejection fails the run with that error (the first one), at once. A failed run's other rejections (every output
+ * that depended on what failed) surface before the run returns, since it waits for the runtime's RPCs (bounded when
+ * some can never finish: runProgramNow) and a turn of the event loop, so they can neither crash a CLI plan nor land
+ * in the next run.
  */
-function collectUnhandledRejections(): { readonly first: unknown; settled(): Promise<void>; stop(): void } {
+function collectUnhandledRejections(): {
+  readonly first: unknown;
+  /** Rejects with the first rejection nobody handled; never resolves. */
+  readonly failed: Promise<never>;
+  settled(): Promise<void>;
+  stop(): void;
+} {
   const seen: unknown[] = [];
+  let fail!: (e: unknown) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined); // raced, never awaited alone: not itself an unhandled rejection
   const listener = (reason: unknown) => {
     seen.push(reason);
+    if (seen.length === 1) fail(withContext(reason));
   };
   process.on("unhandledRejection", listener);
   return {
     get first() {
       return seen.length > 0 ? withContext(seen[0]) : undefined;
     },
+    failed,
     settled: () => new Promise<void>((resolve) => setImmediate(resolve)),
     stop: () => process.off("unhandledRejection", listener),
   };

@@ -10,6 +10,7 @@ const COMPLIANT = "tests/fixtures/compliant/index.ts";
 const UNHANDLED = "tests/fixtures/unhandled-rejection/index.ts";
 const UNSERIALIZABLE = "tests/fixtures/unserializable-lambda/index.ts";
 const NEVER_FINISHES = "tests/fixtures/never-finishes/index.ts";
+const BEFORE_EXIT = "tests/fixtures/before-exit/index.ts";
 const EXAMPLE = "examples/cart-producer/index.ts";
 
 function report(o: PlanOutcome) {
@@ -162,6 +163,12 @@ describe("plan: the CLI's exit codes (child processes)", () => {
     assert.equal(stdout, "");
     assert.match(stderr, /the program never finished: it waits on a value nothing will ever provide/);
     assert.doesNotMatch(stderr, /promises were still active/);
+  });
+
+  it("completes an output the program resolves from its own beforeExit listener, as Pulumi's language host does", async () => {
+    const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", BEFORE_EXIT, "--json"]);
+    assert.equal(code, 0, stderr);
+    assert.equal(JSON.parse(stdout).outputs.late, "resolved on beforeExit");
   });
 
   it("exits 2 on a misspelled namespace, which Pulumi alone would ignore", async () => {

@@ -12,4 +12,12 @@ describe("harness: a run's work stays in that run", () => {
     const next = await run("late-rejection/slow.ts");
     assert.strictEqual(next.outputs.ready, "ready");
   });
+
+  it("a failed run whose work can never finish ends within its grace, and the runs queued behind it go on", async () => {
+    const started = Date.now();
+    await assert.rejects(run("late-rejection/stalls.ts"), /the program threw while loading/);
+    assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+    const next = await run("late-rejection/slow.ts");
+    assert.strictEqual(next.outputs.ready, "ready");
+  });
 });
