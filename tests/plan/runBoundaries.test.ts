@@ -20,4 +20,10 @@ describe("harness: a run's work stays in that run", () => {
     const next = await run("late-rejection/slow.ts");
     assert.strictEqual(next.outputs.ready, "ready");
   });
+
+  it("a rejection nobody handles fails the run at once, even while an output can never resolve", async () => {
+    const started = Date.now();
+    await assert.rejects(run("late-rejection/rejectsAndStalls.ts"), /the program left a rejected promise unhandled: the stream name service is down/);
+    assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+  });
 });
