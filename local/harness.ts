@@ -164,6 +164,11 @@ export interface RunOptions {
   readonly program: string;
   /** Answers for StackReferences the program makes, by stack name. */
   readonly stackReferences?: Record<string, Record<string, unknown>> | ((stackName: string) => Record<string, unknown> | undefined);
+  /**
+   * How long a failed run waits for the rest of its work while Node stays busy (mocha's timers, a program's open
+   * handle), in case some of it can never finish; default 60 s. Once Node has nothing left to run it stops at once.
+   */
+  readonly failedRunGraceMs?: number;
 }
 
 function clearModuleCache(root: string): void {
@@ -415,9 +420,9 @@ async function runProgramNow(opts: RunOptions, mode: { asPulumiUp: boolean }): P
   } catch (e) {
     // The rest of a failed run (outputs depending on what failed, Lambda code paths still being read) rejects too:
     // let it do so inside this run. What waits on a resource that never registered never finishes, so the wait also
-    // ends when Node has nothing else to run, or after FAILED_RUN_GRACE_MS while something keeps it busy (mocha's
+    // ends when Node has nothing else to run, or after the grace while something keeps it busy (mocha's
     // timers, a program's open handle).
-    const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, FAILED_RUN_GRACE_MS).unref()));
+    const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, opts.failedRunGraceMs ?? FAILED_RUN_GRACE_MS).unref()));
     await Promise.race([settings.waitForRPCs?.().catch(() => undefined), stall.stalled.catch(() => undefined), grace]);
     await unhandled.settled();
     throw e;
@@ -430,8 +435,12 @@ async function runProgramNow(opts: RunOptions, mode: { asPulumiUp: boolean }): P
   }
 }
 
-/** How long a failed run may wait for RPCs that may never finish, while Node still has other work (see above). */
-const FAILED_RUN_GRACE_MS = 5_000;
+/**
+ * RunOptions.failedRunGraceMs's default: long enough for a failed run's slow remaining work (a lookup, the Lambda code
+ * paths walk) to finish inside it rather than in the next run; it is only ever waited out in full when something can
+ * never finish and Node stays busy anyway.
+ */
+const FAILED_RUN_GRACE_MS = 60_000;
 
 let activeRuns = 0;
 
@@ -444,8 +453,10 @@ export const runInProgress = (): boolean => activeRuns > 0;
  * emits `beforeExit` when its event loop is empty, which cannot happen while any referenced handle or request of the
  * run (I/O, a timer, a child process) is pending; an unref'd timer does not count, for `pulumi up` neither. As
  * Pulumi's language host does (cmd/run/index.js), it lets the work other `beforeExit` listeners schedule run first
- * (a program's own, @pulumi/aws's S3 notification hook) and declares the run stalled only at the next empty loop;
- * the run then fails with its first unhandled rejection, or with "never finished". Where the loop never empties
+ * (a program's own, @pulumi/aws's S3 notification hook) and declares the run stalled only at the next empty loop,
+ * once that event's listeners and what they resolved have run; the run then fails with its first unhandled rejection,
+ * or with "never finished". (A program that, from a `beforeExit` listener, starts a timer that later completes its
+ * outputs is declared stalled here, where `pulumi up` would wait for it.) Where the loop never empties
  * (mocha's timers, a program's open handle), a stall with no rejection waits for the test's timeout or forever,
  * as `pulumi up` would; one with a rejection fails at once (runProgramNow).
  */
@@ -454,21 +465,32 @@ function watchForStall(firstRejection: () => unknown): { readonly stalled: Promi
   const stalled = new Promise<never>((_, reject) => (fail = reject));
   stalled.catch(() => undefined); // raced, never awaited alone: not itself an unhandled rejection
   let armed = false;
+  let stopped = false;
   const listener = () => {
     if (!armed) {
       armed = true;
       setImmediate(() => undefined); // another turn, so Node emits beforeExit again if nothing else comes of it
       return;
     }
-    fail(
-      firstRejection() ??
-        new Error(
-          "the program never finished: it waits on a value nothing will ever provide (an output of a resource that never registers, or a promise nothing resolves)",
-        ),
-    );
+    // Decided after this event's other listeners (the program's own among them) and what they resolved have run.
+    setImmediate(() => {
+      if (stopped) return;
+      fail(
+        firstRejection() ??
+          new Error(
+            "the program never finished: it waits on a value nothing will ever provide (an output of a resource that never registers, or a promise nothing resolves)",
+          ),
+      );
+    });
   };
   process.on("beforeExit", listener);
-  return { stalled, stop: () => process.off("beforeExit", listener) };
+  return {
+    stalled,
+    stop: () => {
+      stopped = true;
+      process.off("beforeExit", listener);
+    },
+  };
 }
 
 /**

@@ -3,7 +3,8 @@ import * as path from "path";
 import { runProgram } from "../../local/harness";
 
 const FIXTURES = path.resolve(__dirname, "..", "fixtures");
-const run = (fixture: string) => runProgram({ stack: "dev", config: {}, program: path.join(FIXTURES, fixture) });
+// A short grace: a stalled failed run below waits it out in full (mocha's timers keep Node busy).
+const run = (fixture: string) => runProgram({ stack: "dev", config: {}, program: path.join(FIXTURES, fixture), failedRunGraceMs: 1_000 });
 
 describe("harness: a run's work stays in that run", () => {
   it("a failed run waits for what it started: its late rejection does not fail the next run", async () => {
