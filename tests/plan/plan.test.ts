@@ -169,6 +169,9 @@ describe("plan: the CLI's exit codes (child processes)", () => {
     const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", BEFORE_EXIT, "--json"]);
     assert.equal(code, 0, stderr);
     assert.equal(JSON.parse(stdout).outputs.late, "resolved on beforeExit");
+    const second = await cli(["--stack", "dev", "--program", BEFORE_EXIT.replace("index.ts", "secondEvent.ts"), "--json"]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(JSON.parse(second.stdout).outputs.late, "resolved on the second beforeExit");
   });
 
   it("exits 2 on a misspelled namespace, which Pulumi alone would ignore", async () => {
