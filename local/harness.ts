@@ -461,9 +461,7 @@ export const runInProgress = (): boolean => activeRuns > 0;
  * as `pulumi up` would; one with a rejection fails at once (runProgramNow).
  */
 function watchForStall(firstRejection: () => unknown): { readonly stalled: Promise<never>; stop(): void } {
-  let fail!: (e: unknown) => void;
-  const stalled = new Promise<never>((_, reject) => (fail = reject));
-  stalled.catch(() => undefined); // raced, never awaited alone: not itself an unhandled rejection
+  const { promise: stalled, fail } = failure();
   let armed = false;
   let stopped = false;
   const listener = () => {
@@ -509,9 +507,7 @@ function collectUnhandledRejections(): {
   stop(): void;
 } {
   const seen: unknown[] = [];
-  let fail!: (e: unknown) => void;
-  const failed = new Promise<never>((_, reject) => (fail = reject));
-  failed.catch(() => undefined); // raced, never awaited alone: not itself an unhandled rejection
+  const { promise: failed, fail } = failure();
   const listener = (reason: unknown) => {
     seen.push(reason);
     if (seen.length === 1) fail(withContext(reason));
@@ -525,6 +521,14 @@ function collectUnhandledRejections(): {
     settled: () => new Promise<void>((resolve) => setImmediate(resolve)),
     stop: () => process.off("unhandledRejection", listener),
   };
+}
+
+/** A promise that only ever rejects, when `fail` is called; it is raced, never awaited alone, so never unhandled. */
+function failure(): { readonly promise: Promise<never>; fail(e: unknown): void } {
+  let fail!: (e: unknown) => void;
+  const promise = new Promise<never>((_, reject) => (fail = reject));
+  promise.catch(() => undefined);
+  return { promise, fail };
 }
 
 function withContext(reason: unknown): Error {

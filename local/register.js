@@ -142,7 +142,7 @@ function codeCacheFile(filename) {
  */
 function readSource(filename) {
   const bytes = fs.readFileSync(filename);
-  return bytes.toString(isAscii?.(bytes) ? "latin1" : "utf8");
+  return bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
 }
 
 function loadWithCodeCache(module, filename, loadJs) {

@@ -174,6 +174,23 @@ describe("plan: the CLI's exit codes (child processes)", () => {
     assert.equal(JSON.parse(second.stdout).outputs.late, "resolved on the second beforeExit");
   });
 
+  it("the CLIs' backstop exits 3 when Node runs out of work outside a program run before the plan is complete", async () => {
+    // What the plan's entry does, with work that never completes and no program running (a policy that never settles).
+    const stalled = (finished: boolean) =>
+      new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          ["-r", "./local/register.js", "-e", `require("./local/plan.ts").exitIfNeverFinished(() => ${finished}); new Promise(() => undefined);`],
+          { cwd: REPO_ROOT },
+          (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stderr }),
+        ),
+      );
+    const unfinished = await stalled(false);
+    assert.equal(unfinished.code, 3, unfinished.stderr);
+    assert.match(unfinished.stderr, /plan: stopped before the plan was complete, with nothing left to run/);
+    assert.equal((await stalled(true)).code, 0);
+  });
+
   it("exits 2 on a misspelled namespace, which Pulumi alone would ignore", async () => {
     const text = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.typo.yaml");
