@@ -1,8 +1,8 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../infra/aws";
-import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE, Lane } from "../infra/lanes";
-import { TAG } from "../infra/tags";
+import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE, Lane } from "../core/lanes";
+import { TAG } from "../core/tags";
 import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 

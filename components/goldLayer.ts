@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../infra/aws";
 import type { input as awsInput } from "@pulumi/aws/types";
-import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../infra/limits";
-import { CHANNEL_MODES, ChannelMode, GOLD_DATABASE, viewStatement } from "../infra/kpiCatalog";
-import { TAG } from "../infra/tags";
+import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../core/limits";
+import { CHANNEL_MODES, ChannelMode, GOLD_DATABASE, viewStatement } from "../core/kpiCatalog";
+import { TAG } from "../core/tags";
 import { AthenaView } from "./athenaViews";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 import { quicksightGroupArn } from "./kpiDataset";

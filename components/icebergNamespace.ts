@@ -2,15 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../infra/aws";
 import * as s3tablesNative from "@pulumi/aws-native/s3tables";
 import * as nativeTypes from "@pulumi/aws-native/types";
-import { TableDef } from "../infra/tables";
-import { TAG } from "../infra/tags";
-
-/** The three namespaces of the lakehouse; other teams read tables by these names. */
-export const NAMESPACES = ["retail_bronze", "retail_silver", "retail_gold"] as const;
-export type NamespaceName = (typeof NAMESPACES)[number];
+import { TableDef } from "../core/tables";
+import { NAMESPACES, NamespaceName } from "../core/namespaces";
+import { TAG } from "../core/tags";
 
 export interface IcebergNamespaceArgs {
-  /** Table definitions (from sql/ DDL via infra/tables.ts), one Iceberg table each. */
+  /** Table definitions (from sql/ DDL via core/tables.ts), one Iceberg table each. */
   readonly tables: readonly TableDef[];
   /** KMS key for the table bucket; when omitted the component creates one with rotation on. */
   readonly kmsKeyArn?: pulumi.Input<string>;

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../infra/aws";
 import * as quicksightNative from "@pulumi/aws-native/quicksight";
-import { effectiveImportMode, GOLD_DATABASE, ImportMode, KpiDefinition } from "../infra/kpiCatalog";
-import { TAG, tagValue } from "../infra/tags";
+import { effectiveImportMode, GOLD_DATABASE, ImportMode, KpiDefinition } from "../core/kpiCatalog";
+import { TAG, tagValue } from "../core/tags";
 
 export type KpiDatasetKpi = Pick<
   KpiDefinition,

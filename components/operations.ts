@@ -2,19 +2,23 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../infra/aws";
-import { METRIC_NAMESPACE } from "../functions/alerts";
 import { FreshnessKpi } from "../functions/freshness";
-import { ENV, freshnessEntry, InvocationContext, maintenanceEntry, mergeEntry, reconcileEntry } from "../functions/lambda";
+import { freshnessEntry, InvocationContext, maintenanceEntry, mergeEntry, reconcileEntry } from "../functions/lambda";
 import { DEFAULT_WINDOW_HOURS, JobType } from "../functions/maintenance";
 import { MergeEvent } from "../functions/merge";
 import { ReconcileEvent } from "../functions/reconcile";
-import { loadSql, SQL_ROOT } from "../functions/sql";
+import { loadSql } from "../core/sql/files";
+import { SQL_DIR } from "../core/paths";
 import { PlatformConfig } from "../infra/config";
-import { BATCH_CADENCE_MINUTES } from "../infra/lanes";
-import { MERGE_TIMEOUT_SECONDS, mergeIntervalMinutes } from "../infra/limits";
-import { formatReconciles, TAG } from "../infra/tags";
+import { BATCH_CADENCE_MINUTES } from "../core/lanes";
+import { MERGE_TIMEOUT_SECONDS, mergeIntervalMinutes } from "../core/limits";
+import { formatReconciles, TAG } from "../core/tags";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
-import { IcebergNamespace, NamespaceName } from "./icebergNamespace";
+import { IcebergNamespace } from "./icebergNamespace";
+import { NamespaceName } from "../core/namespaces";
+import { slug } from "../core/names";
+import { ENV, METRIC_NAMESPACE } from "../core/runtime";
+import { bridgeUse, TableAccess, tableAccess } from "../core/sql/access";
 
 /** Minutes between freshness runs. */
 export const FRESHNESS_INTERVAL_MINUTES = 5;
@@ -58,12 +62,6 @@ export interface OperationsArgs {
   readonly tags?: Record<string, string>;
 }
 
-/** A table the SQL names, as `namespace.table`, split by whether a statement writes it. */
-export interface TableAccess {
-  readonly reads: string[];
-  readonly writes: string[];
-}
-
 /** What starts a product's merge: a schedule for streams, its Glue job's successful run for batch products. */
 export type MergeTrigger = { readonly kind: "schedule"; readonly intervalMinutes: number } | { readonly kind: "glue-job-succeeded" };
 
@@ -77,36 +75,6 @@ export interface OperationsPlan {
   readonly freshness: Record<string, string>;
   readonly kpis: Record<string, FreshnessKpi>;
   readonly access: { merge: TableAccess; reconcile: TableAccess; freshness: TableAccess };
-}
-
-const TABLE_REF = /\b(retail_(?:bronze|silver|gold))\.([a-z0-9_]+)\b/g;
-const WRITE_REF = /\b(?:MERGE\s+INTO|INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(retail_(?:bronze|silver|gold)\.[a-z0-9_]+)/gi;
-
-/**
- * Whether a product's merge windows refresh the identity bridge first: the bridge reads the product's bronze or
- * silver table, or the product's merge reads the bridge (loyalty resolution). Read from the SQL, so a product that
- * does neither (ERP inventory, loyalty redemptions) does not pay a bridge scan of the window on every run.
- */
-export function bridgeUse(product: string, mergeSql: string, bridgeSql: string): boolean {
-  const bridgeReads = tableAccess([bridgeSql]).reads;
-  return (
-    bridgeReads.includes(`retail_bronze.${product}`) ||
-    bridgeReads.includes(`retail_silver.${product}`) ||
-    tableAccess([mergeSql]).reads.includes("retail_silver.identity_bridge")
-  );
-}
-
-/** Tables a SQL text reads and writes; comments are ignored. */
-export function tableAccess(sqlTexts: readonly string[]): TableAccess {
-  const reads = new Set<string>();
-  const writes = new Set<string>();
-  for (const text of sqlTexts) {
-    const code = text.replace(/--[^\n]*/g, "");
-    for (const m of code.matchAll(WRITE_REF)) writes.add(m[1].toLowerCase());
-    for (const m of code.matchAll(TABLE_REF)) reads.add(`${m[1]}.${m[2]}`);
-  }
-  for (const w of writes) reads.delete(w);
-  return { reads: [...reads].sort(), writes: [...writes].sort() };
 }
 
 function sqlFiles(root: string, dir: string): Record<string, string> {
@@ -132,7 +100,7 @@ export function planOperations(
   args: Pick<OperationsArgs, "config" | "kpiFreshnessBudgetMinutes" | "batchJobNames" | "sqlRoot">,
   existingTables: readonly string[],
 ): OperationsPlan {
-  const root = args.sqlRoot ?? SQL_ROOT;
+  const root = args.sqlRoot ?? SQL_DIR;
   const problems: string[] = [];
   const exists = new Set(existingTables);
   const missingOf = (texts: string[]) => {
@@ -567,7 +535,7 @@ export class Operations extends pulumi.ComponentResource {
         scheduledMerges.map((m) => [
           `merge-${m.product}`,
           schedule(
-            `merge-${m.product.replace(/_/g, "-")}`,
+            `merge-${slug(m.product)}`,
             merge,
             rateExpression(m.intervalMinutes),
             `Silver MERGE of ${m.product}: half its freshness need, re-reading ${m.lookbackMinutes} min of bronze`,
@@ -585,7 +553,7 @@ export class Operations extends pulumi.ComponentResource {
     // and a SUCCEEDED run of the product's job invokes the merge with the event's time as the window end.
     this.mergeRules = {};
     for (const m of plan.merges.filter((m) => m.trigger.kind === "glue-job-succeeded")) {
-      const key = `${name}-merge-${m.product.replace(/_/g, "-")}`;
+      const key = `${name}-merge-${slug(m.product)}`;
       const rule = new aws.cloudwatch.EventRule(
         key,
         {
@@ -696,7 +664,7 @@ export class Operations extends pulumi.ComponentResource {
       ...Object.fromEntries(
         this.reconciledTables.map((table) => [
           `drift-${table}`,
-          alarm(`drift-${table.replace(/_/g, "-")}`, {
+          alarm(`drift-${slug(table)}`, {
             alarmDescription: `retail_silver.${table}: source and silver row counts differ by more than ${config.operations.reconcileTolerance * 100} %. See README, Operations.`,
             namespace: METRIC_NAMESPACE,
             metricName: "DriftRatio",
@@ -713,7 +681,7 @@ export class Operations extends pulumi.ComponentResource {
       ...Object.fromEntries(
         Object.entries(plan.kpis).map(([kpi, k]) => [
           `staleness-${kpi}`,
-          alarm(`staleness-${kpi.replace(/_/g, "-")}`, {
+          alarm(`staleness-${slug(kpi)}`, {
             alarmDescription: `${kpi} is staler than its ${k.budgetMinutes}-min budget (inputs: ${k.tables.join(", ")}). See README, Operations.`,
             namespace: METRIC_NAMESPACE,
             metricName: "StalenessMinutes",

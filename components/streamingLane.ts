@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../infra/aws";
-import { firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../infra/limits";
-import { TAG, tagValue } from "../infra/tags";
+import { firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../core/limits";
+import { TAG, tagValue } from "../core/tags";
 import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 import { secureBucket } from "./secureBucket";

@@ -1,8 +1,6 @@
 import { CloudWatchClient, MetricDatum, PutMetricDataCommand, StandardUnit } from "@aws-sdk/client-cloudwatch";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-
-/** CloudWatch namespace every operations metric goes to; the Lambda roles may write to this one only. */
-export const METRIC_NAMESPACE = "Retail/Operations";
+import { METRIC_NAMESPACE } from "../core/runtime";
 
 export interface Metric {
   readonly name: string;

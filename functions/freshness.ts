@@ -1,6 +1,7 @@
 import { Metric } from "./alerts";
 import { QueryHandlerDeps } from "./queryRunner";
-import { renderSql, splitStatements, sqlTimestamp } from "./sql";
+import { renderSql, sqlTimestamp } from "../core/sql/render";
+import { splitStatements } from "../core/sql/text";
 
 export interface FreshnessKpi {
   /** Minutes the KPI may lag real time. */

@@ -3,6 +3,7 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { S3TablesClient } from "@aws-sdk/client-s3tables";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { ENV } from "../core/runtime";
 import { AwsAlerts } from "./alerts";
 import { AthenaRunner } from "./athenaRunner";
 import { FreshnessReport, FreshnessSettings, runFreshness } from "./freshness";
@@ -15,16 +16,6 @@ import { ReconcileEvent, ReconcileReport, ReconcileSettings, runReconcile } from
  * handler. The components' closures call these and nothing else, so what is serialized into a function is this
  * module's graph, and the SQL and settings the closure passes in.
  */
-
-/** Environment variables the component sets; names live here so the component and the entry points agree. */
-export const ENV = {
-  workGroup: "ATHENA_WORKGROUP",
-  catalog: "ATHENA_CATALOG",
-  queryDeadlineMs: "QUERY_DEADLINE_MS",
-  topicArn: "ALARM_TOPIC_ARN",
-  saltSecretArn: "EMAIL_SALT_SECRET_ARN",
-  tableBucketArn: "TABLE_BUCKET_ARN",
-} as const;
 
 function env(name: string): string {
   const value = process.env[name];

@@ -1,6 +1,7 @@
 import { Alerts, Metric } from "./alerts";
 import { changedRows, QueryError, QueryRunner } from "./queryRunner";
-import { renderSql, splitStatements, sqlTimestamp } from "./sql";
+import { renderSql, sqlTimestamp } from "../core/sql/render";
+import { splitStatements, stripComments } from "../core/sql/text";
 
 /** What the schedule sends: the product to merge and the time it fired (`<aws.scheduler.scheduled-time>`). */
 export interface MergeEvent {
@@ -71,7 +72,7 @@ export function mergeWindows(end: Date, lookbackMinutes: number): MergeWindow[] 
 
 /** The `namespace.table` a MERGE or INSERT statement writes. */
 export function targetOf(statement: string): string | undefined {
-  return /\b(?:MERGE|INSERT)\s+INTO\s+([a-z0-9_]+\.[a-z0-9_]+)/i.exec(statement.replace(/--[^\n]*/g, ""))?.[1];
+  return /\b(?:MERGE|INSERT)\s+INTO\s+([a-z0-9_]+\.[a-z0-9_]+)/i.exec(stripComments(statement))?.[1];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Metric } from "./alerts";
 import { QueryHandlerDeps } from "./queryRunner";
-import { renderSql, splitStatements } from "./sql";
+import { renderSql } from "../core/sql/render";
+import { splitStatements } from "../core/sql/text";
 
 /** Optional: reconcile a given day (backfills, re-runs); the schedule sends nothing and gets yesterday (UTC). */
 export interface ReconcileEvent {

@@ -1,6 +1,6 @@
 /**
  * The `@pulumi/aws` services this platform uses, each loaded from its own module, under the same names as the
- * package index (`aws.iam.Role`, `aws.getRegionOutput`, ...): `import * as aws from "../infra/aws"` reads exactly
+ * package index (`aws.iam.Role`, `aws.getRegionOutput`, ...): `import * as aws from "./aws"` reads exactly
  * like `import * as aws from "@pulumi/aws"`. The index costs every plan and `pulumi up` ~140 ms of module loading
  * for services nobody here uses (measured: the 16 services below load in ~35 ms once @pulumi/pulumi is in). Add a
  * service here when a component starts using one. Other teams' programs (examples/, tests/fixtures/) keep the

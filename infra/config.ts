@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { BATCH_CADENCE_MINUTES, chooseLane, Lane, LANES, LaneError } from "./lanes";
-import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, MIN_STREAM_FRESHNESS_MINUTES, SPICE_ROW_CAP } from "./limits";
+import { BATCH_CADENCE_MINUTES, chooseLane, Lane, LANES, LaneError } from "../core/lanes";
+import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, MIN_STREAM_FRESHNESS_MINUTES, SPICE_ROW_CAP } from "../core/limits";
 
 /**
  * The stack's `retail:` configuration: read once, validated whole before any resource is created.
@@ -362,7 +362,7 @@ export function parsePlatformConfig(
   }
   if (Object.keys(cfg.quicksight.ownerGroups).length === 0) {
     problems.push(
-      `${CONFIG_NAMESPACE}:quicksight.ownerGroups = {}: every KPI owner team needs a QuickSight group. Fix: map each owner team in infra/catalog to its group, e.g. Merchandising: retail-merchandising.`,
+      `${CONFIG_NAMESPACE}:quicksight.ownerGroups = {}: every KPI owner team needs a QuickSight group. Fix: map each owner team in core/catalog to its group, e.g. Merchandising: retail-merchandising.`,
     );
   }
   const jdbc = cfg.dataProducts.some((p) => p.batch?.sourceKind === "jdbc");

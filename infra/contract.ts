@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KpiFreshness } from "./freshness";
+import { KpiFreshness } from "../core/freshness";
 import { Platform } from "./platform";
 
 /**

@@ -5,10 +5,11 @@ import { GoldLayer } from "../components/goldLayer";
 import { KpiDataset, quicksightGroupArn } from "../components/kpiDataset";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { PlatformConfig } from "./config";
-import { dailyRefreshTime, freshnessBudget, freshnessOverruns, KpiFreshness } from "./freshness";
-import { effectiveImportMode, GOLD_DATABASE, GOLD_SQL_DIR, loadKpiCatalog, referencedNamespaces, viewStatement } from "./kpiCatalog";
-import { REPO_ROOT } from "./tables";
-import { TAG } from "./tags";
+import { dailyRefreshTime, freshnessBudget, freshnessOverruns, KpiFreshness } from "../core/freshness";
+import { effectiveImportMode, GOLD_DATABASE, GOLD_SQL_DIR, loadKpiCatalog, referencedNamespaces, viewStatement } from "../core/kpiCatalog";
+import { REPO_ROOT } from "../core/paths";
+import { slug } from "../core/names";
+import { TAG } from "../core/tags";
 
 export interface GoldInputs {
   readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "streams" | "batches">;
@@ -17,7 +18,7 @@ export interface GoldInputs {
   readonly alarmTopicArn: pulumi.Input<string>;
   /** Protect the gold database and the datasets (true in prod). */
   readonly protect: boolean;
-  /** Defaults: the repository's infra/catalog/retail-kpi-catalog.csv and sql/gold. */
+  /** Defaults: the repository's core/catalog/retail-kpi-catalog.csv and sql/gold. */
   readonly catalogFile?: string;
   readonly goldSqlDir?: string;
 }
@@ -79,7 +80,7 @@ export function buildGold(
   const datasets: Record<string, KpiDataset> = {};
   for (const k of kpis) {
     datasets[k.kpi] = new KpiDataset(
-      `${name}-${k.kpi.replace(/_/g, "-")}`,
+      `${name}-${slug(k.kpi)}`,
       {
         kpi: k,
         spiceRowCap: config.quicksight.spiceRowCap,

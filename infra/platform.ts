@@ -10,8 +10,9 @@ import { secureBucket } from "../components/secureBucket";
 import { StreamingLane } from "../components/streamingLane";
 import { ConfigError, PlatformConfig } from "./config";
 import { buildGold, GoldOutputs } from "./gold";
-import { loadTableDefs, TableDef } from "./tables";
-import { TAG } from "./tags";
+import { loadTableDefs, TableDef } from "../core/tables";
+import { slug } from "../core/names";
+import { TAG } from "../core/tags";
 
 /** Everything the environment builds, for the output contract and for the later layers to wire into. */
 export interface Platform {
@@ -42,11 +43,6 @@ export function selectTables(cfg: Pick<PlatformConfig, "streams" | "batches">, d
   if (problems.length > 0) throw new ConfigError(problems);
   const landed = new Set(products);
   return [...defs.values()].filter((t) => t.namespace === "retail_silver" || (t.namespace === "retail_bronze" && landed.has(t.name)));
-}
-
-/** Resource-name fragment for a product: hyphens read better in AWS consoles than underscores. */
-export function slug(product: string): string {
-  return product.replace(/_/g, "-");
 }
 
 function platformKey(prefix: string, tags: Record<string, string>, protect: boolean): aws.kms.Key {

@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { REPO_ROOT } from "../core/paths";
 
 /**
  * `npm run bench`: the plan's wall time against loading the two AWS providers bare (issue 5: the plan may take
@@ -10,7 +11,6 @@ import * as path from "path";
  * asserted in tests.
  */
 
-const REPO_ROOT = path.resolve(__dirname, "..");
 const RUNS = 7;
 
 function median(xs: number[]): number {

@@ -1,5 +1,5 @@
-import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "../infra/lanes";
-import { TAG } from "../infra/tags";
+import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "../core/lanes";
+import { TAG } from "../core/tags";
 
 /**
  * A monthly cost estimate from what the program declares: recorded resources' inputs and `retail:` tags.

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { REPO_ROOT } from "../core/paths";
 import * as pulumi from "@pulumi/pulumi";
 import { Command, InvalidArgumentError } from "commander";
 import { parse as parseYaml } from "yaml";
@@ -16,7 +17,6 @@ import { readStackFile, runInProgress, runProgram, RecordedResource } from "./ha
  * itself fails for another reason (never mistaken for a clean plan).
  */
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
 export const DEFAULT_PROGRAM = path.join(REPO_ROOT, "infra", "index.ts");
 const SALT_KEY = "retail:emailHashSalt";
 // Passes the program's salt format check; it only ever feeds mocks, and is marked secret like the real one.

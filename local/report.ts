@@ -1,6 +1,6 @@
 import * as path from "path";
 import Table from "cli-table3";
-import { TAG } from "../infra/tags";
+import { TAG } from "../core/tags";
 import { PlanDetail, PlanReport } from "./plan";
 import { RecordedResource } from "./harness";
 
@@ -97,7 +97,7 @@ function diagram(detail: PlanDetail): string {
 function catalogSources(detail: PlanDetail): Map<string, readonly string[]> {
   if (!detail.recorded.some((r) => r.type.startsWith(PLATFORM))) return new Map();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { loadKpiCatalog } = require("../infra/kpiCatalog") as typeof import("../infra/kpiCatalog");
+  const { loadKpiCatalog } = require("../core/kpiCatalog") as typeof import("../core/kpiCatalog");
   return new Map(loadKpiCatalog().map((k) => [k.kpi, k.sourceProducts]));
 }
 

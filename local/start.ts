@@ -1,7 +1,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { exitIfNeverFinished, main as planMain, REPO_ROOT } from "./plan";
+import { REPO_ROOT } from "../core/paths";
+import { exitIfNeverFinished, main as planMain } from "./plan";
 
 /**
  * `npm start`, the README's offline main job: the dev plan for people, then a short run of the local

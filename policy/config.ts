@@ -1,5 +1,5 @@
 import { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
-import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, SPICE_ROW_CAP, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../infra/limits";
+import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, SPICE_ROW_CAP, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../core/limits";
 
 /**
  * Every policy's default enforcement level and settings, in one place. The pack publishes the settings as

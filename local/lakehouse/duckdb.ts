@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import { DuckDBConnection, DuckDBDecimalValue, DuckDBInstance } from "@duckdb/node-api";
-import { loadTableDefs, TableDef } from "../../infra/tables";
-import { loadSql, renderSql, splitStatements } from "../../functions/sql";
+import { loadTableDefs, TableDef } from "../../core/tables";
+import { loadSql } from "../../core/sql/files";
+import { renderSql } from "../../core/sql/render";
+import { splitStatements } from "../../core/sql/text";
 
 /**
  * Compatibility macros: the only place where DuckDB is taught Trino's (Athena engine v3) spelling, so the files

@@ -1,6 +1,6 @@
 import * as quicksightNative from "@pulumi/aws-native/quicksight";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { TAG } from "../../infra/tags";
+import { TAG } from "../../core/tags";
 import { policyHeader } from "../config";
 import { tagsOf } from "./facts";
 

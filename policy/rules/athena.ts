@@ -1,6 +1,6 @@
 import * as aws from "../../infra/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../../infra/limits";
+import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../../core/limits";
 import { policyHeader, settingsFor } from "../config";
 
 /**

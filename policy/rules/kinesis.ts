@@ -1,7 +1,7 @@
 import * as aws from "../../infra/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { KINESIS_BYTES_PER_SHARD, KINESIS_RECORDS_PER_SHARD, requiredShards } from "../../infra/limits";
-import { TAG } from "../../infra/tags";
+import { KINESIS_BYTES_PER_SHARD, KINESIS_RECORDS_PER_SHARD, requiredShards } from "../../core/limits";
+import { TAG } from "../../core/tags";
 import { policyHeader, settingsFor } from "../config";
 import { numericTag, tagsOf } from "./facts";
 

@@ -1,7 +1,7 @@
 import * as aws from "../../infra/aws";
 import * as s3tablesNative from "@pulumi/aws-native/s3tables";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { TAG } from "../../infra/tags";
+import { TAG } from "../../core/tags";
 import { policyHeader } from "../config";
 import { tagsOf } from "./facts";
 

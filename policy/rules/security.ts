@@ -7,7 +7,7 @@ import {
   StackValidationPolicy,
   validateResourceOfType,
 } from "@pulumi/policy";
-import { TAG } from "../../infra/tags";
+import { TAG } from "../../core/tags";
 import { policyHeader, settingsFor } from "../config";
 import { asList, Statement, statementLabel, statementsOf, tagsOf } from "./facts";
 

@@ -1,7 +1,7 @@
 import * as aws from "../../infra/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { SPICE_ROW_CAP } from "../../infra/limits";
-import { TAG } from "../../infra/tags";
+import { SPICE_ROW_CAP } from "../../core/limits";
+import { TAG } from "../../core/tags";
 import { policyHeader, settingsFor } from "../config";
 import { numericTag, tagsOf } from "./facts";
 

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../infra/kpiCatalog";
-import { parseReconciles, TAG } from "../../infra/tags";
+import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../core/kpiCatalog";
+import { parseReconciles, TAG } from "../../core/tags";
 import { policyHeader } from "../config";
 import { tagsOf } from "./facts";
 

@@ -8,7 +8,7 @@ import {
   parseKpiCatalog,
   referencedNamespaces,
   viewStatement,
-} from "../../infra/kpiCatalog";
+} from "../../core/kpiCatalog";
 import { goldSqlFixture } from "./helpers";
 
 const TEAMS = ["Merchandising", "E-commerce", "Inventory", "Marketing", "Supply chain"];
@@ -18,7 +18,7 @@ const GOOD =
 
 function problems(rows: string[], goldSqlDir: string): string[] {
   try {
-    parseKpiCatalog([HEADER, ...rows].join("\n") + "\n", { file: "infra/catalog/test.csv", goldSqlDir, ownerTeams: TEAMS });
+    parseKpiCatalog([HEADER, ...rows].join("\n") + "\n", { file: "core/catalog/test.csv", goldSqlDir, ownerTeams: TEAMS });
   } catch (e) {
     assert.ok(e instanceof KpiCatalogError, String(e));
     return [...e.problems];
@@ -66,21 +66,21 @@ describe("KPI catalog", () => {
       sqlDir,
     );
     const expected = [
-      'infra/catalog/test.csv:3, column 4 (import_mode): "SPICY" is not an import mode. Fix: use SPICE or DIRECT_QUERY.',
-      "infra/catalog/test.csv:3, column 3 (view): retail_gold.conversion_rate is not defined by",
-      "infra/catalog/test.csv:4, column 3 (view): retail_gold.sku_velocity is not defined by",
-      'infra/catalog/test.csv:5, column 6 (refresh_cadence): "every now and then" is not a SPICE refresh cadence. Fix: use one of 15min, 30min, hourly, daily.',
-      "infra/catalog/test.csv:6, column 7 (owner_team): missing. Fix: name the team that owns the KPI, as spelled in retail:quicksight.ownerGroups.",
-      'infra/catalog/test.csv:7, column 1 (kpi): "cart_abandonment" is already defined on line 2. Fix: keep one row per KPI.',
-      'infra/catalog/test.csv:7, column 5 (spill_to_direct_query): "maybe" is not true or false.',
-      'infra/catalog/test.csv:7, column 7 (owner_team): "Ecommerce" has no QuickSight group in retail:quicksight.ownerGroups. Fix: use one of Merchandising, E-commerce, Inventory, Marketing, Supply chain',
-      'infra/catalog/test.csv:7, column 8 (steward_approved): "yes" is not true or false.',
-      'infra/catalog/test.csv:7, column 9 (expected_rows): "30k" is not a positive whole number.',
-      'infra/catalog/test.csv:8, column 6 (refresh_cadence): "hourly" on a DIRECT_QUERY KPI, which reads the view live and is never refreshed. Fix: write none, or make it SPICE.',
-      'infra/catalog/test.csv:8, column 10 (event_time_column): "return_day" does not appear in retail_gold.cart_abandonment.',
-      'infra/catalog/test.csv:8, column 11 (source_products): "" is not a ;-separated list of data product names.',
-      'infra/catalog/test.csv:8, column 12 (freshness_target_minutes): "0" is not a positive whole number of minutes.',
-      "infra/catalog/test.csv:10: 3 fields, the header has 12. Fix: quote fields that contain commas; fill every column.",
+      'core/catalog/test.csv:3, column 4 (import_mode): "SPICY" is not an import mode. Fix: use SPICE or DIRECT_QUERY.',
+      "core/catalog/test.csv:3, column 3 (view): retail_gold.conversion_rate is not defined by",
+      "core/catalog/test.csv:4, column 3 (view): retail_gold.sku_velocity is not defined by",
+      'core/catalog/test.csv:5, column 6 (refresh_cadence): "every now and then" is not a SPICE refresh cadence. Fix: use one of 15min, 30min, hourly, daily.',
+      "core/catalog/test.csv:6, column 7 (owner_team): missing. Fix: name the team that owns the KPI, as spelled in retail:quicksight.ownerGroups.",
+      'core/catalog/test.csv:7, column 1 (kpi): "cart_abandonment" is already defined on line 2. Fix: keep one row per KPI.',
+      'core/catalog/test.csv:7, column 5 (spill_to_direct_query): "maybe" is not true or false.',
+      'core/catalog/test.csv:7, column 7 (owner_team): "Ecommerce" has no QuickSight group in retail:quicksight.ownerGroups. Fix: use one of Merchandising, E-commerce, Inventory, Marketing, Supply chain',
+      'core/catalog/test.csv:7, column 8 (steward_approved): "yes" is not true or false.',
+      'core/catalog/test.csv:7, column 9 (expected_rows): "30k" is not a positive whole number.',
+      'core/catalog/test.csv:8, column 6 (refresh_cadence): "hourly" on a DIRECT_QUERY KPI, which reads the view live and is never refreshed. Fix: write none, or make it SPICE.',
+      'core/catalog/test.csv:8, column 10 (event_time_column): "return_day" does not appear in retail_gold.cart_abandonment.',
+      'core/catalog/test.csv:8, column 11 (source_products): "" is not a ;-separated list of data product names.',
+      'core/catalog/test.csv:8, column 12 (freshness_target_minutes): "0" is not a positive whole number of minutes.',
+      "core/catalog/test.csv:10: 3 fields, the header has 12. Fix: quote fields that contain commas; fill every column.",
     ];
     for (const e of expected)
       assert.ok(
@@ -89,7 +89,7 @@ describe("KPI catalog", () => {
       );
     assert.ok(got.some((p) => p.includes("store-only/conversion_rate.sql") && p.includes("every view needs its omnichannel and store-only variant")));
     assert.ok(!got.some((p) => p.includes(":2,")), "the good row on line 2 is not reported");
-    assert.ok(got.some((p) => p.startsWith('infra/catalog/test.csv:9, column 1 (kpi): "conversion_rate" is already defined on line 3.')));
+    assert.ok(got.some((p) => p.startsWith('core/catalog/test.csv:9, column 1 (kpi): "conversion_rate" is already defined on line 3.')));
   });
 
   it("rejects a header that lacks or misspells a column, naming both", () => {

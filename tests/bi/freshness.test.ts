@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { dailyRefreshTime, freshnessBudget, freshnessOverruns, KpiFreshness } from "../../infra/freshness";
-import { KpiCatalogError, loadKpiCatalog } from "../../infra/kpiCatalog";
-import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "../../infra/lanes";
-import { MERGE_TIMEOUT_SECONDS } from "../../infra/limits";
+import { dailyRefreshTime, freshnessBudget, freshnessOverruns, KpiFreshness } from "../../core/freshness";
+import { KpiCatalogError, loadKpiCatalog } from "../../core/kpiCatalog";
+import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "../../core/lanes";
+import { MERGE_TIMEOUT_SECONDS } from "../../core/limits";
 import { platformConfig } from "./helpers";
 
 const kpis = loadKpiCatalog();
@@ -109,7 +109,7 @@ describe("freshness budget", () => {
     assert.throws(
       () => freshnessBudget(platformConfig("prod"), bad),
       (e: KpiCatalogError) =>
-        /^infra\/catalog\/retail-kpi-catalog\.csv:4, column source_products: KPI "sku_velocity" reads "pos_receipts", which is not a data product of this stack\. Fix: use one of cart_events, pos_transactions, /.test(
+        /^core\/catalog\/retail-kpi-catalog\.csv:4, column source_products: KPI "sku_velocity" reads "pos_receipts", which is not a data product of this stack\. Fix: use one of cart_events, pos_transactions, /.test(
           e.problems[0],
         ),
     );

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { parsePlatformConfig, decodeConfigValue } from "../../infra/config";
 import { readStackFile } from "../../local/harness";
-import { REPO_ROOT } from "../../infra/tables";
+import { REPO_ROOT } from "../../core/paths";
 
 export const SALT = "0123456789abcdefghijABCDEFGHIJ0123456789";
 

@@ -3,8 +3,9 @@ import { FreshnessFailed, judgeKpis, lookbackMinutes, parseEventTime, runFreshne
 import { MergeError, mergeWindows, runMerge } from "../../functions/merge";
 import { FinalQueryError, QueryError } from "../../functions/queryRunner";
 import { ReconcileFailed, runReconcile } from "../../functions/reconcile";
-import { bridgeUse } from "../../components/operations";
-import { loadSql, sqlTimestamp } from "../../functions/sql";
+import { bridgeUse } from "../../core/sql/access";
+import { loadSql } from "../../core/sql/files";
+import { sqlTimestamp } from "../../core/sql/render";
 import { fakeRunner, RecordingAlerts } from "./fakes";
 
 const SALT = "s3cr3t-salt-0123456789abcdef";

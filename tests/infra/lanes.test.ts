@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { allowedLanes, chooseLane, LaneError } from "../../infra/lanes";
-import { firehoseBufferingSeconds, mergeIntervalMinutes, requiredShards } from "../../infra/limits";
+import { allowedLanes, chooseLane, LaneError } from "../../core/lanes";
+import { firehoseBufferingSeconds, mergeIntervalMinutes, requiredShards } from "../../core/limits";
 
 describe("lane rule (the seed's lane matrix)", () => {
   const matrix: Array<[string, "event" | "snapshot", number, string, string[]]> = [

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { BatchLaneArgs, validateBatchLaneArgs } from "../../components/batchLane";
 import { validateIcebergNamespaceArgs } from "../../components/icebergNamespace";
 import { StreamingLaneArgs, validateStreamingLaneArgs } from "../../components/streamingLane";
-import { parseCreateTable } from "../../infra/tables";
+import { parseCreateTable } from "../../core/tables";
 
 // Components validate their args before creating any child; the validators are pure, so each rule is
 // checked here on one happy-path args object with one field changed.

@@ -2,10 +2,11 @@ import * as assert from "assert";
 import * as path from "path";
 import { createRequire } from "module";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
-import { OperationsArgsError, planOperations, rateExpression, tableAccess } from "../../components/operations";
-import { BATCH_CADENCE_MINUTES } from "../../infra/lanes";
-import { MERGE_TIMEOUT_SECONDS } from "../../infra/limits";
-import { parseReconciles, TAG } from "../../infra/tags";
+import { OperationsArgsError, planOperations, rateExpression } from "../../components/operations";
+import { tableAccess } from "../../core/sql/access";
+import { BATCH_CADENCE_MINUTES } from "../../core/lanes";
+import { MERGE_TIMEOUT_SECONDS } from "../../core/limits";
+import { parseReconciles, TAG } from "../../core/tags";
 import { ARNS } from "./arns";
 
 type PolicyStatement = { Sid: string; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> };

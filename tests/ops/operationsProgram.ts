@@ -1,7 +1,7 @@
 // A program that builds only what Operations needs, for the component test under mocks.
 import { IcebergNamespace } from "../../components/icebergNamespace";
 import { Operations } from "../../components/operations";
-import { loadTableDefs } from "../../infra/tables";
+import { loadTableDefs } from "../../core/tables";
 import { ARNS } from "./arns";
 
 const stream = (name: string, freshnessMinutes: number) =>

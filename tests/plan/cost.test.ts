@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { TAG } from "../../infra/tags";
+import { TAG } from "../../core/tags";
 import { CostInput, estimateCost } from "../../local/cost";
 import { runStack } from "../support/stacks";
 

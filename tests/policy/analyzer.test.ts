@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { AnalyzedResource, analyzeAll, createAnalyzer } from "../../local/analyzer";
-import { TAG } from "../../infra/tags";
+import { TAG } from "../../core/tags";
 import { packArgs, PACK_NAME } from "../../policy/pack";
 import { spiceRowCap } from "../../policy/rules/spice";
 import { UNKNOWN_STRING } from "./harness";

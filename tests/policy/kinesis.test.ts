@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { TAG } from "../../infra/tags";
+import { TAG } from "../../core/tags";
 import { kinesisPeakDeclared, kinesisPeakLoadTested, kinesisShardsForPeak } from "../../policy/rules/kinesis";
 import { runPolicy, UNKNOWN_STRING } from "./harness";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { TAG } from "../../infra/tags";
+import { TAG } from "../../core/tags";
 import { icebergEventTablesPartitionedByDay } from "../../policy/rules/partition";
 import { runPolicy, tagList } from "./harness";
 

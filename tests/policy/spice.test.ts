@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { SPICE_ROW_CAP } from "../../infra/limits";
-import { TAG } from "../../infra/tags";
+import { SPICE_ROW_CAP } from "../../core/limits";
+import { TAG } from "../../core/tags";
 import { spiceExpectedRowsDeclared, spiceRowCap } from "../../policy/rules/spice";
 import { runPolicy, UNKNOWN_STRING } from "./harness";
 

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { TAG } from "../../infra/tags";
-import { loadKpiCatalog } from "../../infra/kpiCatalog";
+import { TAG } from "../../core/tags";
+import { loadKpiCatalog } from "../../core/kpiCatalog";
 import { AnalyzedResource, createAnalyzer } from "../../local/analyzer";
 import { packArgs, PACK_NAME } from "../../policy/pack";
 
@@ -235,7 +235,7 @@ describe("policy (stack): this platform's own stacks", () => {
 });
 
 describe("policy (stack): loading the pack's rules", () => {
-  it("loads no component: the reconciles tag and its parser come from infra/tags", function () {
+  it("loads no component: the reconciles tag and its parser come from core/tags", function () {
     this.timeout(60_000);
     // A fresh process, since this one has loaded the components for other suites already.
     const loaded = execFileSync(

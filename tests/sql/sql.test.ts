@@ -2,21 +2,24 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { expandIncludes, loadSql, placeholdersOf, renderSql, splitStatements, SQL_ROOT } from "../../functions/sql";
-import { loadTableDefs } from "../../infra/tables";
+import { expandIncludes, loadSql } from "../../core/sql/files";
+import { placeholdersOf, renderSql } from "../../core/sql/render";
+import { splitStatements } from "../../core/sql/text";
+import { SQL_DIR } from "../../core/paths";
+import { loadTableDefs } from "../../core/tables";
 
 const SALT = "abcdefghijklmnop";
 const NAIVE_SQL = path.join(__dirname, "..", "..", "local", "lakehouse", "naive_conversion_rate.sql");
 
-function sqlFiles(dir = SQL_ROOT): string[] {
+function sqlFiles(dir = SQL_DIR): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .flatMap((e) =>
-      e.isDirectory() ? sqlFiles(path.join(dir, e.name)) : e.name.endsWith(".sql") ? [path.relative(SQL_ROOT, path.join(dir, e.name))] : [],
+      e.isDirectory() ? sqlFiles(path.join(dir, e.name)) : e.name.endsWith(".sql") ? [path.relative(SQL_DIR, path.join(dir, e.name))] : [],
     );
 }
 
-describe("functions/sql renderSql", () => {
+describe("core/sql renderSql", () => {
   it("substitutes validated placeholders", () => {
     const out = renderSql("SELECT '{{day}}', TIMESTAMP '{{window_start}}', '{{email_salt}}'", {
       day: "2026-07-01",
@@ -81,7 +84,7 @@ describe("functions/sql renderSql", () => {
   });
 });
 
-describe("functions/sql loadSql and splitStatements", () => {
+describe("core/sql loadSql and splitStatements", () => {
   it("loads a file under sql/ and refuses paths that leave it", () => {
     assert.match(loadSql("silver/order_events.sql"), /CREATE TABLE IF NOT EXISTS retail_silver\.order_events/);
     assert.throws(() => loadSql("../package.json"), /leaves the sql\/ folder/);
@@ -121,7 +124,7 @@ describe("sql/ files honour the contracts", () => {
     for (const f of files) for (const p of placeholdersOf(loadSql(f))) assert.ok(known.has(p), `${f} uses {{${p}}}`);
   });
 
-  it("parse as table DDL through infra/tables.ts, order_events with exactly the seed's columns", () => {
+  it("parse as table DDL through core/tables.ts, order_events with exactly the seed's columns", () => {
     const defs = loadTableDefs();
     const order = defs.get("retail_silver.order_events")!;
     assert.deepStrictEqual(
@@ -182,20 +185,20 @@ describe("sql/ files honour the contracts", () => {
   });
 
   it("state the loyalty resolution rule once: every statement writing loyalty_id gets it from the one fragment", () => {
-    const rule = fs.readFileSync(path.join(SQL_ROOT, "fragments", "resolve_loyalty.sql"), "utf8").trimEnd();
+    const rule = fs.readFileSync(path.join(SQL_DIR, "fragments", "resolve_loyalty.sql"), "utf8").trimEnd();
     const writers = ["merge/cart_events.sql", "merge/pos_transactions.sql"].flatMap((f) =>
       splitStatements(loadSql(f)).filter((st) => /resolved_loyalty_id/.test(st)),
     );
     assert.strictEqual(writers.length, 3, "cart_events, order_events from carts and order_events from POS");
     for (const st of writers) assert.ok(st.includes(rule), st.slice(0, 80));
     for (const f of files.filter((x) => !x.startsWith("fragments/"))) {
-      assert.doesNotMatch(fs.readFileSync(path.join(SQL_ROOT, f), "utf8"), /HAVING count\(DISTINCT loyalty_id\) = 1/, `${f} restates the rule`);
+      assert.doesNotMatch(fs.readFileSync(path.join(SQL_DIR, f), "utf8"), /HAVING count\(DISTINCT loyalty_id\) = 1/, `${f} restates the rule`);
     }
   });
 
   it("rank batch and redemption rows once: the silver and the quarantine MERGE of a file read one fragment", () => {
     for (const t of ["erp_inventory", "loyalty_tier", "loyalty_redemptions"]) {
-      const fragment = fs.readFileSync(path.join(SQL_ROOT, "fragments", `${t}_ranked.sql`), "utf8").trimEnd();
+      const fragment = fs.readFileSync(path.join(SQL_DIR, "fragments", `${t}_ranked.sql`), "utf8").trimEnd();
       assert.strictEqual(fragment.match(/END AS reason/g)?.length, 1, `${t}: one validity rule`);
       const [silver, quarantine, ...rest] = splitStatements(loadSql(`merge/${t}.sql`));
       assert.deepStrictEqual(rest, [], `${t}: two statements`);
@@ -205,7 +208,7 @@ describe("sql/ files honour the contracts", () => {
       // Each keeps one side of the same rule: valid rows to silver, refused rows to quarantine.
       assert.match(silver, /WHERE arrival = 1 AND reason IS NULL\n/);
       assert.match(quarantine, /WHERE arrival = 1 AND reason IS NOT NULL\n/);
-      assert.doesNotMatch(fs.readFileSync(path.join(SQL_ROOT, "merge", `${t}.sql`), "utf8"), /END AS reason/, `${t}.sql restates the rule`);
+      assert.doesNotMatch(fs.readFileSync(path.join(SQL_DIR, "merge", `${t}.sql`), "utf8"), /END AS reason/, `${t}.sql restates the rule`);
     }
   });
 

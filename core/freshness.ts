@@ -1,7 +1,7 @@
 import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "./lanes";
 import { firehoseBufferingSeconds, MERGE_TIMEOUT_SECONDS, mergeIntervalMinutes } from "./limits";
 import { effectiveRefresh, KpiCatalogError, KpiDefinition } from "./kpiCatalog";
-import { PlatformConfig } from "./config";
+import { Lane } from "./lanes";
 
 /**
  * Worst-case minutes from a source event to the dashboard, per KPI, computed from the same functions and config
@@ -22,7 +22,15 @@ export interface KpiFreshness {
   readonly parts: readonly FreshnessPart[];
 }
 
-export type FreshnessConfig = Pick<PlatformConfig, "streams" | "batches" | "quicksight">;
+/** The data products a KPI can read, as far as their freshness goes (the program's config has this shape). */
+export interface FreshnessSources {
+  readonly streams: readonly { readonly name: string; readonly freshnessMinutes: number }[];
+  readonly batches: readonly { readonly name: string; readonly lane: Exclude<Lane, "stream">; readonly batch: { readonly timeoutMinutes: number } }[];
+}
+
+export interface FreshnessConfig extends FreshnessSources {
+  readonly quicksight: { readonly spiceRowCap: number };
+}
 
 const round = (m: number) => Math.round(m * 100) / 100;
 const sum = (parts: readonly FreshnessPart[]) => round(parts.reduce((t, p) => t + p.minutes, 0));
@@ -33,7 +41,7 @@ const mergeRun = (product: string): FreshnessPart => ({
 });
 
 /** Minutes from a product's source event to its silver table, part by part. */
-export function sourcePath(config: Pick<PlatformConfig, "streams" | "batches">, product: string): FreshnessPart[] | undefined {
+export function sourcePath(config: FreshnessSources, product: string): FreshnessPart[] | undefined {
   const stream = config.streams.find((s) => s.name === product);
   if (stream) {
     const buffering = firehoseBufferingSeconds(stream.freshnessMinutes);
@@ -103,7 +111,7 @@ export function freshnessOverruns(budget: Record<string, KpiFreshness>): string[
  * the silver MERGE it triggers has run, rounded up to the quarter hour, so a daily dataset reads the snapshot the
  * night's batch just wrote.
  */
-export function dailyRefreshTime(config: Pick<PlatformConfig, "batches">): string {
+export function dailyRefreshTime(config: Pick<FreshnessSources, "batches">): string {
   const cron = /^cron\((\d+) (\d+) /.exec(BATCH_SCHEDULE["batch-daily"]);
   if (!cron) throw new Error(`dailyRefreshTime: cannot read minute and hour from ${BATCH_SCHEDULE["batch-daily"]}`);
   const longest = Math.max(

@@ -1,5 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
+import { SQL_DIR } from "./paths";
+import { Semantics } from "./lanes";
+import { stripComments } from "./sql/text";
 
 /**
  * Table definitions come from the DDL in `sql/` and nowhere else: the Pulumi program, the policy tags,
@@ -23,7 +26,7 @@ const ICEBERG_TYPES: Record<string, string> = {
   timestamp: "timestamp",
 };
 
-export type Semantics = "event" | "snapshot";
+export type { Semantics };
 export type PartitionTransform = "identity" | "year" | "month" | "day" | "hour";
 
 export interface ColumnDef {
@@ -80,7 +83,7 @@ export function parseCreateTable(sql: string, source: string): TableDef {
   if (semantics !== "event" && semantics !== "snapshot") {
     throw new DdlError(`${source}: header semantics="${semantics}" must be "event" or "snapshot"`);
   }
-  const body = sql.replace(/--[^\n]*/g, "");
+  const body = stripComments(sql);
   const head = /create\s+table\s+(?:if\s+not\s+exists\s+)?([a-z0-9_]+)\.([a-z0-9_]+)\s*\(/i.exec(body);
   if (!head) throw new DdlError(`${source}: no "CREATE TABLE <namespace>.<table> (" statement`);
   const [namespace, name] = [head[1], head[2]];
@@ -134,10 +137,6 @@ export function parseCreateTable(sql: string, source: string): TableDef {
   }
   return { namespace, name, columns, partitionBy, semantics, eventTimeColumn, source };
 }
-
-/** Repository root, resolved from this file so the program works from any working directory. */
-export const REPO_ROOT = path.resolve(__dirname, "..");
-export const SQL_DIR = path.join(REPO_ROOT, "sql");
 
 /** Every table DDL under sql/bronze and sql/silver, keyed by `<namespace>.<table>`. */
 export function loadTableDefs(sqlDir: string = SQL_DIR): Map<string, TableDef> {

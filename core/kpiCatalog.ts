@@ -1,10 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "csv-parse/sync";
-import { REPO_ROOT, SQL_DIR } from "./tables";
+import { REPO_ROOT, SQL_DIR } from "./paths";
+import { stripComments } from "./sql/text";
 
 /**
- * The KPI catalog (`infra/catalog/retail-kpi-catalog.csv`) is the dashboard backlog stewards edit: one row per KPI.
+ * The KPI catalog (`core/catalog/retail-kpi-catalog.csv`) is the dashboard backlog stewards edit: one row per KPI.
  * Datasets, refresh schedules, Q topics and the freshness budget are all built from it, so adding a KPI is adding a
  * row and its two view files (`sql/gold/omnichannel/<view>.sql`, `sql/gold/store-only/<view>.sql`), not code.
  *
@@ -23,7 +24,7 @@ import { REPO_ROOT, SQL_DIR } from "./tables";
  * - freshness_target_minutes: the steward's target from source event to dashboard
  */
 
-export const KPI_CATALOG_FILE = path.join(REPO_ROOT, "infra", "catalog", "retail-kpi-catalog.csv");
+export const KPI_CATALOG_FILE = path.join(REPO_ROOT, "core", "catalog", "retail-kpi-catalog.csv");
 export const GOLD_SQL_DIR = path.join(SQL_DIR, "gold");
 export const GOLD_DATABASE = "retail_gold";
 
@@ -104,7 +105,7 @@ const NAME = /^[a-z][a-z0-9_]*$/;
 
 /** The view a gold SQL file defines, or undefined when it holds no `CREATE OR REPLACE VIEW retail_gold.<name>`. */
 export function definedView(sql: string): string | undefined {
-  const body = sql.replace(/--[^\n]*/g, "");
+  const body = stripComments(sql);
   const m = new RegExp(`create\\s+or\\s+replace\\s+view\\s+${GOLD_DATABASE}\\.([a-z0-9_]+)\\s+as\\b`, "i").exec(body);
   return m?.[1];
 }
@@ -317,7 +318,7 @@ export function viewStatement(sql: string): string {
 export function referencedNamespaces(statements: readonly string[]): string[] {
   const found = new Set<string>();
   for (const s of statements) {
-    for (const m of s.replace(/--[^\n]*/g, "").matchAll(/\b(retail_[a-z0-9_]+)\.[a-z0-9_]+/g)) {
+    for (const m of stripComments(s).matchAll(/\b(retail_[a-z0-9_]+)\.[a-z0-9_]+/g)) {
       if (m[1] !== GOLD_DATABASE) found.add(m[1]);
     }
   }

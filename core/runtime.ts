@@ -1,0 +1,17 @@
+/**
+ * Names the deployed program and the Lambda handlers must agree on at run time: the components set them, the
+ * handlers read them, the alarms and dashboards watch them.
+ */
+
+/** Environment variables the Operations component sets on its functions. */
+export const ENV = {
+  workGroup: "ATHENA_WORKGROUP",
+  catalog: "ATHENA_CATALOG",
+  queryDeadlineMs: "QUERY_DEADLINE_MS",
+  topicArn: "ALARM_TOPIC_ARN",
+  saltSecretArn: "EMAIL_SALT_SECRET_ARN",
+  tableBucketArn: "TABLE_BUCKET_ARN",
+} as const;
+
+/** CloudWatch namespace every operations metric goes to; the Lambda roles may write to this one only. */
+export const METRIC_NAMESPACE = "Retail/Operations";

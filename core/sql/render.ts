@@ -1,0 +1,83 @@
+/**
+ * Rendering the SQL under sql/. The Athena Lambdas and the local DuckDB runner both go through here, so a placeholder
+ * is validated the same way wherever a statement runs. Placeholder values are spliced into SQL text (Athena has no
+ * bind parameters for DDL/MERGE), which is why each one must match a strict pattern.
+ */
+
+interface PlaceholderRule {
+  readonly pattern: RegExp;
+  readonly fix: string;
+}
+
+const PLACEHOLDERS: Record<string, PlaceholderRule> = {
+  day: { pattern: /^\d{4}-\d{2}-\d{2}$/, fix: "pass a calendar date as YYYY-MM-DD, e.g. 2026-07-01" },
+  window_start: {
+    pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
+    fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-07-01 00:00:00",
+  },
+  window_end: {
+    pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
+    fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-07-02 00:00:00",
+  },
+  since: {
+    pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
+    fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-06-24 10:00:00",
+  },
+  email_salt: {
+    pattern: /^[A-Za-z0-9+/=_-]{16,128}$/,
+    fix: "use 16-128 characters from A-Z a-z 0-9 + / = _ - (a base64 or hex secret)",
+  },
+};
+
+const PLACEHOLDER_RE = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+
+export class SqlRenderError extends Error {}
+
+function isValidDate(value: string): boolean {
+  const d = new Date(`${value.slice(0, 10)}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value.slice(0, 10);
+}
+
+/** Check one placeholder value; throws naming the placeholder, the value and the fix. */
+export function validatePlaceholder(name: string, value: string): void {
+  const rule = PLACEHOLDERS[name];
+  if (!rule) {
+    throw new SqlRenderError(`unknown placeholder {{${name}}}; known placeholders are ${Object.keys(PLACEHOLDERS).join(", ")}`);
+  }
+  const ok = typeof value === "string" && rule.pattern.test(value) && (name === "email_salt" || isValidDate(value));
+  if (!ok) {
+    // The salt is a secret: its length helps, its text would land in logs and the failure queue.
+    const shown = name === "email_salt" ? `[secret, ${typeof value === "string" ? value.length : 0} characters]` : JSON.stringify(value);
+    throw new SqlRenderError(`placeholder {{${name}}} has invalid value ${shown}: ${rule.fix}`);
+  }
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC: the form the SQL's `TIMESTAMP '{{window_start}}'` literals take. */
+export function sqlTimestamp(d: Date): string {
+  return d.toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** Substitute `{{name}}` placeholders after validating every value the SQL uses. */
+export function renderSql(sql: string, params: Record<string, string>): string {
+  for (const name of Object.keys(params)) {
+    if (!PLACEHOLDERS[name]) {
+      throw new SqlRenderError(`unknown placeholder "${name}" in parameters; known placeholders are ${Object.keys(PLACEHOLDERS).join(", ")}`);
+    }
+  }
+  return sql.replace(PLACEHOLDER_RE, (_match, name: string) => {
+    if (!PLACEHOLDERS[name]) {
+      throw new SqlRenderError(`unknown placeholder {{${name}}} in SQL; known placeholders are ${Object.keys(PLACEHOLDERS).join(", ")}`);
+    }
+    const value = params[name];
+    if (value === undefined) {
+      throw new SqlRenderError(`missing value for placeholder {{${name}}}: ${PLACEHOLDERS[name].fix}`);
+    }
+    validatePlaceholder(name, value);
+    return value;
+  });
+}
+
+/** Placeholder names a SQL text uses, so callers can pass exactly those. */
+export function placeholdersOf(sql: string): string[] {
+  return [...new Set([...sql.matchAll(PLACEHOLDER_RE)].map((m) => m[1]))];
+}
