@@ -3,10 +3,12 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../infra/aws";
 import { FreshnessKpi } from "../functions/freshness";
-import { freshnessEntry, InvocationContext, maintenanceEntry, mergeEntry, reconcileEntry } from "../functions/lambda";
 import { DEFAULT_WINDOW_HOURS, JobType } from "../functions/maintenance";
-import { MergeEvent } from "../functions/merge";
-import { ReconcileEvent } from "../functions/reconcile";
+import { MergeSettings } from "../functions/merge";
+import { ReconcileSettings } from "../functions/reconcile";
+import { FreshnessSettings } from "../functions/freshness";
+import { MaintenanceSettings } from "../functions/maintenance";
+import { bundleHandlers, functionArchive, HANDLER } from "./operations/bundle";
 import { loadSql } from "../core/sql/files";
 import { SQL_DIR } from "../core/paths";
 import { PlatformConfig } from "../infra/config";
@@ -216,9 +218,6 @@ export function rateExpression(minutes: number): string {
   return `rate(${minutes} ${minutes === 1 ? "minute" : "minutes"})`;
 }
 
-/** Packages the handlers never load at run time, left out of each Lambda's archive. */
-const nodeModulesToSkip: readonly string[] = ["@pulumi/aws", "@pulumi/aws-native", "@pulumi/awsx", "@pulumi/policy", "zod", "yaml", "csv-parse"];
-
 /**
  * Operations for the lakehouse: the silver MERGE per data product (on a schedule for streams, when the Glue job
  * succeeds for batch products), daily source-vs-silver reconciliation, KPI freshness every five minutes and a
@@ -357,9 +356,10 @@ export class Operations extends pulumi.ComponentResource {
 
     const logGroups: Record<string, aws.cloudwatch.LogGroup> = {};
     const roles: Partial<Record<keyof Operations["functions"], aws.iam.Role>> = {};
-    const lambda = <E, R>(
+    const bundles = bundleHandlers();
+    const lambda = (
       fn: keyof Operations["functions"],
-      callback: (event: E, context: InvocationContext) => Promise<R>,
+      handlerSettings: unknown,
       statements: (lg: aws.cloudwatch.LogGroup) => pulumi.Input<Statement>[],
       settings: {
         timeout: number;
@@ -380,11 +380,15 @@ export class Operations extends pulumi.ComponentResource {
       roles[fn] = role;
       const policy = new aws.iam.RolePolicy(`${name}-${fn}`, { role: role.id, policy: iamPolicy(statements(logGroup)) }, parent);
       const lfGrants = settings.grantsFor ? grants(fn, role, settings.grantsFor) : [];
-      const f = new aws.lambda.CallbackFunction<E, R>(
+      const f = new aws.lambda.Function(
         `${name}-${fn}`,
         {
-          callback,
-          role,
+          code: functionArchive(
+            bundles.then((b) => b[fn]),
+            handlerSettings,
+          ),
+          handler: HANDLER,
+          role: role.arn,
           runtime: aws.lambda.Runtime.NodeJS22dX,
           architectures: ["arm64"],
           memorySize: 256,
@@ -393,8 +397,6 @@ export class Operations extends pulumi.ComponentResource {
           reservedConcurrentExecutions: 1,
           environment: { variables: settings.environment },
           loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
-          // A copy each: @pulumi/aws appends "aws-sdk" to the list it is given, on every function.
-          codePathOptions: { extraExcludePackages: [...nodeModulesToSkip] },
           tags: { ...opsTags, ...settings.tags },
         },
         { parent: this, dependsOn: [policy, logGroup, ...lfGrants] },
@@ -419,8 +421,8 @@ export class Operations extends pulumi.ComponentResource {
       [ENV.topicArn]: args.alarmTopicArn,
     });
 
-    // The closures below capture only plain data (SQL text, numbers) and the entry functions.
-    const mergeSettings = {
+    // Shipped as each function's settings.json: the SQL texts alone exceed Lambda's 4 KB of environment variables.
+    const mergeSettings: MergeSettings = {
       products: Object.fromEntries(
         plan.merges.map((m) => [
           m.product,
@@ -429,17 +431,17 @@ export class Operations extends pulumi.ComponentResource {
       ),
       bridgeSql: plan.bridgeSql,
     };
-    const reconcileSettings = { tables: plan.reconcile, tolerance: config.operations.reconcileTolerance };
-    const freshnessSettings = { tables: plan.freshness, kpis: plan.kpis, intervalMinutes: FRESHNESS_INTERVAL_MINUTES };
-    const maintenanceSettings = {
+    const reconcileSettings: ReconcileSettings = { tables: plan.reconcile, tolerance: config.operations.reconcileTolerance };
+    const freshnessSettings: FreshnessSettings = { tables: plan.freshness, kpis: plan.kpis, intervalMinutes: FRESHNESS_INTERVAL_MINUTES };
+    const maintenanceSettings: Omit<MaintenanceSettings, "tableBucketArn"> = {
       tables: existing,
       windowHours: { ...DEFAULT_WINDOW_HOURS, ...args.maintenanceWindowHours } as Record<JobType, number>,
     };
     const maintenanceTableArns = existing.map((t) => lakehouse.tables[t].tableArn as pulumi.Output<string>);
 
-    const merge = lambda<MergeEvent, unknown>(
+    const merge = lambda(
       "merge",
-      (event, context) => mergeEntry(event, mergeSettings, context),
+      mergeSettings,
       (lg) => [
         ...common(lg),
         ...athena(plan.access.merge),
@@ -454,9 +456,9 @@ export class Operations extends pulumi.ComponentResource {
         grantsFor: plan.access.merge,
       },
     );
-    const reconcile = lambda<ReconcileEvent, unknown>(
+    const reconcile = lambda(
       "reconcile",
-      (event, context) => reconcileEntry(event, reconcileSettings, context),
+      reconcileSettings,
       (lg) => [...common(lg), ...athena(plan.access.reconcile)],
       {
         timeout: 900,
@@ -466,15 +468,15 @@ export class Operations extends pulumi.ComponentResource {
         tags: { [TAG.reconciles]: formatReconciles(this.reconciledTables) },
       },
     );
-    const freshness = lambda<unknown, unknown>(
+    const freshness = lambda(
       "freshness",
-      (_event, context) => freshnessEntry(freshnessSettings, context),
+      freshnessSettings,
       (lg) => [...common(lg), ...athena(plan.access.freshness)],
       { timeout: 240, maxEventAgeSeconds: 600, environment: queryEnv(60), grantsFor: plan.access.freshness },
     );
-    const maintenance = lambda<unknown, unknown>(
+    const maintenance = lambda(
       "maintenance",
-      () => maintenanceEntry(maintenanceSettings),
+      maintenanceSettings,
       (lg) => [
         ...common(lg),
         {

@@ -13,8 +13,7 @@ import { ReconcileEvent, ReconcileReport, ReconcileSettings, runReconcile } from
 
 /**
  * The Lambda entry points: each reads its ARNs from the environment, builds the AWS clients and calls the plain
- * handler. The components' closures call these and nothing else, so what is serialized into a function is this
- * module's graph, and the SQL and settings the closure passes in.
+ * handler. functions/entries/* call these with the settings shipped beside the bundle.
  */
 
 function env(name: string): string {
