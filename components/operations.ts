@@ -456,24 +456,19 @@ export class Operations extends pulumi.ComponentResource {
         grantsFor: plan.access.merge,
       },
     );
-    const reconcile = lambda(
-      "reconcile",
-      reconcileSettings,
-      (lg) => [...common(lg), ...athena(plan.access.reconcile)],
-      {
-        timeout: 900,
-        maxEventAgeSeconds: 3600,
-        environment: queryEnv(120),
-        grantsFor: plan.access.reconcile,
-        tags: { [TAG.reconciles]: formatReconciles(this.reconciledTables) },
-      },
-    );
-    const freshness = lambda(
-      "freshness",
-      freshnessSettings,
-      (lg) => [...common(lg), ...athena(plan.access.freshness)],
-      { timeout: 240, maxEventAgeSeconds: 600, environment: queryEnv(60), grantsFor: plan.access.freshness },
-    );
+    const reconcile = lambda("reconcile", reconcileSettings, (lg) => [...common(lg), ...athena(plan.access.reconcile)], {
+      timeout: 900,
+      maxEventAgeSeconds: 3600,
+      environment: queryEnv(120),
+      grantsFor: plan.access.reconcile,
+      tags: { [TAG.reconciles]: formatReconciles(this.reconciledTables) },
+    });
+    const freshness = lambda("freshness", freshnessSettings, (lg) => [...common(lg), ...athena(plan.access.freshness)], {
+      timeout: 240,
+      maxEventAgeSeconds: 600,
+      environment: queryEnv(60),
+      grantsFor: plan.access.freshness,
+    });
     const maintenance = lambda(
       "maintenance",
       maintenanceSettings,

@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import * as path from "path";
-import { createRequire } from "module";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
 import { OperationsArgsError, planOperations, rateExpression } from "../../components/operations";
 import { tableAccess } from "../../core/sql/access";
@@ -15,7 +17,7 @@ const PROGRAM = path.join(__dirname, "operationsProgram.ts");
 const GLUE_TABLE = "arn:aws:glue:us-east-1:123456789012:table/s3tablescatalog/retail-prod-tables";
 
 describe("Operations component under mocks", function () {
-  // One instantiation for the whole suite: CallbackFunction serializes four closures, which takes seconds.
+  // One instantiation for the whole suite: the program bundles four handlers.
   this.timeout(60_000);
   let run: ProgramRun;
   const fn = (suffix: string) => byType(run, "aws:lambda/function:Function").find((r) => r.name === `retail-prod-ops-${suffix}`)!;
@@ -199,16 +201,33 @@ describe("Operations component under mocks", function () {
     for (const k of ["reconcile-errors", "freshness-errors", "maintenance-errors"]) assert.ok(alarm(k), k);
   });
 
-  it("packages a merge handler that runs without the program: it asks for its environment, not for ts-node", async () => {
-    const assets = await fn("merge").inputs.code.assets;
-    assert.ok(!Object.keys(assets).some((k) => k.startsWith("node_modules/@pulumi/")), "Pulumi packages are left out");
-    const code: string = await assets["__index.js"].text;
-    const mod = { exports: {} as { handler: (e: unknown, c: unknown) => Promise<unknown> } };
-    new Function("module", "exports", "require", code)(mod, mod.exports, createRequire(path.join(__dirname, "..", "..", "package.json")));
-    await assert.rejects(
-      mod.exports.handler({ product: "cart_events" }, { getRemainingTimeInMillis: () => 60_000 }),
-      /environment variable ATHENA_WORKGROUP is not set/,
-    );
+  it("ships each handler as its bundle and settings file: the merge runs alone and asks for its environment", async () => {
+    const merge = fn("merge");
+    assert.strictEqual(merge.inputs.handler, "index.handler");
+    const assets = await merge.inputs.code.assets;
+    assert.deepStrictEqual(Object.keys(assets).sort(), ["index.js", "settings.json"]);
+    const settings = JSON.parse(await assets["settings.json"].text);
+    assert.deepStrictEqual(Object.keys(settings.products).sort(), [
+      "cart_events",
+      "erp_inventory",
+      "loyalty_redemptions",
+      "loyalty_tier",
+      "pos_transactions",
+    ]);
+    assert.match(settings.bridgeSql, /\{\{email_salt\}\}/, "the salt stays a placeholder; the handler reads it at run time");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ops-merge-"));
+    try {
+      for (const file of Object.keys(assets)) fs.writeFileSync(path.join(dir, file), await assets[file].text);
+      const script = `require("./index.js").handler({ product: "cart_events" }, { getRemainingTimeInMillis: () => 60000 }).catch((e) => console.log(e.message))`;
+      const out = execFileSync(process.execPath, ["-e", script], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, NODE_PATH: path.join(__dirname, "..", "..", "node_modules") },
+        encoding: "utf8",
+      });
+      assert.match(out, /environment variable ATHENA_WORKGROUP is not set/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

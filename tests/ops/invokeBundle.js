@@ -1,0 +1,44 @@
+"use strict";
+// Run in a fresh Node process by bundle.test.ts: load one bundled handler from its folder and invoke it once, with
+// every AWS SDK client answered by aws-sdk-client-mock. Prints what the handler returned and what it sent.
+const { mockClient } = require("aws-sdk-client-mock");
+const athena = require("@aws-sdk/client-athena");
+const cloudwatch = require("@aws-sdk/client-cloudwatch");
+const s3tables = require("@aws-sdk/client-s3tables");
+const secrets = require("@aws-sdk/client-secrets-manager");
+const sns = require("@aws-sdk/client-sns");
+
+const [dir, eventJson, salt] = process.argv.slice(2);
+const a = mockClient(athena.AthenaClient);
+a.on(athena.StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-1" });
+a.on(athena.GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
+const columns = [
+  { Name: "source_rows", Type: "bigint" },
+  { Name: "silver_rows", Type: "bigint" },
+];
+a.on(athena.GetQueryResultsCommand).resolves({
+  ResultSet: {
+    ResultSetMetadata: { ColumnInfo: columns },
+    Rows: [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }, { Data: [{ VarCharValue: "10" }, { VarCharValue: "10" }] }],
+  },
+  UpdateCount: 1,
+});
+mockClient(cloudwatch.CloudWatchClient).on(cloudwatch.PutMetricDataCommand).resolves({});
+const published = mockClient(sns.SNSClient);
+published.on(sns.PublishCommand).resolves({ MessageId: "m-1" });
+mockClient(secrets.SecretsManagerClient).on(secrets.GetSecretValueCommand).resolves({ SecretString: salt });
+const tables = mockClient(s3tables.S3TablesClient);
+tables.on(s3tables.GetTableMaintenanceJobStatusCommand).resolves({ status: {} });
+tables.on(s3tables.GetTableCommand).resolves({ createdAt: new Date("2026-07-01T00:00:00Z") });
+
+const { handler } = require(`${dir}/index.js`);
+handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then(
+  (report) => {
+    const queries = a.commandCalls(athena.StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString);
+    process.stdout.write(`${JSON.stringify({ report, queries, published: published.commandCalls(sns.PublishCommand).length })}\n`);
+  },
+  (e) => {
+    process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 1;
+  },
+);
