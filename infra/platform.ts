@@ -226,7 +226,13 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     saltSecretArn: saltSecret.arn,
     batchJobNames: Object.fromEntries(Object.entries(batches).map(([product, lane]) => [product, lane.job.name])),
     kpiFreshnessBudgetMinutes: Object.fromEntries(Object.entries(gold.outputs.freshnessBudget).map(([kpi, f]) => [kpi, f.budgetMinutes])),
-    config: cfg,
+    products: [
+      ...cfg.streams.map((s) => ({ name: s.name, lane: s.lane, freshnessMinutes: s.freshnessMinutes })),
+      ...cfg.batches.map((b) => ({ name: b.name, lane: b.lane, timeoutMinutes: b.batch.timeoutMinutes })),
+    ],
+    goldChannelMode: cfg.goldChannelMode,
+    reconcile: { tolerance: cfg.operations.reconcileTolerance, hourUtc: cfg.operations.reconcileHourUtc },
+    logRetentionDays: cfg.operations.logRetentionDays,
     tags,
   });
 

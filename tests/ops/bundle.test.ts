@@ -51,7 +51,7 @@ function invoke(dir: string, fn: FunctionName, code: string): { report: Record<s
   const out = execFileSync(process.execPath, [path.join(__dirname, "invokeBundle.js"), folder, JSON.stringify(EVENTS[fn]), SALT], {
     cwd: dir,
     // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the SDK.
-    env: { PATH: process.env.PATH, NODE_PATH: path.join(REPO_ROOT, "node_modules"), ...ENVIRONMENT },
+    env: { PATH: process.env.PATH, NODE_PATH: path.join(REPO_ROOT, "node_modules"), NODE_NO_WARNINGS: "1", ...ENVIRONMENT },
     encoding: "utf8",
   });
   return JSON.parse(out.trim().split("\n").pop()!);

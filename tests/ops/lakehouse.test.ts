@@ -29,12 +29,8 @@ const ALL_TABLES = [
 ];
 const plan = planOperations(
   {
-    config: {
-      streams: [],
-      batches: [],
-      operations: { reconcileTolerance: 0, reconcileHourUtc: 6, logRetentionDays: 30 },
-      goldChannelMode: "omnichannel",
-    },
+    products: [],
+    goldChannelMode: "omnichannel",
     kpiFreshnessBudgetMinutes: { conversion_rate: 22, inventory_fill_rate: 2880 },
     batchJobNames: {},
   },

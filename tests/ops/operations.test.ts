@@ -221,7 +221,7 @@ describe("Operations component under mocks", function () {
       const script = `require("./index.js").handler({ product: "cart_events" }, { getRemainingTimeInMillis: () => 60000 }).catch((e) => console.log(e.message))`;
       const out = execFileSync(process.execPath, ["-e", script], {
         cwd: dir,
-        env: { PATH: process.env.PATH, NODE_PATH: path.join(__dirname, "..", "..", "node_modules") },
+        env: { PATH: process.env.PATH, NODE_PATH: path.join(__dirname, "..", "..", "node_modules"), NODE_NO_WARNINGS: "1" },
         encoding: "utf8",
       });
       assert.match(out, /environment variable ATHENA_WORKGROUP is not set/);
@@ -232,41 +232,18 @@ describe("Operations component under mocks", function () {
 });
 
 describe("planOperations", () => {
-  const base = {
-    config: {
-      streams: [],
-      batches: [],
-      operations: { reconcileTolerance: 0.001, reconcileHourUtc: 6, logRetentionDays: 30 },
-      goldChannelMode: "omnichannel" as const,
-    },
-    kpiFreshnessBudgetMinutes: {},
-    batchJobNames: {},
-  };
+  const base = { products: [], goldChannelMode: "omnichannel" as const, kpiFreshnessBudgetMinutes: {}, batchJobNames: {} };
   const silver = ["cart_events", "order_events", "identity_bridge", "quarantine", "loyalty_tier", "erp_inventory", "loyalty_redemptions"].map(
     (t) => `retail_silver.${t}`,
   );
-  const stream = (name: string) => ({
-    name,
-    sourceSystem: "x",
-    semantics: "event" as const,
-    freshnessMinutes: 5,
-    lane: "stream" as const,
-    stream: { peakRecordsPerSecond: 1, avgRecordBytes: 1, capacityMode: "on-demand" as const },
-  });
-  const daily = (name: string, timeoutMinutes: number) => ({
-    name,
-    sourceSystem: "x",
-    semantics: "snapshot" as const,
-    freshnessMinutes: 1440,
-    lane: "batch-daily" as const,
-    batch: { sourceKind: "s3" as const, sourceUri: "s3://x/y/", workers: 2, timeoutMinutes },
-  });
+  const stream = (name: string) => ({ name, lane: "stream" as const, freshnessMinutes: 5 });
+  const daily = (name: string, timeoutMinutes: number) => ({ name, lane: "batch-daily" as const, timeoutMinutes });
   const bronze = ["cart_events", "pos_transactions", "erp_inventory", "loyalty_tier"].map((t) => `retail_bronze.${t}`);
 
   it("refuses a streaming product without a merge file and a budget for a KPI without a gold view, naming the fix", () => {
     assert.throws(
       () =>
-        planOperations({ ...base, config: { ...base.config, streams: [stream("clickstream")] }, kpiFreshnessBudgetMinutes: { nps: 60 } }, [
+        planOperations({ ...base, products: [stream("clickstream")], kpiFreshnessBudgetMinutes: { nps: 60 } }, [
           ...silver,
           "retail_bronze.cart_events",
           "retail_bronze.pos_transactions",
@@ -282,16 +259,16 @@ describe("planOperations", () => {
 
   it("refuses a merge whose SQL reads a bronze table the stack does not create", () => {
     assert.throws(
-      () => planOperations({ ...base, config: { ...base.config, streams: [stream("cart_events")] } }, [...silver, "retail_bronze.cart_events"]),
+      () => planOperations({ ...base, products: [stream("cart_events")] }, [...silver, "retail_bronze.cart_events"]),
       /names retail_bronze.pos_transactions, which this stack does not create/,
     );
   });
 
   it("triggers a batch merge by its Glue job, re-reading the job's timeout and one cadence of bronze", () => {
-    const plan = planOperations(
-      { ...base, config: { ...base.config, batches: [daily("erp_inventory", 120)] }, batchJobNames: { erp_inventory: "job" } },
-      [...silver, ...bronze],
-    );
+    const plan = planOperations({ ...base, products: [daily("erp_inventory", 120)], batchJobNames: { erp_inventory: "job" } }, [
+      ...silver,
+      ...bronze,
+    ]);
     assert.deepStrictEqual(
       plan.merges.map((m) => [m.product, m.trigger, m.lookbackMinutes]),
       [["erp_inventory", { kind: "glue-job-succeeded" }, BATCH_CADENCE_MINUTES["batch-daily"] + 120]],
@@ -302,11 +279,7 @@ describe("planOperations", () => {
 
   it("refuses a batch product without its Glue job name or its merge file", () => {
     assert.throws(
-      () =>
-        planOperations({ ...base, config: { ...base.config, batches: [daily("erp_inventory", 120), daily("pos_snapshot", 30)] } }, [
-          ...silver,
-          ...bronze,
-        ]),
+      () => planOperations({ ...base, products: [daily("erp_inventory", 120), daily("pos_snapshot", 30)] }, [...silver, ...bronze]),
       (e: unknown) => {
         assert.ok(e instanceof OperationsArgsError);
         assert.match(e.message, /batch product "erp_inventory" has no entry in batchJobNames, so nothing would start its merge/);

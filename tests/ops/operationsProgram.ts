@@ -49,12 +49,13 @@ const operations = new Operations("retail-prod-ops", {
   saltSecretArn: ARNS.salt,
   batchJobNames: Object.fromEntries(batches.map((b) => [b.name, `retail-prod-${b.name.replace(/_/g, "-")}-job`])),
   kpiFreshnessBudgetMinutes: { conversion_rate: 22, inventory_fill_rate: 1800 },
-  config: {
-    streams,
-    batches,
-    operations: { reconcileTolerance: 0.001, reconcileHourUtc: 6, logRetentionDays: 90 },
-    goldChannelMode: "omnichannel",
-  },
+  products: [
+    ...streams.map((s) => ({ name: s.name, lane: s.lane, freshnessMinutes: s.freshnessMinutes })),
+    ...batches.map((b) => ({ name: b.name, lane: b.lane, timeoutMinutes: b.batch.timeoutMinutes })),
+  ],
+  goldChannelMode: "omnichannel",
+  reconcile: { tolerance: 0.001, hourUtc: 6 },
+  logRetentionDays: 90,
 });
 
 export const reconciledTables = operations.reconciledTables;

@@ -1,0 +1,110 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "../../infra/aws";
+import { slug } from "../../core/names";
+import { METRIC_NAMESPACE } from "../../core/runtime";
+import { FunctionName } from "./bundle";
+import { FRESHNESS_INTERVAL_MINUTES, OperationsPlan } from "./plan";
+
+export interface AlarmInputs {
+  readonly plan: OperationsPlan;
+  readonly functions: Record<FunctionName, aws.lambda.Function>;
+  readonly failureQueue: aws.sqs.Queue;
+  readonly reconciledTables: readonly string[];
+  /** Drift ratio above which a reconciled table alarms. */
+  readonly reconcileTolerance: number;
+  readonly alarmTopicArn: pulumi.Input<string>;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * Alarms to the alarm topic: each handler's errors, failed runs in the queue, table maintenance, drift per
+ * reconciled table and staleness per KPI budget.
+ */
+export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Resource): Record<string, aws.cloudwatch.MetricAlarm> {
+  const alarm = (key: string, a: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags">) =>
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-${key}`,
+      { ...a, alarmActions: [t.alarmTopicArn], okActions: [t.alarmTopicArn], tags: t.tags },
+      { parent },
+    );
+  const lambdaErrors = (fn: FunctionName, evaluationPeriods: number, what: string) =>
+    alarm(`${fn}-errors`, {
+      alarmDescription: `${what} See README, Operations.`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: t.functions[fn].name },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    });
+  return {
+    "merge-errors": lambdaErrors("merge", 2, "Silver MERGE has failed for 10 minutes: KPIs are going stale."),
+    "reconcile-errors": lambdaErrors("reconcile", 1, "Reconciliation could not count at least one table; the SNS message lists which."),
+    "freshness-errors": lambdaErrors("freshness", 2, "The freshness check cannot read silver: KPI staleness is not being measured."),
+    "maintenance-errors": lambdaErrors("maintenance", 1, "The S3 Tables maintenance status could not be read for at least one table."),
+    "failed-runs": alarm("failed-runs", {
+      alarmDescription: "A scheduled run failed after its retries (or could not be delivered) and sits in the failure queue. See README, Operations.",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: t.failureQueue.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    }),
+    "table-maintenance": alarm("table-maintenance", {
+      alarmDescription:
+        "An S3 Tables maintenance job failed, is disabled or is overdue; the SNS message names table and job. See README, Operations.",
+      namespace: METRIC_NAMESPACE,
+      metricName: "MaintenanceProblems",
+      statistic: "Maximum",
+      period: 3600,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    }),
+    ...Object.fromEntries(
+      t.reconciledTables.map((table) => [
+        `drift-${table}`,
+        alarm(`drift-${slug(table)}`, {
+          alarmDescription: `retail_silver.${table}: source and silver row counts differ by more than ${t.reconcileTolerance * 100} %. See README, Operations.`,
+          namespace: METRIC_NAMESPACE,
+          metricName: "DriftRatio",
+          dimensions: { Table: table },
+          statistic: "Maximum",
+          period: 3600,
+          evaluationPeriods: 1,
+          threshold: t.reconcileTolerance,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+        }),
+      ]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(t.plan.kpis).map(([kpi, k]) => [
+        `staleness-${kpi}`,
+        alarm(`staleness-${slug(kpi)}`, {
+          alarmDescription: `${kpi} is staler than its ${k.budgetMinutes}-min budget (inputs: ${k.tables.join(", ")}). See README, Operations.`,
+          namespace: METRIC_NAMESPACE,
+          metricName: "StalenessMinutes",
+          dimensions: { Kpi: kpi },
+          statistic: "Maximum",
+          period: FRESHNESS_INTERVAL_MINUTES * 60,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          threshold: k.budgetMinutes,
+          comparisonOperator: "GreaterThanThreshold",
+          // No datapoint means the KPI could not be measured (empty input, failed check): not provably fresh.
+          treatMissingData: "breaching",
+        }),
+      ]),
+    ),
+  };
+}

@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "../../infra/aws";
+import { TableAccess } from "../../core/sql/access";
+import { assumeRolePolicy, iamPolicy, Statement } from "../iam";
+import { AccessScope, lakeFormationGrants } from "./access";
+import { FunctionName, functionArchive, HANDLER } from "./bundle";
+
+export interface OperationsFunctionSettings {
+  /** What the handler reads from its settings.json at cold start. */
+  readonly handlerSettings: unknown;
+  readonly statements: (logGroup: aws.cloudwatch.LogGroup) => pulumi.Input<Statement>[];
+  readonly timeout: number;
+  /** How long an invocation may wait for its turn (reserved concurrency 1) before it counts as failed. */
+  readonly maxEventAgeSeconds: number;
+  readonly environment: Record<string, pulumi.Input<string>>;
+  readonly grantsFor?: TableAccess;
+  readonly tags?: Record<string, string>;
+}
+
+export interface OperationsFunction {
+  readonly function: aws.lambda.Function;
+  readonly role: aws.iam.Role;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+}
+
+/**
+ * One operations Lambda: its log group with retention, its own role and policy, its Lake Formation grants, the
+ * function running its bundle, and an invoke config that sends failed runs to the failure queue.
+ */
+export function operationsFunction(
+  name: string,
+  fn: FunctionName,
+  bundle: Promise<string>,
+  scope: AccessScope & { readonly logRetentionDays: number; readonly tags: Record<string, string> },
+  settings: OperationsFunctionSettings,
+  parent: pulumi.Resource,
+): OperationsFunction {
+  const key = `${name}-${fn}`;
+  const logGroup = new aws.cloudwatch.LogGroup(
+    key,
+    { name: `/retail/operations/${key}`, retentionInDays: scope.logRetentionDays, tags: scope.tags },
+    { parent },
+  );
+  const role = new aws.iam.Role(key, { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"), tags: scope.tags }, { parent });
+  const policy = new aws.iam.RolePolicy(key, { role: role.id, policy: iamPolicy(settings.statements(logGroup)) }, { parent });
+  const grants = settings.grantsFor ? lakeFormationGrants(key, scope, role, settings.grantsFor, parent) : [];
+  const f = new aws.lambda.Function(
+    key,
+    {
+      code: functionArchive(bundle, settings.handlerSettings),
+      handler: HANDLER,
+      role: role.arn,
+      runtime: aws.lambda.Runtime.NodeJS22dX,
+      architectures: ["arm64"],
+      memorySize: 256,
+      timeout: settings.timeout,
+      // One run at a time: a schedule firing while a run is still going is queued by Lambda, not run beside it.
+      reservedConcurrentExecutions: 1,
+      environment: { variables: settings.environment },
+      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+      tags: { ...scope.tags, ...settings.tags },
+    },
+    { parent, dependsOn: [policy, logGroup, ...grants] },
+  );
+  new aws.lambda.FunctionEventInvokeConfig(
+    key,
+    {
+      functionName: f.name,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: settings.maxEventAgeSeconds,
+      destinationConfig: { onFailure: { destination: scope.failureQueueArn } },
+    },
+    { parent },
+  );
+  return { function: f, role, logGroup };
+}

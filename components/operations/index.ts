@@ -1,0 +1,246 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "../../infra/aws";
+import { FreshnessSettings } from "../../functions/freshness";
+import { DEFAULT_WINDOW_HOURS, JobType, MaintenanceSettings } from "../../functions/maintenance";
+import { MergeSettings } from "../../functions/merge";
+import { ReconcileSettings } from "../../functions/reconcile";
+import { MERGE_TIMEOUT_SECONDS } from "../../core/limits";
+import { ENV } from "../../core/runtime";
+import { bridgeUse } from "../../core/sql/access";
+import { formatReconciles, TAG } from "../../core/tags";
+import { IcebergNamespace } from "../icebergNamespace";
+import { athenaStatements, commonStatements } from "./access";
+import { operationsAlarms } from "./alarms";
+import { bundleHandlers, FunctionName } from "./bundle";
+import { operationsFunction, OperationsFunctionSettings } from "./function";
+import { FRESHNESS_INTERVAL_MINUTES, OperationsArgsError, OperationsPlan, PlanInputs, planOperations } from "./plan";
+import { operationsTriggers } from "./triggers";
+
+export { FRESHNESS_INTERVAL_MINUTES, LATE_ARRIVAL_MINUTES, OperationsArgsError, planOperations } from "./plan";
+export type { GoldChannelMode, MergeTrigger, OperationsPlan, OperationsProduct, PlanInputs } from "./plan";
+export { rateExpression } from "./triggers";
+
+export interface OperationsArgs extends PlanInputs {
+  /** The lakehouse: table bucket, catalog and the tables the SQL reads and writes. */
+  readonly lakehouse: Pick<
+    IcebergNamespace,
+    "tableBucketArn" | "tableBucketName" | "catalogArn" | "catalogId" | "kmsKeyArn" | "namespaces" | "tables" | "tableDefs"
+  >;
+  /** Encrypted SNS topic every alarm and handler alert goes to (the lead's, with the configured subscription). */
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** The platform KMS key: it encrypts the alarm topic and the salt secret, and here the failure queue. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /**
+   * Athena workgroup the handlers query through (it enforces results location and the scan cutoff): GoldLayer's
+   * operations workgroup. Its results must not be SSE-KMS, or Athena refuses the MERGE on S3 Tables; and since the
+   * merge's query text carries the email-hash salt, no role outside this component may use it.
+   */
+  readonly athenaWorkgroupName: pulumi.Input<string>;
+  readonly athenaWorkgroupArn: pulumi.Input<string>;
+  /** Bucket the workgroup writes query results to, and the workgroup's prefix in it (e.g. `operations/`). */
+  readonly athenaResultsBucketArn: pulumi.Input<string>;
+  readonly athenaResultsPrefix: string;
+  /** Secrets Manager secret holding the email-hash salt; only the merge function may read it. */
+  readonly saltSecretArn: pulumi.Input<string>;
+  /** Glue job name per batch product (BatchLane's job): its successful runs trigger the product's merge. */
+  readonly batchJobNames: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Daily reconciliation: the drift ratio that alarms and the hour (UTC) it runs. */
+  readonly reconcile: { readonly tolerance: number; readonly hourUtc: number };
+  /** Days the functions' logs are kept. */
+  readonly logRetentionDays: number;
+  /** Hours each S3 Tables maintenance job may go without a run (default DEFAULT_WINDOW_HOURS). */
+  readonly maintenanceWindowHours?: Partial<Record<JobType, number>>;
+  readonly tags?: Record<string, string>;
+}
+
+/** The plan, its problems reported against the component. */
+function planned(args: OperationsArgs, existing: readonly string[], component: pulumi.Resource): OperationsPlan {
+  try {
+    return planOperations(args, existing);
+  } catch (e) {
+    if (e instanceof OperationsArgsError) throw new pulumi.ResourceError(e.message, component);
+    throw e;
+  }
+}
+
+/**
+ * Operations for the lakehouse: the silver MERGE per data product (on a schedule for streams, when the Glue job
+ * succeeds for batch products), daily source-vs-silver reconciliation, KPI freshness every five minutes and a
+ * daily S3 Tables maintenance check, as bundled Lambdas with one least-privilege role each, EventBridge Scheduler
+ * schedules and rules, an encrypted failure queue, log groups with retention and alarms to the alarm topic.
+ */
+export class Operations extends pulumi.ComponentResource {
+  public readonly plan: OperationsPlan;
+  /** Silver tables the reconcile function counts (also its `retail:reconciles` tag). */
+  public readonly reconciledTables: string[];
+  public readonly functions: Record<FunctionName, aws.lambda.Function>;
+  public readonly roles: Record<FunctionName, aws.iam.Role>;
+  public readonly failureQueue: aws.sqs.Queue;
+  public readonly schedules: Record<string, aws.scheduler.Schedule>;
+  /** By batch product: the EventBridge rule that runs its merge when its Glue job succeeds. */
+  public readonly mergeRules: Record<string, aws.cloudwatch.EventRule>;
+  public readonly alarms: Record<string, aws.cloudwatch.MetricAlarm>;
+
+  constructor(name: string, args: OperationsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("retail:analytics:Operations", name, {}, opts);
+    const { lakehouse, tags = {} } = args;
+    const existing = Object.keys(lakehouse.tableDefs);
+    this.plan = planned(args, existing, this);
+    const plan = this.plan;
+    for (const n of plan.notReconciled) {
+      pulumi.log.warn(
+        `Operations: retail_silver.${n.table} is not reconciled: sql/reconcile/${n.table}.sql reads ${n.missing.join(", ")}, which this stack does not create.`,
+        this,
+      );
+    }
+    this.reconciledTables = Object.keys(plan.reconcile);
+    const opsTags = { ...tags, [TAG.component]: "Operations" };
+    const parent = { parent: this };
+
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const region = aws.getRegionOutput({}, parent);
+    const glue = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}`;
+
+    this.failureQueue = new aws.sqs.Queue(
+      `${name}-failures`,
+      { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 3600, messageRetentionSeconds: 14 * 86400, tags: opsTags },
+      parent,
+    );
+    const scope = { args, failureQueueArn: this.failureQueue.arn, glue, logRetentionDays: args.logRetentionDays, tags: opsTags };
+    const bundles = bundleHandlers();
+    const made: Partial<Record<FunctionName, ReturnType<typeof operationsFunction>>> = {};
+    const lambda = (fn: FunctionName, settings: OperationsFunctionSettings) => {
+      made[fn] = operationsFunction(
+        name,
+        fn,
+        bundles.then((b) => b[fn]),
+        scope,
+        settings,
+        this,
+      );
+      return made[fn].function;
+    };
+
+    const queryEnv = (deadlineSeconds: number) => ({
+      [ENV.workGroup]: args.athenaWorkgroupName,
+      [ENV.catalog]: pulumi.interpolate`s3tablescatalog/${lakehouse.tableBucketName}`,
+      [ENV.queryDeadlineMs]: String(deadlineSeconds * 1000),
+      [ENV.topicArn]: args.alarmTopicArn,
+    });
+
+    // Shipped as each function's settings.json: the SQL texts alone exceed Lambda's 4 KB of environment variables.
+    const mergeSettings: MergeSettings = {
+      products: Object.fromEntries(
+        plan.merges.map((m) => [
+          m.product,
+          { sql: m.sql, lookbackMinutes: m.lookbackMinutes, refreshesBridge: bridgeUse(m.product, m.sql, plan.bridgeSql) },
+        ]),
+      ),
+      bridgeSql: plan.bridgeSql,
+    };
+    const reconcileSettings: ReconcileSettings = { tables: plan.reconcile, tolerance: args.reconcile.tolerance };
+    const freshnessSettings: FreshnessSettings = { tables: plan.freshness, kpis: plan.kpis, intervalMinutes: FRESHNESS_INTERVAL_MINUTES };
+    const maintenanceSettings: Omit<MaintenanceSettings, "tableBucketArn"> = {
+      tables: existing,
+      windowHours: { ...DEFAULT_WINDOW_HOURS, ...args.maintenanceWindowHours } as Record<JobType, number>,
+    };
+    const maintenanceTableArns = existing.map((t) => lakehouse.tables[t].tableArn as pulumi.Output<string>);
+
+    const merge = lambda("merge", {
+      handlerSettings: mergeSettings,
+      statements: (lg) => [
+        ...commonStatements(scope, lg),
+        ...athenaStatements(scope, plan.access.merge),
+        { Sid: "EmailSalt", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.saltSecretArn] },
+      ],
+      timeout: MERGE_TIMEOUT_SECONDS,
+      // Merges that wait longer than this are not keeping up with their schedules: fail them into the queue, whose
+      // alarm says so, rather than letting a backlog grow silently. A later run re-reads their windows anyway.
+      maxEventAgeSeconds: 900,
+      environment: { ...queryEnv(MERGE_TIMEOUT_SECONDS - 15), [ENV.saltSecretArn]: args.saltSecretArn },
+      grantsFor: plan.access.merge,
+    });
+    const reconcile = lambda("reconcile", {
+      handlerSettings: reconcileSettings,
+      statements: (lg) => [...commonStatements(scope, lg), ...athenaStatements(scope, plan.access.reconcile)],
+      timeout: 900,
+      maxEventAgeSeconds: 3600,
+      environment: queryEnv(120),
+      grantsFor: plan.access.reconcile,
+      tags: { [TAG.reconciles]: formatReconciles(this.reconciledTables) },
+    });
+    const freshness = lambda("freshness", {
+      handlerSettings: freshnessSettings,
+      statements: (lg) => [...commonStatements(scope, lg), ...athenaStatements(scope, plan.access.freshness)],
+      timeout: 240,
+      maxEventAgeSeconds: 600,
+      environment: queryEnv(60),
+      grantsFor: plan.access.freshness,
+    });
+    const maintenance = lambda("maintenance", {
+      handlerSettings: maintenanceSettings,
+      statements: (lg) => [
+        ...commonStatements(scope, lg),
+        {
+          Sid: "MaintenanceStatus",
+          Effect: "Allow",
+          Action: ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"],
+          Resource: maintenanceTableArns,
+        },
+      ],
+      timeout: 120,
+      maxEventAgeSeconds: 3600,
+      environment: { [ENV.topicArn]: args.alarmTopicArn, [ENV.tableBucketArn]: lakehouse.tableBucketArn },
+    });
+    this.functions = { merge, reconcile, freshness, maintenance };
+    const byFunction = made as Record<FunctionName, ReturnType<typeof operationsFunction>>;
+    this.roles = {
+      merge: byFunction.merge.role,
+      reconcile: byFunction.reconcile.role,
+      freshness: byFunction.freshness.role,
+      maintenance: byFunction.maintenance.role,
+    };
+
+    const triggers = operationsTriggers(
+      name,
+      {
+        plan,
+        functions: this.functions,
+        failureQueue: this.failureQueue,
+        kmsKeyArn: args.kmsKeyArn,
+        batchJobNames: args.batchJobNames,
+        reconcileHourUtc: args.reconcile.hourUtc,
+        tags: opsTags,
+      },
+      this,
+    );
+    this.schedules = triggers.schedules;
+    this.mergeRules = triggers.mergeRules;
+    this.alarms = operationsAlarms(
+      name,
+      {
+        plan,
+        functions: this.functions,
+        failureQueue: this.failureQueue,
+        reconciledTables: this.reconciledTables,
+        reconcileTolerance: args.reconcile.tolerance,
+        alarmTopicArn: args.alarmTopicArn,
+        tags: opsTags,
+      },
+      this,
+    );
+
+    this.registerOutputs({
+      functionNames: Object.fromEntries(Object.entries(this.functions).map(([k, f]) => [k, f.name])),
+      failureQueueArn: this.failureQueue.arn,
+      reconciledTables: this.reconciledTables,
+      mergeRules: Object.fromEntries(Object.entries(this.mergeRules).map(([product, rule]) => [product, rule.name])),
+      logGroups: Object.fromEntries(Object.entries(byFunction).map(([k, f]) => [k, f.logGroup.name])),
+    });
+  }
+}
+
+/** Build Operations under `parent` (the program's pattern for components made from config). */
+export function buildOperations(name: string, args: OperationsArgs, parent?: pulumi.Resource): Operations {
+  return new Operations(name, args, parent ? { parent } : undefined);
+}

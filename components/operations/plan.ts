@@ -1,0 +1,186 @@
+import * as fs from "fs";
+import * as path from "path";
+import { FreshnessKpi } from "../../functions/freshness";
+import { BATCH_CADENCE_MINUTES, Lane } from "../../core/lanes";
+import { mergeIntervalMinutes } from "../../core/limits";
+import { SQL_DIR } from "../../core/paths";
+import { loadSql } from "../../core/sql/files";
+import { TableAccess, tableAccess } from "../../core/sql/access";
+import { formatReconciles, TAG } from "../../core/tags";
+
+/** Minutes between freshness runs. */
+export const FRESHNESS_INTERVAL_MINUTES = 5;
+/**
+ * Extra minutes each merge re-reads behind its interval: Firehose may hold a record up to its 15-minute buffer
+ * and retry delivery for 5 more, so a record stamped before a window's end can land after that window ran.
+ */
+export const LATE_ARRIVAL_MINUTES = 30;
+
+/** A data product as operations sees it: a stream merged on a clock, or a batch merged after its job's run. */
+export type OperationsProduct =
+  | { readonly name: string; readonly lane: "stream"; readonly freshnessMinutes: number }
+  | { readonly name: string; readonly lane: Exclude<Lane, "stream">; readonly timeoutMinutes: number };
+
+/** Which gold SQL folder the KPI views come from (sql/gold/<mode>/). */
+export type GoldChannelMode = "omnichannel" | "store-only";
+
+/** What planning reads: the products, the KPI budgets, the batch jobs and where the SQL lives. */
+export interface PlanInputs {
+  /** Every data product, streams and batches, in the order their merges are listed. */
+  readonly products: readonly OperationsProduct[];
+  readonly goldChannelMode: GoldChannelMode;
+  /** Freshness budget in minutes per KPI (named as in the KPI catalog and sql/gold/<mode>/<kpi>.sql). */
+  readonly kpiFreshnessBudgetMinutes: Readonly<Record<string, number>>;
+  /** Glue job name per batch product (BatchLane's job): its successful runs trigger the product's merge. */
+  readonly batchJobNames: Readonly<Record<string, unknown>>;
+  /** Root of the SQL files (default the repository's sql/); tests point it at fixtures. */
+  readonly sqlRoot?: string;
+}
+
+/** What starts a product's merge: a schedule for streams, its Glue job's successful run for batch products. */
+export type MergeTrigger = { readonly kind: "schedule"; readonly intervalMinutes: number } | { readonly kind: "glue-job-succeeded" };
+
+/** What the handlers will run, worked out from the products and the SQL files before any resource exists. */
+export interface OperationsPlan {
+  readonly merges: { product: string; trigger: MergeTrigger; lookbackMinutes: number; sql: string }[];
+  readonly bridgeSql: string;
+  readonly reconcile: Record<string, string>;
+  /** Reconcile files left out because they read a table this stack does not create. */
+  readonly notReconciled: { table: string; missing: string[] }[];
+  readonly freshness: Record<string, string>;
+  readonly kpis: Record<string, FreshnessKpi>;
+  readonly access: { merge: TableAccess; reconcile: TableAccess; freshness: TableAccess };
+}
+
+function sqlFiles(root: string, dir: string): Record<string, string> {
+  const full = path.join(root, dir);
+  if (!fs.existsSync(full)) return {};
+  return Object.fromEntries(
+    fs
+      .readdirSync(full)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()
+      .map((f) => [f.slice(0, -4), loadSql(path.join(dir, f), root)]),
+  );
+}
+
+export class OperationsArgsError extends Error {}
+
+/**
+ * Read the SQL the handlers run and check it against the stack: every data product has a merge (and a batch
+ * product the Glue job that triggers it), every table the merge or freshness SQL names exists, every budgeted KPI
+ * has a gold view. Pure apart from reading files; throws one error listing every problem.
+ */
+export function planOperations(args: PlanInputs, existingTables: readonly string[]): OperationsPlan {
+  const root = args.sqlRoot ?? SQL_DIR;
+  const problems: string[] = [];
+  const exists = new Set(existingTables);
+  const missingOf = (texts: string[]) => {
+    const a = tableAccess(texts);
+    return [...a.reads, ...a.writes].filter((t) => !exists.has(t));
+  };
+
+  const mergeSql = sqlFiles(root, "merge");
+  const bridgeSql = sqlFiles(root, "bridge")["identity_bridge"];
+  if (bridgeSql === undefined)
+    problems.push(`sql/bridge/identity_bridge.sql is missing: the merge refreshes the bridge before each window. Fix: restore it.`);
+  const mergeOf = (kind: string, product: string) => {
+    const sql = mergeSql[product];
+    if (sql === undefined)
+      problems.push(`${kind} product "${product}" has no sql/merge/${product}.sql, so its silver table would never fill. Fix: add the merge file.`);
+    return sql;
+  };
+  const merges: OperationsPlan["merges"] = [];
+  for (const s of args.products) {
+    if (s.lane !== "stream") continue;
+    const sql = mergeOf("streaming", s.name);
+    if (sql === undefined) continue;
+    const intervalMinutes = mergeIntervalMinutes(s.freshnessMinutes);
+    merges.push({ product: s.name, trigger: { kind: "schedule", intervalMinutes }, lookbackMinutes: intervalMinutes + LATE_ARRIVAL_MINUTES, sql });
+  }
+  for (const b of args.products) {
+    if (b.lane === "stream") continue;
+    const sql = mergeOf("batch", b.name);
+    if (!(b.name in args.batchJobNames)) {
+      problems.push(`batch product "${b.name}" has no entry in batchJobNames, so nothing would start its merge. Fix: pass its BatchLane's job.name.`);
+    }
+    if (sql === undefined) continue;
+    // The run's rows were stamped within its timeout before the success that triggers the merge. One cadence more
+    // re-reads the previous run's rows: what a failed merge left in bronze, and rows stamped in the same minute as
+    // that run's success, which the minute-truncated window end (functions/merge.ts) leaves to the next run.
+    // Snapshot merges select whole snapshot days inside the window; a daily lane's lookback reaches yesterday's.
+    merges.push({
+      product: b.name,
+      trigger: { kind: "glue-job-succeeded" },
+      lookbackMinutes: BATCH_CADENCE_MINUTES[b.lane] + b.timeoutMinutes,
+      sql,
+    });
+  }
+  for (const [file, text] of [["bridge/identity_bridge", bridgeSql ?? ""], ...merges.map((m) => [`merge/${m.product}`, m.sql])]) {
+    const missing = missingOf([text]);
+    if (missing.length > 0)
+      problems.push(
+        `sql/${file}.sql names ${missing.join(", ")}, which this stack does not create. Fix: add the product to the stack, or change the SQL.`,
+      );
+  }
+
+  const reconcile: Record<string, string> = {};
+  const notReconciled: { table: string; missing: string[] }[] = [];
+  for (const [table, text] of Object.entries(sqlFiles(root, "reconcile"))) {
+    // A stack without some product (say no POS stream) has no bronze table for a reconcile file to count.
+    const missing = missingOf([text]);
+    if (missing.length > 0) notReconciled.push({ table, missing });
+    else reconcile[table] = text;
+  }
+
+  if (formatReconciles(Object.keys(reconcile)).length > 256) {
+    problems.push(`the ${TAG.reconciles} tag would exceed AWS's 256-character tag value. Fix: shorten table names, or split reconciliation.`);
+  }
+
+  const freshness = sqlFiles(root, "freshness");
+  for (const [table, text] of Object.entries(freshness)) {
+    const missing = missingOf([text]);
+    if (missing.length > 0) problems.push(`sql/freshness/${table}.sql names ${missing.join(", ")}, which this stack does not create.`);
+  }
+  const gold = sqlFiles(root, path.join("gold", args.goldChannelMode));
+  const kpis: Record<string, FreshnessKpi> = {};
+  for (const [kpi, budgetMinutes] of Object.entries(args.kpiFreshnessBudgetMinutes)) {
+    if (!(Number.isFinite(budgetMinutes) && budgetMinutes > 0)) {
+      problems.push(`kpiFreshnessBudgetMinutes.${kpi} = ${budgetMinutes}: a budget is a positive number of minutes.`);
+      continue;
+    }
+    const view = gold[kpi];
+    if (view === undefined) {
+      problems.push(
+        `KPI "${kpi}" has a freshness budget but no sql/gold/${args.goldChannelMode}/${kpi}.sql. Fix: name the budget after the KPI's gold view.`,
+      );
+      continue;
+    }
+    const tables = tableAccess([view])
+      .reads.filter((t) => t.startsWith("retail_silver."))
+      .map((t) => t.slice("retail_silver.".length));
+    const unmeasured = tables.filter((t) => freshness[t] === undefined);
+    if (unmeasured.length > 0) {
+      problems.push(
+        `KPI "${kpi}" reads ${unmeasured.map((t) => `retail_silver.${t}`).join(", ")} but sql/freshness has no file for it. Fix: add sql/freshness/<table>.sql.`,
+      );
+      continue;
+    }
+    kpis[kpi] = { budgetMinutes, tables };
+  }
+
+  if (problems.length > 0) throw new OperationsArgsError(`Operations:\n  - ${problems.join("\n  - ")}`);
+  return {
+    merges,
+    bridgeSql: bridgeSql!,
+    reconcile,
+    notReconciled,
+    freshness,
+    kpis,
+    access: {
+      merge: tableAccess([bridgeSql!, ...merges.map((m) => m.sql)]),
+      reconcile: tableAccess(Object.values(reconcile)),
+      freshness: tableAccess(Object.values(freshness)),
+    },
+  };
+}
