@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -228,6 +229,19 @@ describe("Operations component under mocks", function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("Operations refuses what it cannot plan", () => {
+  it("reports planning problems against the component (a ResourceError naming the fix)", async () => {
+    await assert.rejects(
+      runProgram({ stack: "prod", config: { "aws:region": "us-east-1" }, program: path.join(__dirname, "unplannableProgram.ts") }),
+      (e: unknown) => {
+        assert.ok(e instanceof pulumi.ResourceError, `got ${String(e)}`);
+        assert.match(e.message, /streaming product "clickstream" has no sql\/merge\/clickstream.sql/);
+        return true;
+      },
+    );
   });
 });
 
