@@ -1,6 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../infra/aws";
+import * as aws from "./aws";
 import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE, Lane } from "../core/lanes";
 import { TAG } from "../core/tags";
 import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";

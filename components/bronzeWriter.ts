@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../infra/aws";
+import * as aws from "./aws";
 import { Statement } from "./iam";
 
 /** One bronze table in the S3 Tables catalog, as a writer (Firehose or a Glue job) must name it. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../infra/aws";
+import * as aws from "./aws";
 import type { input as awsInput } from "@pulumi/aws/types";
 import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../core/limits";
 import { CHANNEL_MODES, ChannelMode, GOLD_DATABASE, viewStatement } from "../core/kpiCatalog";

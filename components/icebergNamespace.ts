@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../infra/aws";
+import * as aws from "./aws";
 import * as s3tablesNative from "@pulumi/aws-native/s3tables";
 import * as nativeTypes from "@pulumi/aws-native/types";
 import { TableDef } from "../core/tables";

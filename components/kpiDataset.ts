@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../infra/aws";
+import * as aws from "./aws";
 import * as quicksightNative from "@pulumi/aws-native/quicksight";
 import { effectiveImportMode, GOLD_DATABASE, ImportMode, KpiDefinition } from "../core/kpiCatalog";
 import { TAG, tagValue } from "../core/tags";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../infra/aws";
+import * as aws from "./aws";
 
 export interface SecureBucketArgs {
   /** Objects are encrypted with this KMS key by default. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../infra/aws";
+import * as aws from "./aws";
 import { firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../core/limits";
 import { TAG, tagValue } from "../core/tags";
 import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";

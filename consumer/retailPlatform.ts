@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONTRACT_VERSION, PlatformOutputs, StreamOutput } from "../infra/contract";
+import { CONTRACT_VERSION, PlatformOutputs, StreamOutput } from "../core/contract";
 
 /**
  * Typed access to the retail analytics platform's stack outputs for other teams' Pulumi programs:

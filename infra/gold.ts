@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "./aws";
+import * as aws from "../components/aws";
 import * as path from "path";
 import { GoldLayer } from "../components/goldLayer";
 import { KpiDataset, quicksightGroupArn } from "../components/kpiDataset";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "./aws";
+import * as aws from "../components/aws";
 // The ec2 module only: the package index also loads awsx classic, ecs, ecr and lb (145 modules, ~0.1 s of every plan).
 import * as awsxEc2 from "@pulumi/awsx/ec2";
 import { BatchLane, BatchNetwork } from "../components/batchLane";

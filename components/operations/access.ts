@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../../infra/aws";
+import * as aws from "../aws";
 import { NamespaceName } from "../../core/namespaces";
 import { METRIC_NAMESPACE } from "../../core/runtime";
 import { TableAccess } from "../../core/sql/access";

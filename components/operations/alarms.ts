@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../../infra/aws";
+import * as aws from "../aws";
 import { slug } from "../../core/names";
 import { METRIC_NAMESPACE } from "../../core/runtime";
 import { FunctionName } from "./bundle";

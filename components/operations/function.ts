@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../../infra/aws";
+import * as aws from "../aws";
 import { TableAccess } from "../../core/sql/access";
 import { assumeRolePolicy, iamPolicy, Statement } from "../iam";
 import { AccessScope, lakeFormationGrants } from "./access";

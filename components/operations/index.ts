@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../../infra/aws";
+import * as aws from "../aws";
 import { FreshnessSettings } from "../../functions/freshness";
 import { DEFAULT_WINDOW_HOURS, JobType, MaintenanceSettings } from "../../functions/maintenance";
 import { MergeSettings } from "../../functions/merge";

@@ -1,4 +1,4 @@
-import * as aws from "../../infra/aws";
+import * as aws from "../aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../../core/limits";
 import { policyHeader, settingsFor } from "../config";

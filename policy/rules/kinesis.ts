@@ -1,4 +1,4 @@
-import * as aws from "../../infra/aws";
+import * as aws from "../aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { KINESIS_BYTES_PER_SHARD, KINESIS_RECORDS_PER_SHARD, requiredShards } from "../../core/limits";
 import { TAG } from "../../core/tags";

@@ -1,4 +1,4 @@
-import * as aws from "../../infra/aws";
+import * as aws from "../aws";
 import * as s3tablesNative from "@pulumi/aws-native/s3tables";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { TAG } from "../../core/tags";

@@ -1,4 +1,4 @@
-import * as aws from "../../infra/aws";
+import * as aws from "../aws";
 import {
   PolicyResource,
   ResourceValidationArgs,

@@ -1,4 +1,4 @@
-import * as aws from "../../infra/aws";
+import * as aws from "../aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { SPICE_ROW_CAP } from "../../core/limits";
 import { TAG } from "../../core/tags";

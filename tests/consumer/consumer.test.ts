@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { ProgramRun, runProgram } from "../../local/harness";
 import { checkContract, ContractError } from "../../consumer/retailPlatform";
-import { CONTRACT_VERSION, PlatformOutputs } from "../../infra/contract";
+import { CONTRACT_VERSION, PlatformOutputs } from "../../core/contract";
 import { plan } from "../../local/plan";
 import { named, REPO, runStack } from "../support/stacks";
 

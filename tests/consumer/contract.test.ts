@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ProgramRun } from "../../local/harness";
-import { CONTRACT_VERSION } from "../../infra/contract";
+import { CONTRACT_VERSION } from "../../core/contract";
 import { REPO, runStack } from "../support/stacks";
 
 /**
@@ -12,12 +12,12 @@ import { REPO, runStack } from "../support/stacks";
 /** A recorded shape: a type name, a one-element list of an element's shape, or an object ('*' = data-keyed map). */
 type Shape = string | Shape[] | { [key: string]: Shape };
 const history: Record<string, { shapes: Record<string, Shape> }> = JSON.parse(
-  fs.readFileSync(path.join(REPO, "infra", "contract-history.json"), "utf8"),
+  fs.readFileSync(path.join(REPO, "core", "contract-history.json"), "utf8"),
 );
 
 const BUMP =
-  "Renaming or removing an output breaks every team that reads it: bump CONTRACT_VERSION in infra/contract.ts, record the new keys under that version in infra/contract-history.json, and add a changelog line to README.md.";
-const RECORD = "A new output is compatible: record it under the current version in infra/contract-history.json and in the README's output table.";
+  "Renaming or removing an output breaks every team that reads it: bump CONTRACT_VERSION in core/contract.ts, record the new keys under that version in core/contract-history.json, and add a changelog line to README.md.";
+const RECORD = "A new output is compatible: record it under the current version in core/contract-history.json and in the README's output table.";
 
 function compare(what: string, recorded: string[], actual: string[]): void {
   const missing = recorded.filter((k) => !actual.includes(k));
@@ -49,13 +49,13 @@ function checkShape(where: string, shape: Shape, value: unknown): void {
 }
 
 /**
- * The contract check: a stack's outputs (as the program exports them) against the shapes infra/contract-history.json
+ * The contract check: a stack's outputs (as the program exports them) against the shapes core/contract-history.json
  * records for the current CONTRACT_VERSION, every nested key included. The check lives here, not in product code;
  * the tests below run it on the real dev and prod outputs, and on the real prod outputs with one key renamed.
  */
 function checkContract(stack: string, outputs: Record<string, unknown>): void {
   const recorded = history[CONTRACT_VERSION];
-  assert.ok(recorded, `infra/contract-history.json has no entry for contract ${CONTRACT_VERSION}. ${BUMP}`);
+  assert.ok(recorded, `core/contract-history.json has no entry for contract ${CONTRACT_VERSION}. ${BUMP}`);
   compare(`${stack} outputs`, Object.keys(recorded.shapes).sort(), Object.keys(outputs).sort());
   for (const [key, value] of Object.entries(outputs)) checkShape(`${stack} ${key}`, recorded.shapes[key], value);
 }
@@ -67,7 +67,7 @@ describe("output contract", () => {
   });
 
   it("records the current contract version", () => {
-    assert.ok(history[CONTRACT_VERSION], `infra/contract-history.json has no entry for contract ${CONTRACT_VERSION}. ${BUMP}`);
+    assert.ok(history[CONTRACT_VERSION], `core/contract-history.json has no entry for contract ${CONTRACT_VERSION}. ${BUMP}`);
   });
 
   it("exports exactly the recorded outputs, stream fields and dataset fields in dev and prod", () => {
@@ -94,8 +94,8 @@ describe("output contract", () => {
     assert.throws(() => checkContract("prod", { ...rest, kinesisStreams: streams }), {
       message:
         `prod outputs: contract ${CONTRACT_VERSION} promises streams, which the stack no longer exports. ` +
-        "Renaming or removing an output breaks every team that reads it: bump CONTRACT_VERSION in infra/contract.ts, " +
-        "record the new keys under that version in infra/contract-history.json, and add a changelog line to README.md.",
+        "Renaming or removing an output breaks every team that reads it: bump CONTRACT_VERSION in core/contract.ts, " +
+        "record the new keys under that version in core/contract-history.json, and add a changelog line to README.md.",
     });
 
     const cartWithoutKey: Record<string, unknown> = { ...(streams as Record<string, Record<string, unknown>>).cart_events };
@@ -106,7 +106,7 @@ describe("output contract", () => {
     });
     assert.throws(() => checkContract("prod", { ...prod.outputs, streams: { ...(streams as object), cart_events: cartWithoutKey } }), {
       message:
-        /^prod streams\.cart_events: contract \S+ promises kmsKeyArn, which the stack no longer exports\. Renaming or removing an output .*bump CONTRACT_VERSION in infra\/contract\.ts.*add a changelog line to README\.md\.$/,
+        /^prod streams\.cart_events: contract \S+ promises kmsKeyArn, which the stack no longer exports\. Renaming or removing an output .*bump CONTRACT_VERSION in core\/contract\.ts.*add a changelog line to README\.md\.$/,
     });
   });
 });

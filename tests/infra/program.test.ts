@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { byType, ProgramRun, runProgram } from "../../local/harness";
 import { GLUE_SCRIPT } from "../../components/batchLane";
-import { CONTRACT_VERSION } from "../../infra/contract";
+import { CONTRACT_VERSION } from "../../core/contract";
 import { named, policyDoc, REPO, runStack, runWith, stackConfig } from "../support/stacks";
 
 const STREAM = "aws:kinesis/stream:Stream";
