@@ -35,6 +35,27 @@ export default tseslint.config(
     },
   },
   {
+    // The pack is published as the policy/ folder alone, with core/ bundled in: nothing else of this repository reaches it.
+    files: ["policy/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "@pulumi/aws", message: "import the service's module, e.g. @pulumi/aws/kinesis." },
+            { name: "@pulumi/aws-native", message: "import the service's module, e.g. @pulumi/aws-native/quicksight." },
+          ],
+          patterns: [
+            {
+              group: ["**/infra/**", "**/components/**", "**/local/**", "**/functions/**"],
+              message: "policy/ imports only @pulumi/policy, provider types and core/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js"],
     languageOptions: { sourceType: "commonjs", globals: { exports: "writable" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },

@@ -5,9 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Command, InvalidArgumentError } from "commander";
 import { parse as parseYaml } from "yaml";
 import { PACK_NAME, packArgs } from "../policy/pack";
-import { analyzeAll, createAnalyzer, Diagnostic } from "./analyzer";
+import { analyzeAll, createAnalyzer, Diagnostic, PackConfig } from "./analyzer";
 import { CostEstimate, estimateCost } from "./cost";
 import { readStackFile, runInProgress, runProgram, RecordedResource } from "./harness";
+import { PACK_CONFIG_FILE } from "./packConfig";
 
 /**
  * `npm run plan`: the real program under runtime mocks, every policy of the real pack on what it registers,
@@ -182,7 +183,9 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
     return { exitCode: 3, errors: [`the program failed: ${(e as Error)?.stack ?? String(e)}`] };
   }
 
-  const analyzer = createAnalyzer(PACK_NAME, packVersion(), packArgs);
+  // The same file the CLI gets as `--policy-pack-config policy/pack-config.json`.
+  const packConfig = JSON.parse(fs.readFileSync(PACK_CONFIG_FILE, "utf8")) as PackConfig;
+  const analyzer = createAnalyzer(PACK_NAME, packVersion(), packArgs, packConfig);
   const diagnostics = await analyzeAll(analyzer, run.resources);
   const violations = violationsOf(diagnostics, stackUrn(run.project, opts.stack));
   const report: PlanReport = {

@@ -97,7 +97,14 @@ export const POLICY_DEFAULTS = {
     },
   },
   "platform-streaming-products-complete": { enforcementLevel: "mandatory", settings: {} },
-  "platform-catalog-kpis-have-datasets": { enforcementLevel: "mandatory", settings: {} },
+  // The catalog lives in the program's repository, not in the pack: `npm run policy:config` writes it into policy/pack-config.json.
+  "platform-catalog-kpis-have-datasets": {
+    enforcementLevel: "mandatory",
+    settings: {
+      kpis: stringList("Every KPI of the catalog; each needs a QuickSight dataset tagged with it.", []),
+      catalog: { type: "string", default: "", description: "The catalog's file name, quoted in messages." },
+    },
+  },
   // Every lane (stream or batch) lands in bronze and merges into silver, so every product's silver table has a
   // source to be counted against: a table Operations does not reconcile can lose rows without anyone noticing.
   "platform-silver-tables-reconciled": { enforcementLevel: "mandatory", settings: {} },

@@ -1,4 +1,4 @@
-import * as aws from "../aws";
+import * as athena from "@pulumi/aws/athena";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../../core/limits";
 import { policyHeader, settingsFor } from "../config";
@@ -10,7 +10,7 @@ import { policyHeader, settingsFor } from "../config";
 
 export const athenaWorkgroupEnforced: ResourceValidationPolicy = {
   ...policyHeader("athena-workgroup-enforced", "Athena workgroups enforce their configuration over client-side settings."),
-  validateResource: validateResourceOfType(aws.athena.Workgroup, (wg, args, report) => {
+  validateResource: validateResourceOfType(athena.Workgroup, (wg, args, report) => {
     // The provider defaults enforceWorkgroupConfiguration to true; only an explicit false lets clients override.
     if (wg.configuration?.enforceWorkgroupConfiguration === false) {
       report(
@@ -23,7 +23,7 @@ export const athenaWorkgroupEnforced: ResourceValidationPolicy = {
 
 export const athenaBytesScannedCutoff: ResourceValidationPolicy = {
   ...policyHeader("athena-bytes-scanned-cutoff", "Athena workgroups set a per-query bytes-scanned cutoff."),
-  validateResource: validateResourceOfType(aws.athena.Workgroup, (wg, args, report) => {
+  validateResource: validateResourceOfType(athena.Workgroup, (wg, args, report) => {
     const { maxBytesScannedCutoffPerQuery: max } = settingsFor<{ maxBytesScannedCutoffPerQuery: number }>("athena-bytes-scanned-cutoff", args);
     const cutoff = wg.configuration?.bytesScannedCutoffPerQuery;
     const fix = `Fix: set configuration.bytesScannedCutoffPerQuery between ${ATHENA_MIN_BYTES_SCANNED_CUTOFF} and ${max} bytes (retail:athena.bytesScannedCutoffPerQuery in our stacks).`;
@@ -41,7 +41,7 @@ const RESULT_ENCRYPTION = ["SSE_S3", "SSE_KMS", "CSE_KMS"];
 
 export const athenaResultsEncrypted: ResourceValidationPolicy = {
   ...policyHeader("athena-results-encrypted", "Athena workgroups encrypt query results."),
-  validateResource: validateResourceOfType(aws.athena.Workgroup, (wg, args, report) => {
+  validateResource: validateResourceOfType(athena.Workgroup, (wg, args, report) => {
     const option = wg.configuration?.resultConfiguration?.encryptionConfiguration?.encryptionOption;
     if (!option || !RESULT_ENCRYPTION.includes(option)) {
       report(

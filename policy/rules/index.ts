@@ -1,19 +1,28 @@
 import { Policies } from "@pulumi/policy";
 import { amazonQPolicies } from "./amazonq";
 import { athenaPolicies } from "./athena";
+import { encryptionAtRest } from "./encryption";
+import { iamNoBroadManagedPolicies, iamNoWildcardAction, iamNoWildcardResourceOnDataStore } from "./iam";
 import { kinesisPolicies } from "./kinesis";
 import { partitionPolicies } from "./partition";
-import { securityPolicies } from "./security";
+import { prodStatefulProtected } from "./protect";
+import { s3BucketEncrypted, s3BucketPublicAccessBlocked } from "./s3";
 import { spicePolicies } from "./spice";
 import { stackPolicies } from "./stack";
 
-/** Every policy of the pack, in the order the pack serves them. Tests and the plan runner use this list; only policy/index.ts serves it. */
+/** Every policy of the pack, in the order the pack serves them. Tests import the rule modules; only policy/index.ts serves this list. */
 export const allPolicies: Policies = [
   ...spicePolicies,
   ...partitionPolicies,
   ...kinesisPolicies,
   ...athenaPolicies,
   ...amazonQPolicies,
-  ...securityPolicies,
+  encryptionAtRest,
+  s3BucketEncrypted,
+  s3BucketPublicAccessBlocked,
+  iamNoWildcardAction,
+  iamNoWildcardResourceOnDataStore,
+  iamNoBroadManagedPolicies,
+  prodStatefulProtected,
   ...stackPolicies,
 ];

@@ -1,4 +1,4 @@
-import * as aws from "../aws";
+import * as kinesis from "@pulumi/aws/kinesis";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { KINESIS_BYTES_PER_SHARD, KINESIS_RECORDS_PER_SHARD, requiredShards } from "../../core/limits";
 import { TAG } from "../../core/tags";
@@ -23,7 +23,7 @@ export const kinesisShardsForPeak: ResourceValidationPolicy = {
     "kinesis-shards-for-peak",
     `Provisioned streams have max(ceil(peak records/s ÷ ${KINESIS_RECORDS_PER_SHARD}), ceil(peak bytes/s ÷ 1 MiB)) shards.`,
   ),
-  validateResource: validateResourceOfType(aws.kinesis.Stream, (stream, args, report) => {
+  validateResource: validateResourceOfType(kinesis.Stream, (stream, args, report) => {
     if (isOnDemand(stream)) return args.notApplicable("ON_DEMAND streams scale themselves");
     const { peak, bytes } = declaredPeak(stream);
     if (!valid(peak) || !valid(bytes)) return args.notApplicable("no declared peak (kinesis-peak-declared reports that)");
@@ -45,7 +45,7 @@ export const kinesisPeakDeclared: ResourceValidationPolicy = {
     "kinesis-peak-declared",
     `Provisioned streams declare ${TAG.peakRecordsPerSecond} and ${TAG.avgRecordBytes}, so shards can be sized.`,
   ),
-  validateResource: validateResourceOfType(aws.kinesis.Stream, (stream, args, report) => {
+  validateResource: validateResourceOfType(kinesis.Stream, (stream, args, report) => {
     if (isOnDemand(stream)) return args.notApplicable("ON_DEMAND streams scale themselves");
     const tags = tagsOf(stream);
     const { peak, bytes } = declaredPeak(stream);
@@ -64,7 +64,7 @@ export const kinesisPeakDeclared: ResourceValidationPolicy = {
 
 export const kinesisPeakLoadTested: ResourceValidationPolicy = {
   ...policyHeader("kinesis-peak-load-tested", "Declared stream peaks stay within the load-tested rate."),
-  validateResource: validateResourceOfType(aws.kinesis.Stream, (stream, args, report) => {
+  validateResource: validateResourceOfType(kinesis.Stream, (stream, args, report) => {
     const { maxTestedRecordsPerSecond } = settingsFor<{ maxTestedRecordsPerSecond: number }>("kinesis-peak-load-tested", args);
     const { peak } = declaredPeak(stream);
     if (!valid(peak)) return args.notApplicable("no declared peak");

@@ -1,4 +1,4 @@
-import * as aws from "../aws";
+import * as s3tables from "@pulumi/aws/s3tables";
 import * as s3tablesNative from "@pulumi/aws-native/s3tables";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { TAG } from "../../core/tags";
@@ -58,7 +58,7 @@ export const icebergEventTablesPartitionedByDay: ResourceValidationPolicy = {
         return schemaFields(meta).find((f) => f.id === sourceId)?.name ?? `field ${sourceId}`;
       }
     }),
-    validateResourceOfType(aws.s3tables.Table, (table, args, report) => {
+    validateResourceOfType(s3tables.Table, (table, args, report) => {
       const tags = tagsOf(table);
       const column = tags[TAG.eventTimeColumn];
       if (tags[TAG.semantics] === "snapshot") return args.notApplicable("snapshot tables are read whole");

@@ -1,4 +1,4 @@
-import * as aws from "../aws";
+import * as quicksight from "@pulumi/aws/quicksight";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { SPICE_ROW_CAP } from "../../core/limits";
 import { TAG } from "../../core/tags";
@@ -9,7 +9,7 @@ import { numericTag, tagsOf } from "./facts";
 
 export const spiceRowCap: ResourceValidationPolicy = {
   ...policyHeader("spice-row-cap", "SPICE datasets stay under the SPICE row cap; larger data is queried directly."),
-  validateResource: validateResourceOfType(aws.quicksight.DataSet, (ds, args, report) => {
+  validateResource: validateResourceOfType(quicksight.DataSet, (ds, args, report) => {
     if (ds.importMode !== "SPICE") return args.notApplicable(`importMode is ${ds.importMode}, not SPICE`);
     const { maxRows } = settingsFor<{ maxRows: number }>("spice-row-cap", args);
     const rows = numericTag(tagsOf(ds), TAG.expectedRows);
@@ -24,7 +24,7 @@ export const spiceRowCap: ResourceValidationPolicy = {
 
 export const spiceExpectedRowsDeclared: ResourceValidationPolicy = {
   ...policyHeader("spice-expected-rows-declared", `SPICE datasets declare their expected size in the ${TAG.expectedRows} tag.`),
-  validateResource: validateResourceOfType(aws.quicksight.DataSet, (ds, args, report) => {
+  validateResource: validateResourceOfType(quicksight.DataSet, (ds, args, report) => {
     if (ds.importMode !== "SPICE") return args.notApplicable(`importMode is ${ds.importMode}, not SPICE`);
     const tags = tagsOf(ds);
     const rows = numericTag(tags, TAG.expectedRows);

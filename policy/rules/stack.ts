@@ -1,8 +1,6 @@
-import * as path from "path";
 import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../core/kpiCatalog";
 import { parseReconciles, TAG } from "../../core/tags";
-import { policyHeader } from "../config";
+import { policyHeader, settingsFor } from "../config";
 import { tagsOf } from "./facts";
 
 /**
@@ -83,11 +81,17 @@ export const platformCatalogKpisHaveDatasets: StackValidationPolicy = {
   ...policyHeader("platform-catalog-kpis-have-datasets", `Every KPI in the KPI catalog has a QuickSight dataset tagged ${TAG.kpi}.`),
   validateStack: (args, report) => {
     requirePlatform(args);
-    const kpis = loadKpiCatalog().map((k) => k.kpi);
+    const { kpis, catalog } = settingsFor<{ kpis: string[]; catalog: string }>("platform-catalog-kpis-have-datasets", args);
+    if (kpis.length === 0) {
+      return report(
+        `No catalog KPIs configured, so no dataset can be checked against the catalog. ` +
+          `Fix: pass --policy-pack-config policy/pack-config.json (written from the catalog by npm run policy:config).`,
+      );
+    }
     const covered = new Set(args.resources.filter((r) => r.type === "aws:quicksight/dataSet:DataSet").map((r) => tag(r, TAG.kpi)));
     for (const kpi of kpis.filter((k) => !covered.has(k))) {
       report(
-        `Catalog KPI "${kpi}" (${path.basename(KPI_CATALOG_FILE)}) has no QuickSight dataset tagged ${TAG.kpi} = "${kpi}", so analysts cannot see it. ` +
+        `Catalog KPI "${kpi}" (${catalog}) has no QuickSight dataset tagged ${TAG.kpi} = "${kpi}", so analysts cannot see it. ` +
           `Fix: build it with a KpiDataset (SPICE or DIRECT_QUERY per the catalog), or remove the row from the catalog.`,
       );
     }

@@ -3,7 +3,8 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import { TAG } from "../../core/tags";
 import { loadKpiCatalog } from "../../core/kpiCatalog";
-import { AnalyzedResource, createAnalyzer } from "../../local/analyzer";
+import { AnalyzedResource, createAnalyzer, PackConfig } from "../../local/analyzer";
+import { catalogPackConfig } from "../../local/packConfig";
 import { packArgs, PACK_NAME } from "../../policy/pack";
 
 /** Stack-wide policies run through the pack's own analyzeStack path, on hand-built stacks. */
@@ -12,8 +13,10 @@ const urn = (type: string, name: string) => `urn:pulumi:prod::retail-analytics::
 function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<AnalyzedResource> = {}): AnalyzedResource {
   return { type, name, urn: urn(type, name), inputs, ...extra };
 }
-async function stackViolations(resources: AnalyzedResource[], policy: string) {
-  const ds = await createAnalyzer(PACK_NAME, "0.1.0", packArgs).analyzeStack(resources);
+// The pack config the plan and `--policy-pack-config policy/pack-config.json` give the pack.
+const PACK_CONFIG = catalogPackConfig();
+async function stackViolations(resources: AnalyzedResource[], policy: string, config: PackConfig = PACK_CONFIG) {
+  const ds = await createAnalyzer(PACK_NAME, "0.1.0", packArgs, config).analyzeStack(resources);
   return ds.filter((d) => d.policy === policy);
 }
 
@@ -192,6 +195,12 @@ describe("policy (stack): this platform's own stacks", () => {
         ],
       ],
     );
+  });
+
+  it("Noncompliance 2b: no KPI list in the pack config (the published pack never reads the catalog itself)", async () => {
+    const vs = await stackViolations([lane, ...datasets], "platform-catalog-kpis-have-datasets", {});
+    assert.equal(vs.length, 1);
+    assert.match(vs[0].message, /^No catalog KPIs configured.*Fix: pass --policy-pack-config policy\/pack-config\.json/);
   });
 
   it("Noncompliance 2: a catalog KPI with no dataset", async () => {
