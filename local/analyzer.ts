@@ -1,27 +1,29 @@
+import { spawn } from "child_process";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { EnforcementLevel, Policies, PolicyPackArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel } from "@pulumi/policy";
 
 /**
- * Runs a policy pack in-process exactly as `pulumi preview --policy-pack` does, minus gRPC: the analyze and
- * analyzeStack functions come from @pulumi/policy's own server module (the ones its gRPC server registers),
- * and are called with the same protobuf requests the CLI sends. So enforcement levels, type matching,
- * notApplicable and unknown-value handling are the SDK's, not a re-implementation.
- *
- * This is the one module that touches those internals (server.js `makeAnalyzeRpcFun` /
- * `makeAnalyzeStackRpcFun`, the analyzer protobufs): an SDK upgrade that moves them breaks here only.
- * It never calls `serve` (which starts a server and may `process.exit`).
+ * Runs a policy pack the way `pulumi preview --policy-pack <dir>` does: the pack's own program in a process of its
+ * own (its working directory the pack folder, whose package.json names its version), which serves the analyzer gRPC
+ * service and prints its port; the plan then configures it and sends every resource and the stack over gRPC. The
+ * program being judged never shares a process (or a module cache) with the pack.
  */
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-type RpcFun = (call: { request: unknown }, callback: (err: unknown, resp: any) => void) => Promise<void>;
-const server: {
-  makeAnalyzeRpcFun(name: string, version: string, level: EnforcementLevel, policies: Policies): RpcFun;
-  makeAnalyzeStackRpcFun(name: string, version: string, level: EnforcementLevel, policies: Policies): RpcFun;
-} = require("@pulumi/policy/server");
-const { convertEnforcementLevel } = require("@pulumi/policy/protoutil") as { convertEnforcementLevel(el: number): EnforcementLevel };
+const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+// The gRPC runtime and protobufs Pulumi's own analyzer stubs are built against.
+const grpc = require(require.resolve("@grpc/grpc-js", { paths: [PULUMI_DIR] }));
+const analyzerrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const analyzerproto = require("@pulumi/pulumi/proto/analyzer_pb");
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [PULUMI_DIR] }));
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+const REGISTER = path.join(__dirname, "register.js");
+const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
+const STARTUP_TIMEOUT_MS = 60_000;
+// The policy SDK's server accepts messages up to 400 MB; a whole stack goes in one AnalyzeStack request.
+const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 
 export interface AnalyzedResource {
   readonly type: string;
@@ -52,33 +54,21 @@ export interface Analyzer {
   analyzeStack(resources: readonly AnalyzedResource[]): Promise<Diagnostic[]>;
 }
 
-/**
- * Pack config reaches policies through the server's `configure` RPC, which is not exported; apply it the way
- * that RPC does instead: the configured level replaces the policy's, and the settings are what getConfig returns.
- */
-function configured(policies: Policies, config: PackConfig): Policies {
-  return policies.map((p) => {
-    const entry = config[p.name];
-    if (entry === undefined) return p;
-    const { enforcementLevel, ...settings } = typeof entry === "string" ? { enforcementLevel: entry } : entry;
-    const withConfig = <F extends (args: any, report: any) => unknown>(fn: F): F => {
-      const wrapped = ((args: any, report: any) => fn({ ...args, getConfig: () => settings }, report)) as F;
-      (wrapped as any).__pulumiType = (fn as any).__pulumiType;
-      return wrapped;
-    };
-    const level = enforcementLevel ?? p.enforcementLevel;
-    const r = p as ResourceValidationPolicy;
-    const s = p as StackValidationPolicy;
-    if (s.validateStack) return { ...s, enforcementLevel: level, validateStack: withConfig(s.validateStack) };
-    const v = r.validateResource;
-    return { ...r, enforcementLevel: level, validateResource: Array.isArray(v) ? v.map(withConfig) : v && withConfig(v) };
-  });
+export interface PolicyPackProcess extends Analyzer {
+  readonly name: string;
+  readonly version: string;
+  /** The pack's policies with the level each has before any config. */
+  readonly policies: readonly { readonly name: string; readonly enforcementLevel: EnforcementLevel }[];
+  /** What the CLI sends once per preview: every policy with its resolved level and settings. */
+  configure(config: PackConfig): Promise<void>;
+  close(): void;
 }
 
-/**
- * The engine's wire form of a resource's inputs, built once per resource: the per-resource and the stack analysis
- * both read it (neither mutates it); serializing every input twice cost ~30 ms of the prod plan's 0.24 s analysis.
- */
+function unary(client: any, method: string, request: unknown): Promise<any> {
+  return new Promise((resolve, reject) => client[method](request, (err: unknown, resp: unknown) => (err ? reject(err) : resolve(resp))));
+}
+
+/** The engine's wire form of a resource's inputs, built once per resource: resource and stack analysis both send it. */
 const wired = new WeakMap<AnalyzedResource, Promise<any>>();
 function wireProperties(r: AnalyzedResource): Promise<any> {
   let struct = wired.get(r);
@@ -96,19 +86,13 @@ function options(r: AnalyzedResource): any {
   return opts;
 }
 
-function call(fn: RpcFun, request: unknown): Promise<any> {
-  return new Promise((resolve, reject) => {
-    fn({ request }, (err, resp) => (err ? reject(err) : resolve(resp))).catch(reject);
-  });
-}
-
 function diagnostics(resp: any, defaultUrn: string): Diagnostic[] {
   return resp.getDiagnosticsList().map((d: any) => {
     const description: string = d.getDescription();
     const message: string = d.getMessage();
     return {
       policy: d.getPolicyname(),
-      enforcementLevel: convertEnforcementLevel(d.getEnforcementlevel()),
+      enforcementLevel: LEVELS[d.getEnforcementlevel()],
       urn: d.getUrn() || defaultUrn,
       message: message.startsWith(`${description}\n`) ? message.slice(description.length + 1) : message,
       description,
@@ -116,12 +100,72 @@ function diagnostics(resp: any, defaultUrn: string): Diagnostic[] {
   });
 }
 
-export function createAnalyzer(packName: string, packVersion: string, pack: PolicyPackArgs, config: PackConfig = {}): Analyzer {
-  const policies = configured(pack.policies, config);
-  const level = pack.enforcementLevel ?? "advisory";
-  const analyzeFn = server.makeAnalyzeRpcFun(packName, packVersion, level, policies);
-  const analyzeStackFn = server.makeAnalyzeStackRpcFun(packName, packVersion, level, policies);
+/** Start the pack in `dir` (its `index.ts` through the repo's loader, or a built `index.js`) and connect to it. */
+export async function startPolicyPack(dir: string, entry: string = "index.ts"): Promise<PolicyPackProcess> {
+  const args = entry.endsWith(".ts") ? ["-r", REGISTER, entry] : [entry];
+  const child = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (b) => (stderr += b));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => fail(`printed no port within ${STARTUP_TIMEOUT_MS / 1000} s`), STARTUP_TIMEOUT_MS);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill();
+      reject(new Error(`policy pack ${path.join(dir, entry)} ${why}${stderr ? `:\n${stderr.trim()}` : ""}`));
+    };
+    child.stdout!.on("data", (b) => {
+      out += b;
+      const line = /^(\d+)\r?\n/.exec(out);
+      if (line) {
+        clearTimeout(timer);
+        resolve(Number(line[1]));
+      }
+    });
+    child.on("exit", (code) => fail(`exited (${code}) before serving`));
+    child.on("error", (e) => fail(`could not start: ${e.message}`));
+  });
+  child.removeAllListeners("exit");
+  const stop = () => child.kill();
+  process.once("exit", stop);
+  // The pack's process must never keep the plan alive, nor outlive it.
+  child.unref();
+  (child.stdout as any)?.unref?.();
+  (child.stderr as any)?.unref?.();
+  const Client = grpc.makeGenericClientConstructor(analyzerrpc.AnalyzerService, "Analyzer");
+  const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+    "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+  });
+  const call = async (method: string, request: unknown) => {
+    try {
+      return await unary(client, method, request);
+    } catch (e) {
+      throw new Error(`policy pack ${method} failed: ${(e as Error).message}${stderr ? `\n${stderr.trim()}` : ""}`);
+    }
+  };
+  const info = await call("getAnalyzerInfo", new analyzerrpc.AnalyzerService.getAnalyzerInfo.requestType());
+  const policies = info.getPoliciesList().map((p: any) => ({ name: p.getName() as string, enforcementLevel: LEVELS[p.getEnforcementlevel()] }));
+
   return {
+    name: info.getName(),
+    version: info.getVersion(),
+    policies,
+    async configure(config) {
+      const unknown = Object.keys(config).filter((k) => !policies.some((p: { name: string }) => p.name === k));
+      if (unknown.length > 0) throw new Error(`pack config names policies the pack does not have: ${unknown.join(", ")}`);
+      const req = new analyzerproto.ConfigureAnalyzerRequest();
+      const map = req.getPolicyconfigMap();
+      for (const p of policies) {
+        const entry = config[p.name];
+        const { enforcementLevel, ...settings } = typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
+        const pc = new analyzerproto.PolicyConfig();
+        pc.setEnforcementlevel(LEVELS.indexOf(enforcementLevel ?? p.enforcementLevel));
+        pc.setProperties(Struct.fromJavaScript(settings));
+        map.set(p.name, pc);
+      }
+      await call("configure", req);
+    },
     async analyze(r) {
       const req = new analyzerproto.AnalyzeRequest();
       req.setType(r.type);
@@ -129,7 +173,7 @@ export function createAnalyzer(packName: string, packVersion: string, pack: Poli
       req.setUrn(r.urn);
       req.setProperties(await wireProperties(r));
       req.setOptions(options(r));
-      return diagnostics(await call(analyzeFn, req), r.urn);
+      return diagnostics(await call("analyze", req), r.urn);
     },
     async analyzeStack(resources) {
       const list = await Promise.all(
@@ -153,7 +197,12 @@ export function createAnalyzer(packName: string, packVersion: string, pack: Poli
       );
       const req = new analyzerproto.AnalyzeStackRequest();
       req.setResourcesList(list);
-      return diagnostics(await call(analyzeStackFn, req), "");
+      return diagnostics(await call("analyzeStack", req), "");
+    },
+    close() {
+      client.close();
+      process.removeListener("exit", stop);
+      child.kill();
     },
   };
 }

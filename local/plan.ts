@@ -4,8 +4,7 @@ import { REPO_ROOT } from "../core/paths";
 import * as pulumi from "@pulumi/pulumi";
 import { Command, InvalidArgumentError } from "commander";
 import { parse as parseYaml } from "yaml";
-import { PACK_NAME, packArgs } from "../policy/pack";
-import { analyzeAll, createAnalyzer, Diagnostic, PackConfig } from "./analyzer";
+import { analyzeAll, Diagnostic, PackConfig, PolicyPackProcess, startPolicyPack } from "./analyzer";
 import { CostEstimate, estimateCost } from "./cost";
 import { readStackFile, runInProgress, runProgram, RecordedResource } from "./harness";
 import { PACK_CONFIG_FILE } from "./packConfig";
@@ -104,7 +103,24 @@ function freshnessOf(outputs: Record<string, unknown>): PlanReport["freshness"] 
   return Object.fromEntries(Object.entries(budget).map(([kpi, b]) => [kpi, { minutes: b.minutes, budgetMinutes: b.budgetMinutes }]));
 }
 
+/** The pack `pulumi preview --policy-pack policy` runs. */
+export const POLICY_DIR = path.join(REPO_ROOT, "policy");
+
 export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
+  // The pack starts in its own process while the program runs, as the CLI starts its analyzer beside the program.
+  const pack = startPolicyPack(POLICY_DIR);
+  pack.catch(() => undefined); // awaited below; a program that fails first never needs it
+  try {
+    return await planProgram(opts, pack);
+  } finally {
+    pack.then(
+      (p) => p.close(),
+      () => undefined,
+    );
+  }
+}
+
+async function planProgram(opts: PlanOptions, pack: Promise<PolicyPackProcess>): Promise<PlanOutcome> {
   const cwd = opts.cwd ?? process.cwd();
   const program = opts.program ? path.resolve(cwd, opts.program) : DEFAULT_PROGRAM;
   const ours = program === DEFAULT_PROGRAM;
@@ -185,7 +201,8 @@ export async function plan(opts: PlanOptions): Promise<PlanOutcome> {
 
   // The same file the CLI gets as `--policy-pack-config policy/pack-config.json`.
   const packConfig = JSON.parse(fs.readFileSync(PACK_CONFIG_FILE, "utf8")) as PackConfig;
-  const analyzer = createAnalyzer(PACK_NAME, packVersion(), packArgs, packConfig);
+  const analyzer = await pack;
+  await analyzer.configure(packConfig);
   const diagnostics = await analyzeAll(analyzer, run.resources);
   const violations = violationsOf(diagnostics, stackUrn(run.project, opts.stack));
   const report: PlanReport = {
@@ -221,10 +238,6 @@ export function violationsOf(diagnostics: readonly Diagnostic[], stack: string):
 
 // Registration order under mocks follows promise resolution; sorted output keeps plans diffable in CI.
 const rank = (v: Violation) => `${v.enforcementLevel === "mandatory" ? 0 : 1}\u0000${v.policy}\u0000${v.urn}\u0000${v.message}`;
-
-function packVersion(): string {
-  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy", "package.json"), "utf8")).version;
-}
 
 function stackName(v: string): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(v)) throw new InvalidArgumentError("a stack name such as dev or prod");

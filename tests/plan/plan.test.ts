@@ -127,6 +127,17 @@ describe("plan: the CLI's exit codes (child processes)", () => {
     assert.ok(r.policies.violations.some((v: { policy: string }) => v.policy === "spice-row-cap"));
   });
 
+  it("judges a program that empties every policy list in its own module cache: the pack runs in another process", async () => {
+    // Against the in-process pack this program exited 0 with no violation.
+    const { code, stdout } = await cli(["--stack", "dev", "--program", "tests/fixtures/tamper/index.ts", "--json"]);
+    assert.equal(code, 1);
+    const mandatory = JSON.parse(stdout)
+      .policies.violations.filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory")
+      .map((v: { policy: string; urn: string }) => `${v.policy} ${v.urn.split("::").pop()}`)
+      .sort();
+    assert.deepEqual(mandatory, ["iam-no-wildcard-action everything", "spice-row-cap sku-drilldown"]);
+  });
+
   it("plans the consumer example from its dev stack, answering its reference to the platform's prod with our prod plan", async () => {
     // The first run meets an unanswered StackReference, and every output depending on it rejects: in a child
     // process those rejections used to end the plan (exit 1, nothing printed) before the retry could run.

@@ -3,9 +3,9 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import { TAG } from "../../core/tags";
 import { loadKpiCatalog } from "../../core/kpiCatalog";
-import { AnalyzedResource, createAnalyzer, PackConfig } from "../../local/analyzer";
+import { AnalyzedResource, PackConfig, PolicyPackProcess, startPolicyPack } from "../../local/analyzer";
+import { POLICY_DIR } from "../../local/plan";
 import { catalogPackConfig } from "../../local/packConfig";
-import { packArgs, PACK_NAME } from "../../policy/pack";
 
 /** Stack-wide policies run through the pack's own analyzeStack path, on hand-built stacks. */
 
@@ -15,8 +15,12 @@ function res(type: string, name: string, inputs: Record<string, unknown>, extra:
 }
 // The pack config the plan and `--policy-pack-config policy/pack-config.json` give the pack.
 const PACK_CONFIG = catalogPackConfig();
+// One served pack for the file (tests run one at a time, so each reconfigures it); it ends with the process.
+let pack: Promise<PolicyPackProcess> | undefined;
 async function stackViolations(resources: AnalyzedResource[], policy: string, config: PackConfig = PACK_CONFIG) {
-  const ds = await createAnalyzer(PACK_NAME, "0.1.0", packArgs, config).analyzeStack(resources);
+  const served = await (pack ??= startPolicyPack(POLICY_DIR));
+  await served.configure(config);
+  const ds = await served.analyzeStack(resources);
   return ds.filter((d) => d.policy === policy);
 }
 
