@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
-import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE, Lane } from "../core/lanes";
+import { BATCH_SCHEDULE, Lane } from "../core/lanes";
 import { TAG } from "../core/tags";
 import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
@@ -43,23 +43,19 @@ export interface BatchLaneArgs extends BronzeTableArgs {
   readonly tags?: Record<string, string>;
 }
 
-export function validateBatchLaneArgs(args: BatchLaneArgs): void {
+export function validateBatchLaneArgs(args: BatchLaneArgs, resource?: pulumi.Resource): void {
   const where = `BatchLane "${args.product}"`;
   if (args.sourceKind === "s3" && !args.sourceUri) {
-    throw new Error(`${where}: sourceKind "s3" needs sourceUri. Fix: set batch.sourceUri to s3://bucket/prefix.`);
+    throw new pulumi.ResourceError(`${where}: sourceKind "s3" needs sourceUri. Fix: pass sourceUri as s3://bucket/prefix.`, resource);
   }
   if (args.sourceKind === "jdbc" && (!args.connectionSecretName || !args.network)) {
-    throw new Error(
-      `${where}: sourceKind "jdbc" needs connectionSecretName and a network (private subnet). Fix: set batch.connectionSecretName and retail:network.`,
+    throw new pulumi.ResourceError(
+      `${where}: sourceKind "jdbc" needs connectionSecretName and a network (private subnet). Fix: pass connectionSecretName and network.`,
+      resource,
     );
   }
   if (args.sourceKind === "s3" && args.network) {
-    throw new Error(`${where}: an s3 source does not use a VPC connection; network would be ignored. Fix: drop it.`);
-  }
-  if (args.timeoutMinutes >= BATCH_CADENCE_MINUTES[args.lane]) {
-    throw new Error(
-      `${where}: timeoutMinutes = ${args.timeoutMinutes} is not shorter than the ${args.lane} cadence (${BATCH_CADENCE_MINUTES[args.lane]} min), so runs could pile up. Fix: lower the timeout below the cadence.`,
-    );
+    throw new pulumi.ResourceError(`${where}: an s3 source does not use a VPC connection; network would be ignored. Fix: drop it.`, resource);
   }
 }
 
@@ -83,7 +79,7 @@ export class BatchLane extends pulumi.ComponentResource {
 
   constructor(name: string, args: BatchLaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("retail:analytics:BatchLane", name, {}, opts);
-    validateBatchLaneArgs(args);
+    validateBatchLaneArgs(args, this);
     const { product, tags = {} } = args;
     const laneTags = { ...tags, [TAG.dataProduct]: product, [TAG.lane]: args.lane, [TAG.component]: "BatchLane" };
     const identity = aws.getCallerIdentityOutput({}, { parent: this });

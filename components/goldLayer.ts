@@ -63,19 +63,21 @@ export function teamSlug(team: string): string {
 }
 
 /** Throws when the args cannot make a working gold layer; pure so tests call it alone. */
-export function validateGoldLayerArgs(args: GoldLayerArgs): void {
+export function validateGoldLayerArgs(args: GoldLayerArgs, resource?: pulumi.Resource): void {
   if (!(CHANNEL_MODES as readonly string[]).includes(args.channelMode)) {
-    throw new Error(`GoldLayer: channelMode "${args.channelMode}" must be one of ${CHANNEL_MODES.join(", ")}. Fix: set retail:goldChannelMode.`);
+    throw new pulumi.ResourceError(`GoldLayer: channelMode "${args.channelMode}" must be one of ${CHANNEL_MODES.join(", ")}.`, resource);
   }
-  if (args.views.length === 0) throw new Error("GoldLayer: no views. Fix: add KPI rows to the catalog and their view files to sql/gold.");
+  if (args.views.length === 0)
+    throw new pulumi.ResourceError("GoldLayer: no views. Fix: add KPI rows to the catalog and their view files to sql/gold.", resource);
   const names = new Set<string>();
   for (const v of args.views) {
-    if (names.has(v.name)) throw new Error(`GoldLayer: view ${GOLD_DATABASE}.${v.name} is listed twice. Fix: one catalog row per view.`);
+    if (names.has(v.name))
+      throw new pulumi.ResourceError(`GoldLayer: view ${GOLD_DATABASE}.${v.name} is listed twice. Fix: one catalog row per view.`, resource);
     names.add(v.name);
   }
   const teams = Object.keys(args.ownerGroups);
   if (teams.length === 0)
-    throw new Error("GoldLayer: ownerGroups is empty. Fix: map each KPI owner team to its QuickSight group in retail:quicksight.ownerGroups.");
+    throw new pulumi.ResourceError("GoldLayer: ownerGroups is empty. Fix: map each KPI owner team to its QuickSight group in ownerGroups.", resource);
   const slugs = new Map<string, string>();
   for (const t of teams) {
     const s = teamSlug(t);
@@ -85,29 +87,30 @@ export function validateGoldLayerArgs(args: GoldLayerArgs): void {
         : RESERVED_SUFFIXES.includes(s)
           ? ", reserved for the layer's own workgroup"
           : "";
-      throw new Error(`GoldLayer: owner team "${t}" makes workgroup suffix "${s}"${clash}. Fix: give teams names that differ in letters or digits.`);
+      throw new pulumi.ResourceError(
+        `GoldLayer: owner team "${t}" makes workgroup suffix "${s}"${clash}. Fix: give teams names that differ in letters or digits.`,
+        resource,
+      );
     }
     slugs.set(s, t);
   }
   if (!Number.isInteger(args.bytesScannedCutoffPerQuery) || args.bytesScannedCutoffPerQuery < ATHENA_MIN_BYTES_SCANNED_CUTOFF) {
-    throw new Error(
-      `GoldLayer: bytesScannedCutoffPerQuery = ${args.bytesScannedCutoffPerQuery} must be a whole number >= ${ATHENA_MIN_BYTES_SCANNED_CUTOFF} (Athena's minimum). Fix: set retail:athena.bytesScannedCutoffPerQuery.`,
-    );
-  }
-  if (args.dailyScanBudgetBytes < args.bytesScannedCutoffPerQuery) {
-    throw new Error(
-      `GoldLayer: dailyScanBudgetBytes = ${args.dailyScanBudgetBytes} is below bytesScannedCutoffPerQuery = ${args.bytesScannedCutoffPerQuery}, so one allowed query would trip the daily alarm. Fix: raise retail:athena.dailyScanBudgetBytes or lower the cutoff.`,
+    throw new pulumi.ResourceError(
+      `GoldLayer: bytesScannedCutoffPerQuery = ${args.bytesScannedCutoffPerQuery} must be a whole number >= ${ATHENA_MIN_BYTES_SCANNED_CUTOFF} (Athena's minimum). Fix: raise bytesScannedCutoffPerQuery.`,
+      resource,
     );
   }
   if (!Number.isInteger(args.resultRetentionDays) || args.resultRetentionDays < 1) {
-    throw new Error(
-      `GoldLayer: resultRetentionDays = ${args.resultRetentionDays} must be a whole number of days >= 1. Fix: set retail:athena.resultRetentionDays.`,
+    throw new pulumi.ResourceError(
+      `GoldLayer: resultRetentionDays = ${args.resultRetentionDays} must be a whole number of days >= 1. Fix: raise resultRetentionDays.`,
+      resource,
     );
   }
   for (const ns of args.linkedNamespaces) {
     if (ns === GOLD_DATABASE || !/^[a-z][a-z0-9_]*$/.test(ns)) {
-      throw new Error(
+      throw new pulumi.ResourceError(
         `GoldLayer: linked namespace "${ns}" must be a lowercase S3 Tables namespace other than ${GOLD_DATABASE}. Fix: gold views read silver, e.g. retail_silver.`,
+        resource,
       );
     }
   }
@@ -150,7 +153,7 @@ export class GoldLayer extends pulumi.ComponentResource {
 
   constructor(name: string, args: GoldLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("retail:analytics:GoldLayer", name, {}, opts);
-    validateGoldLayerArgs(args);
+    validateGoldLayerArgs(args, this);
     const { lakehouse, tags = {} } = args;
     const layerTags = { ...tags, [TAG.environment]: args.environment, [TAG.component]: "GoldLayer" };
     const identity = aws.getCallerIdentityOutput({}, { parent: this });

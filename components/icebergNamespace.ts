@@ -27,25 +27,31 @@ export interface IcebergNamespaceArgs {
 }
 
 /** Throws when the args cannot make a valid table bucket; called before any child is created. */
-export function validateIcebergNamespaceArgs(args: IcebergNamespaceArgs): void {
+export function validateIcebergNamespaceArgs(args: IcebergNamespaceArgs, resource?: pulumi.Resource): void {
   const size = args.compactionTargetFileSizeMb;
   if (size !== undefined && (!Number.isInteger(size) || size < 64 || size > 512)) {
-    throw new Error(
+    throw new pulumi.ResourceError(
       `IcebergNamespace: compactionTargetFileSizeMb = ${size} must be a whole number from 64 to 512 (S3 Tables limit). Fix: use 512 unless queries need smaller files.`,
+      resource,
     );
   }
   if (!Number.isInteger(args.maxSnapshotAgeHours) || args.maxSnapshotAgeHours < 1) {
-    throw new Error(
-      `IcebergNamespace: maxSnapshotAgeHours = ${args.maxSnapshotAgeHours} must be a whole number of hours >= 1. Fix: set retail:snapshotRetentionHours.`,
+    throw new pulumi.ResourceError(
+      `IcebergNamespace: maxSnapshotAgeHours = ${args.maxSnapshotAgeHours} must be a whole number of hours >= 1. Fix: pass a positive whole number.`,
+      resource,
     );
   }
   const seen = new Set<string>();
   for (const t of args.tables) {
     const key = `${t.namespace}.${t.name}`;
     if (!(NAMESPACES as readonly string[]).includes(t.namespace)) {
-      throw new Error(`IcebergNamespace: table ${key} (${t.source}) is in namespace "${t.namespace}"; use one of ${NAMESPACES.join(", ")}.`);
+      throw new pulumi.ResourceError(
+        `IcebergNamespace: table ${key} (${t.source}) is in namespace "${t.namespace}"; use one of ${NAMESPACES.join(", ")}.`,
+        resource,
+      );
     }
-    if (seen.has(key)) throw new Error(`IcebergNamespace: table ${key} is defined twice (${t.source}). Fix: keep one DDL file per table.`);
+    if (seen.has(key))
+      throw new pulumi.ResourceError(`IcebergNamespace: table ${key} is defined twice (${t.source}). Fix: keep one DDL file per table.`, resource);
     seen.add(key);
   }
 }
@@ -98,7 +104,7 @@ export class IcebergNamespace extends pulumi.ComponentResource {
 
   constructor(name: string, args: IcebergNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("retail:analytics:IcebergNamespace", name, {}, opts);
-    validateIcebergNamespaceArgs(args);
+    validateIcebergNamespaceArgs(args, this);
     const { tables, protect, tags = {} } = args;
     const stateful = { parent: this, protect };
 

@@ -12,7 +12,7 @@ export type KpiDatasetKpi = Pick<
 export interface KpiDatasetArgs {
   /** The KPI's catalog row. */
   readonly kpi: KpiDatasetKpi;
-  /** SPICE row cap (retail:quicksight.spiceRowCap). */
+  /** SPICE row cap: larger KPIs spill to direct query. */
   readonly spiceRowCap: number;
   /** The owner team's QuickSight Athena data source. */
   readonly dataSourceArn: pulumi.Input<string>;
@@ -54,24 +54,37 @@ export const OWNER_DATASET_ACTIONS = [
  * Validate the args and settle the import mode: DIRECT_QUERY when the KPI spills past the SPICE cap, an error
  * naming the KPI when the catalog pins SPICE above the cap. Pure: tests and the builder call it alone.
  */
-export function validateKpiDatasetArgs(args: Pick<KpiDatasetArgs, "kpi" | "spiceRowCap" | "dailyRefreshTime">): {
+export function validateKpiDatasetArgs(
+  args: Pick<KpiDatasetArgs, "kpi" | "spiceRowCap" | "dailyRefreshTime">,
+  resource?: pulumi.Resource,
+): {
   importMode: ImportMode;
   spilled: boolean;
 } {
   const { kpi } = args;
   if (!/^[a-z][a-z0-9_]*$/.test(kpi.kpi))
-    throw new Error(`KpiDataset: KPI name "${kpi.kpi}" must be lowercase letters, digits and underscores. Fix: rename it in the catalog.`);
+    throw new pulumi.ResourceError(
+      `KpiDataset: KPI name "${kpi.kpi}" must be lowercase letters, digits and underscores. Fix: rename it in the catalog.`,
+      resource,
+    );
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(args.dailyRefreshTime)) {
-    throw new Error(`KpiDataset "${kpi.kpi}": dailyRefreshTime "${args.dailyRefreshTime}" must be HH:MM (UTC). Fix: pass e.g. 04:30.`);
+    throw new pulumi.ResourceError(
+      `KpiDataset "${kpi.kpi}": dailyRefreshTime "${args.dailyRefreshTime}" must be HH:MM (UTC). Fix: pass e.g. 04:30.`,
+      resource,
+    );
   }
   if (!Number.isInteger(args.spiceRowCap) || args.spiceRowCap < 1) {
-    throw new Error(
-      `KpiDataset "${kpi.kpi}": spiceRowCap = ${args.spiceRowCap} must be a positive whole number. Fix: set retail:quicksight.spiceRowCap.`,
+    throw new pulumi.ResourceError(
+      `KpiDataset "${kpi.kpi}": spiceRowCap = ${args.spiceRowCap} must be a positive whole number. Fix: pass the SPICE row cap.`,
+      resource,
     );
   }
   const importMode = effectiveImportMode(kpi, args.spiceRowCap);
   if (importMode === "SPICE" && !kpi.refresh) {
-    throw new Error(`KpiDataset "${kpi.kpi}" (${kpi.source}): a SPICE dataset needs a refresh cadence. Fix: set refresh_cadence in the catalog.`);
+    throw new pulumi.ResourceError(
+      `KpiDataset "${kpi.kpi}" (${kpi.source}): a SPICE dataset needs a refresh cadence. Fix: set refresh_cadence in the catalog.`,
+      resource,
+    );
   }
   return { importMode, spilled: importMode !== kpi.importMode };
 }
@@ -91,7 +104,7 @@ export class KpiDataset extends pulumi.ComponentResource {
 
   constructor(name: string, args: KpiDatasetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("retail:analytics:KpiDataset", name, {}, opts);
-    const { importMode, spilled } = validateKpiDatasetArgs(args);
+    const { importMode, spilled } = validateKpiDatasetArgs(args, this);
     const { kpi, tags = {} } = args;
     this.importMode = importMode;
     this.spilled = spilled;

@@ -34,23 +34,25 @@ export interface StreamingLaneArgs extends BronzeTableArgs {
 }
 
 /** Throws on args that cannot make a working lane; pure so tests and the plan call it alone. */
-export function validateStreamingLaneArgs(args: StreamingLaneArgs): void {
+export function validateStreamingLaneArgs(args: StreamingLaneArgs, resource?: pulumi.Resource): void {
   const where = `StreamingLane "${args.product}"`;
   if (!/^[a-z][a-z0-9_]*$/.test(args.product)) {
-    throw new Error(`${where}: product must be a lowercase table name (Firehose requires lowercase). Fix: rename it, e.g. cart_events.`);
+    throw new pulumi.ResourceError(
+      `${where}: product must be a lowercase table name (Firehose requires lowercase). Fix: rename it, e.g. cart_events.`,
+      resource,
+    );
   }
   if (!Number.isInteger(args.peakRecordsPerSecond) || args.peakRecordsPerSecond < 1) {
-    throw new Error(
+    throw new pulumi.ResourceError(
       `${where}: peakRecordsPerSecond = ${args.peakRecordsPerSecond} must be a whole number >= 1. Fix: declare the sustained peak writes/s.`,
+      resource,
     );
   }
   if (!Number.isInteger(args.avgRecordBytes) || args.avgRecordBytes < 1 || args.avgRecordBytes > 1024 * 1024) {
-    throw new Error(
+    throw new pulumi.ResourceError(
       `${where}: avgRecordBytes = ${args.avgRecordBytes} must be 1 to 1048576 (a Kinesis record is at most 1 MiB). Fix: declare the average record size.`,
+      resource,
     );
-  }
-  if (!Number.isInteger(args.retentionHours) || args.retentionHours < 24 || args.retentionHours > 8760) {
-    throw new Error(`${where}: retentionHours = ${args.retentionHours} must be 24 to 8760. Fix: set retail:streamRetentionHours.`);
   }
 }
 
@@ -69,7 +71,7 @@ export class StreamingLane extends pulumi.ComponentResource {
 
   constructor(name: string, args: StreamingLaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("retail:analytics:StreamingLane", name, {}, opts);
-    validateStreamingLaneArgs(args);
+    validateStreamingLaneArgs(args, this);
     const { product, tags = {} } = args;
     const laneTags = {
       ...tags,

@@ -165,7 +165,8 @@ export interface PlatformConfig extends Omit<RawConfig, "dataProducts"> {
   readonly secretKeys: readonly string[];
 }
 
-export class ConfigError extends Error {
+/** A RunError: `pulumi up` prints the message alone, without a stack trace. */
+export class ConfigError extends pulumi.RunError {
   constructor(readonly problems: readonly string[]) {
     super(`invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
   }

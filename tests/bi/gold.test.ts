@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -316,7 +317,7 @@ describe("gold validators", () => {
       () => validateGoldLayerArgs({ ...args, bytesScannedCutoffPerQuery: 1000 }),
       /bytesScannedCutoffPerQuery = 1000 must be a whole number >= 10000000 \(Athena's minimum\)/,
     );
-    assert.throws(() => validateGoldLayerArgs({ ...args, dailyScanBudgetBytes: 9_999_999 }), /one allowed query would trip the daily alarm/);
+    assert.throws(() => validateGoldLayerArgs({ ...args, views: [] }), pulumi.ResourceError);
     assert.throws(
       () => validateGoldLayerArgs({ ...args, ownerGroups: { "Supply chain": "a", "supply-chain": "b" } }),
       /owner team "supply-chain" makes workgroup suffix "supply-chain", already used by "Supply chain"/,

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, decodeConfigValue, parsePlatformConfig } from "../../infra/config";
 import { stackConfig, TEST_SALT } from "../support/stacks";
 
@@ -19,6 +20,7 @@ function problemsOf(raw: Record<string, unknown>, c: Partial<typeof ctx> & { sec
     parsePlatformConfig(raw, { ...ctx, ...c });
   } catch (e) {
     assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+    assert.ok(pulumi.RunError.isInstance(e), "a ConfigError must be a RunError so pulumi up prints no stack trace");
     return e.problems as string[];
   }
   assert.fail("expected the config to be rejected");
@@ -49,6 +51,11 @@ describe("stack config", () => {
     assert.deepEqual(problems, [
       "retail:streamRetentionHour is not a known key. Fix: check its spelling against the README's config table, or remove it.",
     ]);
+  });
+
+  it("rejects a Kinesis retention outside 24 to 8760 hours (the one place this rule lives)", () => {
+    const [p] = problemsOf(prodRaw((r) => (r.streamRetentionHours = 12)));
+    assert.match(p, /^retail:streamRetentionHours = 12: .*Fix: give Kinesis retention in hours, 24 to 8760\.$/);
   });
 
   it("rejects an unknown environment with the allowed values", () => {
