@@ -8,7 +8,7 @@ import { splitStatements } from "../../core/sql/text";
 /**
  * Compatibility macros: the only place where DuckDB is taught Trino's (Athena engine v3) spelling, so the files
  * under sql/ run unchanged on both engines. Each macro fixes a name, never a meaning; the differences were measured
- * on DuckDB 1.5.6 and are pinned by tests/lakehouse/duckdb.test.ts:
+ * on DuckDB 1.5.6 and are pinned by tests/local/lakehouse/pipeline.test.ts:
  * - to_utf8: Trino's varchar -> varbinary is DuckDB's encode().
  * - sha256: Trino returns varbinary, DuckDB returns lowercase hex text; re-binarise so Trino's to_hex() (uppercase
  *   hex in both engines) and lower() around it give the same email_hash as node's crypto (pinned vector).

@@ -7,8 +7,7 @@ import { bridgeUse } from "../../core/sql/access";
 import { loadSql } from "../../core/sql/files";
 import { sqlTimestamp } from "../../core/sql/render";
 import { fakeRunner, RecordingAlerts } from "./fakes";
-
-const SALT = "s3cr3t-salt-0123456789abcdef";
+import { TEST_SALT as SALT } from "../support/stacks";
 
 describe("merge handler", () => {
   it("cuts its lookback at UTC midnight so each window reads one day partition", () => {

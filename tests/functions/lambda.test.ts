@@ -5,13 +5,13 @@ import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwat
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { MergeSettings } from "../../functions/merge";
+import { TEST_SALT as SALT } from "../support/stacks";
 
 const secrets = mockClient(SecretsManagerClient);
 const athena = mockClient(AthenaClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const sns = mockClient(SNSClient);
 
-const SALT = "s3cr3t-salt-0123456789abcdef";
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:retail-prod-email-salt";
 const ENVIRONMENT = {
   ATHENA_WORKGROUP: "retail-prod-ops",

@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { parseArgs, parseFault, UsageError } from "../../local/lakehouse/cli";
+import { parseArgs, parseFault, UsageError } from "../../../local/lakehouse/cli";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(__dirname, "..", "..", "..");
 
 describe("lakehouse CLI arguments", () => {
   it("parses the contract's options with --days defaulting to 30", () => {

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
-import { LocalLakehouse, Row } from "../../local/lakehouse/duckdb";
-import { createGoldViews, mergeWindow, reconcileDay } from "../../local/lakehouse/pipeline";
-import { loadSql } from "../../core/sql/files";
-import { renderSql } from "../../core/sql/render";
-import { splitStatements } from "../../core/sql/text";
+import { LocalLakehouse, Row } from "../../../local/lakehouse/duckdb";
+import { createGoldViews, mergeWindow, reconcileDay } from "../../../local/lakehouse/pipeline";
+import { loadSql } from "../../../core/sql/files";
+import { renderSql } from "../../../core/sql/render";
+import { splitStatements } from "../../../core/sql/text";
 import { DAY, FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
 
 const byKey = (rows: Row[], ...keys: string[]) => Object.fromEntries(rows.map((r) => [keys.map((k) => String(r[k])).join("/"), r]));

@@ -2,17 +2,17 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runFreshness } from "../../functions/freshness";
-import { MergeSettings, runMerge } from "../../functions/merge";
-import { runReconcile } from "../../functions/reconcile";
-import { bridgeUse } from "../../core/sql/access";
-import { planOperations } from "../../components/operations";
-import { LocalLakehouse } from "../../local/lakehouse/duckdb";
-import { generate } from "../../local/lakehouse/generate";
-import { BATCH_MERGES, createGoldViews, STREAM_MERGES } from "../../local/lakehouse/pipeline";
-import { LOCAL_EMAIL_SALT, runLakehouse, START_DAY } from "../../local/lakehouse/run";
-import { RecordingAlerts } from "../functions/fakes";
-import { loadSql } from "../../core/sql/files";
+import { runFreshness } from "../../../functions/freshness";
+import { MergeSettings, runMerge } from "../../../functions/merge";
+import { runReconcile } from "../../../functions/reconcile";
+import { bridgeUse } from "../../../core/sql/access";
+import { planOperations } from "../../../components/operations";
+import { LocalLakehouse } from "../../../local/lakehouse/duckdb";
+import { generate } from "../../../local/lakehouse/generate";
+import { BATCH_MERGES, createGoldViews, STREAM_MERGES } from "../../../local/lakehouse/pipeline";
+import { LOCAL_EMAIL_SALT, runLakehouse, START_DAY } from "../../../local/lakehouse/run";
+import { RecordingAlerts } from "../../functions/fakes";
+import { loadSql } from "../../../core/sql/files";
 
 /**
  * The handlers on the local lakehouse: the same sql/ files, the same handler code, DuckDB instead of Athena.

@@ -2,25 +2,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parsePlatformConfig, decodeConfigValue } from "../../infra/config";
-import { readStackFile } from "../../local/harness";
-import { REPO_ROOT } from "../../core/paths";
-
-export const SALT = "0123456789abcdefghijABCDEFGHIJ0123456789";
-
-/** Engine-form config of a committed stack file, with the salt the file leaves to `pulumi config set --secret`. */
-export function stackConfig(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Record<string, string> {
-  const { config } = readStackFile(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`));
-  const out: Record<string, string> = { ...config, "retail:emailHashSalt": SALT };
-  for (const [k, v] of Object.entries(overrides)) out[`retail:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-  return out;
-}
+import { stackConfig, TEST_SALT } from "./stacks";
 
 /** The validated PlatformConfig of a stack file (optionally edited), as the program would see it. */
 export function platformConfig(stack: "dev" | "prod", edit?: (raw: Record<string, any>) => void) {
   const raw: Record<string, any> = {};
   for (const [k, v] of Object.entries(stackConfig(stack))) if (k.startsWith("retail:")) raw[k.slice(7)] = decodeConfigValue(v);
   edit?.(raw);
-  return parsePlatformConfig(raw, { project: "retail-analytics", stack, region: "us-east-1", emailHashSalt: SALT });
+  return parsePlatformConfig(raw, { project: "retail-analytics", stack, region: "us-east-1", emailHashSalt: TEST_SALT });
 }
 
 /** A throwaway gold SQL dir with both variants of each named view. */

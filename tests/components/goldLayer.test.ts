@@ -7,15 +7,21 @@ import { dailyRefreshTime, freshnessBudget } from "../../core/freshness";
 import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../core/kpiCatalog";
 import { OPERATIONS_RESULT_RETENTION_DAYS, OPERATIONS_RESULTS_PREFIX, validateGoldLayerArgs, GoldLayerArgs } from "../../components/goldLayer";
 import { validateKpiDatasetArgs } from "../../components/kpiDataset";
-import { platformConfig, stackConfig, writeTemp } from "./helpers";
+import { platformConfig, writeTemp } from "../support/config";
+import { stackConfig } from "../support/stacks";
 
-const PROGRAM = path.join(__dirname, "fixtures", "goldProgram.ts");
+const PROGRAM = path.join(__dirname, "..", "fixtures", "gold-layer", "index.ts");
 const GROUP = (g: string) => `arn:aws:quicksight:us-east-1:123456789012:group/default/${g}`;
 
 async function run(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, catalog?: string): Promise<ProgramRun> {
   process.env.RETAIL_TEST_KPI_CATALOG = catalog ?? "";
   try {
-    return await runProgram({ stack, program: PROGRAM, config: stackConfig(stack, overrides), secretKeys: ["retail:emailHashSalt"] });
+    return await runProgram({
+      stack,
+      program: PROGRAM,
+      config: stackConfig(stack, Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`retail:${k}`, v]))),
+      secretKeys: ["retail:emailHashSalt"],
+    });
   } finally {
     delete process.env.RETAIL_TEST_KPI_CATALOG;
   }

@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { LocalLakehouse } from "../../local/lakehouse/duckdb";
-import { generate } from "../../local/lakehouse/generate";
-import { createGoldViews, mergeWindow } from "../../local/lakehouse/pipeline";
-import { Accuracy, measureConversion } from "../../local/lakehouse/accuracy";
-import { LOCAL_EMAIL_SALT } from "../../local/lakehouse/run";
+import { LocalLakehouse } from "../../../local/lakehouse/duckdb";
+import { generate } from "../../../local/lakehouse/generate";
+import { createGoldViews, mergeWindow } from "../../../local/lakehouse/pipeline";
+import { Accuracy, measureConversion } from "../../../local/lakehouse/accuracy";
+import { LOCAL_EMAIL_SALT } from "../../../local/lakehouse/run";
 
 async function accuracyFor(seed: number, events: number, days: number): Promise<Accuracy> {
   const lake = await LocalLakehouse.open();

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { FLOOR_TABLES, measureWriteFloor } from "../../local/bench-lakehouse";
-import { runLakehouse } from "../../local/lakehouse/run";
+import { FLOOR_TABLES, measureWriteFloor } from "../../../local/bench-lakehouse";
+import { runLakehouse } from "../../../local/lakehouse/run";
 
 describe("lakehouse bench: the write floor", () => {
   it("copies every bronze and silver event row of the finished run once, on the open lakehouse, and leaves no table behind", async () => {

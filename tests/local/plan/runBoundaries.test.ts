@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as path from "path";
-import { runProgram } from "../../local/harness";
+import { runProgram } from "../../../local/harness";
 
-const FIXTURES = path.resolve(__dirname, "..", "fixtures");
+const FIXTURES = path.resolve(__dirname, "..", "..", "fixtures");
 // A short grace: a stalled failed run below waits it out in full (mocha's timers keep Node busy).
 const run = (fixture: string) => runProgram({ stack: "dev", config: {}, program: path.join(FIXTURES, fixture), failedRunGraceMs: 1_000 });
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { TAG } from "../../core/tags";
-import { CostInput, estimateCost } from "../../local/cost";
-import { runStack } from "../support/stacks";
+import { TAG } from "../../../core/tags";
+import { CostInput, estimateCost } from "../../../local/cost";
+import { runStack } from "../../support/stacks";
 
 /*
  * Every expected dollar below is worked by hand from local/cost.ts's documented list prices and assumptions:

@@ -3,8 +3,8 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "../../core/paths";
-import { plan, PlanOutcome, stackUrn, violationsOf } from "../../local/plan";
+import { REPO_ROOT } from "../../../core/paths";
+import { plan, PlanOutcome, stackUrn, violationsOf } from "../../../local/plan";
 
 const VIOLATIONS = "tests/fixtures/violations/index.ts";
 const COMPLIANT = "tests/fixtures/compliant/index.ts";

@@ -4,17 +4,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
-import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
-import { OperationsArgsError, planOperations, rateExpression } from "../../components/operations";
-import { tableAccess } from "../../core/sql/access";
-import { BATCH_CADENCE_MINUTES } from "../../core/lanes";
-import { MERGE_TIMEOUT_SECONDS } from "../../core/limits";
-import { parseReconciles, TAG } from "../../core/tags";
-import { ARNS } from "./arns";
+import { byType, ProgramRun, RecordedResource, runProgram } from "../../../local/harness";
+import { OperationsArgsError, planOperations, rateExpression } from "../../../components/operations";
+import { tableAccess } from "../../../core/sql/access";
+import { BATCH_CADENCE_MINUTES } from "../../../core/lanes";
+import { MERGE_TIMEOUT_SECONDS } from "../../../core/limits";
+import { parseReconciles, TAG } from "../../../core/tags";
+import { ARNS } from "../../support/arns";
 
 type PolicyStatement = { Sid: string; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> };
 
-const PROGRAM = path.join(__dirname, "operationsProgram.ts");
+const PROGRAM = path.join(__dirname, "..", "..", "fixtures", "operations", "index.ts");
 const GLUE_TABLE = "arn:aws:glue:us-east-1:123456789012:table/s3tablescatalog/retail-prod-tables";
 
 describe("Operations component under mocks", function () {
@@ -222,7 +222,7 @@ describe("Operations component under mocks", function () {
       const script = `require("./index.js").handler({ product: "cart_events" }, { getRemainingTimeInMillis: () => 60000 }).catch((e) => console.log(e.message))`;
       const out = execFileSync(process.execPath, ["-e", script], {
         cwd: dir,
-        env: { PATH: process.env.PATH, NODE_PATH: path.join(__dirname, "..", "..", "node_modules"), NODE_NO_WARNINGS: "1" },
+        env: { PATH: process.env.PATH, NODE_PATH: path.join(__dirname, "..", "..", "..", "node_modules"), NODE_NO_WARNINGS: "1" },
         encoding: "utf8",
       });
       assert.match(out, /environment variable ATHENA_WORKGROUP is not set/);
@@ -235,7 +235,11 @@ describe("Operations component under mocks", function () {
 describe("Operations refuses what it cannot plan", () => {
   it("reports planning problems against the component (a ResourceError naming the fix)", async () => {
     await assert.rejects(
-      runProgram({ stack: "prod", config: { "aws:region": "us-east-1" }, program: path.join(__dirname, "unplannableProgram.ts") }),
+      runProgram({
+        stack: "prod",
+        config: { "aws:region": "us-east-1" },
+        program: path.join(__dirname, "..", "..", "fixtures", "unplannable-operations", "index.ts"),
+      }),
       (e: unknown) => {
         assert.ok(e instanceof pulumi.ResourceError, `got ${String(e)}`);
         assert.match(e.message, /streaming product "clickstream" has no sql\/merge\/clickstream.sql/);

@@ -4,12 +4,12 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { bundleHandlers, FUNCTIONS, FunctionName } from "../../components/operations/bundle";
-import { SETTINGS_FILE } from "../../functions/entries/settings";
-import { REPO_ROOT } from "../../core/paths";
-import { DEFAULT_WINDOW_HOURS } from "../../functions/maintenance";
+import { bundleHandlers, FUNCTIONS, FunctionName } from "../../../components/operations/bundle";
+import { SETTINGS_FILE } from "../../../functions/entries/settings";
+import { REPO_ROOT } from "../../../core/paths";
+import { DEFAULT_WINDOW_HOURS } from "../../../functions/maintenance";
+import { TEST_SALT as SALT } from "../../support/stacks";
 
-const SALT = "s3cr3t-salt-0123456789abcdef";
 const ENVIRONMENT = {
   ATHENA_WORKGROUP: "retail-prod-ops",
   ATHENA_CATALOG: "s3tablescatalog/retail-prod-tables",
@@ -48,12 +48,16 @@ function invoke(dir: string, fn: FunctionName, code: string): { report: Record<s
   fs.mkdirSync(folder);
   fs.writeFileSync(path.join(folder, "index.js"), code);
   fs.writeFileSync(path.join(folder, SETTINGS_FILE), JSON.stringify(SETTINGS[fn]));
-  const out = execFileSync(process.execPath, [path.join(__dirname, "invokeBundle.js"), folder, JSON.stringify(EVENTS[fn]), SALT], {
-    cwd: dir,
-    // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the SDK.
-    env: { PATH: process.env.PATH, NODE_PATH: path.join(REPO_ROOT, "node_modules"), NODE_NO_WARNINGS: "1", ...ENVIRONMENT },
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    process.execPath,
+    [path.join(__dirname, "..", "..", "support", "invokeBundle.js"), folder, JSON.stringify(EVENTS[fn]), SALT],
+    {
+      cwd: dir,
+      // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the SDK.
+      env: { PATH: process.env.PATH, NODE_PATH: path.join(REPO_ROOT, "node_modules"), NODE_NO_WARNINGS: "1", ...ENVIRONMENT },
+      encoding: "utf8",
+    },
+  );
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 

@@ -9,7 +9,7 @@ import {
   referencedNamespaces,
   viewStatement,
 } from "../../core/kpiCatalog";
-import { goldSqlFixture } from "./helpers";
+import { goldSqlFixture } from "../support/config";
 
 const TEAMS = ["Merchandising", "E-commerce", "Inventory", "Marketing", "Supply chain"];
 const HEADER = CATALOG_COLUMNS.join(",");

@@ -3,7 +3,7 @@ import { dailyRefreshTime, freshnessBudget, freshnessOverruns, KpiFreshness } fr
 import { KpiCatalogError, loadKpiCatalog } from "../../core/kpiCatalog";
 import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "../../core/lanes";
 import { MERGE_TIMEOUT_SECONDS } from "../../core/limits";
-import { platformConfig } from "./helpers";
+import { platformConfig } from "../support/config";
 
 const kpis = loadKpiCatalog();
 const minutes = (b: Record<string, KpiFreshness>) => Object.fromEntries(Object.entries(b).map(([k, f]) => [k, [f.minutes, f.budgetMinutes]]));

@@ -1,4 +1,4 @@
-import { LocalLakehouse } from "../../local/lakehouse/duckdb";
+import { LocalLakehouse } from "../../../local/lakehouse/duckdb";
 
 /**
  * A small fixed day of retail data whose KPIs are computed by hand in the tests. Who is who:
