@@ -4,7 +4,7 @@ import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQu
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { MergeSettings } from "../../functions/merge";
+import { MERGE_SETTINGS } from "../support/mergeSettings";
 import { TEST_SALT as SALT } from "../support/stacks";
 
 const secrets = mockClient(SecretsManagerClient);
@@ -20,16 +20,7 @@ const ENVIRONMENT = {
   ALARM_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:retail-prod-alarms",
   EMAIL_SALT_SECRET_ARN: SECRET_ARN,
 };
-const settings: MergeSettings = {
-  products: {
-    cart_events: {
-      sql: "MERGE INTO retail_silver.cart_events t USING (SELECT '{{email_salt}}' s) s ON 1=1;",
-      lookbackMinutes: 30,
-      refreshesBridge: true,
-    },
-  },
-  bridgeSql: "MERGE INTO retail_silver.identity_bridge t USING (SELECT '{{email_salt}}' s) s ON 1=1;",
-};
+const settings = MERGE_SETTINGS;
 const event = { product: "cart_events", scheduledTime: "2026-07-01T10:00:00Z" };
 
 /** The entry points with a cold container's salt cache: the module is loaded anew for each test. */

@@ -8,6 +8,7 @@ import { bundleHandlers, FUNCTIONS, FunctionName } from "../../../components/ope
 import { SETTINGS_FILE } from "../../../functions/entries/settings";
 import { REPO_ROOT } from "../../../core/paths";
 import { DEFAULT_WINDOW_HOURS } from "../../../functions/maintenance";
+import { MERGE_SETTINGS } from "../../support/mergeSettings";
 import { TEST_SALT as SALT } from "../../support/stacks";
 
 const ENVIRONMENT = {
@@ -19,16 +20,7 @@ const ENVIRONMENT = {
   TABLE_BUCKET_ARN: "arn:aws:s3tables:eu-west-1:123456789012:bucket/retail-prod-tables",
 };
 const SETTINGS: Record<FunctionName, unknown> = {
-  merge: {
-    products: {
-      cart_events: {
-        sql: "MERGE INTO retail_silver.cart_events t USING (SELECT '{{email_salt}}' s) s ON 1=1;",
-        lookbackMinutes: 30,
-        refreshesBridge: true,
-      },
-    },
-    bridgeSql: "MERGE INTO retail_silver.identity_bridge t USING (SELECT '{{email_salt}}' s) s ON 1=1;",
-  },
+  merge: MERGE_SETTINGS,
   reconcile: { tables: { cart_events: "SELECT 10 AS source_rows, 10 AS silver_rows" }, tolerance: 0.001 },
   freshness: { tables: {}, kpis: {}, intervalMinutes: 5 },
   maintenance: { tables: ["retail_silver.cart_events"], windowHours: DEFAULT_WINDOW_HOURS },
