@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../components/aws";
 import * as path from "path";
-import { GoldLayer } from "../components/goldLayer";
+import { GoldLayer } from "../components/gold";
 import { KpiDataset, quicksightGroupArn } from "../components/kpiDataset";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { PlatformConfig } from "./config";

@@ -5,7 +5,7 @@ import * as path from "path";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
 import { dailyRefreshTime, freshnessBudget } from "../../core/freshness";
 import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../core/kpiCatalog";
-import { OPERATIONS_RESULT_RETENTION_DAYS, OPERATIONS_RESULTS_PREFIX, validateGoldLayerArgs, GoldLayerArgs } from "../../components/goldLayer";
+import { OPERATIONS_RESULT_RETENTION_DAYS, OPERATIONS_RESULTS_PREFIX, validateGoldLayerArgs, GoldLayerArgs } from "../../components/gold";
 import { validateKpiDatasetArgs } from "../../components/kpiDataset";
 import { platformConfig, stackConfig, writeTemp } from "./helpers";
 
