@@ -37,6 +37,19 @@ export interface GoldOutputs {
 }
 
 /**
+ * Options of every KpiDataset: a child of the gold layer, created after its views. Datasets used to sit beside the
+ * layer, under `formerParent` (the stack when none); the alias makes `pulumi up` move them there, not replace them.
+ */
+export function kpiDatasetOptions(goldLayer: GoldLayer, formerParent?: pulumi.Resource): pulumi.ComponentResourceOptions {
+  return {
+    parent: goldLayer,
+    // Datasets query the views; creating them before the views exist fails QuickSight's validation.
+    dependsOn: Object.values(goldLayer.views),
+    aliases: [{ parent: formerParent ?? pulumi.rootStackResource }],
+  };
+}
+
+/**
  * Build the gold layer and one KpiDataset per catalog row. Everything KPI-specific comes from the catalog and the
  * gold SQL files; the catalog is validated (and the freshness budget computed) before any resource is created.
  */
@@ -91,8 +104,7 @@ export function buildGold(
         protect: inputs.protect,
         tags,
       },
-      // Datasets query the views; creating them before the views exist fails QuickSight's validation.
-      { parent, dependsOn: Object.values(goldLayer.views) },
+      kpiDatasetOptions(goldLayer, parent),
     );
   }
 
