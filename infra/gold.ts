@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../components/aws";
 import * as path from "path";
-import { GoldLayer } from "../components/goldLayer";
+import { GoldLayer } from "../components/gold";
 import { KpiDataset, quicksightGroupArn } from "../components/kpiDataset";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { PlatformConfig } from "./config";
@@ -34,6 +34,19 @@ export interface GoldOutputs {
   /** The mode and the SQL file each view was deployed from, so a rollback is visible in the stack outputs. */
   readonly goldChannelMode: { mode: string; viewSources: Record<string, string> };
   readonly freshnessBudget: Record<string, KpiFreshness>;
+}
+
+/**
+ * Options of every KpiDataset: a child of the gold layer, created after its views. Datasets used to sit beside the
+ * layer, under `formerParent` (the stack when none); the alias makes `pulumi up` move them there, not replace them.
+ */
+export function kpiDatasetOptions(goldLayer: GoldLayer, formerParent?: pulumi.Resource): pulumi.ComponentResourceOptions {
+  return {
+    parent: goldLayer,
+    // Datasets query the views; creating them before the views exist fails QuickSight's validation.
+    dependsOn: Object.values(goldLayer.views),
+    aliases: [{ parent: formerParent ?? pulumi.rootStackResource }],
+  };
 }
 
 /**
@@ -91,8 +104,7 @@ export function buildGold(
         protect: inputs.protect,
         tags,
       },
-      // Datasets query the views; creating them before the views exist fails QuickSight's validation.
-      { parent, dependsOn: Object.values(goldLayer.views) },
+      kpiDatasetOptions(goldLayer, parent),
     );
   }
 

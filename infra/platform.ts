@@ -4,7 +4,7 @@ import * as aws from "../components/aws";
 import * as awsxEc2 from "@pulumi/awsx/ec2";
 import { BatchLane, BatchNetwork } from "../components/batchLane";
 import { buildOperations, Operations } from "../components/operations";
-import { OPERATIONS_RESULTS_PREFIX } from "../components/goldLayer";
+import { OPERATIONS_RESULTS_PREFIX } from "../components/gold";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { secureBucket } from "../components/secureBucket";
 import { StreamingLane } from "../components/streamingLane";

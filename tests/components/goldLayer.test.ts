@@ -5,8 +5,16 @@ import * as path from "path";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
 import { dailyRefreshTime, freshnessBudget } from "../../core/freshness";
 import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../core/kpiCatalog";
-import { OPERATIONS_RESULT_RETENTION_DAYS, OPERATIONS_RESULTS_PREFIX, validateGoldLayerArgs, GoldLayerArgs } from "../../components/goldLayer";
+import {
+  OPERATIONS_RESULT_RETENTION_DAYS,
+  OPERATIONS_RESULTS_PREFIX,
+  teamSlug,
+  validateGoldLayerArgs,
+  GoldLayer,
+  GoldLayerArgs,
+} from "../../components/gold";
 import { validateKpiDatasetArgs } from "../../components/kpiDataset";
+import { kpiDatasetOptions } from "../../infra/gold";
 import { platformConfig, writeTemp } from "../support/config";
 import { stackConfig } from "../support/stacks";
 
@@ -62,6 +70,25 @@ describe("gold layer and KPI datasets under mocks", () => {
       byType(prod, "aws:quicksight/dataSet:DataSet").every((d) => d.protect),
       "prod protects datasets dashboards bind to",
     );
+  });
+
+  it("parents every KPI dataset to the gold layer, after its views, with an alias that moves existing ones from where they sat", () => {
+    const layers = byType(prod, "retail:analytics:GoldLayer");
+    assert.strictEqual(layers.length, 1);
+    const datasets = byType(prod, "retail:analytics:KpiDataset");
+    assert.strictEqual(datasets.length, 5);
+    for (const d of datasets) assert.strictEqual(d.parent, layers[0].urn, `${d.name} is a child of the gold layer`);
+    const viewUrns = views(prod).map((v) => v.urn);
+    for (const d of datasets) assert.deepStrictEqual(d.dependencies.filter((u) => viewUrns.includes(u)).sort(), viewUrns.sort());
+
+    const goldLayer = { views: { a: "view-a" } } as unknown as GoldLayer;
+    const options = kpiDatasetOptions(goldLayer);
+    assert.strictEqual(options.parent, goldLayer);
+    assert.deepStrictEqual(options.dependsOn, ["view-a"]);
+    // Datasets used to sit at the stack root (buildGold gets no parent): the alias names that old parent explicitly.
+    assert.deepStrictEqual(options.aliases, [{ parent: pulumi.rootStackResource }]);
+    const former = { name: "platform" } as unknown as pulumi.Resource;
+    assert.deepStrictEqual(kpiDatasetOptions(goldLayer, former).aliases, [{ parent: former }]);
   });
 
   it("schedules SPICE refreshes from the cadence: incremental 15-min with a lookback on the event-time column, hourly and daily full; none for DIRECT_QUERY", () => {
@@ -317,6 +344,10 @@ describe("gold validators", () => {
     alarmTopicArn: "t",
     protect: false,
   };
+  it("names a team's workgroup and data source from its letters and digits only", () => {
+    assert.strictEqual(teamSlug("Supply chain"), "supply-chain");
+    assert.strictEqual(teamSlug(" E-commerce & Web! "), "e-commerce-web");
+  });
   it("accepts the happy path and names the field and fix for each bad one", () => {
     validateGoldLayerArgs(args);
     assert.throws(

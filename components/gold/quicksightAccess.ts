@@ -1,0 +1,153 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "../aws";
+import { GOLD_DATABASE } from "../../core/kpiCatalog";
+import { assumeRolePolicy, iamPolicy, Statement } from "../iam";
+import { quicksightGroupArn } from "../kpiDataset";
+import type { GoldLayerArgs } from "./args";
+import { teamSlug } from "./names";
+
+export interface QuicksightAccess {
+  readonly quicksightRole: aws.iam.Role;
+  /** By owner team. */
+  readonly dataSources: Record<string, aws.quicksight.DataSource>;
+}
+
+/**
+ * The role QuickSight queries through (IAM and Lake Formation on the owner workgroups, the gold and linked
+ * catalogs, the silver tables and the results bucket) and a QuickSight Athena data source per owner workgroup.
+ */
+export function createQuicksightAccess(
+  name: string,
+  args: Pick<GoldLayerArgs, "environment" | "ownerGroups" | "quicksightNamespace" | "lakehouse" | "linkedNamespaces">,
+  uses: {
+    readonly teamWorkgroups: Record<string, aws.athena.Workgroup>;
+    readonly resultsBucket: aws.s3.Bucket;
+    readonly namespaceLinks: Record<string, aws.glue.CatalogDatabase>;
+  },
+  where: { readonly region: pulumi.Input<string>; readonly accountId: pulumi.Input<string> },
+  layerTags: Record<string, string>,
+  parent: pulumi.Resource,
+): QuicksightAccess {
+  const { lakehouse } = args;
+  const { teamWorkgroups, resultsBucket, namespaceLinks } = uses;
+  const quicksightRole = new aws.iam.Role(
+    `${name}-quicksight`,
+    { assumeRolePolicy: assumeRolePolicy("quicksight.amazonaws.com"), tags: layerTags },
+    { parent },
+  );
+  const arn = (service: string, resource: pulumi.Input<string>) =>
+    pulumi.interpolate`arn:aws:${service}:${where.region}:${where.accountId}:${resource}`;
+  const statements: pulumi.Input<Statement>[] = [
+    {
+      Sid: "QueryOwnerWorkgroups",
+      Effect: "Allow",
+      Action: [
+        "athena:StartQueryExecution",
+        "athena:GetQueryExecution",
+        "athena:GetQueryResults",
+        "athena:GetQueryResultsStream",
+        "athena:StopQueryExecution",
+        "athena:GetWorkGroup",
+      ],
+      Resource: Object.values(teamWorkgroups).map((wg) => arn("athena", pulumi.interpolate`workgroup/${wg.name}`)),
+    },
+    {
+      Sid: "ReadGoldAndLinkedCatalog",
+      Effect: "Allow",
+      Action: ["glue:GetCatalog", "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"],
+      Resource: [
+        arn("glue", "catalog"),
+        arn("glue", `database/${GOLD_DATABASE}`),
+        arn("glue", `table/${GOLD_DATABASE}/*`),
+        arn("glue", "catalog/s3tablescatalog"),
+        arn("glue", pulumi.interpolate`catalog/s3tablescatalog/${lakehouse.tableBucketName}`),
+        // Reading through a resource link takes IAM on the link and its tables as well as on the target
+        // (docs.aws.amazon.com/lake-formation/latest/dg/resource-links-glue-apis.html).
+        ...args.linkedNamespaces.flatMap((ns) => [
+          arn("glue", `database/${ns}`),
+          arn("glue", `table/${ns}/*`),
+          arn("glue", pulumi.interpolate`database/s3tablescatalog/${lakehouse.tableBucketName}/${ns}`),
+          arn("glue", pulumi.interpolate`table/s3tablescatalog/${lakehouse.tableBucketName}/${ns}/*`),
+        ]),
+      ],
+    },
+    {
+      Sid: "ReadSilverTables",
+      Effect: "Allow",
+      Action: ["s3tables:GetTableBucket", "s3tables:GetNamespace", "s3tables:GetTable", "s3tables:GetTableData", "s3tables:GetTableMetadataLocation"],
+      Resource: [lakehouse.tableBucketArn, pulumi.interpolate`${lakehouse.tableBucketArn}/table/*`],
+    },
+    {
+      // Lake Formation vends table credentials; GetDataAccess has no resource-level scoping.
+      Sid: "LakeFormationCredentials",
+      Effect: "Allow",
+      Action: ["lakeformation:GetDataAccess"],
+      Resource: ["*"],
+    },
+    {
+      Sid: "QueryResultsBucket",
+      Effect: "Allow",
+      Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+      Resource: [resultsBucket.arn],
+    },
+    {
+      Sid: "QueryResultsObjects",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      Resource: [pulumi.interpolate`${resultsBucket.arn}/*`],
+    },
+    {
+      Sid: "UseKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: [lakehouse.kmsKeyArn],
+    },
+  ];
+  const rolePolicy = new aws.iam.RolePolicy(`${name}-quicksight`, { role: quicksightRole.id, policy: iamPolicy(statements) }, { parent });
+  const grants = args.linkedNamespaces.flatMap((ns) => [
+    // Lake Formation: DESCRIBE on the resource link itself (default catalog), then the target's permissions.
+    new aws.lakeformation.Permissions(
+      `${name}-quicksight-${ns}-link`,
+      { principal: quicksightRole.arn, permissions: ["DESCRIBE"], database: { name: ns } },
+      { parent, dependsOn: [namespaceLinks[ns]] },
+    ),
+    new aws.lakeformation.Permissions(
+      `${name}-quicksight-${ns}`,
+      { principal: quicksightRole.arn, permissions: ["DESCRIBE"], database: { catalogId: lakehouse.catalogId, name: ns } },
+      { parent },
+    ),
+    new aws.lakeformation.Permissions(
+      `${name}-quicksight-${ns}-tables`,
+      {
+        principal: quicksightRole.arn,
+        permissions: ["SELECT", "DESCRIBE"],
+        table: { catalogId: lakehouse.catalogId, databaseName: ns, wildcard: true },
+      },
+      { parent },
+    ),
+  ]);
+
+  const dataSources: Record<string, aws.quicksight.DataSource> = {};
+  for (const [team, group] of Object.entries(args.ownerGroups)) {
+    const slug = teamSlug(team);
+    dataSources[team] = new aws.quicksight.DataSource(
+      `${name}-${slug}`,
+      {
+        dataSourceId: `${name}-${slug}`,
+        name: `${team} gold KPIs (${args.environment})`,
+        type: "ATHENA",
+        parameters: { athena: { workGroup: teamWorkgroups[team].name, roleArn: quicksightRole.arn } },
+        // The team may use the connection in its own analyses; Pulumi alone changes or deletes it.
+        permissions: [
+          {
+            principal: quicksightGroupArn(where.region, where.accountId, args.quicksightNamespace, group),
+            actions: ["quicksight:DescribeDataSource", "quicksight:DescribeDataSourcePermissions", "quicksight:PassDataSource"],
+          },
+        ],
+        tags: layerTags,
+      },
+      { parent, dependsOn: [rolePolicy, ...grants] },
+    );
+  }
+  return { quicksightRole, dataSources };
+}
