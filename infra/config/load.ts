@@ -1,19 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformConfig } from "./parse";
+import { isConfigSecret } from "./pulumiInternals";
 import { CONFIG_NAMESPACE, PlatformConfig } from "./schema";
-
-/**
- * Whether the engine holds a config key as a secret (`pulumi config set --secret`). Pulumi's own Config getters
- * use this to warn about secrets read in plain text; the SDK exports it from runtime/config without typing it.
- */
-function isConfigSecret(key: string): boolean {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const runtimeConfig: { isConfigSecret?: (k: string) => boolean } = require("@pulumi/pulumi/runtime/config");
-  if (typeof runtimeConfig.isConfigSecret !== "function") {
-    throw new Error("@pulumi/pulumi/runtime/config no longer exports isConfigSecret: update infra/config/load.ts");
-  }
-  return runtimeConfig.isConfigSecret(key);
-}
 
 /** Decode Pulumi's string-valued config: structured values and scalars arrive as JSON text. */
 export function decodeConfigValue(v: string): unknown {
