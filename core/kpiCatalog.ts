@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "csv-parse/sync";
+import { GOLD_DATABASE, GOLD_VIEW, ImportMode, kpiCatalogRow, sourceProductNames } from "./kpiCatalogRow";
 import { REPO_ROOT, SQL_DIR } from "./paths";
 import { stripComments } from "./sql/text";
 
@@ -26,10 +27,8 @@ import { stripComments } from "./sql/text";
 
 export const KPI_CATALOG_FILE = path.join(REPO_ROOT, "core", "catalog", "retail-kpi-catalog.csv");
 export const GOLD_SQL_DIR = path.join(SQL_DIR, "gold");
-export const GOLD_DATABASE = "retail_gold";
-
-export const IMPORT_MODES = ["SPICE", "DIRECT_QUERY"] as const;
-export type ImportMode = (typeof IMPORT_MODES)[number];
+export { GOLD_DATABASE, IMPORT_MODES } from "./kpiCatalogRow";
+export type { ImportMode } from "./kpiCatalogRow";
 export const CHANNEL_MODES = ["omnichannel", "store-only"] as const;
 export type ChannelMode = (typeof CHANNEL_MODES)[number];
 
@@ -101,8 +100,6 @@ export interface ParseCatalogOptions {
   readonly ownerTeams?: readonly string[];
 }
 
-const NAME = /^[a-z][a-z0-9_]*$/;
-
 /** The view a gold SQL file defines, or undefined when it holds no `CREATE OR REPLACE VIEW retail_gold.<name>`. */
 export function definedView(sql: string): string | undefined {
   const body = stripComments(sql);
@@ -140,7 +137,6 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
   for (const { record, info } of rows.slice(1)) {
     const line = info.lines;
     const at = (c: Column) => `${opts.file}:${line}, column ${header.indexOf(c) + 1} (${c})`;
-    const bad = (c: Column, why: string, fix: string) => problems.push(`${at(c)}: ${why}. Fix: ${fix}.`);
     if (record.length !== header.length) {
       problems.push(
         `${opts.file}:${line}: ${record.length} fields, the header has ${header.length}. Fix: quote fields that contain commas; fill every column.`,
@@ -148,23 +144,22 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
       continue;
     }
     const cell = (c: Column) => record[header.indexOf(c)];
-    const before = problems.length;
+    const parsed = kpiCatalogRow.safeParse(Object.fromEntries(CATALOG_COLUMNS.map((c) => [c, cell(c)])));
+    const found: { column: Column; message: string }[] = parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ column: i.path[0] as Column, message: i.message }));
+    const failed = new Set(found.map((f) => f.column));
+    const bad = (column: Column, why: string, fix: string) => found.push({ column, message: `${why}. Fix: ${fix}.` });
 
+    // Rules across cells or files, checked on cells the schema accepted.
     const kpi = cell("kpi");
-    if (!NAME.test(kpi)) bad("kpi", `"${kpi}" is not a lowercase name`, "use letters, digits and underscores, e.g. conversion_rate");
-    else if (seen.has(kpi)) bad("kpi", `"${kpi}" is already defined on line ${seen.get(kpi)}`, "keep one row per KPI");
+    if (!failed.has("kpi") && seen.has(kpi)) bad("kpi", `"${kpi}" is already defined on line ${seen.get(kpi)}`, "keep one row per KPI");
     seen.set(kpi, line);
 
-    const definition = cell("definition");
-    if (definition.length < 10)
-      bad("definition", "missing or too short to tell analysts what the number means", "write the definition the steward approved");
-
     const viewCell = cell("view");
-    const viewMatch = new RegExp(`^${GOLD_DATABASE}\\.([a-z][a-z0-9_]*)$`).exec(viewCell);
+    const viewMatch = GOLD_VIEW.exec(viewCell);
     const viewSql: Partial<Record<ChannelMode, string>> = {};
-    if (!viewMatch) {
-      bad("view", `"${viewCell}" is not a view in ${GOLD_DATABASE}`, `write it as ${GOLD_DATABASE}.<view>`);
-    } else {
+    if (viewMatch) {
       for (const mode of CHANNEL_MODES) {
         const file = path.join(goldSqlDir, mode, `${viewMatch[1]}.sql`);
         const sql = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
@@ -181,17 +176,6 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
     }
 
     const importMode = cell("import_mode");
-    if (!(IMPORT_MODES as readonly string[]).includes(importMode))
-      bad("import_mode", `"${importMode}" is not an import mode`, `use ${IMPORT_MODES.join(" or ")}`);
-
-    const spill = cell("spill_to_direct_query");
-    if (spill !== "true" && spill !== "false")
-      bad(
-        "spill_to_direct_query",
-        `"${spill}" is not true or false`,
-        "write true (may run as DIRECT_QUERY above the SPICE cap) or false (pinned to SPICE)",
-      );
-
     const cadence = cell("refresh_cadence");
     const refresh = REFRESH_CADENCES[cadence];
     if (importMode === "DIRECT_QUERY" && cadence !== NO_REFRESH) {
@@ -205,8 +189,7 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
     }
 
     const ownerTeam = cell("owner_team");
-    if (ownerTeam === "") bad("owner_team", "missing", "name the team that owns the KPI, as spelled in retail:quicksight.ownerGroups");
-    else if (opts.ownerTeams && !opts.ownerTeams.includes(ownerTeam)) {
+    if (!failed.has("owner_team") && opts.ownerTeams && !opts.ownerTeams.includes(ownerTeam)) {
       bad(
         "owner_team",
         `"${ownerTeam}" has no QuickSight group in retail:quicksight.ownerGroups`,
@@ -214,46 +197,23 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
       );
     }
 
-    const steward = cell("steward_approved");
-    if (steward !== "true" && steward !== "false")
-      bad("steward_approved", `"${steward}" is not true or false`, "write true only once the data steward has signed the definition off");
-
-    const expectedRows = Number(cell("expected_rows"));
-    if (!/^\d+$/.test(cell("expected_rows")) || expectedRows < 1)
-      bad(
-        "expected_rows",
-        `"${cell("expected_rows")}" is not a positive whole number`,
-        "give the row count expected at prod scale, digits only, e.g. 30000",
-      );
-
     const eventTimeColumn = cell("event_time_column");
-    if (!NAME.test(eventTimeColumn))
-      bad("event_time_column", `"${eventTimeColumn}" is not a column name`, "name the view's date column, usually day");
-    else if (viewSql.omnichannel && !new RegExp(`\\b${eventTimeColumn}\\b`).test(viewSql.omnichannel)) {
+    if (!failed.has("event_time_column") && viewSql.omnichannel && !new RegExp(`\\b${eventTimeColumn}\\b`).test(viewSql.omnichannel)) {
       bad("event_time_column", `"${eventTimeColumn}" does not appear in ${viewCell}`, "name a date column the view selects, usually day");
     }
 
-    const sourceProducts = cell("source_products")
-      .split(";")
-      .map((s) => s.trim())
-      .filter((s) => s !== "");
-    if (sourceProducts.length === 0 || sourceProducts.some((p) => !NAME.test(p))) {
-      bad(
-        "source_products",
-        `"${cell("source_products")}" is not a ;-separated list of data product names`,
-        "list the retail:dataProducts the view reads, e.g. cart_events;pos_transactions",
-      );
+    if (found.length > 0) {
+      // Stable sort: per column, the cell's own problem comes before the cross-cell ones, as a steward reads the row.
+      const order = (c: Column) => CATALOG_COLUMNS.indexOf(c);
+      for (const f of found.sort((a, b) => order(a.column) - order(b.column))) problems.push(`${at(f.column)}: ${f.message}`);
+      continue;
     }
-
+    const definition = cell("definition");
+    const spill = cell("spill_to_direct_query");
+    const steward = cell("steward_approved");
+    const expectedRows = Number(cell("expected_rows"));
+    const sourceProducts = sourceProductNames(cell("source_products"));
     const target = Number(cell("freshness_target_minutes"));
-    if (!/^\d+$/.test(cell("freshness_target_minutes")) || target < 1)
-      bad(
-        "freshness_target_minutes",
-        `"${cell("freshness_target_minutes")}" is not a positive whole number of minutes`,
-        "give the steward's target, e.g. 22",
-      );
-
-    if (problems.length > before) continue;
     kpis.push({
       kpi,
       definition,

@@ -92,6 +92,17 @@ describe("KPI catalog", () => {
     assert.ok(got.some((p) => p.startsWith('core/catalog/test.csv:9, column 1 (kpi): "conversion_rate" is already defined on line 3.')));
   });
 
+  it("reports a row's problems in column order, each cell's own before the rules across cells", () => {
+    assert.deepEqual(problems(["Bad-Name,short,gold.x,SPICE,true,weekly,Ecommerce,true,30000,Day,cart_events,22"], sqlDir), [
+      'core/catalog/test.csv:2, column 1 (kpi): "Bad-Name" is not a lowercase name. Fix: use letters, digits and underscores, e.g. conversion_rate.',
+      "core/catalog/test.csv:2, column 2 (definition): missing or too short to tell analysts what the number means. Fix: write the definition the steward approved.",
+      'core/catalog/test.csv:2, column 3 (view): "gold.x" is not a view in retail_gold. Fix: write it as retail_gold.<view>.',
+      'core/catalog/test.csv:2, column 6 (refresh_cadence): "weekly" is not a SPICE refresh cadence. Fix: use one of 15min, 30min, hourly, daily.',
+      'core/catalog/test.csv:2, column 7 (owner_team): "Ecommerce" has no QuickSight group in retail:quicksight.ownerGroups. Fix: use one of Merchandising, E-commerce, Inventory, Marketing, Supply chain, or map the team to its group in the stack config.',
+      'core/catalog/test.csv:2, column 10 (event_time_column): "Day" is not a column name. Fix: name the view\'s date column, usually day.',
+    ]);
+  });
+
   it("rejects a header that lacks or misspells a column, naming both", () => {
     const header = HEADER.replace("owner_team", "owner");
     assert.throws(

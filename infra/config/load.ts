@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import { parsePlatformConfig } from "./parse";
+import { isConfigSecret } from "./pulumiInternals";
+import { CONFIG_NAMESPACE, PlatformConfig } from "./schema";
+
+/** Decode Pulumi's string-valued config: structured values and scalars arrive as JSON text. */
+export function decodeConfigValue(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/** Read and validate the running stack's configuration. Throws ConfigError before any resource exists. */
+export function loadConfig(): PlatformConfig {
+  const all = pulumi.runtime.allConfig();
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(all)) {
+    if (key.startsWith(`${CONFIG_NAMESPACE}:`)) raw[key.slice(CONFIG_NAMESPACE.length + 1)] = decodeConfigValue(value);
+  }
+  const parsed = parsePlatformConfig(raw, {
+    project: pulumi.getProject(),
+    stack: pulumi.getStack(),
+    region: all["aws:region"],
+    // Taken as the raw string: JSON-decoding a salt could turn "0123..." into a number.
+    emailHashSalt: all[`${CONFIG_NAMESPACE}:emailHashSalt`],
+    secretKeys: Object.keys(raw).filter((k) => isConfigSecret(`${CONFIG_NAMESPACE}:${k}`)),
+    allKeys: Object.keys(all),
+  });
+  return { ...parsed, emailHashSalt: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("emailHashSalt") };
+}

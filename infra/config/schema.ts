@@ -1,0 +1,166 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { Lane, LANES } from "../../core/lanes";
+import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, SPICE_ROW_CAP } from "../../core/limits";
+
+/**
+ * The stack's `retail:` configuration: read once, validated whole before any resource is created.
+ * Every key that changes cost or correctness is required; the few defaults below are documented in the README.
+ */
+
+export const CONFIG_NAMESPACE = "retail";
+/** Config namespaces something in this program reads: ours, the providers' and Pulumi's own. */
+export const KNOWN_NAMESPACES = [CONFIG_NAMESPACE, "aws", "aws-native", "awsx", "pulumi"];
+
+/** What an SNS endpoint looks like for each protocol the platform allows. */
+const ENDPOINT_SHAPES: Record<"email" | "https" | "sqs" | "lambda", RegExp> = {
+  email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+  https: /^https:\/\/[^\s]+$/,
+  sqs: /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/,
+  lambda: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/,
+};
+
+const name = z.string().regex(/^[a-z][a-z0-9_]{1,62}$/, "must be lowercase letters, digits and underscores, starting with a letter");
+
+const streamSettings = z
+  .object({
+    /** Sustained writes per second expected at the peak (Black Friday), before the peak. */
+    peakRecordsPerSecond: z.number().int().min(1).max(1_000_000),
+    /** Average record size in bytes; with the peak it sizes shards by throughput. */
+    avgRecordBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024 * 1024),
+    /** provisioned (sized from the peak) or on-demand (AWS scales; costs more at steady load). */
+    capacityMode: z.enum(["provisioned", "on-demand"]),
+  })
+  .strict();
+
+const batchSettings = z
+  .object({
+    /** How the Glue job reaches the source: a JDBC database inside the VPC, or files dropped in S3. */
+    sourceKind: z.enum(["jdbc", "s3"]),
+    /** For s3 sources: the S3 URI the source system drops its extracts in. */
+    sourceUri: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9.-]{3,63}(\/.*)?$/, "must be an s3://bucket/prefix URI")
+      .optional(),
+    /**
+     * For jdbc sources: the Secrets Manager secret name holding the JDBC URL, user and password. A name, not an ARN,
+     * and no wildcard: it becomes the Glue role's only secretsmanager resource (`secret:<name>-??????`).
+     */
+    connectionSecretName: z
+      .string()
+      .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, "must be a Secrets Manager secret name (letters, digits and /_+=.@-; no wildcard, not an ARN)")
+      .optional(),
+    /** Glue workers (G.1X) for the job. */
+    workers: z.number().int().min(2).max(100),
+    /** Minutes before the job is stopped; part of the freshness budget. */
+    timeoutMinutes: z.number().int().min(5).max(2880),
+  })
+  .strict();
+
+const dataProduct = z
+  .object({
+    name,
+    sourceSystem: z.string().min(1),
+    semantics: z.enum(["event", "snapshot"]),
+    freshnessMinutes: z.number().int().min(1).max(10080),
+    lane: z.enum(LANES as [Lane, ...Lane[]]).optional(),
+    stream: streamSettings.optional(),
+    batch: batchSettings.optional(),
+  })
+  .strict();
+
+const qsPrincipal = z.string().regex(/^[A-Za-z0-9+=,.@_-]{1,128}$/, "must be a QuickSight group name");
+
+export const configSchema = z
+  .object({
+    environment: z.enum(["dev", "prod"]),
+    /** Stateful resources (table bucket, tables, streams) get `protect`; must be true in prod. */
+    protectStateful: z.boolean(),
+    dataProducts: z.array(dataProduct).min(1),
+    /** Kinesis retention in hours (24 to 8760). */
+    streamRetentionHours: z.number().int().min(24).max(8760),
+    /** Iceberg snapshots older than this are expired by S3 Tables snapshot management. */
+    snapshotRetentionHours: z.number().int().min(1).max(8760),
+    alarmSubscription: z
+      .object({
+        protocol: z.enum(["email", "https", "sqs", "lambda"]),
+        endpoint: z.string().min(3),
+      })
+      .strict()
+      // SNS accepts a subscription whose endpoint does not fit its protocol and then never delivers: check the shape.
+      .refine((a) => ENDPOINT_SHAPES[a.protocol].test(a.endpoint), {
+        path: ["endpoint"],
+        message: "does not fit the protocol (email: an address; https: an https:// URL; sqs, lambda: the queue's or function's ARN)",
+      }),
+    athena: z
+      .object({
+        /** Per-query bytes-scanned cutoff; a query over it is cancelled (and still billed). */
+        bytesScannedCutoffPerQuery: z.number().int().min(ATHENA_MIN_BYTES_SCANNED_CUTOFF),
+        /** Daily bytes-scanned budget per KPI owner workgroup, alarmed. */
+        dailyScanBudgetBytes: z.number().int().min(ATHENA_MIN_BYTES_SCANNED_CUTOFF),
+        /** Days query results are kept in the results bucket. */
+        resultRetentionDays: z.number().int().min(1).max(365),
+      })
+      .strict(),
+    quicksight: z
+      .object({
+        /** QuickSight namespace the owner groups live in. */
+        namespace: z.string().min(1),
+        /** Owner team (as the KPI catalog spells it) → QuickSight group that owns its datasets. */
+        ownerGroups: z.record(z.string().min(1), qsPrincipal),
+        /** SPICE row cap; larger datasets spill to direct query (10M per the seed). */
+        spiceRowCap: z.number().int().min(1).max(SPICE_ROW_CAP),
+      })
+      .strict(),
+    /** store-only is the seed's rollback: gold views report the store channel only while the bridge backfills. */
+    goldChannelMode: z.enum(["omnichannel", "store-only"]),
+    operations: z
+      .object({
+        /** Relative source-vs-silver drift tolerated before reconciliation alerts (0.001 = 0.1 %). */
+        reconcileTolerance: z.number().min(0).max(0.5),
+        /** UTC hour the daily reconciliation runs, after the daily batch lanes' window. */
+        reconcileHourUtc: z.number().int().min(0).max(23),
+        /** Days Lambda logs are kept. */
+        logRetentionDays: z.number().int().min(1).max(3653),
+      })
+      .strict(),
+    /** Only needed when a batch product reads a jdbc source. */
+    network: z
+      .object({
+        vpcCidr: z
+          .string()
+          .regex(/^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR from /16 to /24"),
+        availabilityZones: z.number().int().min(2).max(3),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type DataProductConfig = z.infer<typeof dataProduct>;
+
+export interface StreamProduct extends DataProductConfig {
+  readonly lane: "stream";
+  readonly stream: z.infer<typeof streamSettings>;
+}
+export interface BatchProduct extends DataProductConfig {
+  readonly lane: Exclude<Lane, "stream">;
+  readonly batch: z.infer<typeof batchSettings>;
+}
+
+export interface PlatformConfig extends Omit<RawConfig, "dataProducts"> {
+  readonly project: string;
+  readonly stack: string;
+  readonly region: string;
+  readonly streams: readonly StreamProduct[];
+  readonly batches: readonly BatchProduct[];
+  /** The salt for email_hash, a Pulumi secret: never in plain text in state or outputs. */
+  readonly emailHashSalt: pulumi.Output<string>;
+  /** `retail:` keys the stack stores as secrets: resources built from them keep them secret. */
+  readonly secretKeys: readonly string[];
+}
