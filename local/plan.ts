@@ -75,7 +75,7 @@ function projectOf(program: string): { dir: string; name?: string } {
   }
 }
 
-/** The program's ConfigError (infra/config.ts); matched by shape because the harness reloads the program's modules. */
+/** The program's ConfigError (infra/config/parse.ts); matched by shape because the harness reloads the program's modules. */
 function configProblems(err: unknown): string[] | undefined {
   const e = err as { problems?: unknown; message?: unknown };
   if (Array.isArray(e?.problems) && typeof e.message === "string" && e.message.startsWith("invalid stack configuration")) {

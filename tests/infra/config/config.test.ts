@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, decodeConfigValue, parsePlatformConfig } from "../../infra/config";
-import { stackConfig, TEST_SALT } from "../support/stacks";
+import { ConfigError, decodeConfigValue, parsePlatformConfig } from "../../../infra/config";
+import { stackConfig, TEST_SALT } from "../../support/stacks";
 
 /** The prod stack file as the program sees it (JSON-decoded, without the salt), with one change applied. */
 function prodRaw(change: (raw: Record<string, any>) => void = () => undefined): Record<string, any> {

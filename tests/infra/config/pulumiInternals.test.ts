@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { isConfigSecret } from "../../infra/config/pulumiInternals";
+import { isConfigSecret } from "../../../infra/config/pulumiInternals";
 
 describe("pulumiInternals: the SDK internals config reading relies on", () => {
   let saved: Record<string, string>;
