@@ -1,10 +1,7 @@
 /**
- * The `@pulumi/aws` services this platform uses, each loaded from its own module, under the same names as the
- * package index (`aws.iam.Role`, `aws.getRegionOutput`, ...): `import * as aws from "./aws"` reads exactly
- * like `import * as aws from "@pulumi/aws"`. The index costs every plan and `pulumi up` ~140 ms of module loading
- * for services nobody here uses (measured: the 16 services below load in ~35 ms once @pulumi/pulumi is in). Add a
- * service here when a component starts using one. Other teams' programs (examples/, tests/fixtures/) keep the
- * package index, as any Pulumi program would.
+ * The `@pulumi/aws` services the platform uses, each loaded from its own module, under the package index's names
+ * (`aws.iam.Role`, `aws.getRegionOutput`, ...): the index loads every service. Add a service here when a component
+ * starts using one; other teams' programs (examples/, tests/fixtures/) keep the package index.
  */
 export * as athena from "@pulumi/aws/athena";
 export * as cloudwatch from "@pulumi/aws/cloudwatch";

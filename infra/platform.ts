@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../components/aws";
-// The ec2 module only: the package index also loads awsx classic, ecs, ecr and lb (145 modules, ~0.1 s of every plan).
+// The ec2 module only: the package index also loads awsx classic, ecs, ecr and lb.
 import * as awsxEc2 from "@pulumi/awsx/ec2";
 import { BatchLane, BatchNetwork } from "../components/batchLane";
 import { buildOperations, Operations } from "../components/operations";
