@@ -21,3 +21,4 @@ export * as sns from "@pulumi/aws/sns";
 export * as sqs from "@pulumi/aws/sqs";
 export { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 export { getRegionOutput } from "@pulumi/aws/getRegion";
+export { getPartitionOutput } from "@pulumi/aws/getPartition";

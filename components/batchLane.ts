@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
 import { BATCH_SCHEDULE, Lane } from "../core/lanes";
 import { TAG } from "../core/tags";
+import { arn, AwsAccount } from "./account";
 import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 
@@ -18,6 +19,8 @@ export interface BatchNetwork {
 
 /** The job lands raw rows in its bronze table (BronzeTableArgs); the silver MERGE (Operations) takes them from there. */
 export interface BatchLaneArgs extends BronzeTableArgs {
+  /** The account, region and partition the stack runs in (the program looks them up once). */
+  readonly account: AwsAccount;
   /** The data product, e.g. `erp_inventory`; also its bronze (and silver) table's name. */
   readonly product: string;
   readonly lane: Exclude<Lane, "stream">;
@@ -60,9 +63,10 @@ export function validateBatchLaneArgs(args: BatchLaneArgs, resource?: pulumi.Res
 }
 
 /** `s3://bucket/prefix` → the bucket's ARN and the prefix's object ARN pattern. */
-function s3UriArns(uri: string): { bucket: string; objects: string } {
+function s3UriArns(uri: string, account: AwsAccount): { bucket: pulumi.Output<string>; objects: pulumi.Output<string> } {
   const [, bucket, prefix = ""] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri)!;
-  return { bucket: `arn:aws:s3:::${bucket}`, objects: `arn:aws:s3:::${bucket}/${prefix}*` };
+  const global = { region: false, account: false };
+  return { bucket: arn(account, "s3", bucket, global), objects: arn(account, "s3", `${bucket}/${prefix}*`, global) };
 }
 
 /**
@@ -82,8 +86,7 @@ export class BatchLane extends pulumi.ComponentResource {
     validateBatchLaneArgs(args, this);
     const { product, tags = {} } = args;
     const laneTags = { ...tags, [TAG.dataProduct]: product, [TAG.lane]: args.lane, [TAG.component]: "BatchLane" };
-    const identity = aws.getCallerIdentityOutput({}, { parent: this });
-    const region = aws.getRegionOutput({}, { parent: this });
+    const account = args.account;
     const bronze = bronzeTarget(args, product);
 
     const script = new aws.s3.BucketObjectv2(
@@ -93,17 +96,16 @@ export class BatchLane extends pulumi.ComponentResource {
     );
 
     this.role = new aws.iam.Role(`${name}-glue`, { assumeRolePolicy: assumeRolePolicy("glue.amazonaws.com"), tags: laneTags }, { parent: this });
-    const secretArn = (secretName: string) =>
-      pulumi.interpolate`arn:aws:secretsmanager:${region.region}:${identity.accountId}:secret:${secretName}-??????`;
+    const secretArn = (secretName: string) => arn(account, "secretsmanager", `secret:${secretName}-??????`);
     const statements: pulumi.Input<Statement>[] = [
       { Sid: "ReadScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${args.scriptBucketArn}/glue/${product}/*`] },
-      ...bronzeWriterStatements(bronze, this),
+      ...bronzeWriterStatements(bronze, args.account),
       { Sid: "UseKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn, args.tableBucketKmsKeyArn] },
       {
         Sid: "JobLogs",
         Effect: "Allow",
         Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
-        Resource: [pulumi.interpolate`arn:aws:logs:${region.region}:${identity.accountId}:log-group:/aws-glue/*`],
+        Resource: [arn(account, "logs", "log-group:/aws-glue/*")],
       },
       {
         Sid: "JobMetrics",
@@ -114,7 +116,7 @@ export class BatchLane extends pulumi.ComponentResource {
       },
     ];
     if (args.sourceKind === "s3") {
-      const source = s3UriArns(args.sourceUri!);
+      const source = s3UriArns(args.sourceUri!, account);
       statements.push(
         { Sid: "ListSource", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [source.bucket] },
         { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject"], Resource: [source.objects] },
@@ -171,10 +173,7 @@ export class BatchLane extends pulumi.ComponentResource {
         Sid: "ReadConnection",
         Effect: "Allow",
         Action: ["glue:GetConnection"],
-        Resource: [
-          pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}:catalog`,
-          pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}:connection/${connection.name}`,
-        ],
+        Resource: [arn(account, "glue", "catalog"), arn(account, "glue", pulumi.interpolate`connection/${connection.name}`)],
       });
     }
     const rolePolicy = new aws.iam.RolePolicy(`${name}-glue`, { role: this.role.id, policy: iamPolicy(statements) }, { parent: this });
@@ -193,7 +192,7 @@ export class BatchLane extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const catalogConf = pulumi.interpolate`spark.sql.catalog.s3tables=org.apache.iceberg.spark.SparkCatalog --conf spark.sql.catalog.s3tables.type=rest --conf spark.sql.catalog.s3tables.uri=https://s3tables.${region.region}.amazonaws.com/iceberg --conf spark.sql.catalog.s3tables.warehouse=${args.tableBucketArn} --conf spark.sql.catalog.s3tables.rest.sigv4-enabled=true --conf spark.sql.catalog.s3tables.rest.signing-name=s3tables --conf spark.sql.catalog.s3tables.rest.signing-region=${region.region} --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions`;
+    const catalogConf = pulumi.interpolate`spark.sql.catalog.s3tables=org.apache.iceberg.spark.SparkCatalog --conf spark.sql.catalog.s3tables.type=rest --conf spark.sql.catalog.s3tables.uri=https://s3tables.${account.region}.amazonaws.com/iceberg --conf spark.sql.catalog.s3tables.warehouse=${args.tableBucketArn} --conf spark.sql.catalog.s3tables.rest.sigv4-enabled=true --conf spark.sql.catalog.s3tables.rest.signing-name=s3tables --conf spark.sql.catalog.s3tables.rest.signing-region=${account.region} --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions`;
     this.job = new aws.glue.Job(
       `${name}-job`,
       {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
+import { arn, AwsAccount } from "./account";
 import { Statement } from "./iam";
 
 /** One bronze table in the S3 Tables catalog, as a writer (Firehose or a Glue job) must name it. */
@@ -41,21 +42,19 @@ export function bronzeTarget(args: BronzeTableArgs, product: string): BronzeTarg
  * s3tablescatalog, the bucket's catalog, the namespace, the table), the table's data, and Lake Formation's
  * credential vending. Both lanes use it, so a lane can never reach another lane's table.
  */
-export function bronzeWriterStatements(t: BronzeTarget, parent: pulumi.Resource): Statement[] {
-  const identity = aws.getCallerIdentityOutput({}, { parent });
-  const region = aws.getRegionOutput({}, { parent });
-  const glue = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}`;
+export function bronzeWriterStatements(t: BronzeTarget, account: AwsAccount): Statement[] {
+  const glue = (resource: pulumi.Input<string>) => arn(account, "glue", resource);
   return [
     {
       Sid: "IcebergCatalog",
       Effect: "Allow",
       Action: ["glue:GetCatalog", "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:UpdateTable"],
       Resource: [
-        pulumi.interpolate`${glue}:catalog`,
-        pulumi.interpolate`${glue}:catalog/s3tablescatalog`,
-        pulumi.interpolate`${glue}:catalog/s3tablescatalog/${t.tableBucketName}`,
-        pulumi.interpolate`${glue}:database/s3tablescatalog/${t.tableBucketName}/${t.namespace}`,
-        pulumi.interpolate`${glue}:table/s3tablescatalog/${t.tableBucketName}/${t.namespace}/${t.table}`,
+        glue("catalog"),
+        glue("catalog/s3tablescatalog"),
+        glue(pulumi.interpolate`catalog/s3tablescatalog/${t.tableBucketName}`),
+        glue(pulumi.interpolate`database/s3tablescatalog/${t.tableBucketName}/${t.namespace}`),
+        glue(pulumi.interpolate`table/s3tablescatalog/${t.tableBucketName}/${t.namespace}/${t.table}`),
       ],
     },
     {

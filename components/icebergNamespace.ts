@@ -4,9 +4,12 @@ import * as s3tablesNative from "@pulumi/aws-native/s3tables";
 import * as nativeTypes from "@pulumi/aws-native/types";
 import { TableDef } from "../core/tables";
 import { NAMESPACES, NamespaceName } from "../core/namespaces";
+import { arn, AwsAccount } from "./account";
 import { TAG } from "../core/tags";
 
 export interface IcebergNamespaceArgs {
+  /** The account, region and partition the stack runs in (the program looks them up once). */
+  readonly account: AwsAccount;
   /** Table definitions (from sql/ DDL via core/tables.ts), one Iceberg table each. */
   readonly tables: readonly TableDef[];
   /** KMS key for the table bucket; when omitted the component creates one with rotation on. */
@@ -134,10 +137,8 @@ export class IcebergNamespace extends pulumi.ComponentResource {
     // From the bucket resource, not the name we asked for: whatever reads these waits for the bucket to exist.
     this.tableBucketName = this.tableBucket.name;
 
-    const identity = aws.getCallerIdentityOutput({}, { parent: this });
-    const region = aws.getRegionOutput({}, { parent: this });
-    this.catalogId = pulumi.interpolate`${identity.accountId}:s3tablescatalog/${this.tableBucket.name}`;
-    this.catalogArn = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}:catalog/s3tablescatalog/${this.tableBucket.name}`;
+    this.catalogId = pulumi.interpolate`${args.account.accountId}:s3tablescatalog/${this.tableBucket.name}`;
+    this.catalogArn = arn(args.account, "glue", pulumi.interpolate`catalog/s3tablescatalog/${this.tableBucket.name}`);
 
     const namespaceResources = Object.fromEntries(
       NAMESPACES.map((ns) => [ns, new aws.s3tables.Namespace(`${name}-${ns}`, { namespace: ns, tableBucketArn: this.tableBucket.arn }, stateful)]),

@@ -3,6 +3,7 @@ import * as aws from "./aws";
 import * as quicksightNative from "@pulumi/aws-native/quicksight";
 import { effectiveImportMode, GOLD_DATABASE, ImportMode, KpiDefinition } from "../core/kpiCatalog";
 import { TAG, tagValue } from "../core/tags";
+import { arn, AwsAccount } from "./account";
 
 export type KpiDatasetKpi = Pick<
   KpiDefinition,
@@ -26,14 +27,9 @@ export interface KpiDatasetArgs {
   readonly tags?: Record<string, string>;
 }
 
-/** `arn:aws:quicksight:<region>:<account>:group/<namespace>/<group>`. */
-export function quicksightGroupArn(
-  region: pulumi.Input<string>,
-  accountId: pulumi.Input<string>,
-  namespace: pulumi.Input<string>,
-  group: pulumi.Input<string>,
-): pulumi.Output<string> {
-  return pulumi.interpolate`arn:aws:quicksight:${region}:${accountId}:group/${namespace}/${group}`;
+/** `arn:<partition>:quicksight:<region>:<account>:group/<namespace>/<group>`. */
+export function quicksightGroupArn(account: AwsAccount, namespace: pulumi.Input<string>, group: pulumi.Input<string>): pulumi.Output<string> {
+  return arn(account, "quicksight", pulumi.interpolate`group/${namespace}/${group}`);
 }
 
 /** Days an incremental refresh re-reads: the event-time column is a date, so 2 days re-reads yesterday's late merges too. */

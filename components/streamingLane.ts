@@ -2,12 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
 import { firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../core/limits";
 import { TAG, tagValue } from "../core/tags";
+import { AwsAccount } from "./account";
 import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 import { secureBucket } from "./secureBucket";
 
 /** Firehose writes the product's bronze table (BronzeTableArgs). */
 export interface StreamingLaneArgs extends BronzeTableArgs {
+  /** The account, region and partition the stack runs in (the program looks them up once). */
+  readonly account: AwsAccount;
   /** The data product this lane carries, e.g. `cart_events`; also the bronze table's name. */
   readonly product: string;
   /** Sustained records/s expected at the peak, before the peak. */
@@ -24,7 +27,7 @@ export interface StreamingLaneArgs extends BronzeTableArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** KMS key the table bucket encrypts with: Firehose writes data files under it. */
   readonly tableBucketKmsKeyArn: pulumi.Input<string>;
-  /** `arn:aws:glue:<region>:<account>:catalog/s3tablescatalog/<bucket>`. */
+  /** `arn:<partition>:glue:<region>:<account>:catalog/s3tablescatalog/<bucket>`. */
   readonly catalogArn: pulumi.Input<string>;
   /** Alarms notify this topic. */
   readonly alarmTopicArn: pulumi.Input<string>;
@@ -137,7 +140,7 @@ export class StreamingLane extends pulumi.ComponentResource {
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: [args.kmsKeyArn, args.tableBucketKmsKeyArn],
       },
-      ...bronzeWriterStatements(bronze, this),
+      ...bronzeWriterStatements(bronze, args.account),
       {
         Sid: "DeliveryErrors",
         Effect: "Allow",

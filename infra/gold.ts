@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../components/aws";
 import * as path from "path";
 import { GoldLayer } from "../components/gold";
 import { KpiDataset, quicksightGroupArn } from "../components/kpiDataset";
@@ -10,12 +9,14 @@ import { effectiveImportMode, GOLD_DATABASE, GOLD_SQL_DIR, loadKpiCatalog, refer
 import { REPO_ROOT } from "../core/paths";
 import { slug } from "../core/names";
 import { TAG } from "../core/tags";
+import { AwsAccount } from "../components/account";
 
 export interface GoldInputs {
   readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "streams" | "batches">;
   /** The table bucket the views read: its catalog identity, key and tables. */
   readonly lakehouse: Pick<IcebergNamespace, "catalogId" | "tableBucketName" | "tableBucketArn" | "kmsKeyArn" | "tables">;
   readonly alarmTopicArn: pulumi.Input<string>;
+  readonly account: AwsAccount;
   /** Protect the gold database and the datasets (true in prod). */
   readonly protect: boolean;
   /** Defaults: the repository's core/catalog/retail-kpi-catalog.csv and sql/gold. */
@@ -70,6 +71,7 @@ export function buildGold(
   const goldLayer = new GoldLayer(
     name,
     {
+      account: inputs.account,
       environment: config.environment,
       channelMode: mode,
       views: kpis.map((k) => ({ name: k.view, sql: k.viewSql })),
@@ -87,8 +89,6 @@ export function buildGold(
     { parent },
   );
 
-  const identity = aws.getCallerIdentityOutput({}, { parent: goldLayer });
-  const region = aws.getRegionOutput({}, { parent: goldLayer });
   const refreshAt = dailyRefreshTime(config);
   const datasets: Record<string, KpiDataset> = {};
   for (const k of kpis) {
@@ -98,9 +98,9 @@ export function buildGold(
         kpi: k,
         spiceRowCap: config.quicksight.spiceRowCap,
         dataSourceArn: goldLayer.dataSources[k.ownerTeam].arn,
-        ownerGroupArn: quicksightGroupArn(region.region, identity.accountId, config.quicksight.namespace, config.quicksight.ownerGroups[k.ownerTeam]),
+        ownerGroupArn: quicksightGroupArn(inputs.account, config.quicksight.namespace, config.quicksight.ownerGroups[k.ownerTeam]),
         dailyRefreshTime: refreshAt,
-        awsAccountId: identity.accountId,
+        awsAccountId: inputs.account.accountId,
         protect: inputs.protect,
         tags,
       },

@@ -12,6 +12,7 @@ import { ConfigError, PlatformConfig } from "./config";
 import { buildGold, GoldOutputs } from "./gold";
 import { loadTableDefs, TableDef } from "../core/tables";
 import { slug } from "../core/names";
+import { AwsAccount, lookupAccount } from "../components/account";
 import { TAG } from "../core/tags";
 
 /** Everything the environment builds, for the output contract and for the later layers to wire into. */
@@ -45,26 +46,24 @@ export function selectTables(cfg: Pick<PlatformConfig, "streams" | "batches">, d
   return [...defs.values()].filter((t) => t.namespace === "retail_silver" || (t.namespace === "retail_bronze" && landed.has(t.name)));
 }
 
-function platformKey(prefix: string, tags: Record<string, string>, protect: boolean): aws.kms.Key {
-  const identity = aws.getCallerIdentityOutput();
-  const region = aws.getRegionOutput();
+function platformKey(prefix: string, account: AwsAccount, tags: Record<string, string>, protect: boolean): aws.kms.Key {
   // Alarms (CloudWatch) and job-failure events (EventBridge) publish to the encrypted alarm topic, so
   // those services may use the key for that and nothing else. S3 Tables' maintenance principal needs the key
   // to compact and expire our KMS-encrypted tables, and S3 Tables refuses to create a table without it
   // (docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-kms-permissions.html). CloudWatch Logs needs it
   // for the log groups Glue's security configuration encrypts (SSE-KMS), scoped to this account's log groups.
-  const policy = pulumi.all([identity.accountId, region.region]).apply(([account, regionName]) =>
+  const policy = pulumi.all([account.partition, account.accountId, account.region]).apply(([partition, accountId, regionName]) =>
     JSON.stringify({
       Version: "2012-10-17",
       Statement: [
-        { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+        { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
         {
           Sid: "AlarmPublishers",
           Effect: "Allow",
           Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": account } },
+          Condition: { StringEquals: { "aws:SourceAccount": accountId } },
         },
         {
           Sid: "S3TablesMaintenance",
@@ -72,7 +71,7 @@ function platformKey(prefix: string, tags: Record<string, string>, protect: bool
           Principal: { Service: "maintenance.s3tables.amazonaws.com" },
           Action: ["kms:GenerateDataKey", "kms:Decrypt"],
           Resource: "*",
-          Condition: { StringLike: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3tables:${regionName}:${account}:bucket/*` } },
+          Condition: { StringLike: { "kms:EncryptionContext:aws:s3:arn": `arn:${partition}:s3tables:${regionName}:${accountId}:bucket/*` } },
         },
         {
           Sid: "EncryptedLogGroups",
@@ -80,7 +79,7 @@ function platformKey(prefix: string, tags: Record<string, string>, protect: bool
           Principal: { Service: `logs.${regionName}.amazonaws.com` },
           Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
           Resource: "*",
-          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${regionName}:${account}:log-group:*` } },
+          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${regionName}:${accountId}:log-group:*` } },
         },
       ],
     }),
@@ -89,9 +88,8 @@ function platformKey(prefix: string, tags: Record<string, string>, protect: bool
   return new aws.kms.Key(`${prefix}-key`, { description: `${prefix} platform encryption`, enableKeyRotation: true, policy, tags }, { protect });
 }
 
-function alarmTopic(prefix: string, cfg: PlatformConfig, key: aws.kms.Key, tags: Record<string, string>): aws.sns.Topic {
+function alarmTopic(prefix: string, cfg: PlatformConfig, account: AwsAccount, key: aws.kms.Key, tags: Record<string, string>): aws.sns.Topic {
   const topic = new aws.sns.Topic(`${prefix}-alarms`, { kmsMasterKeyId: key.arn, tags });
-  const identity = aws.getCallerIdentityOutput();
   new aws.sns.TopicPolicy(`${prefix}-alarms`, {
     arn: topic.arn,
     policy: pulumi.jsonStringify({
@@ -103,7 +101,7 @@ function alarmTopic(prefix: string, cfg: PlatformConfig, key: aws.kms.Key, tags:
           Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
           Action: "sns:Publish",
           Resource: topic.arn,
-          Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
+          Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
         },
       ],
     }),
@@ -137,9 +135,11 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
   const tables = selectTables(cfg, loadTableDefs());
   const tags = { [TAG.environment]: cfg.environment, "retail:platform": "retail-analytics" };
   const protect = cfg.protectStateful;
+  // Looked up once: every ARN the platform writes is in this partition, account and region.
+  const account = lookupAccount();
 
-  const kmsKey = platformKey(prefix, tags, protect);
-  const topic = alarmTopic(prefix, cfg, kmsKey, tags);
+  const kmsKey = platformKey(prefix, account, tags, protect);
+  const topic = alarmTopic(prefix, cfg, account, kmsKey, tags);
   const saltSecret = new aws.secretsmanager.Secret(
     `${prefix}-email-salt`,
     {
@@ -153,6 +153,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
   new aws.secretsmanager.SecretVersion(`${prefix}-email-salt`, { secretId: saltSecret.id, secretString: cfg.emailHashSalt });
 
   const lakehouse = new IcebergNamespace(prefix, {
+    account,
     tables,
     kmsKeyArn: kmsKey.arn,
     maxSnapshotAgeHours: cfg.snapshotRetentionHours,
@@ -164,6 +165,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
   const streams: Record<string, StreamingLane> = {};
   for (const s of cfg.streams) {
     streams[s.name] = new StreamingLane(`${prefix}-${slug(s.name)}`, {
+      account,
       product: s.name,
       peakRecordsPerSecond: s.stream.peakRecordsPerSecond,
       avgRecordBytes: s.stream.avgRecordBytes,
@@ -190,6 +192,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     const network = batchNetwork(prefix, cfg, tags);
     for (const b of cfg.batches) {
       batches[b.name] = new BatchLane(`${prefix}-${slug(b.name)}`, {
+        account,
         product: b.name,
         lane: b.lane,
         sourceKind: b.batch.sourceKind,
@@ -213,8 +216,9 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     }
   }
 
-  const gold = buildGold(`${prefix}-gold`, { config: cfg, lakehouse, alarmTopicArn: topic.arn, protect });
+  const gold = buildGold(`${prefix}-gold`, { config: cfg, lakehouse, alarmTopicArn: topic.arn, account, protect });
   const operations = buildOperations(`${prefix}-ops`, {
+    account,
     lakehouse,
     alarmTopicArn: topic.arn,
     kmsKeyArn: kmsKey.arn,

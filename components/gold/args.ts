@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../../core/limits";
 import { CHANNEL_MODES, ChannelMode, GOLD_DATABASE } from "../../core/kpiCatalog";
 import { RESERVED_SUFFIXES, teamSlug } from "./names";
+import { AwsAccount } from "../account";
 
 export interface GoldViewSource {
   /** View name inside retail_gold. */
@@ -11,6 +12,8 @@ export interface GoldViewSource {
 }
 
 export interface GoldLayerArgs {
+  /** The account, region and partition the stack runs in (the program looks them up once). */
+  readonly account: AwsAccount;
   readonly environment: string;
   /** store-only deploys each view's rollback variant (the seed's 48-hour rollback while identity_bridge backfills). */
   readonly channelMode: ChannelMode;

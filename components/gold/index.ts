@@ -57,8 +57,6 @@ export class GoldLayer extends pulumi.ComponentResource {
     super("retail:analytics:GoldLayer", name, {}, opts);
     validateGoldLayerArgs(args, this);
     const layerTags = { ...args.tags, [TAG.environment]: args.environment, [TAG.component]: "GoldLayer" };
-    const identity = aws.getCallerIdentityOutput({}, { parent: this });
-    const region = aws.getRegionOutput({}, { parent: this });
     this.channelMode = args.channelMode;
 
     const workgroups = createQueryWorkgroups(name, { ...args, kmsKeyArn: args.lakehouse.kmsKeyArn }, layerTags, this);
@@ -68,7 +66,7 @@ export class GoldLayer extends pulumi.ComponentResource {
     this.teamWorkgroups = workgroups.teamWorkgroups;
     this.scanAlarms = workgroups.scanAlarms;
 
-    const catalog = createGoldCatalog(name, args, this.platformWorkgroup, region.region, layerTags, this);
+    const catalog = createGoldCatalog(name, args, this.platformWorkgroup, args.account.region, layerTags, this);
     this.goldDatabase = catalog.goldDatabase;
     this.namespaceLinks = catalog.namespaceLinks;
     this.views = catalog.views;
@@ -77,7 +75,7 @@ export class GoldLayer extends pulumi.ComponentResource {
       name,
       args,
       { teamWorkgroups: this.teamWorkgroups, resultsBucket: this.resultsBucket, namespaceLinks: this.namespaceLinks },
-      { region: region.region, accountId: identity.accountId },
+      args.account,
       layerTags,
       this,
     );

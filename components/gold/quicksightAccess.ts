@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { GOLD_DATABASE } from "../../core/kpiCatalog";
 import { assumeRolePolicy, iamPolicy, Statement } from "../iam";
+import { arn as accountArn, AwsAccount } from "../account";
 import { quicksightGroupArn } from "../kpiDataset";
 import type { GoldLayerArgs } from "./args";
 import { teamSlug } from "./names";
@@ -24,7 +25,7 @@ export function createQuicksightAccess(
     readonly resultsBucket: aws.s3.Bucket;
     readonly namespaceLinks: Record<string, aws.glue.CatalogDatabase>;
   },
-  where: { readonly region: pulumi.Input<string>; readonly accountId: pulumi.Input<string> },
+  account: AwsAccount,
   layerTags: Record<string, string>,
   parent: pulumi.Resource,
 ): QuicksightAccess {
@@ -35,8 +36,7 @@ export function createQuicksightAccess(
     { assumeRolePolicy: assumeRolePolicy("quicksight.amazonaws.com"), tags: layerTags },
     { parent },
   );
-  const arn = (service: string, resource: pulumi.Input<string>) =>
-    pulumi.interpolate`arn:aws:${service}:${where.region}:${where.accountId}:${resource}`;
+  const arn = (service: string, resource: pulumi.Input<string>) => accountArn(account, service, resource);
   const statements: pulumi.Input<Statement>[] = [
     {
       Sid: "QueryOwnerWorkgroups",
@@ -140,7 +140,7 @@ export function createQuicksightAccess(
         // The team may use the connection in its own analyses; Pulumi alone changes or deletes it.
         permissions: [
           {
-            principal: quicksightGroupArn(where.region, where.accountId, args.quicksightNamespace, group),
+            principal: quicksightGroupArn(account, args.quicksightNamespace, group),
             actions: ["quicksight:DescribeDataSource", "quicksight:DescribeDataSourcePermissions", "quicksight:PassDataSource"],
           },
         ],

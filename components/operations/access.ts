@@ -10,20 +10,20 @@ import type { OperationsArgs } from "./index";
 export interface AccessScope {
   readonly args: OperationsArgs;
   readonly failureQueueArn: pulumi.Input<string>;
-  /** `arn:aws:glue:<region>:<account>` of the stack. */
-  readonly glue: pulumi.Output<string>;
+  /** A Glue Data Catalog ARN of the stack's account and region. */
+  readonly glue: (resource: pulumi.Input<string>) => pulumi.Output<string>;
 }
 
 function catalogTables(scope: AccessScope, fq: readonly string[]): pulumi.Output<string>[] {
   return fq.map((t) => {
     const [ns, table] = t.split(".");
-    return pulumi.interpolate`${scope.glue}:table/s3tablescatalog/${scope.args.lakehouse.tableBucketName}/${ns}/${table}`;
+    return scope.glue(pulumi.interpolate`table/s3tablescatalog/${scope.args.lakehouse.tableBucketName}/${ns}/${table}`);
   });
 }
 
 function catalogDatabases(scope: AccessScope, fq: readonly string[]): pulumi.Output<string>[] {
-  return [...new Set(fq.map((t) => t.split(".")[0]))].map(
-    (ns) => pulumi.interpolate`${scope.glue}:database/s3tablescatalog/${scope.args.lakehouse.tableBucketName}/${ns}`,
+  return [...new Set(fq.map((t) => t.split(".")[0]))].map((ns) =>
+    scope.glue(pulumi.interpolate`database/s3tablescatalog/${scope.args.lakehouse.tableBucketName}/${ns}`),
   );
 }
 
@@ -76,8 +76,8 @@ export function athenaStatements(scope: AccessScope, access: TableAccess): pulum
       Effect: "Allow",
       Action: ["glue:GetCatalog", "glue:GetDatabase", "glue:GetTable"],
       Resource: [
-        pulumi.interpolate`${scope.glue}:catalog`,
-        pulumi.interpolate`${scope.glue}:catalog/s3tablescatalog`,
+        scope.glue("catalog"),
+        scope.glue("catalog/s3tablescatalog"),
         args.lakehouse.catalogArn,
         ...catalogDatabases(scope, all),
         ...catalogTables(scope, all),

@@ -11,6 +11,7 @@ import { formatReconciles, TAG } from "../../core/tags";
 import { IcebergNamespace } from "../icebergNamespace";
 import { athenaStatements, commonStatements } from "./access";
 import { operationsAlarms } from "./alarms";
+import { arn, AwsAccount } from "../account";
 import { bundleHandlers, FunctionName } from "./bundle";
 import { operationsFunction, OperationsFunctionSettings } from "./function";
 import { FRESHNESS_INTERVAL_MINUTES, OperationsArgsError, OperationsPlan, PlanInputs, planOperations } from "./plan";
@@ -21,6 +22,8 @@ export type { GoldChannelMode, MergeTrigger, OperationsPlan, OperationsProduct, 
 export { rateExpression } from "./triggers";
 
 export interface OperationsArgs extends PlanInputs {
+  /** The account, region and partition the stack runs in (the program looks them up once). */
+  readonly account: AwsAccount;
   /** The lakehouse: table bucket, catalog and the tables the SQL reads and writes. */
   readonly lakehouse: Pick<
     IcebergNamespace,
@@ -97,9 +100,7 @@ export class Operations extends pulumi.ComponentResource {
     const opsTags = { ...tags, [TAG.component]: "Operations" };
     const parent = { parent: this };
 
-    const identity = aws.getCallerIdentityOutput({}, parent);
-    const region = aws.getRegionOutput({}, parent);
-    const glue = pulumi.interpolate`arn:aws:glue:${region.region}:${identity.accountId}`;
+    const glue = (resource: pulumi.Input<string>) => arn(args.account, "glue", resource);
 
     this.failureQueue = new aws.sqs.Queue(
       `${name}-failures`,

@@ -17,6 +17,7 @@ import { validateKpiDatasetArgs } from "../../components/kpiDataset";
 import { kpiDatasetOptions } from "../../infra/gold";
 import { platformConfig, writeTemp } from "../support/config";
 import { stackConfig } from "../support/stacks";
+import { ACCOUNT } from "../support/arns";
 
 const PROGRAM = path.join(__dirname, "..", "fixtures", "gold-layer", "index.ts");
 const GROUP = (g: string) => `arn:aws:quicksight:us-east-1:123456789012:group/default/${g}`;
@@ -331,6 +332,7 @@ describe("gold layer and KPI datasets under mocks", () => {
 
 describe("gold validators", () => {
   const args: GoldLayerArgs = {
+    account: ACCOUNT,
     environment: "prod",
     channelMode: "omnichannel",
     views: [{ name: "conversion_rate", sql: { omnichannel: "x", "store-only": "y" } }],

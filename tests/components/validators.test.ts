@@ -4,11 +4,13 @@ import { BatchLaneArgs, validateBatchLaneArgs } from "../../components/batchLane
 import { validateIcebergNamespaceArgs } from "../../components/icebergNamespace";
 import { StreamingLaneArgs, validateStreamingLaneArgs } from "../../components/streamingLane";
 import { parseCreateTable } from "../../core/tables";
+import { ACCOUNT } from "../support/arns";
 
 // Components validate their args before creating any child; the validators are pure, so each rule is
 // checked here on one happy-path args object with one field changed.
 
 const stream: StreamingLaneArgs = {
+  account: ACCOUNT,
   product: "cart_events",
   peakRecordsPerSecond: 8000,
   avgRecordBytes: 1024,
@@ -28,6 +30,7 @@ const stream: StreamingLaneArgs = {
 };
 
 const batch: BatchLaneArgs = {
+  account: ACCOUNT,
   product: "loyalty_tier",
   lane: "batch-daily",
   sourceKind: "s3",
@@ -71,7 +74,7 @@ describe("component validators", () => {
 
   it("IcebergNamespace: refuses bad compaction sizes, snapshot ages, foreign namespaces and duplicate tables", () => {
     const t = parseCreateTable("-- retail:table semantics=snapshot\nCREATE TABLE retail_silver.dim (id string);", "dim.sql");
-    const ok = { tables: [t], maxSnapshotAgeHours: 120, protect: false };
+    const ok = { account: ACCOUNT, tables: [t], maxSnapshotAgeHours: 120, protect: false };
     validateIcebergNamespaceArgs(ok);
     assert.throws(
       () => validateIcebergNamespaceArgs({ ...ok, compactionTargetFileSizeMb: 32 }),

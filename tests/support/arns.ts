@@ -6,3 +6,6 @@ export const ARNS = {
   results: "arn:aws:s3:::retail-prod-athena-results",
   salt: "arn:aws:secretsmanager:us-east-1:123456789012:secret:retail-prod-email-salt-AbCdEf",
 };
+
+/** The account the ARNs above live in, as components take it. */
+export const ACCOUNT = { partition: "aws", accountId: "123456789012", region: "us-east-1" } as const;
