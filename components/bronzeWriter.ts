@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
 import { arn, AwsAccount } from "./account";
-import { Statement } from "./iam";
+import { LAKE_FORMATION_CREDENTIALS, Statement } from "./iam";
 
 /** One bronze table in the S3 Tables catalog, as a writer (Firehose or a Glue job) must name it. */
 export interface BronzeTarget {
@@ -71,8 +71,7 @@ export function bronzeWriterStatements(t: BronzeTarget, account: AwsAccount): St
       ],
       Resource: [t.tableBucketArn, t.tableArn],
     },
-    // Lake Formation vends table credentials; GetDataAccess has no resource-level scoping.
-    { Sid: "LakeFormationCredentials", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: ["*"] },
+    LAKE_FORMATION_CREDENTIALS,
   ];
 }
 

@@ -21,3 +21,11 @@ export function assumeRolePolicy(service: string): string {
     Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
   });
 }
+
+/** Lake Formation vends S3 Tables credentials to every reader and writer; GetDataAccess has no resource-level scoping. */
+export const LAKE_FORMATION_CREDENTIALS: Statement = {
+  Sid: "LakeFormationCredentials",
+  Effect: "Allow",
+  Action: ["lakeformation:GetDataAccess"],
+  Resource: ["*"],
+};

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { GOLD_DATABASE } from "../../core/kpiCatalog";
-import { assumeRolePolicy, iamPolicy, Statement } from "../iam";
+import { assumeRolePolicy, iamPolicy, Statement, LAKE_FORMATION_CREDENTIALS } from "../iam";
 import { arn as accountArn, AwsAccount } from "../account";
 import { quicksightGroupArn } from "../kpiDataset";
 import type { GoldLayerArgs } from "./args";
@@ -77,13 +77,7 @@ export function createQuicksightAccess(
       Action: ["s3tables:GetTableBucket", "s3tables:GetNamespace", "s3tables:GetTable", "s3tables:GetTableData", "s3tables:GetTableMetadataLocation"],
       Resource: [lakehouse.tableBucketArn, pulumi.interpolate`${lakehouse.tableBucketArn}/table/*`],
     },
-    {
-      // Lake Formation vends table credentials; GetDataAccess has no resource-level scoping.
-      Sid: "LakeFormationCredentials",
-      Effect: "Allow",
-      Action: ["lakeformation:GetDataAccess"],
-      Resource: ["*"],
-    },
+    LAKE_FORMATION_CREDENTIALS,
     {
       Sid: "QueryResultsBucket",
       Effect: "Allow",

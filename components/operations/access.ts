@@ -3,7 +3,7 @@ import * as aws from "../aws";
 import { NamespaceName } from "../../core/namespaces";
 import { METRIC_NAMESPACE } from "../../core/runtime";
 import { TableAccess } from "../../core/sql/access";
-import { Statement } from "../iam";
+import { Statement, LAKE_FORMATION_CREDENTIALS } from "../iam";
 import type { OperationsArgs } from "./index";
 
 /** What every operations role and grant is scoped to: the lakehouse, the workgroup, the topic, the key and the queue. */
@@ -86,13 +86,7 @@ export function athenaStatements(scope: AccessScope, access: TableAccess): pulum
     ...(access.writes.length > 0
       ? [{ Sid: "CatalogCommit", Effect: "Allow" as const, Action: ["glue:UpdateTable"], Resource: catalogTables(scope, access.writes) }]
       : []),
-    {
-      // Lake Formation vends the table credentials; GetDataAccess has no resource-level scoping.
-      Sid: "LakeFormationCredentials",
-      Effect: "Allow",
-      Action: ["lakeformation:GetDataAccess"],
-      Resource: ["*"],
-    },
+    LAKE_FORMATION_CREDENTIALS,
     { Sid: "TableBucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [args.lakehouse.kmsKeyArn] },
   ];
 }
