@@ -152,15 +152,30 @@ export async function startPolicyPack(dir: string, entry: string = "index.ts"): 
     version: info.getVersion(),
     policies,
     async configure(config) {
-      const unknown = Object.keys(config).filter((k) => !policies.some((p: { name: string }) => p.name === k));
-      if (unknown.length > 0) throw new Error(`pack config names policies the pack does not have: ${unknown.join(", ")}`);
+      // `all` sets every policy's level, as the CLI's pack config allows; a policy's own entry overrides it.
+      const unknown = Object.keys(config).filter((k) => k !== "all" && !policies.some((p: { name: string }) => p.name === k));
+      if (unknown.length > 0) {
+        throw new Error(
+          `pack config names policies the pack does not have: ${unknown.join(", ")}. Fix: use one of all, ${policies.map((p: { name: string }) => p.name).join(", ")}`,
+        );
+      }
+      const all = config.all;
+      if (all !== undefined && (typeof all !== "string" || !LEVELS.includes(all))) {
+        throw new Error(`pack config all = ${JSON.stringify(all)} is not an enforcement level. Fix: use one of ${LEVELS.join(", ")}`);
+      }
       const req = new analyzerproto.ConfigureAnalyzerRequest();
       const map = req.getPolicyconfigMap();
       for (const p of policies) {
         const entry = config[p.name];
         const { enforcementLevel, ...settings } = typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
         const pc = new analyzerproto.PolicyConfig();
-        pc.setEnforcementlevel(LEVELS.indexOf(enforcementLevel ?? p.enforcementLevel));
+        const level = enforcementLevel ?? (all as EnforcementLevel | undefined) ?? p.enforcementLevel;
+        if (!LEVELS.includes(level)) {
+          throw new Error(
+            `pack config ${p.name}.enforcementLevel = ${JSON.stringify(level)} is not an enforcement level. Fix: use one of ${LEVELS.join(", ")}`,
+          );
+        }
+        pc.setEnforcementlevel(LEVELS.indexOf(level));
         pc.setProperties(Struct.fromJavaScript(settings));
         map.set(p.name, pc);
       }

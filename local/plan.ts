@@ -200,9 +200,25 @@ async function planProgram(opts: PlanOptions, pack: Promise<PolicyPackProcess>):
   }
 
   // The same file the CLI gets as `--policy-pack-config policy/pack-config.json`.
-  const packConfig = JSON.parse(fs.readFileSync(PACK_CONFIG_FILE, "utf8")) as PackConfig;
-  const analyzer = await pack;
-  await analyzer.configure(packConfig);
+  const configFile = path.relative(cwd, PACK_CONFIG_FILE);
+  let packConfig: PackConfig;
+  try {
+    packConfig = JSON.parse(fs.readFileSync(PACK_CONFIG_FILE, "utf8"));
+    if (typeof packConfig !== "object" || packConfig === null || Array.isArray(packConfig)) throw new Error("not a JSON object of policy names");
+  } catch (e) {
+    return { exitCode: 2, errors: [`${configFile}: ${(e as Error).message}. Fix: run npm run policy:config to write it from the KPI catalog.`] };
+  }
+  let analyzer: PolicyPackProcess;
+  try {
+    analyzer = await pack;
+  } catch (e) {
+    return { exitCode: 3, errors: [`the policy pack failed to start: ${(e as Error).message}`] };
+  }
+  try {
+    await analyzer.configure(packConfig);
+  } catch (e) {
+    return { exitCode: 2, errors: [`${configFile}: ${(e as Error).message}`] };
+  }
   const diagnostics = await analyzeAll(analyzer, run.resources);
   const violations = violationsOf(diagnostics, stackUrn(run.project, opts.stack));
   const report: PlanReport = {
