@@ -4,8 +4,8 @@ import * as aws from "./aws";
 import { BATCH_SCHEDULE, Lane } from "../core/lanes";
 import { TAG } from "../core/tags";
 import { arn, AwsAccount } from "./account";
-import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
+import type { LaneLakehouse } from "./icebergNamespace";
 
 /** The Glue driver every batch lane runs; committed in the repo and uploaded as an asset. */
 export const GLUE_SCRIPT = path.join(__dirname, "glue", "batch_to_iceberg.py");
@@ -17,8 +17,8 @@ export interface BatchNetwork {
   readonly availabilityZone: pulumi.Input<string>;
 }
 
-/** The job lands raw rows in its bronze table (BronzeTableArgs); the silver MERGE (Operations) takes them from there. */
-export interface BatchLaneArgs extends BronzeTableArgs {
+/** The job lands raw rows in its bronze table; the silver MERGE (Operations) takes them from there. */
+export interface BatchLaneArgs {
   /** The account, region and partition the stack runs in (the program looks them up once). */
   readonly account: AwsAccount;
   /** The data product, e.g. `erp_inventory`; also its bronze (and silver) table's name. */
@@ -38,7 +38,8 @@ export interface BatchLaneArgs extends BronzeTableArgs {
   /** Retries before a run counts as failed (default 1). */
   readonly maxRetries?: number;
   readonly kmsKeyArn: pulumi.Input<string>;
-  readonly tableBucketKmsKeyArn: pulumi.Input<string>;
+  /** The lakehouse holding the bronze table `retail_bronze.<product>`; it grants the job's role write access. */
+  readonly lakehouse: LaneLakehouse;
   /** Bucket (name) the Glue script is uploaded to. */
   readonly scriptBucket: pulumi.Input<string>;
   readonly scriptBucketArn: pulumi.Input<string>;
@@ -87,7 +88,6 @@ export class BatchLane extends pulumi.ComponentResource {
     const { product, tags = {} } = args;
     const laneTags = { ...tags, [TAG.dataProduct]: product, [TAG.lane]: args.lane, [TAG.component]: "BatchLane" };
     const account = args.account;
-    const bronze = bronzeTarget(args, product);
 
     const script = new aws.s3.BucketObjectv2(
       `${name}-script`,
@@ -97,10 +97,11 @@ export class BatchLane extends pulumi.ComponentResource {
 
     this.role = new aws.iam.Role(`${name}-glue`, { assumeRolePolicy: assumeRolePolicy("glue.amazonaws.com"), tags: laneTags }, { parent: this });
     const secretArn = (secretName: string) => arn(account, "secretsmanager", `secret:${secretName}-??????`);
+    const bronze = args.lakehouse.grantWrite(name, this.role.arn, `retail_bronze.${product}`, this);
     const statements: pulumi.Input<Statement>[] = [
       { Sid: "ReadScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${args.scriptBucketArn}/glue/${product}/*`] },
-      ...bronzeWriterStatements(bronze, args.account),
-      { Sid: "UseKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn, args.tableBucketKmsKeyArn] },
+      ...bronze.statements,
+      { Sid: "UseKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn, args.lakehouse.kmsKeyArn] },
       {
         Sid: "JobLogs",
         Effect: "Allow",
@@ -178,8 +179,6 @@ export class BatchLane extends pulumi.ComponentResource {
     }
     const rolePolicy = new aws.iam.RolePolicy(`${name}-glue`, { role: this.role.id, policy: iamPolicy(statements) }, { parent: this });
 
-    const grants = grantBronzeWriter(name, this.role.arn, bronze, this);
-
     const securityConfiguration = new aws.glue.SecurityConfiguration(
       `${name}-encryption`,
       {
@@ -192,7 +191,7 @@ export class BatchLane extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const catalogConf = pulumi.interpolate`spark.sql.catalog.s3tables=org.apache.iceberg.spark.SparkCatalog --conf spark.sql.catalog.s3tables.type=rest --conf spark.sql.catalog.s3tables.uri=https://s3tables.${account.region}.amazonaws.com/iceberg --conf spark.sql.catalog.s3tables.warehouse=${args.tableBucketArn} --conf spark.sql.catalog.s3tables.rest.sigv4-enabled=true --conf spark.sql.catalog.s3tables.rest.signing-name=s3tables --conf spark.sql.catalog.s3tables.rest.signing-region=${account.region} --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions`;
+    const catalogConf = pulumi.interpolate`spark.sql.catalog.s3tables=org.apache.iceberg.spark.SparkCatalog --conf spark.sql.catalog.s3tables.type=rest --conf spark.sql.catalog.s3tables.uri=https://s3tables.${account.region}.amazonaws.com/iceberg --conf spark.sql.catalog.s3tables.warehouse=${args.lakehouse.tableBucketArn} --conf spark.sql.catalog.s3tables.rest.sigv4-enabled=true --conf spark.sql.catalog.s3tables.rest.signing-name=s3tables --conf spark.sql.catalog.s3tables.rest.signing-region=${account.region} --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions`;
     this.job = new aws.glue.Job(
       `${name}-job`,
       {
@@ -217,11 +216,11 @@ export class BatchLane extends pulumi.ComponentResource {
           "--source_uri": args.sourceUri ?? "-",
           "--source_secret_id": args.connectionSecretName ?? "-",
           "--source_format": args.sourceFormat ?? "parquet",
-          "--target_table": pulumi.interpolate`${args.bronzeNamespace}.${product}`,
+          "--target_table": pulumi.interpolate`${args.lakehouse.namespaces.retail_bronze}.${product}`,
         },
         tags: laneTags,
       },
-      { parent: this, dependsOn: [rolePolicy, ...grants] },
+      { parent: this, dependsOn: [rolePolicy, ...bronze.resources] },
     );
 
     this.schedule = BATCH_SCHEDULE[args.lane];

@@ -1,17 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "./aws";
 
-/** An IAM policy statement whose ARNs may still be outputs. Every component's role is built from these. */
-export interface Statement {
-  readonly Sid: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Action: string[];
-  readonly Resource: pulumi.Input<string>[];
-  readonly Condition?: Record<string, Record<string, pulumi.Input<string | string[]>>>;
+/** A policy statement as `aws.iam.PolicyDocument` types it, with a Sid required so every grant is named in the policy. */
+export type Statement = aws.iam.PolicyStatement & { readonly Sid: string };
+
+/** What an owner hands a principal: the statements for its policy and the Lake Formation grants already made. */
+export interface Grant {
+  readonly statements: Statement[];
+  /** Resources a consumer must wait for before it uses the access (Lake Formation permissions). */
+  readonly resources: pulumi.Resource[];
 }
 
 /** Render statements as a policy document once every ARN is known. */
 export function iamPolicy(statements: pulumi.Input<Statement>[]): pulumi.Output<string> {
-  return pulumi.all(statements.map((s) => pulumi.output(s))).apply((resolved) => JSON.stringify({ Version: "2012-10-17", Statement: resolved }));
+  const document: aws.iam.PolicyDocument = { Version: "2012-10-17", Statement: statements };
+  return pulumi.jsonStringify(document);
 }
 
 /** A role trust policy for one AWS service principal. */

@@ -4,7 +4,10 @@ import * as s3tablesNative from "@pulumi/aws-native/s3tables";
 import * as nativeTypes from "@pulumi/aws-native/types";
 import { TableDef } from "../core/tables";
 import { NAMESPACES, NamespaceName } from "../core/namespaces";
+import { TableAccess } from "../core/sql/access";
 import { arn, AwsAccount } from "./account";
+import { Grant } from "./iam";
+import { grantTableQuery, grantTableWrite, TableBucketRef } from "./tableAccess";
 import { TAG } from "../core/tags";
 
 export interface IcebergNamespaceArgs {
@@ -86,12 +89,16 @@ export function icebergMetadataFor(table: TableDef): nativeTypes.input.s3tables.
   };
 }
 
+/** What a lane needs of the lakehouse: its catalog, key and bronze namespace, and a write grant on its table. */
+export type LaneLakehouse = Pick<IcebergNamespace, "catalogArn" | "kmsKeyArn" | "tableBucketArn" | "namespaces" | "grantWrite">;
+
 /**
  * An S3 Tables table bucket holding the lakehouse's namespaces and Iceberg tables, with encryption,
  * unreferenced-file removal, compaction and snapshot management. Tables use @pulumi/aws-native because
  * the classic provider cannot declare a partition spec (terraform-provider-aws#46494).
  */
-export class IcebergNamespace extends pulumi.ComponentResource {
+export class IcebergNamespace extends pulumi.ComponentResource implements TableBucketRef {
+  public readonly account: AwsAccount;
   public readonly tableBucket: aws.s3tables.TableBucket;
   public readonly tableBucketArn: pulumi.Output<string>;
   public readonly tableBucketName: pulumi.Output<string>;
@@ -108,6 +115,7 @@ export class IcebergNamespace extends pulumi.ComponentResource {
   constructor(name: string, args: IcebergNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("retail:analytics:IcebergNamespace", name, {}, opts);
     validateIcebergNamespaceArgs(args, this);
+    this.account = args.account;
     const { tables, protect, tags = {} } = args;
     const stateful = { parent: this, protect };
 
@@ -185,5 +193,15 @@ export class IcebergNamespace extends pulumi.ComponentResource {
       namespaces: this.namespaces,
       tableArns: Object.fromEntries(Object.entries(this.tables).map(([k, t]) => [k, t.tableArn])),
     });
+  }
+
+  /** Let `principal` write one table directly (Firehose, a Glue job); Lake Formation grants `<name>-namespace|table` under `parent`. */
+  grantWrite(name: string, principal: pulumi.Input<string>, table: string, parent: pulumi.Resource): Grant {
+    return grantTableWrite(this, name, principal, table, parent);
+  }
+
+  /** Let `principal` read and write what `access` names through Athena; Lake Formation grants `<name>-<table>` under `parent`. */
+  grantQuery(name: string, principal: pulumi.Input<string>, access: TableAccess, parent: pulumi.Resource): Grant {
+    return grantTableQuery(this, name, principal, access, parent);
   }
 }

@@ -3,12 +3,12 @@ import * as aws from "./aws";
 import { firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../core/limits";
 import { TAG, tagValue } from "../core/tags";
 import { AwsAccount } from "./account";
-import { BronzeTableArgs, bronzeTarget, bronzeWriterStatements, grantBronzeWriter } from "./bronzeWriter";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
+import type { LaneLakehouse } from "./icebergNamespace";
 import { secureBucket } from "./secureBucket";
 
-/** Firehose writes the product's bronze table (BronzeTableArgs). */
-export interface StreamingLaneArgs extends BronzeTableArgs {
+/** Firehose writes the product's bronze table. */
+export interface StreamingLaneArgs {
   /** The account, region and partition the stack runs in (the program looks them up once). */
   readonly account: AwsAccount;
   /** The data product this lane carries, e.g. `cart_events`; also the bronze table's name. */
@@ -25,10 +25,8 @@ export interface StreamingLaneArgs extends BronzeTableArgs {
   readonly retentionHours: number;
   /** KMS key for the stream (and the error bucket). */
   readonly kmsKeyArn: pulumi.Input<string>;
-  /** KMS key the table bucket encrypts with: Firehose writes data files under it. */
-  readonly tableBucketKmsKeyArn: pulumi.Input<string>;
-  /** `arn:<partition>:glue:<region>:<account>:catalog/s3tablescatalog/<bucket>`. */
-  readonly catalogArn: pulumi.Input<string>;
+  /** The lakehouse holding the bronze table `retail_bronze.<product>`; it grants the lane's role write access. */
+  readonly lakehouse: LaneLakehouse;
   /** Alarms notify this topic. */
   readonly alarmTopicArn: pulumi.Input<string>;
   /** Stateful resources (the stream) are protected when true. */
@@ -126,7 +124,7 @@ export class StreamingLane extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const bronze = bronzeTarget(args, product);
+    const bronze = args.lakehouse.grantWrite(name, this.role.arn, `retail_bronze.${product}`, this);
     const statements: pulumi.Input<Statement>[] = [
       {
         Sid: "ReadSourceStream",
@@ -138,9 +136,9 @@ export class StreamingLane extends pulumi.ComponentResource {
         Sid: "UseKeys",
         Effect: "Allow",
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-        Resource: [args.kmsKeyArn, args.tableBucketKmsKeyArn],
+        Resource: [args.kmsKeyArn, args.lakehouse.kmsKeyArn],
       },
-      ...bronzeWriterStatements(bronze, args.account),
+      ...bronze.statements,
       {
         Sid: "DeliveryErrors",
         Effect: "Allow",
@@ -156,8 +154,6 @@ export class StreamingLane extends pulumi.ComponentResource {
     ];
     const rolePolicy = new aws.iam.RolePolicy(`${name}-firehose`, { role: this.role.id, policy: iamPolicy(statements) }, { parent: this });
 
-    const grants = grantBronzeWriter(name, this.role.arn, bronze, this);
-
     this.bufferingSeconds = firehoseBufferingSeconds(args.freshnessMinutes);
     this.firehose = new aws.kinesis.FirehoseDeliveryStream(
       `${name}-delivery`,
@@ -165,7 +161,7 @@ export class StreamingLane extends pulumi.ComponentResource {
         destination: "iceberg",
         kinesisSourceConfiguration: { kinesisStreamArn: this.stream.arn, roleArn: this.role.arn },
         icebergConfiguration: {
-          catalogArn: args.catalogArn,
+          catalogArn: args.lakehouse.catalogArn,
           roleArn: this.role.arn,
           bufferingInterval: this.bufferingSeconds,
           bufferingSize: 64,
@@ -173,7 +169,7 @@ export class StreamingLane extends pulumi.ComponentResource {
           // Bronze keeps every event as sent; dedupe happens in the silver MERGE, so plain appends suffice.
           appendOnly: true,
           destinationTableConfigurations: [
-            { databaseName: args.bronzeNamespace, tableName: product, s3ErrorOutputPrefix: `${product}/table-errors/` },
+            { databaseName: args.lakehouse.namespaces.retail_bronze, tableName: product, s3ErrorOutputPrefix: `${product}/table-errors/` },
           ],
           s3Configuration: {
             bucketArn: this.errorBucket.arn,
@@ -187,7 +183,7 @@ export class StreamingLane extends pulumi.ComponentResource {
         },
         tags: laneTags,
       },
-      { parent: this, dependsOn: [rolePolicy, ...grants] },
+      { parent: this, dependsOn: [rolePolicy, ...bronze.resources] },
     );
 
     const freshnessSeconds = args.freshnessMinutes * 60;

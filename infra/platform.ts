@@ -4,7 +4,6 @@ import * as aws from "../components/aws";
 import * as awsxEc2 from "@pulumi/awsx/ec2";
 import { BatchLane, BatchNetwork } from "../components/batchLane";
 import { buildOperations, Operations } from "../components/operations";
-import { OPERATIONS_RESULTS_PREFIX } from "../components/gold";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { secureBucket } from "../components/secureBucket";
 import { StreamingLane } from "../components/streamingLane";
@@ -160,7 +159,6 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     protect,
     tags,
   });
-  const table = (ns: string, t: string) => lakehouse.tables[`${ns}.${t}`];
 
   const streams: Record<string, StreamingLane> = {};
   for (const s of cfg.streams) {
@@ -173,13 +171,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
       freshnessMinutes: s.freshnessMinutes,
       retentionHours: cfg.streamRetentionHours,
       kmsKeyArn: kmsKey.arn,
-      tableBucketKmsKeyArn: lakehouse.kmsKeyArn,
-      tableBucketArn: lakehouse.tableBucketArn,
-      tableBucketName: lakehouse.tableBucketName,
-      catalogArn: lakehouse.catalogArn,
-      catalogId: lakehouse.catalogId,
-      bronzeNamespace: lakehouse.namespaces.retail_bronze,
-      bronzeTableArn: table("retail_bronze", s.name).tableArn,
+      lakehouse,
       alarmTopicArn: topic.arn,
       protect,
       tags,
@@ -202,12 +194,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
         workers: b.batch.workers,
         timeoutMinutes: b.batch.timeoutMinutes,
         kmsKeyArn: kmsKey.arn,
-        tableBucketKmsKeyArn: lakehouse.kmsKeyArn,
-        tableBucketArn: lakehouse.tableBucketArn,
-        tableBucketName: lakehouse.tableBucketName,
-        catalogId: lakehouse.catalogId,
-        bronzeNamespace: lakehouse.namespaces.retail_bronze,
-        bronzeTableArn: table("retail_bronze", b.name).tableArn,
+        lakehouse,
         scriptBucket: scripts.bucket,
         scriptBucketArn: scripts.arn,
         alarmTopicArn: topic.arn,
@@ -223,10 +210,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     alarmTopicArn: topic.arn,
     kmsKeyArn: kmsKey.arn,
     // Not the platform workgroup: its SSE_KMS results would refuse the MERGE on S3 Tables (see GoldLayer).
-    athenaWorkgroupName: gold.goldLayer.operationsWorkgroup.name,
-    athenaWorkgroupArn: gold.goldLayer.operationsWorkgroup.arn,
-    athenaResultsBucketArn: gold.goldLayer.resultsBucket.arn,
-    athenaResultsPrefix: OPERATIONS_RESULTS_PREFIX,
+    workgroup: gold.goldLayer.operationsQuery,
     saltSecretArn: saltSecret.arn,
     batchJobNames: Object.fromEntries(Object.entries(batches).map(([product, lane]) => [product, lane.job.name])),
     kpiFreshnessBudgetMinutes: Object.fromEntries(Object.entries(gold.outputs.freshnessBudget).map(([kpi, f]) => [kpi, f.budgetMinutes])),

@@ -6,7 +6,7 @@ import { AthenaView } from "../athenaViews";
 import { type GoldLayerArgs, validateGoldLayerArgs } from "./args";
 import { createGoldCatalog } from "./catalog";
 import { createQuicksightAccess } from "./quicksightAccess";
-import { createQueryWorkgroups } from "./workgroups";
+import { createQueryWorkgroups, QueryWorkgroup } from "./workgroups";
 
 export type { GoldLayerArgs, GoldViewSource } from "./args";
 export { validateGoldLayerArgs } from "./args";
@@ -15,8 +15,8 @@ export { createGoldCatalog } from "./catalog";
 export { teamSlug } from "./names";
 export type { QuicksightAccess } from "./quicksightAccess";
 export { createQuicksightAccess } from "./quicksightAccess";
-export type { QueryWorkgroups } from "./workgroups";
-export { OPERATIONS_RESULT_RETENTION_DAYS, OPERATIONS_RESULTS_PREFIX, createQueryWorkgroups } from "./workgroups";
+export type { QueryWorkgroup, QueryWorkgroups } from "./workgroups";
+export { OPERATIONS_RESULT_RETENTION_DAYS, OPERATIONS_RESULTS_PREFIX, createQueryWorkgroups, queryWorkgroup } from "./workgroups";
 
 /**
  * The gold layer analysts query: Athena workgroups (one for the platform's DDL, one for the Operations handlers,
@@ -42,6 +42,8 @@ export class GoldLayer extends pulumi.ComponentResource {
    * other workload may be pointed at it.
    */
   public readonly operationsWorkgroup: aws.athena.Workgroup;
+  /** The operations workgroup and its query grant, handed to Operations. */
+  public readonly operationsQuery: QueryWorkgroup;
   /** By owner team, as the catalog spells it. */
   public readonly teamWorkgroups: Record<string, aws.athena.Workgroup>;
   public readonly scanAlarms: Record<string, aws.cloudwatch.MetricAlarm>;
@@ -63,6 +65,7 @@ export class GoldLayer extends pulumi.ComponentResource {
     this.resultsBucket = workgroups.resultsBucket;
     this.platformWorkgroup = workgroups.platformWorkgroup;
     this.operationsWorkgroup = workgroups.operationsWorkgroup;
+    this.operationsQuery = workgroups.operationsQuery;
     this.teamWorkgroups = workgroups.teamWorkgroups;
     this.scanAlarms = workgroups.scanAlarms;
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import type { input as awsInput } from "@pulumi/aws/types";
+import { Statement } from "../iam";
 import { secureBucket } from "../secureBucket";
 import type { GoldLayerArgs } from "./args";
 import { OPERATIONS, PLATFORM, teamSlug } from "./names";
@@ -10,10 +11,48 @@ export const OPERATIONS_RESULTS_PREFIX = `${OPERATIONS}/`;
 /** Operations handlers read their results within the invocation; a day covers any replay of a failed run. */
 export const OPERATIONS_RESULT_RETENTION_DAYS = 1;
 
+/** A workgroup as its users need it: its name, and the statements to run queries in it and read its results. */
+export interface QueryWorkgroup {
+  readonly name: pulumi.Input<string>;
+  grantQuery(): Statement[];
+}
+
+/**
+ * Running queries in one workgroup: the query actions on it, and its results under its own prefix only (the
+ * other workgroups' results, KPI rows, are not its users' to read).
+ */
+export function queryWorkgroup(w: {
+  readonly name: pulumi.Input<string>;
+  readonly arn: pulumi.Input<string>;
+  readonly resultsBucketArn: pulumi.Input<string>;
+  readonly resultsPrefix: string;
+}): QueryWorkgroup {
+  return {
+    name: w.name,
+    grantQuery: () => [
+      {
+        Sid: "AthenaQueries",
+        Effect: "Allow",
+        Action: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution"],
+        Resource: [w.arn],
+      },
+      { Sid: "AthenaResultsBucket", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: [w.resultsBucketArn] },
+      {
+        Sid: "AthenaResults",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        Resource: [pulumi.interpolate`${w.resultsBucketArn}/${w.resultsPrefix}*`],
+      },
+    ],
+  };
+}
+
 export interface QueryWorkgroups {
   readonly resultsBucket: aws.s3.Bucket;
   readonly platformWorkgroup: aws.athena.Workgroup;
   readonly operationsWorkgroup: aws.athena.Workgroup;
+  /** The operations workgroup with its query grant, for the Operations roles. */
+  readonly operationsQuery: QueryWorkgroup;
   /** By owner team, as the catalog spells it. */
   readonly teamWorkgroups: Record<string, aws.athena.Workgroup>;
   readonly scanAlarms: Record<string, aws.cloudwatch.MetricAlarm>;
@@ -157,5 +196,11 @@ export function createQueryWorkgroups(
     teamWorkgroups[team] = workgroup(slug, `${team} KPI queries from QuickSight (${args.environment})`, sseKms);
     scanAlarms[team] = scanAlarm(slug, teamWorkgroups[team]);
   }
-  return { resultsBucket, platformWorkgroup, operationsWorkgroup, teamWorkgroups, scanAlarms };
+  const operationsQuery = queryWorkgroup({
+    name: operationsWorkgroup.name,
+    arn: operationsWorkgroup.arn,
+    resultsBucketArn: resultsBucket.arn,
+    resultsPrefix: OPERATIONS_RESULTS_PREFIX,
+  });
+  return { resultsBucket, platformWorkgroup, operationsWorkgroup, operationsQuery, teamWorkgroups, scanAlarms };
 }

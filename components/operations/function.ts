@@ -2,18 +2,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { TableAccess } from "../../core/sql/access";
 import { assumeRolePolicy, iamPolicy, Statement } from "../iam";
-import { AccessScope, lakeFormationGrants } from "./access";
+import { AccessScope, commonStatements } from "./access";
 import { FunctionName, functionArchive, HANDLER } from "./bundle";
 
 export interface OperationsFunctionSettings {
   /** What the handler reads from its settings.json at cold start. */
   readonly handlerSettings: unknown;
-  readonly statements: (logGroup: aws.cloudwatch.LogGroup) => pulumi.Input<Statement>[];
+  /** Tables the handler queries through the operations workgroup: the workgroup and the lakehouse grant them. */
+  readonly query?: TableAccess;
+  /** Statements of this handler alone, after the common and query ones. */
+  readonly statements?: Statement[];
   readonly timeout: number;
   /** How long an invocation may wait for its turn (reserved concurrency 1) before it counts as failed. */
   readonly maxEventAgeSeconds: number;
   readonly environment: Record<string, pulumi.Input<string>>;
-  readonly grantsFor?: TableAccess;
   readonly tags?: Record<string, string>;
 }
 
@@ -42,8 +44,14 @@ export function operationsFunction(
     { parent },
   );
   const role = new aws.iam.Role(key, { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"), tags: scope.tags }, { parent });
-  const policy = new aws.iam.RolePolicy(key, { role: role.id, policy: iamPolicy(settings.statements(logGroup)) }, { parent });
-  const grants = settings.grantsFor ? lakeFormationGrants(key, scope, role, settings.grantsFor, parent) : [];
+  const query = settings.query ? scope.args.lakehouse.grantQuery(key, role.arn, settings.query, parent) : undefined;
+  const statements = [
+    ...commonStatements(scope, logGroup),
+    ...(query ? [...scope.args.workgroup.grantQuery(), ...query.statements] : []),
+    ...(settings.statements ?? []),
+  ];
+  const policy = new aws.iam.RolePolicy(key, { role: role.id, policy: iamPolicy(statements) }, { parent });
+  const grants = query?.resources ?? [];
   const f = new aws.lambda.Function(
     key,
     {

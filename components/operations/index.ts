@@ -9,9 +9,9 @@ import { ENV } from "../../core/runtime";
 import { bridgeUse } from "../../core/sql/access";
 import { formatReconciles, TAG } from "../../core/tags";
 import { IcebergNamespace } from "../icebergNamespace";
-import { athenaStatements, commonStatements } from "./access";
 import { operationsAlarms } from "./alarms";
-import { arn, AwsAccount } from "../account";
+import { AwsAccount } from "../account";
+import type { QueryWorkgroup } from "../gold/workgroups";
 import { bundleHandlers, FunctionName } from "./bundle";
 import { operationsFunction, OperationsFunctionSettings } from "./function";
 import { FRESHNESS_INTERVAL_MINUTES, OperationsArgsError, OperationsPlan, PlanInputs, planOperations } from "./plan";
@@ -25,10 +25,7 @@ export interface OperationsArgs extends PlanInputs {
   /** The account, region and partition the stack runs in (the program looks them up once). */
   readonly account: AwsAccount;
   /** The lakehouse: table bucket, catalog and the tables the SQL reads and writes. */
-  readonly lakehouse: Pick<
-    IcebergNamespace,
-    "tableBucketArn" | "tableBucketName" | "catalogArn" | "catalogId" | "kmsKeyArn" | "namespaces" | "tables" | "tableDefs"
-  >;
+  readonly lakehouse: Pick<IcebergNamespace, "tableBucketArn" | "tableBucketName" | "tables" | "tableDefs" | "grantQuery">;
   /** Encrypted SNS topic every alarm and handler alert goes to (the lead's, with the configured subscription). */
   readonly alarmTopicArn: pulumi.Input<string>;
   /** The platform KMS key: it encrypts the alarm topic and the salt secret, and here the failure queue. */
@@ -38,11 +35,7 @@ export interface OperationsArgs extends PlanInputs {
    * operations workgroup. Its results must not be SSE-KMS, or Athena refuses the MERGE on S3 Tables; and since the
    * merge's query text carries the email-hash salt, no role outside this component may use it.
    */
-  readonly athenaWorkgroupName: pulumi.Input<string>;
-  readonly athenaWorkgroupArn: pulumi.Input<string>;
-  /** Bucket the workgroup writes query results to, and the workgroup's prefix in it (e.g. `operations/`). */
-  readonly athenaResultsBucketArn: pulumi.Input<string>;
-  readonly athenaResultsPrefix: string;
+  readonly workgroup: QueryWorkgroup;
   /** Secrets Manager secret holding the email-hash salt; only the merge function may read it. */
   readonly saltSecretArn: pulumi.Input<string>;
   /** Glue job name per batch product (BatchLane's job): its successful runs trigger the product's merge. */
@@ -100,14 +93,12 @@ export class Operations extends pulumi.ComponentResource {
     const opsTags = { ...tags, [TAG.component]: "Operations" };
     const parent = { parent: this };
 
-    const glue = (resource: pulumi.Input<string>) => arn(args.account, "glue", resource);
-
     this.failureQueue = new aws.sqs.Queue(
       `${name}-failures`,
       { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 3600, messageRetentionSeconds: 14 * 86400, tags: opsTags },
       parent,
     );
-    const scope = { args, failureQueueArn: this.failureQueue.arn, glue, logRetentionDays: args.logRetentionDays, tags: opsTags };
+    const scope = { args, failureQueueArn: this.failureQueue.arn, logRetentionDays: args.logRetentionDays, tags: opsTags };
     const bundles = bundleHandlers();
     const made: Partial<Record<FunctionName, ReturnType<typeof operationsFunction>>> = {};
     const lambda = (fn: FunctionName, settings: OperationsFunctionSettings) => {
@@ -123,7 +114,7 @@ export class Operations extends pulumi.ComponentResource {
     };
 
     const queryEnv = (deadlineSeconds: number) => ({
-      [ENV.workGroup]: args.athenaWorkgroupName,
+      [ENV.workGroup]: args.workgroup.name,
       [ENV.catalog]: pulumi.interpolate`s3tablescatalog/${lakehouse.tableBucketName}`,
       [ENV.queryDeadlineMs]: String(deadlineSeconds * 1000),
       [ENV.topicArn]: args.alarmTopicArn,
@@ -149,39 +140,32 @@ export class Operations extends pulumi.ComponentResource {
 
     const merge = lambda("merge", {
       handlerSettings: mergeSettings,
-      statements: (lg) => [
-        ...commonStatements(scope, lg),
-        ...athenaStatements(scope, plan.access.merge),
-        { Sid: "EmailSalt", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.saltSecretArn] },
-      ],
+      query: plan.access.merge,
+      statements: [{ Sid: "EmailSalt", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.saltSecretArn] }],
       timeout: MERGE_TIMEOUT_SECONDS,
       // Merges that wait longer than this are not keeping up with their schedules: fail them into the queue, whose
       // alarm says so, rather than letting a backlog grow silently. A later run re-reads their windows anyway.
       maxEventAgeSeconds: 900,
       environment: { ...queryEnv(MERGE_TIMEOUT_SECONDS - 15), [ENV.saltSecretArn]: args.saltSecretArn },
-      grantsFor: plan.access.merge,
     });
     const reconcile = lambda("reconcile", {
       handlerSettings: reconcileSettings,
-      statements: (lg) => [...commonStatements(scope, lg), ...athenaStatements(scope, plan.access.reconcile)],
+      query: plan.access.reconcile,
       timeout: 900,
       maxEventAgeSeconds: 3600,
       environment: queryEnv(120),
-      grantsFor: plan.access.reconcile,
       tags: { [TAG.reconciles]: formatReconciles(this.reconciledTables) },
     });
     const freshness = lambda("freshness", {
       handlerSettings: freshnessSettings,
-      statements: (lg) => [...commonStatements(scope, lg), ...athenaStatements(scope, plan.access.freshness)],
+      query: plan.access.freshness,
       timeout: 240,
       maxEventAgeSeconds: 600,
       environment: queryEnv(60),
-      grantsFor: plan.access.freshness,
     });
     const maintenance = lambda("maintenance", {
       handlerSettings: maintenanceSettings,
-      statements: (lg) => [
-        ...commonStatements(scope, lg),
+      statements: [
         {
           Sid: "MaintenanceStatus",
           Effect: "Allow",

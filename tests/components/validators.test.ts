@@ -1,13 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { BatchLaneArgs, validateBatchLaneArgs } from "../../components/batchLane";
-import { validateIcebergNamespaceArgs } from "../../components/icebergNamespace";
+import { LaneLakehouse, validateIcebergNamespaceArgs } from "../../components/icebergNamespace";
 import { StreamingLaneArgs, validateStreamingLaneArgs } from "../../components/streamingLane";
 import { parseCreateTable } from "../../core/tables";
 import { ACCOUNT } from "../support/arns";
 
 // Components validate their args before creating any child; the validators are pure, so each rule is
-// checked here on one happy-path args object with one field changed.
+// checked here on one happy-path args object with one field changed. Validation never reads the lakehouse.
+const lakehouse = {} as LaneLakehouse;
 
 const stream: StreamingLaneArgs = {
   account: ACCOUNT,
@@ -18,13 +19,7 @@ const stream: StreamingLaneArgs = {
   freshnessMinutes: 5,
   retentionHours: 168,
   kmsKeyArn: "k",
-  tableBucketKmsKeyArn: "k",
-  tableBucketArn: "b",
-  tableBucketName: "b",
-  catalogArn: "c",
-  catalogId: "c",
-  bronzeNamespace: "retail_bronze",
-  bronzeTableArn: "t",
+  lakehouse,
   alarmTopicArn: "a",
   protect: true,
 };
@@ -38,12 +33,7 @@ const batch: BatchLaneArgs = {
   workers: 2,
   timeoutMinutes: 60,
   kmsKeyArn: "k",
-  tableBucketKmsKeyArn: "k",
-  tableBucketArn: "b",
-  tableBucketName: "b",
-  catalogId: "c",
-  bronzeNamespace: "retail_bronze",
-  bronzeTableArn: "t",
+  lakehouse,
   scriptBucket: "s",
   scriptBucketArn: "s",
   alarmTopicArn: "a",
