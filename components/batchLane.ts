@@ -71,6 +71,45 @@ function s3UriArns(uri: string, account: AwsAccount): { bucket: pulumi.Output<st
 }
 
 /**
+ * Glue creates, tags and removes the connection's ENIs itself, in the connection's subnet and security group (as
+ * AWSGlueServiceRole scopes them: CreateTags/DeleteTags only with the aws-glue-service-resource key). The Describe
+ * actions have no resource-level permissions in EC2, so they stay on "*".
+ */
+export function connectionEniStatements(account: AwsAccount, network: BatchNetwork, securityGroupId: pulumi.Input<string>): Statement[] {
+  const ec2 = (resource: pulumi.Input<string>) => arn(account, "ec2", resource);
+  const enis = ec2("network-interface/*");
+  return [
+    {
+      Sid: "DescribeConnectionNetwork",
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeVpcEndpoints",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeVpcAttribute",
+      ],
+      Resource: ["*"],
+    },
+    {
+      Sid: "CreateConnectionEnis",
+      Effect: "Allow",
+      Action: ["ec2:CreateNetworkInterface"],
+      Resource: [enis, ec2(pulumi.interpolate`subnet/${network.subnetId}`), ec2(pulumi.interpolate`security-group/${securityGroupId}`)],
+    },
+    { Sid: "DeleteConnectionEnis", Effect: "Allow", Action: ["ec2:DeleteNetworkInterface"], Resource: [enis] },
+    {
+      Sid: "TagConnectionEnis",
+      Effect: "Allow",
+      Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+      Resource: [enis],
+      Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["aws-glue-service-resource"] } },
+    },
+  ];
+}
+
+/**
  * One batch data product: a Glue 5.0 job that appends the source extract's raw rows to its bronze table in
  * S3 Tables, on the lane's schedule, with a least-privilege role, Lake Formation grants and a failure alert.
  * Like a stream, it stops at bronze: the silver MERGE that Operations runs when the job succeeds validates,
@@ -95,7 +134,11 @@ export class BatchLane extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.role = new aws.iam.Role(`${name}-glue`, { assumeRolePolicy: assumeRolePolicy("glue.amazonaws.com"), tags: laneTags }, { parent: this });
+    this.role = new aws.iam.Role(
+      `${name}-glue`,
+      { assumeRolePolicy: assumeRolePolicy("glue.amazonaws.com", account), tags: laneTags },
+      { parent: this },
+    );
     const secretArn = (secretName: string) => arn(account, "secretsmanager", `secret:${secretName}-??????`);
     const bronze = args.lakehouse.grantWrite(name, this.role.arn, `retail_bronze.${product}`, this);
     const statements: pulumi.Input<Statement>[] = [
@@ -123,26 +166,12 @@ export class BatchLane extends pulumi.ComponentResource {
         { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject"], Resource: [source.objects] },
       );
     } else {
-      statements.push(
-        { Sid: "ReadJdbcSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn(args.connectionSecretName!)] },
-        {
-          // Glue creates and removes the connection's ENIs itself; EC2 offers no resource-level scoping for these.
-          Sid: "ConnectionEnis",
-          Effect: "Allow",
-          Action: [
-            "ec2:CreateNetworkInterface",
-            "ec2:DeleteNetworkInterface",
-            "ec2:DescribeNetworkInterfaces",
-            "ec2:DescribeSubnets",
-            "ec2:DescribeSecurityGroups",
-            "ec2:DescribeVpcEndpoints",
-            "ec2:DescribeRouteTables",
-            "ec2:DescribeVpcAttribute",
-            "ec2:CreateTags",
-          ],
-          Resource: ["*"],
-        },
-      );
+      statements.push({
+        Sid: "ReadJdbcSecret",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: [secretArn(args.connectionSecretName!)],
+      });
     }
     let connections: pulumi.Input<string>[] | undefined;
     if (args.sourceKind === "jdbc") {
@@ -169,6 +198,7 @@ export class BatchLane extends pulumi.ComponentResource {
         { parent: this },
       );
       connections = [connection.name];
+      statements.push(...connectionEniStatements(account, network, sg.id));
       // The job reads its connection's definition when a run starts.
       statements.push({
         Sid: "ReadConnection",

@@ -118,7 +118,7 @@ export class StreamingLane extends pulumi.ComponentResource {
     this.role = new aws.iam.Role(
       `${name}-firehose`,
       {
-        assumeRolePolicy: assumeRolePolicy("firehose.amazonaws.com"),
+        assumeRolePolicy: assumeRolePolicy("firehose.amazonaws.com", args.account),
         tags: laneTags,
       },
       { parent: this },

@@ -33,7 +33,7 @@ export function createQuicksightAccess(
   const { teamWorkgroups, resultsBucket, namespaceLinks } = uses;
   const quicksightRole = new aws.iam.Role(
     `${name}-quicksight`,
-    { assumeRolePolicy: assumeRolePolicy("quicksight.amazonaws.com"), tags: layerTags },
+    { assumeRolePolicy: assumeRolePolicy("quicksight.amazonaws.com", account), tags: layerTags },
     { parent },
   );
   const arn = (service: string, resource: pulumi.Input<string>) => accountArn(account, service, resource);

@@ -43,7 +43,11 @@ export function operationsFunction(
     { name: `/retail/operations/${key}`, retentionInDays: scope.logRetentionDays, tags: scope.tags },
     { parent },
   );
-  const role = new aws.iam.Role(key, { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"), tags: scope.tags }, { parent });
+  const role = new aws.iam.Role(
+    key,
+    { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com", scope.args.account), tags: scope.tags },
+    { parent },
+  );
   const query = settings.query ? scope.args.lakehouse.grantQuery(key, role.arn, settings.query, parent) : undefined;
   const statements = [
     ...commonStatements(scope, logGroup),

@@ -195,6 +195,7 @@ export class Operations extends pulumi.ComponentResource {
         kmsKeyArn: args.kmsKeyArn,
         batchJobNames: args.batchJobNames,
         reconcileHourUtc: args.reconcile.hourUtc,
+        account: args.account,
         tags: opsTags,
       },
       this,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { slug } from "../../core/names";
 import { assumeRolePolicy, iamPolicy } from "../iam";
+import type { AwsAccount } from "../account";
 import { FunctionName } from "./bundle";
 import { FRESHNESS_INTERVAL_MINUTES, OperationsPlan } from "./plan";
 
@@ -19,6 +20,7 @@ export interface TriggerInputs {
   readonly batchJobNames: Readonly<Record<string, pulumi.Input<string>>>;
   /** Hour (UTC) of the daily reconciliation; the maintenance check runs half an hour later. */
   readonly reconcileHourUtc: number;
+  readonly account: AwsAccount;
   readonly tags: Record<string, string>;
 }
 
@@ -33,7 +35,7 @@ export function operationsTriggers(name: string, t: TriggerInputs, parent: pulum
   const { plan, functions, failureQueue } = t;
   const schedulerRole = new aws.iam.Role(
     `${name}-scheduler`,
-    { assumeRolePolicy: assumeRolePolicy("scheduler.amazonaws.com"), tags: t.tags },
+    { assumeRolePolicy: assumeRolePolicy("scheduler.amazonaws.com", t.account), tags: t.tags },
     { parent },
   );
   const schedulerPolicy = new aws.iam.RolePolicy(

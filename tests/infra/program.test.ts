@@ -343,12 +343,43 @@ describe("the program under mocks", function () {
           for (const a of actions(s)) assert.ok(a !== "*" && !a.endsWith(":*"), `${rp.name} ${s.Sid}: action ${a}`);
           if (resources(s).includes("*")) {
             assert.ok(
-              actions(s).every((a) => unscopable.has(a) || a.startsWith("ec2:")),
+              actions(s).every((a) => unscopable.has(a) || a.startsWith("ec2:Describe")),
               `${rp.name} ${s.Sid}: Resource * with ${actions(s)}`,
             );
           }
         }
       }
+    });
+
+    it("trusts its service only for this account (confused deputy), as the service documents it", () => {
+      const roles = [...byType(prod, "aws:iam/role:Role"), ...byType(dev, "aws:iam/role:Role")];
+      assert.equal(byType(prod, "aws:iam/role:Role").length, 11);
+      for (const role of roles) {
+        const [st, ...rest] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
+        assert.equal(rest.length, 0, role.name);
+        const service: string = st.Principal.Service;
+        const expected =
+          service === "firehose.amazonaws.com"
+            ? { StringEquals: { "sts:ExternalId": "123456789012" } }
+            : service === "scheduler.amazonaws.com"
+              ? { StringEquals: { "aws:SourceAccount": "123456789012" } }
+              : { StringEqualsIfExists: { "aws:SourceAccount": "123456789012" } };
+        assert.deepEqual(st.Condition, expected, `${role.name} trusts ${service}`);
+      }
+    });
+
+    it("scopes the Glue connection's ENI actions to its subnet, its security group and Glue's own tag", () => {
+      const bySid = Object.fromEntries(policyDoc(named(prod, ROLE_POLICY, "retail-prod-erp-inventory-glue")).Statement.map((s) => [s.Sid, s]));
+      const sg = named(prod, "aws:ec2/securityGroup:SecurityGroup", "retail-prod-erp-inventory-glue");
+      const ec2 = "arn:aws:ec2:us-east-1:123456789012";
+      assert.deepEqual(resources(bySid.CreateConnectionEnis), [
+        `${ec2}:network-interface/*`,
+        `${ec2}:subnet/subnet-private-a`,
+        `${ec2}:security-group/${sg.name}-mock-id`,
+      ]);
+      assert.deepEqual(resources(bySid.DeleteConnectionEnis), [`${ec2}:network-interface/*`]);
+      assert.deepEqual(bySid.TagConnectionEnis.Condition, { "ForAllValues:StringEquals": { "aws:TagKeys": ["aws-glue-service-resource"] } });
+      assert.ok(actions(bySid.DescribeConnectionNetwork).every((a) => a.startsWith("ec2:Describe")));
     });
   });
 
