@@ -112,7 +112,12 @@ export class StreamingLane extends pulumi.ComponentResource {
       this,
     );
 
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-firehose`, { retentionInDays: 30, tags: laneTags }, { parent: this });
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-firehose`,
+      // Delivery errors quote the failing records, so the log is encrypted as the stream is.
+      { retentionInDays: 30, kmsKeyId: args.kmsKeyArn, tags: laneTags },
+      { parent: this },
+    );
     const logStream = new aws.cloudwatch.LogStream(`${name}-firehose`, { logGroupName: logGroup.name, name: "iceberg-delivery" }, { parent: this });
 
     this.role = new aws.iam.Role(

@@ -40,7 +40,8 @@ export function operationsFunction(
   const key = `${name}-${fn}`;
   const logGroup = new aws.cloudwatch.LogGroup(
     key,
-    { name: `/retail/operations/${key}`, retentionInDays: scope.logRetentionDays, tags: scope.tags },
+    // Handler logs name tables, windows and failing statements: encrypted with the platform key like the rest.
+    { name: `/retail/operations/${key}`, retentionInDays: scope.logRetentionDays, kmsKeyId: scope.args.kmsKeyArn, tags: scope.tags },
     { parent },
   );
   const role = new aws.iam.Role(

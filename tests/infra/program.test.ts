@@ -184,6 +184,15 @@ describe("the program under mocks", function () {
         ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" },
       });
     });
+
+    it("encrypts every log group the platform creates (handler and delivery logs quote tables and records)", () => {
+      for (const run of [dev, prod]) {
+        const key = named(run, "aws:kms/key:Key", `retail-${run.stack}-key`).state.arn;
+        const groups = byType(run, "aws:cloudwatch/logGroup:LogGroup");
+        assert.ok(groups.length >= 6, `${run.stack}: ${groups.length} log groups`);
+        for (const g of groups) assert.equal(g.inputs.kmsKeyId, key, `${run.stack} ${g.name}`);
+      }
+    });
   });
 
   describe("BatchLane", () => {
