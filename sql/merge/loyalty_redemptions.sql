@@ -3,6 +3,15 @@
 -- earliest valid arrival, refused rows kept with their reason, silver matched only within the 3-day merge horizon.
 MERGE INTO retail_silver.loyalty_redemptions AS t
 USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      -- retail:include fragments/loyalty_redemptions_key.sql
+      AS row_key
+    FROM retail_bronze.loyalty_redemptions AS b
+    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+  ),
   -- retail:include fragments/loyalty_redemptions_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NULL
 ) AS s
@@ -12,6 +21,15 @@ WHEN NOT MATCHED THEN INSERT (event_id, loyalty_id, order_event_id, channel, poi
 
 MERGE INTO retail_silver.quarantine AS t
 USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      -- retail:include fragments/loyalty_redemptions_key.sql
+      AS row_key
+    FROM retail_bronze.loyalty_redemptions AS b
+    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+  ),
   -- retail:include fragments/loyalty_redemptions_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NOT NULL
 ) AS s

@@ -62,10 +62,8 @@ USING (
   checked AS (
     SELECT
       typed.*,
-      coalesce(nullif(trim(event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(event_id, ''), coalesce(receipt_id, ''), coalesce(store_id, ''),
-        coalesce(region, ''), coalesce(loyalty_id, ''), coalesce(sku, ''),
-        coalesce(CAST(quantity AS varchar), ''), coalesce(CAST(revenue AS varchar), ''),
-        coalesce(event_time, ''))))))) AS row_key,
+      -- retail:include fragments/pos_transactions_key.sql
+      AS row_key,
       CASE
         WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing_event_id'
         WHEN event_ts IS NULL THEN 'unparseable_timestamp'

@@ -7,21 +7,17 @@ WITH sent AS (
   SELECT count(DISTINCT row_key) AS n
   FROM (
     SELECT
-      coalesce(nullif(trim(b.event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(b.event_id, ''), coalesce(b.event_type, ''), coalesce(b.session_id, ''),
-        coalesce(b.channel, ''), coalesce(b.loyalty_id, ''), coalesce(b.region, ''), coalesce(b.sku, ''),
-        coalesce(CAST(b.quantity AS varchar), ''), coalesce(CAST(b.revenue AS varchar), ''),
-        coalesce(b.event_time, ''))))))) AS row_key,
-      coalesce(CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) AS ts
+      -- retail:include fragments/cart_events_key.sql
+      AS row_key,
+      coalesce(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp), received_at) AS ts
     FROM retail_bronze.cart_events AS b
     WHERE b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY
-      AND b.event_type = 'purchase'
+      AND event_type = 'purchase'
     UNION ALL
     SELECT
-      coalesce(nullif(trim(b.event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(b.event_id, ''), coalesce(b.receipt_id, ''), coalesce(b.store_id, ''),
-        coalesce(b.region, ''), coalesce(b.loyalty_id, ''), coalesce(b.sku, ''),
-        coalesce(CAST(b.quantity AS varchar), ''), coalesce(CAST(b.revenue AS varchar), ''),
-        coalesce(b.event_time, ''))))))) AS row_key,
-      coalesce(CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) AS ts
+      -- retail:include fragments/pos_transactions_key.sql
+      AS row_key,
+      coalesce(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp), received_at) AS ts
     FROM retail_bronze.pos_transactions AS b
     WHERE b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY
   ) AS rows_of_day

@@ -465,3 +465,65 @@ describe("gold KPI views against hand-computed values", () => {
     }
   });
 });
+
+describe("row keys cannot collide", () => {
+  const W = FIXTURE_WINDOW;
+  async function merged(sql: string): Promise<LocalLakehouse> {
+    const lake = await LocalLakehouse.open();
+    await lake.run(sql);
+    await mergeWindow(lake, W, FIXTURE_SALT);
+    return lake;
+  }
+
+  it("keeps id-less cart and POS rows apart when they differ only in email, in where a '|' sits, or NULL against ''", async () => {
+    const cart = (session: string, loyalty: string | null, email: string, region: string) =>
+      `(NULL, 'browse', '${session}', 'web', ${loyalty === null ? "NULL" : `'${loyalty}'`}, '${email}', '${region}', 'A', 1, NULL, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05')`;
+    const pos = (store: string, region: string, email: string) =>
+      `(NULL, 'R1', '${store}', '${region}', NULL, '${email}', 'A', 1, 1.00, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05')`;
+    const lake = await merged(`
+      INSERT INTO retail_bronze.cart_events VALUES
+        ${cart("S1", null, "a@example.com", "north")}, ${cart("S1", null, "b@example.com", "north")},
+        ${cart("S1|x", null, "a@example.com", "north")}, ${cart("S1", null, "a@example.com", "x|north")},
+        ${cart("S1", "", "a@example.com", "north")};
+      INSERT INTO retail_bronze.pos_transactions VALUES
+        ${pos("ST1", "north", "a@example.com")}, ${pos("ST1", "north", "b@example.com")},
+        ${pos("ST1|north", "", "a@example.com")}, ${pos("ST1", "|north", "a@example.com")}`);
+    try {
+      const rows = await lake.query(
+        "SELECT source_table, count(DISTINCT row_key) AS keys, count(*) AS n FROM retail_silver.quarantine GROUP BY 1 ORDER BY 1",
+      );
+      assert.deepStrictEqual(rows, [
+        { source_table: "cart_events", keys: 5, n: 5 },
+        { source_table: "pos_transactions", keys: 4, n: 4 },
+      ]);
+      const rec = byKey(await reconcileDay(lake, DAY), "table");
+      assert.deepStrictEqual([rec.cart_events.source, rec.cart_events.silver], [5, 5]);
+      assert.deepStrictEqual([rec.order_events.source, rec.order_events.silver], [4, 4]);
+    } finally {
+      lake.close();
+    }
+  });
+
+  it("keeps two ERP locations apart whose location_id and sku only shift a '|', and id-less CRM rows that differ in email", async () => {
+    const inv = (loc: string, sku: string) => `(DATE '${DAY}', '${loc}', 'store', 'north', '${sku}', 1, 2, 2, TIMESTAMP '${DAY} 06:00:00')`;
+    const lake = await merged(`
+      INSERT INTO retail_bronze.erp_inventory VALUES ${inv("ST|1", "A")}, ${inv("ST", "1|A")};
+      INSERT INTO retail_bronze.loyalty_tier VALUES
+        (DATE '${DAY}', NULL, 'gold', 'a@example.com', 'north', TIMESTAMP '${DAY} 06:00:00'),
+        (DATE '${DAY}', NULL, 'gold', 'b@example.com', 'north', TIMESTAMP '${DAY} 06:00:00')`);
+    try {
+      const inventory = await lake.query("SELECT location_id, sku FROM retail_silver.erp_inventory ORDER BY 1");
+      assert.deepStrictEqual(inventory, [
+        { location_id: "ST", sku: "1|A" },
+        { location_id: "ST|1", sku: "A" },
+      ]);
+      const [q] = await lake.query("SELECT count(*) AS n FROM retail_silver.quarantine WHERE source_table = 'loyalty_tier'");
+      assert.strictEqual(q.n, 2);
+      const rec = byKey(await reconcileDay(lake, DAY), "table");
+      assert.deepStrictEqual([rec.erp_inventory.source, rec.erp_inventory.silver], [2, 2]);
+      assert.deepStrictEqual([rec.loyalty_tier.source, rec.loyalty_tier.silver], [2, 2]);
+    } finally {
+      lake.close();
+    }
+  });
+});
