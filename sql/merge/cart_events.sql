@@ -1,6 +1,8 @@
 -- Bronze cart/browse events of one received_at window into retail_silver.cart_events (every valid event),
 -- retail_silver.order_events (valid purchases) and retail_silver.quarantine (refused rows, with the reason).
 -- Idempotent: each statement inserts only keys its target does not hold yet, so a re-run changes nothing.
+-- Source scope: order_events also holds POS lines, whose ids come from another system, so a web purchase matches
+-- only web and app rows there (channel IN ('web', 'app')); the same id from a POS is another event.
 -- Dedupe: rows sharing a row_key (the trimmed event_id, or a hash of the raw row when event_id is missing) collapse
 -- to the earliest valid arrival; a re-send arriving in a later window matches the earlier copy already in the target,
 -- because silver is matched and written on that same row_key (a re-send with a padded id is the same event).
@@ -98,7 +100,7 @@ USING (
   ),
   -- retail:include fragments/resolve_loyalty.sql
 ) AS s
-ON t.event_id = s.row_key AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
+ON t.event_id = s.row_key AND t.channel IN ('web', 'app') AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)
   VALUES (s.row_key, s.channel, s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
 

@@ -4,6 +4,8 @@
 -- arrival, and loyalty_id from the scan first, else from an unambiguous email_hash.
 -- A masked email (the POS writes '*' into it) gets no email_hash, so it can never match anyone.
 -- Every POS line is a purchase; its quarantine rows say so, which order_events reconciliation relies on.
+-- Source scope: a POS line matches only store rows of order_events (channel 'store'); a web or app purchase
+-- carrying the same id is another event.
 -- Silver is matched only within the merge horizon of merge/cart_events.sql (3 days before the window's start).
 -- Cost: as in merge/cart_events.sql, one parse per statement, min_by over a typed ROW only for keys that arrived
 -- more than once, quarantine grouping only refused rows, try() around the timestamp parse only.
@@ -46,7 +48,7 @@ USING (
   ),
   -- retail:include fragments/resolve_loyalty.sql
 ) AS s
-ON t.event_id = s.row_key AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
+ON t.event_id = s.row_key AND t.channel = 'store' AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)
   VALUES (s.row_key, 'store', s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
 

@@ -394,7 +394,11 @@ describe("the merge horizon", () => {
       const targets = splitStatements(loadSql(f)).filter((st) => !/^MERGE INTO retail_silver\.quarantine /m.test(st));
       assert.ok(targets.length > 0, f);
       for (const st of targets)
-        assert.match(st, new RegExp(`^ON t\\.event_id = s\\.row_key AND ${horizon.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"), f);
+        assert.match(
+          st,
+          new RegExp(`^ON t\\.event_id = s\\.row_key AND (t\\.channel [^\\n]* AND )?${horizon.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"),
+          f,
+        );
     }
     for (const f of ["reconcile/cart_events.sql", "reconcile/order_events.sql", "reconcile/loyalty_redemptions.sql"]) {
       assert.match(loadSql(f), /b\.received_at < TIMESTAMP '\{\{day\}\} 00:00:00' \+ INTERVAL '3' DAY/, f);
@@ -522,6 +526,38 @@ describe("row keys cannot collide", () => {
       const rec = byKey(await reconcileDay(lake, DAY), "table");
       assert.deepStrictEqual([rec.erp_inventory.source, rec.erp_inventory.silver], [2, 2]);
       assert.deepStrictEqual([rec.loyalty_tier.source, rec.loyalty_tier.silver], [2, 2]);
+    } finally {
+      lake.close();
+    }
+  });
+});
+
+describe("source scoping of order_events", () => {
+  it("keeps a web purchase and a POS line that carry the same event id as two orders, and reconciles both", async () => {
+    const lake = await LocalLakehouse.open();
+    try {
+      await lake.run(`
+        INSERT INTO retail_bronze.cart_events VALUES
+          ('1001', 'purchase', 'S1', 'web', 'L1', 'a@example.com', 'north', 'A', 1, 20.00, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05'),
+          ('1002', 'purchase', 'S1', 'web', 'L1', 'a@example.com', 'north', 'A', 1, 20.00, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05');
+        INSERT INTO retail_bronze.pos_transactions VALUES
+          ('1001', 'R1', 'ST001', 'north', 'L2', 'b@example.com', 'B', 1, 450.00, '2026-07-01T11:00:00Z', TIMESTAMP '2026-07-01 11:00:05'),
+          ('1002', 'R1', 'ST001', 'north', 'L2', 'b@example.com', 'B', 1, -1.00, '2026-07-01T11:00:00Z', TIMESTAMP '2026-07-01 11:00:05')`);
+      await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+      // A second run must not let either source's row stand in for the other's.
+      await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+      const orders = await lake.query("SELECT event_id, channel, revenue FROM retail_silver.order_events ORDER BY event_id, channel");
+      assert.deepStrictEqual(orders, [
+        { event_id: "1001", channel: "store", revenue: 450 },
+        { event_id: "1001", channel: "web", revenue: 20 },
+        { event_id: "1002", channel: "web", revenue: 20 },
+      ]);
+      const order = (await reconcileDay(lake, DAY)).find((r) => r.table === "order_events")!;
+      // 1001 web, 1001 store, 1002 web kept, 1002 store refused: the web 1002 does not hide the refused POS line.
+      assert.deepStrictEqual([order.source, order.silver, order.status], [4, 4, "ok"]);
+      await lake.run("DELETE FROM retail_silver.order_events WHERE event_id = '1001' AND channel = 'store'");
+      const lost = (await reconcileDay(lake, DAY)).find((r) => r.table === "order_events")!;
+      assert.deepStrictEqual([lost.source, lost.silver, lost.status], [4, 3, "mismatch"]);
     } finally {
       lake.close();
     }
