@@ -19,6 +19,7 @@ import { splitStatements } from "../../core/sql/text";
  *   tests/sql/sql.test.ts), where Trino's error and DuckDB's NULL both come out as NULL. A plain CAST that throws
  *   inside try() makes DuckDB re-run the whole batch row by row, and one malformed row in ~1,500 puts nearly every
  *   batch on that path: 1.7 s against 0.2 s per 7M bronze rows, paid by every merge, quarantine and naive scan.
+ * - regexp_like: Trino's name for DuckDB's regexp_matches (true when the pattern matches anywhere in the string).
  * Not bridged on purpose: decimal division and avg(decimal) (DOUBLE in DuckDB, DECIMAL in Trino) and
  * approx_distinct. The SQL casts KPI ratios to double explicitly and uses count(DISTINCT ...) instead.
  */
@@ -26,6 +27,7 @@ export const COMPAT_MACROS: readonly string[] = [
   "CREATE OR REPLACE MACRO to_utf8(x) AS encode(x)",
   "CREATE OR REPLACE MACRO sha256(x) AS unhex(system.main.sha256(x))",
   "CREATE OR REPLACE MACRO from_iso8601_timestamp(x) AS try_cast(x AS TIMESTAMPTZ)",
+  "CREATE OR REPLACE MACRO regexp_like(s, pattern) AS regexp_matches(s, pattern)",
 ];
 
 export type Row = Record<string, unknown>;

@@ -33,16 +33,20 @@ kept AS (
   SELECT count(*) AS n FROM retail_silver.order_events WHERE CAST(event_ts AS date) = DATE '{{day}}'
 ),
 refused AS (
-  SELECT count(*) AS n FROM retail_silver.quarantine
-  WHERE CAST(event_ts AS date) = DATE '{{day}}' AND event_type = 'purchase'
-    -- A key refused in one window and kept from a later valid copy counts once, as the source counts it; kept
-    -- rows of the other source do not hide a refused one.
-    AND (
-      (source_table = 'cart_events' AND row_key NOT IN (
-        SELECT event_id FROM retail_silver.order_events WHERE CAST(event_ts AS date) = DATE '{{day}}' AND channel IN ('web', 'app')))
-      OR (source_table = 'pos_transactions' AND row_key NOT IN (
-        SELECT event_id FROM retail_silver.order_events WHERE CAST(event_ts AS date) = DATE '{{day}}' AND channel = 'store'))
-    )
+  -- Keys, not rows: a conflicting duplicate is recorded under its event's key (event_id), which the source counts
+  -- once, so it adds a key only on a day where silver does not hold that key for that source.
+  SELECT count(DISTINCT source_table || ':' || event_key) AS n
+  FROM (
+    SELECT source_table, CASE WHEN reason = 'conflicting_duplicate' THEN event_id ELSE row_key END AS event_key
+    FROM retail_silver.quarantine
+    WHERE CAST(event_ts AS date) = DATE '{{day}}' AND event_type = 'purchase' AND source_table IN ('cart_events', 'pos_transactions')
+  ) AS q
+  -- A key refused in one window and kept from a later valid copy counts once, as the source counts it; kept
+  -- rows of the other source do not hide a refused one.
+  WHERE (source_table = 'cart_events' AND event_key NOT IN (
+      SELECT event_id FROM retail_silver.order_events WHERE CAST(event_ts AS date) = DATE '{{day}}' AND channel IN ('web', 'app')))
+    OR (source_table = 'pos_transactions' AND event_key NOT IN (
+      SELECT event_id FROM retail_silver.order_events WHERE CAST(event_ts AS date) = DATE '{{day}}' AND channel = 'store'))
 )
 SELECT CAST(sent.n AS bigint) AS source_rows, CAST(kept.n + refused.n AS bigint) AS silver_rows
 FROM sent, kept, refused;

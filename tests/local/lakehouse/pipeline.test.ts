@@ -191,8 +191,16 @@ describe("dedupe when an invalid copy arrives before a valid one", () => {
       assert.deepStrictEqual(cart, [{ event_id: "twin", session_id: "S9", ts: "2026-07-01 10:00:00" }]);
       const orders = await lake.query("SELECT event_id, loyalty_id FROM retail_silver.order_events");
       assert.deepStrictEqual(orders, [{ event_id: "twin", loyalty_id: "L9" }]);
-      const refused = await lake.query("SELECT row_key, reason, CAST(received_at AS varchar) AS received_at FROM retail_silver.quarantine");
-      assert.deepStrictEqual(refused, [{ row_key: "only-bad", reason: "negative_revenue", received_at: "2026-07-01 11:00:00" }]);
+      const refused = await lake.query(
+        "SELECT event_id, reason, CAST(received_at AS varchar) AS received_at FROM retail_silver.quarantine ORDER BY received_at",
+      );
+      // The S9b copy of twin carries another session: a conflicting duplicate, recorded once although merged twice.
+      assert.deepStrictEqual(refused, [
+        { event_id: "twin", reason: "conflicting_duplicate", received_at: "2026-07-01 10:09:00" },
+        { event_id: "only-bad", reason: "negative_revenue", received_at: "2026-07-01 11:00:00" },
+      ]);
+      const [q] = await lake.query("SELECT row_key FROM retail_silver.quarantine WHERE reason = 'negative_revenue'");
+      assert.strictEqual(q.row_key, "only-bad");
     } finally {
       lake.close();
     }
@@ -561,5 +569,85 @@ describe("source scoping of order_events", () => {
     } finally {
       lake.close();
     }
+  });
+});
+
+describe("refusal reasons", () => {
+  let lake: LocalLakehouse;
+  const cart = (id: string, type: string, revenue: string, time: string, received: string, session = "S1") =>
+    `('${id}', '${type}', '${session}', 'web', 'L1', 'a@example.com', 'north', 'A', 1, ${revenue}, '${time}', TIMESTAMP '2026-07-01 ${received}')`;
+  const pos = (id: string, store: string | null, revenue: string, received: string, time = "2026-07-01T10:00:00Z") =>
+    `('${id}', 'R1', ${store === null ? "NULL" : `'${store}'`}, 'north', 'L2', 'b@example.com', 'B', 1, ${revenue}, '${time}', TIMESTAMP '2026-07-01 ${received}')`;
+  before(async () => {
+    lake = await LocalLakehouse.open();
+    await lake.run(`
+      INSERT INTO retail_bronze.cart_events VALUES
+        ${cart("buy-null", "purchase", "NULL", "2026-07-01T10:00:00Z", "10:00:05")},
+        ${cart("browse-null", "browse", "NULL", "2026-07-01T10:00:00Z", "10:00:05")},
+        ${cart("b-then-p", "browse", "NULL", "2026-07-01T10:00:00Z", "10:00:05")},
+        ${cart("b-then-p", "purchase", "20.00", "2026-07-01T10:00:00Z", "10:01:05")},
+        ${cart("resent", "purchase", "20.00", "2026-07-01T12:00:00+02:00", "10:00:05")},
+        ${cart("  resent ", "purchase", "20.00", "2026-07-01T10:00:00Z", "10:02:05")},
+        ${cart("other-day", "purchase", "20.00", "2026-07-01T10:00:00Z", "10:00:05")},
+        ${cart("other-day", "purchase", "20.00", "2026-06-30T10:00:00Z", "10:05:05")};
+      INSERT INTO retail_bronze.pos_transactions VALUES
+        ${pos("pos-null", "ST1", "NULL", "10:00:05")},
+        ${pos("pos-neg", "ST1", "-0.01", "10:00:05")},
+        ${pos("pos-zero", "ST1", "0.00", "10:00:05")},
+        ${pos("no-store", null, "1.00", "10:00:05")},
+        ${pos("empty-store", "", "1.00", "10:00:05")},
+        ${pos("space-store", " \t ", "1.00", "10:00:05")},
+        ${pos("padded-store", " ST1 ", "1.00", "10:00:05")},
+        ${pos("twice", "ST1", "5.00", "10:00:05")},
+        ${pos("twice", "ST1", "50.00", "10:03:05")},
+        ${pos("twice", "ST1", "50.00", "10:04:05")},
+        ${pos("same", "ST1", "5.00", "10:00:05")},
+        ${pos("same", "ST1", "5.00", "10:03:05")}`);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+  });
+  after(() => lake.close());
+
+  it("names each refusal by its own reason: missing vs negative revenue, missing vs blank store, conflicting duplicates", async () => {
+    const rows = await lake.query("SELECT source_table, event_id, reason, event_type FROM retail_silver.quarantine ORDER BY 1, 2, 3");
+    assert.deepStrictEqual(
+      rows.map((r) => `${r.source_table}/${r.event_id}/${r.event_type}: ${r.reason}`),
+      [
+        "cart_events/b-then-p/purchase: conflicting_duplicate",
+        "cart_events/buy-null/purchase: missing_revenue",
+        "cart_events/other-day/purchase: conflicting_duplicate",
+        "pos_transactions/empty-store/purchase: blank_store_id",
+        "pos_transactions/no-store/purchase: missing_store_id",
+        "pos_transactions/pos-neg/purchase: negative_revenue",
+        "pos_transactions/pos-null/purchase: missing_revenue",
+        "pos_transactions/space-store/purchase: blank_store_id",
+        "pos_transactions/twice/purchase: conflicting_duplicate",
+      ],
+    );
+    const [twice] = await lake.query("SELECT raw_payload FROM retail_silver.quarantine WHERE event_id = 'twice'");
+    assert.match(String(twice.raw_payload), /\|50\.00\|/, "the later, conflicting copy is the one recorded");
+  });
+
+  it("keeps the first copy of a conflicting key, a browse with no revenue, a zero and a padded store, and nothing twice", async () => {
+    const cartRows = await lake.query("SELECT event_id, event_type FROM retail_silver.cart_events ORDER BY 1");
+    assert.deepStrictEqual(
+      cartRows.map((r) => `${r.event_id}:${r.event_type}`),
+      ["b-then-p:browse", "browse-null:browse", "other-day:purchase", "resent:purchase"],
+    );
+    const orders = await lake.query("SELECT event_id, channel, CAST(revenue AS varchar) AS revenue FROM retail_silver.order_events ORDER BY 1");
+    assert.deepStrictEqual(
+      orders.map((r) => `${r.event_id}:${r.channel}:${r.revenue}`),
+      ["other-day:web:20.00", "padded-store:store:1.00", "pos-zero:store:0.00", "resent:web:20.00", "same:store:5.00", "twice:store:5.00"],
+    );
+  });
+
+  it("reconciles every day with every bronze row accounted for, the conflicting copy dated another day included", async () => {
+    for (const day of [DAY, "2026-06-30"]) {
+      for (const r of await reconcileDay(lake, day)) assert.strictEqual(r.status, "ok", `${day} ${r.table}: ${r.source} vs ${r.silver}`);
+    }
+    const byDay = async (day: string) => byKey(await reconcileDay(lake, day), "table");
+    const d1 = await byDay(DAY);
+    const d0 = await byDay("2026-06-30");
+    assert.deepStrictEqual([d1.cart_events.source, d1.order_events.source, d0.cart_events.source, d0.order_events.source], [5, 13, 1, 1]);
   });
 });
