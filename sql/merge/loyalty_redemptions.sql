@@ -7,6 +7,9 @@ USING (
     SELECT
       b.*,
       CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts,
       -- retail:include fragments/loyalty_redemptions_key.sql
       AS row_key
     FROM retail_bronze.loyalty_redemptions AS b
@@ -25,6 +28,9 @@ USING (
     SELECT
       b.*,
       CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts,
       -- retail:include fragments/loyalty_redemptions_key.sql
       AS row_key
     FROM retail_bronze.loyalty_redemptions AS b
@@ -36,4 +42,5 @@ USING (
 ON t.source_table = 'loyalty_redemptions' AND t.row_key = s.row_key
 WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reason, raw_payload, event_ts, received_at)
   VALUES ('loyalty_redemptions', s.row_key, s.event_id, 'redemption', s.reason, concat_ws('|', coalesce(s.event_id, ''), coalesce(s.loyalty_id, ''), coalesce(s.order_event_id, ''),
-      coalesce(s.channel, ''), coalesce(CAST(s.points AS varchar), ''), coalesce(s.event_time, '')), coalesce(s.event_ts, s.received_at), s.received_at);
+      coalesce(s.channel, ''), coalesce(CAST(s.points AS varchar), ''), coalesce(s.event_time, '')), CASE WHEN s.reason = 'future_event_time' THEN s.received_at ELSE coalesce(s.event_ts, s.received_at) END,
+    s.received_at);

@@ -16,7 +16,10 @@ USING (
   WITH typed AS (
     SELECT
       b.*,
-      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
     FROM retail_bronze.pos_transactions AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),
@@ -63,7 +66,10 @@ USING (
   WITH typed AS (
     SELECT
       b.*,
-      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
     FROM retail_bronze.pos_transactions AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),
@@ -141,4 +147,5 @@ WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reaso
   VALUES ('pos_transactions', s.row_key, s.event_id, 'purchase', s.reason, concat_ws('|', coalesce(s.event_id, ''), coalesce(s.receipt_id, ''), coalesce(s.store_id, ''),
       coalesce(s.region, ''), coalesce(s.loyalty_id, ''), coalesce(s.sku, ''),
       coalesce(CAST(s.quantity AS varchar), ''), coalesce(CAST(s.revenue AS varchar), ''),
-      coalesce(s.event_time, '')), coalesce(s.event_ts, s.received_at), s.received_at);
+      coalesce(s.event_time, '')), CASE WHEN s.reason = 'future_event_time' THEN s.received_at ELSE coalesce(s.event_ts, s.received_at) END,
+    s.received_at);

@@ -238,6 +238,21 @@ describe("sql/ files honour the contracts", () => {
     }
   });
 
+  it("write the clock-skew bound once, included wherever a bronze event is dated", () => {
+    const bound = fs
+      .readFileSync(path.join(SQL_DIR, "fragments", "max_clock_skew.sql"), "utf8")
+      .replace(/--[^\n]*/g, "")
+      .trim();
+    assert.match(bound, /^INTERVAL '\d+' MINUTE$/);
+    for (const f of files.filter((x) => x !== "fragments/max_clock_skew.sql")) {
+      assert.doesNotMatch(fs.readFileSync(path.join(SQL_DIR, f), "utf8"), /INTERVAL '\d+' MINUTE/, `${f} restates the bound`);
+    }
+    const readers = ["merge/cart_events.sql", "merge/pos_transactions.sql", "merge/loyalty_redemptions.sql"];
+    for (const f of [...readers, "reconcile/cart_events.sql", "reconcile/order_events.sql", "reconcile/loyalty_redemptions.sql"]) {
+      for (const st of splitStatements(loadSql(f))) assert.ok(st.includes(bound), `${f}: a statement without the bound`);
+    }
+  });
+
   it("prune bronze on received_at in every merge and both sides on the day in every reconciliation", () => {
     for (const f of files.filter((x) => /^merge\/(cart_events|pos_transactions|loyalty_redemptions)\.sql$/.test(x))) {
       for (const s of splitStatements(loadSql(f))) assert.match(s, /received_at >= TIMESTAMP '\{\{window_start\}\}'/, f);

@@ -52,6 +52,37 @@ describe("DuckDB compatibility macros", () => {
   });
 });
 
+describe("the local from_iso8601_timestamp refuses what Trino's refuses", () => {
+  let lake: LocalLakehouse;
+  before(async () => (lake = await LocalLakehouse.open()));
+  after(() => lake.close());
+
+  it("parses the ISO-8601 forms Athena parses and returns NULL inside try() for the forms it refuses", async () => {
+    const cases: [string, string | null][] = [
+      ["2026-07-01T10:00:00Z", "2026-07-01 10:00:00"],
+      ["2026-07-01T10:00:00.5+02:00", "2026-07-01 08:00:00.5"],
+      ["2026-07-01T10:00:00+0200", "2026-07-01 08:00:00"],
+      ["2026-07-01T10:00", "2026-07-01 10:00:00"],
+      ["2026-07-01", "2026-07-01 00:00:00"],
+      ["2026-07-01 10:00:00", null],
+      ["2026-07-01 10:00:00Z", null],
+      ["2026-07-01T10:00:00 UTC", null],
+      [" 2026-07-01T10:00:00Z", null],
+      ["2026-07-01T10:00:00Z ", null],
+      ["2026-07-01T10:00:00Z\t", null],
+      ["2026-07-01T10:00:00Z\n", null],
+      ["2026-07-01T24:00:00Z", null],
+      ["infinity", null],
+      ["epoch", null],
+    ];
+    for (const [text, expected] of cases) {
+      const literal = `'${text.replace("\t", "' || chr(9) || '").replace("\n", "' || chr(10) || '")}'`;
+      const [row] = await lake.query(`SELECT CAST(CAST(try(from_iso8601_timestamp(${literal})) AT TIME ZONE 'UTC' AS timestamp) AS varchar) AS ts`);
+      assert.strictEqual(row.ts, expected, JSON.stringify(text));
+    }
+  });
+});
+
 describe("bronze -> silver merge on the fixed fixture", () => {
   let lake: LocalLakehouse;
   before(async () => (lake = await mergedFixture()));
@@ -649,5 +680,43 @@ describe("refusal reasons", () => {
     const d1 = await byDay(DAY);
     const d0 = await byDay("2026-06-30");
     assert.deepStrictEqual([d1.cart_events.source, d1.order_events.source, d0.cart_events.source, d0.order_events.source], [5, 13, 1, 1]);
+  });
+});
+
+describe("time sanity", () => {
+  it("quarantines an event dated more than the skew bound ahead of its arrival, counted on its arrival day", async () => {
+    const lake = await LocalLakehouse.open();
+    try {
+      const cart = (id: string, time: string) =>
+        `('${id}', 'purchase', 'S1', 'web', 'L1', 'a@example.com', 'north', 'A', 1, 5.00, '${time}', TIMESTAMP '2026-07-01 10:00:00')`;
+      const pos = (id: string, time: string) =>
+        `('${id}', 'R1', 'ST1', 'north', 'L1', 'a@example.com', 'A', 1, 5.00, '${time}', TIMESTAMP '2026-07-01 10:00:00')`;
+      const red = (id: string, time: string) => `('${id}', 'L1', 'x', 'store', 10, '${time}', TIMESTAMP '2026-07-01 10:00:00')`;
+      await lake.run(`
+        INSERT INTO retail_bronze.cart_events VALUES ${cart("c-edge", "2026-07-01T10:15:00Z")}, ${cart("c-ahead", "2026-07-01T10:15:01Z")},
+          ${cart("c-2099", "2099-01-01T00:00:00Z")}, ${cart("c-space", "2026-07-01 09:00:00Z")};
+        INSERT INTO retail_bronze.pos_transactions VALUES ${pos("p-edge", "2026-07-01T12:15:00+02:00")}, ${pos("p-ahead", "2026-07-01T12:15:01+02:00")};
+        INSERT INTO retail_bronze.loyalty_redemptions VALUES ${red("r-edge", "2026-07-01T10:15:00Z")}, ${red("r-ahead", "2026-07-01T10:15:01Z")}`);
+      await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+      const refused = await lake.query("SELECT event_id, reason, CAST(event_ts AS varchar) AS ts FROM retail_silver.quarantine ORDER BY event_id");
+      assert.deepStrictEqual(refused, [
+        { event_id: "c-2099", reason: "future_event_time", ts: "2026-07-01 10:00:00" },
+        { event_id: "c-ahead", reason: "future_event_time", ts: "2026-07-01 10:00:00" },
+        { event_id: "c-space", reason: "unparseable_timestamp", ts: "2026-07-01 10:00:00" },
+        { event_id: "p-ahead", reason: "future_event_time", ts: "2026-07-01 10:00:00" },
+        { event_id: "r-ahead", reason: "future_event_time", ts: "2026-07-01 10:00:00" },
+      ]);
+      const kept = await lake.query(`SELECT event_id FROM retail_silver.cart_events UNION ALL SELECT event_id FROM retail_silver.order_events
+        UNION ALL SELECT event_id FROM retail_silver.loyalty_redemptions ORDER BY 1`);
+      assert.deepStrictEqual(
+        kept.map((r) => r.event_id),
+        ["c-edge", "c-edge", "p-edge", "r-edge"],
+      );
+      for (const r of await reconcileDay(lake, DAY)) assert.strictEqual(r.status, "ok", `${r.table}: ${r.source} vs ${r.silver}`);
+      const rec = byKey(await reconcileDay(lake, DAY), "table");
+      assert.deepStrictEqual([rec.cart_events.source, rec.order_events.source, rec.loyalty_redemptions.source], [4, 6, 2]);
+    } finally {
+      lake.close();
+    }
   });
 });
