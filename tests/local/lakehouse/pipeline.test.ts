@@ -7,7 +7,8 @@ import { renderSql } from "../../../core/sql/render";
 import { splitStatements } from "../../../core/sql/text";
 import { DAY, FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
 
-const byKey = (rows: Row[], ...keys: string[]) => Object.fromEntries(rows.map((r) => [keys.map((k) => String(r[k])).join("/"), r]));
+const byKey = <T extends object>(rows: readonly T[], ...keys: (keyof T & string)[]) =>
+  Object.fromEntries(rows.map((r) => [keys.map((k) => String(r[k])).join("/"), r]));
 
 async function mergedFixture(): Promise<LocalLakehouse> {
   const lake = await LocalLakehouse.open();
