@@ -11,7 +11,7 @@ export interface ReconcileEvent {
 export interface ReconcileSettings {
   /** Text of sql/reconcile/<table>.sql by silver table name; each returns one row {source_rows, silver_rows}. */
   readonly tables: Readonly<Record<string, string>>;
-  /** Relative drift |source − silver| / source tolerated before a table is a mismatch. */
+  /** Relative drift |source − silver| / source at which a table becomes a mismatch (reaching it is a mismatch). */
   readonly tolerance: number;
 }
 
@@ -35,6 +35,14 @@ export class ReconcileFailed extends Error {
 /** Drift relative to what the source sent; a source of zero compares against one row so drift stays finite. */
 export function driftRatio(source: number, silver: number): number {
   return Math.abs(source - silver) / Math.max(source, 1);
+}
+
+/**
+ * A table is a mismatch when its drift reaches the tolerance: the boundary is inclusive, so a tolerance of 0.001
+ * alarms on exactly 0.1 % lost. A tolerance of 0 asks for exact counts, so it is met only by no drift at all.
+ */
+export function isMismatch(drift: number, tolerance: number): boolean {
+  return drift > 0 && drift >= tolerance;
 }
 
 function yesterday(now: Date): string {
@@ -81,7 +89,7 @@ export async function runReconcile(event: ReconcileEvent, settings: ReconcileSet
       const source = count(rows[0], "source_rows", table);
       const silver = count(rows[0], "silver_rows", table);
       const drift = driftRatio(source, silver);
-      tables.push({ table, status: drift > settings.tolerance ? "mismatch" : "ok", source, silver, drift });
+      tables.push({ table, status: isMismatch(drift, settings.tolerance) ? "mismatch" : "ok", source, silver, drift });
     } catch (e) {
       tables.push({ table, status: "error", error: (e as Error).message });
     }

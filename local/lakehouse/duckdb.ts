@@ -13,19 +13,24 @@ import { splitStatements } from "../../core/sql/text";
  * - sha256: Trino returns varbinary, DuckDB returns lowercase hex text; re-binarise so Trino's to_hex() (uppercase
  *   hex in both engines) and lower() around it give the same email_hash as node's crypto (pinned vector).
  * - from_iso8601_timestamp: DuckDB parses ISO-8601 with offsets through a TIMESTAMPTZ cast (session TimeZone is
- *   UTC, so `AT TIME ZONE 'UTC'` then yields the UTC wall time in both engines). DuckDB also accepts a space for
- *   the 'T', Trino does not; the generator only ever sends 'T' or garbage, so the difference never shows.
+ *   UTC, so `AT TIME ZONE 'UTC'` then yields the UTC wall time in both engines). The cast also takes forms Trino's
+ *   ISO-8601 parser refuses: a space for the 'T', a trailing ' UTC', leading or trailing whitespace, 'infinity',
+ *   'epoch' and hour 24; the macro refuses them before casting (cheap string tests, not a regex, as it runs on every
+ *   bronze row), so a timestamp Athena would quarantine is quarantined locally too (pinned by tests).
  *   The cast is a try_cast: the SQL only ever calls the function as `try(from_iso8601_timestamp(...))` (pinned by
  *   tests/sql/sql.test.ts), where Trino's error and DuckDB's NULL both come out as NULL. A plain CAST that throws
  *   inside try() makes DuckDB re-run the whole batch row by row, and one malformed row in ~1,500 puts nearly every
  *   batch on that path: 1.7 s against 0.2 s per 7M bronze rows, paid by every merge, quarantine and naive scan.
+ * - regexp_like: Trino's name for DuckDB's regexp_matches (true when the pattern matches anywhere in the string).
  * Not bridged on purpose: decimal division and avg(decimal) (DOUBLE in DuckDB, DECIMAL in Trino) and
  * approx_distinct. The SQL casts KPI ratios to double explicitly and uses count(DISTINCT ...) instead.
  */
 export const COMPAT_MACROS: readonly string[] = [
   "CREATE OR REPLACE MACRO to_utf8(x) AS encode(x)",
   "CREATE OR REPLACE MACRO sha256(x) AS unhex(system.main.sha256(x))",
-  "CREATE OR REPLACE MACRO from_iso8601_timestamp(x) AS try_cast(x AS TIMESTAMPTZ)",
+  "CREATE OR REPLACE MACRO from_iso8601_timestamp(x) AS CASE WHEN (substr(x, 11, 1) = 'T' OR length(x) = 10) AND NOT contains(x, ' ') " +
+    "AND ascii(right(x, 1)) > 32 AND substr(x, 12, 2) <> '24' THEN try_cast(x AS TIMESTAMPTZ) END",
+  "CREATE OR REPLACE MACRO regexp_like(s, pattern) AS regexp_matches(s, pattern)",
 ];
 
 export type Row = Record<string, unknown>;

@@ -1,7 +1,8 @@
   -- Included by both statements of merge/erp_inventory.sql, the silver MERGE and the quarantine MERGE: both read these
   -- checked and ranked rows, so a row is valid or refused by one rule, and the first-ranked copy of each row_key
-  -- goes to exactly one of the two tables.
-  WITH checked AS (
+  -- goes to exactly one of the two tables. The including statement defines keyed: the window's bronze rows with
+  -- their row_key (fragments/erp_inventory_key.sql, which reconciliation counts too).
+  checked AS (
     SELECT
       b.*,
       concat_ws('|', coalesce(b.location_id, ''), coalesce(b.location_type, ''), coalesce(b.region, ''), coalesce(b.sku, ''),
@@ -11,20 +12,11 @@
         WHEN location_type IS NULL OR location_type NOT IN ('store', 'dc') THEN 'unknown_location_type'
         WHEN on_hand < 0 OR units_ordered < 0 OR units_shipped < 0 THEN 'negative_units'
       END AS reason
-    FROM retail_bronze.erp_inventory AS b
-    WHERE b.snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
-      AND b.snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
-  ),
-  keyed AS (
-    SELECT
-      checked.*,
-      CASE WHEN reason = 'missing_key' THEN lower(to_hex(sha256(to_utf8(concat_ws('|', CAST(snapshot_date AS varchar), raw_payload)))))
-           ELSE concat_ws('|', CAST(snapshot_date AS varchar), coalesce(location_id, ''), coalesce(sku, '')) END AS row_key
-    FROM checked
+    FROM keyed AS b
   ),
   ranked AS (
     SELECT
-      keyed.*,
+      checked.*,
       row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at DESC NULLS LAST, raw_payload) AS arrival
-    FROM keyed
+    FROM checked
   )

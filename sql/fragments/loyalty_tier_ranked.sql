@@ -1,7 +1,8 @@
   -- Included by both statements of merge/loyalty_tier.sql, the silver MERGE and the quarantine MERGE: both read these
   -- checked and ranked rows, so a row is valid or refused by one rule, and the first-ranked copy of each row_key
-  -- goes to exactly one of the two tables.
-  WITH checked AS (
+  -- goes to exactly one of the two tables. The including statement defines keyed: the window's bronze rows with
+  -- their row_key (fragments/loyalty_tier_key.sql, which reconciliation counts too).
+  checked AS (
     SELECT
       b.*,
       CASE WHEN b.email IS NULL OR strpos(b.email, '@') = 0 OR strpos(b.email, '*') > 0 THEN NULL
@@ -11,20 +12,11 @@
         WHEN loyalty_id IS NULL OR trim(loyalty_id) = '' THEN 'missing_loyalty_id'
         WHEN tier IS NULL OR tier NOT IN ('member', 'silver', 'gold', 'platinum') THEN 'unknown_tier'
       END AS reason
-    FROM retail_bronze.loyalty_tier AS b
-    WHERE b.snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
-      AND b.snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
-  ),
-  keyed AS (
-    SELECT
-      checked.*,
-      CASE WHEN reason = 'missing_loyalty_id' THEN lower(to_hex(sha256(to_utf8(concat_ws('|', CAST(snapshot_date AS varchar), raw_payload)))))
-           ELSE concat_ws('|', CAST(snapshot_date AS varchar), coalesce(loyalty_id, '')) END AS row_key
-    FROM checked
+    FROM keyed AS b
   ),
   ranked AS (
     SELECT
-      keyed.*,
+      checked.*,
       row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at DESC NULLS LAST, raw_payload) AS arrival
-    FROM keyed
+    FROM checked
   )

@@ -1,9 +1,13 @@
 -- Bronze cart/browse events of one received_at window into retail_silver.cart_events (every valid event),
 -- retail_silver.order_events (valid purchases) and retail_silver.quarantine (refused rows, with the reason).
 -- Idempotent: each statement inserts only keys its target does not hold yet, so a re-run changes nothing.
+-- Source scope: order_events also holds POS lines, whose ids come from another system, so a web purchase matches
+-- only web and app rows there (channel IN ('web', 'app')); the same id from a POS is another event.
 -- Dedupe: rows sharing a row_key (the trimmed event_id, or a hash of the raw row when event_id is missing) collapse
 -- to the earliest valid arrival; a re-send arriving in a later window matches the earlier copy already in the target,
 -- because silver is matched and written on that same row_key (a re-send with a padded id is the same event).
+-- Validity is one rule (sql/fragments/cart_events_reason.sql) read by all three statements. A valid copy of a key
+-- whose payload differs from the kept (earliest) one is quarantined as conflicting_duplicate, once per payload.
 -- Horizon: silver is matched only from 3 days before the window's start (t.event_ts >= window_start - 3 days), so a
 -- merge reads the recent event-day partitions of silver, not its whole history every few minutes. An event whose own
 -- time is older than that goes to quarantine as older_than_merge_horizon instead of risking a second insert; the
@@ -16,7 +20,7 @@
 -- events the min_by over every key cost 16 s of CPU in the aggregate against 4 s for this shape; eleven per-column
 -- min_by states were worse still, and row_number() over every row is a sort. try() wraps only the timestamp parse, because a failing row inside try()
 -- makes DuckDB re-run the whole expression row by row. The order_events statement reads only the window's purchase
--- rows (an event_id keeps its event_type across re-sends). The quarantine statement groups only the refused rows
+-- rows, and only keys the cart_events statement (run just before it) kept as a purchase. The quarantine statement groups only the refused rows
 -- and drops keys that also arrived valid in the window (a semi-join on those few keys), instead of grouping every
 -- row of the window (2.5x faster at 10M events).
 MERGE INTO retail_silver.cart_events AS t
@@ -24,19 +28,24 @@ USING (
   WITH typed AS (
     SELECT
       b.*,
-      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
     FROM retail_bronze.cart_events AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),
-  valid AS (
-    SELECT trim(event_id) AS row_key, event_id, event_type, session_id, channel, loyalty_id, email, region, sku, quantity, revenue, event_ts, received_at
+  checked AS (
+    SELECT
+      typed.*,
+      -- retail:include fragments/cart_events_key.sql
+      AS row_key,
+      -- retail:include fragments/cart_events_reason.sql
+      AS reason
     FROM typed
-    WHERE event_id IS NOT NULL AND trim(event_id) <> '' AND event_ts IS NOT NULL
-      AND channel IN ('web', 'app')
-      AND event_type IN ('browse', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase')
-      AND session_id IS NOT NULL AND trim(session_id) <> ''
-      AND (revenue IS NULL OR revenue >= 0)
-      AND event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
+  ),
+  valid AS (
+    SELECT * FROM checked WHERE reason IS NULL
   ),
   -- Keys that arrived more than once in the window (re-sends, late copies): a small share. Only those go through
   -- min_by (one over a typed row, not one per column); every other row passes straight through an anti-join.
@@ -71,19 +80,25 @@ USING (
   WITH typed AS (
     SELECT
       b.*,
-      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
     FROM retail_bronze.cart_events AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
       AND b.event_type = 'purchase'
   ),
-  valid AS (
-    SELECT trim(event_id) AS row_key, event_id, channel, loyalty_id, email, sku, revenue, event_ts, received_at
+  checked AS (
+    SELECT
+      typed.*,
+      -- retail:include fragments/cart_events_key.sql
+      AS row_key,
+      -- retail:include fragments/cart_events_reason.sql
+      AS reason
     FROM typed
-    WHERE event_id IS NOT NULL AND trim(event_id) <> '' AND event_ts IS NOT NULL
-      AND channel IN ('web', 'app')
-      AND session_id IS NOT NULL AND trim(session_id) <> ''
-      AND (revenue IS NULL OR revenue >= 0)
-      AND event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
+  ),
+  valid AS (
+    SELECT * FROM checked WHERE reason IS NULL
   ),
   first_valid AS (
     SELECT row_key, v.event_id, v.channel, v.loyalty_id, v.email, v.sku, v.revenue, v.event_ts
@@ -93,12 +108,17 @@ USING (
           AS ROW(event_id varchar, channel varchar, loyalty_id varchar, email varchar, sku varchar, revenue decimal(12, 2),
             event_ts timestamp)), received_at) AS v
       FROM valid
+      -- Only keys the statement above kept as a purchase: an id first sent as a browse stays a browse, and its
+      -- later purchase copy is a conflicting duplicate in quarantine, not an order.
+      WHERE row_key IN (
+        SELECT event_id FROM retail_silver.cart_events
+        WHERE event_type = 'purchase' AND event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY)
       GROUP BY row_key
     ) AS d
   ),
   -- retail:include fragments/resolve_loyalty.sql
 ) AS s
-ON t.event_id = s.row_key AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
+ON t.event_id = s.row_key AND t.channel IN ('web', 'app') AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)
   VALUES (s.row_key, s.channel, s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
 
@@ -107,31 +127,27 @@ USING (
   WITH typed AS (
     SELECT
       b.*,
-      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
     FROM retail_bronze.cart_events AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),
   checked AS (
     SELECT
       typed.*,
-      coalesce(nullif(trim(event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(event_id, ''), coalesce(event_type, ''), coalesce(session_id, ''),
-        coalesce(channel, ''), coalesce(loyalty_id, ''), coalesce(region, ''), coalesce(sku, ''),
-        coalesce(CAST(quantity AS varchar), ''), coalesce(CAST(revenue AS varchar), ''),
-        coalesce(event_time, ''))))))) AS row_key,
-      CASE
-        WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing_event_id'
-        WHEN event_ts IS NULL THEN 'unparseable_timestamp'
-        WHEN channel IS NULL OR channel NOT IN ('web', 'app') THEN 'unknown_channel'
-        WHEN event_type IS NULL OR event_type NOT IN ('browse', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase') THEN 'unknown_event_type'
-        WHEN session_id IS NULL OR trim(session_id) = '' THEN 'missing_session_id'
-        WHEN revenue < 0 THEN 'negative_revenue'
-        WHEN event_ts < TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY THEN 'older_than_merge_horizon'
-      END AS reason
+      -- retail:include fragments/cart_events_key.sql
+      AS row_key,
+      -- retail:include fragments/cart_events_reason.sql
+      AS reason
     FROM typed
   ),
+  valid AS (
+    SELECT * FROM checked WHERE reason IS NULL
+  ),
   -- The earliest refused arrival of each refused row_key (a small share), then only those keys with no valid copy in
-  -- the window: a valid copy's row_key is its trimmed event_id, so a semi-join on the few refused keys finds them
-  -- without grouping every row of the window.
+  -- the window (a semi-join on those few keys), instead of grouping every row of the window.
   refused AS (
     SELECT row_key, r.event_id, r.event_type, r.reason, r.session_id, r.channel, r.loyalty_id, r.region, r.sku, r.quantity,
       r.revenue, r.event_time, r.event_ts, received_at
@@ -147,23 +163,52 @@ USING (
     ) AS d
   ),
   valid_copies AS (
-    SELECT DISTINCT trim(b.event_id) AS row_key
-    FROM retail_bronze.cart_events AS b
-    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
-      AND trim(b.event_id) IN (SELECT row_key FROM refused)
-      AND trim(b.event_id) <> ''
-      AND CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
-      AND b.channel IN ('web', 'app')
-      AND b.event_type IN ('browse', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase')
-      AND b.session_id IS NOT NULL AND trim(b.session_id) <> ''
-      AND (b.revenue IS NULL OR b.revenue >= 0)
+    SELECT DISTINCT row_key FROM valid WHERE row_key IN (SELECT row_key FROM refused)
+  ),
+  -- Conflicting duplicates: valid copies of a key whose payload (every column but the id's padding, the spelling of
+  -- its time and received_at) differs from the copy the statements above kept, the earliest arrival. Each distinct
+  -- payload is kept once, under a digest of key and payload, with the event's key as its event_id.
+  repeated AS (
+    SELECT row_key FROM valid GROUP BY row_key HAVING count(*) > 1
+  ),
+  copies AS (
+    SELECT * FROM valid WHERE row_key IN (SELECT row_key FROM repeated)
+  ),
+  kept AS (
+    SELECT row_key,
+      min_by(CAST(ROW(event_type, session_id, channel, loyalty_id, email, region, sku, quantity, revenue, event_ts)
+        AS ROW(event_type varchar, session_id varchar, channel varchar, loyalty_id varchar, email varchar, region varchar,
+          sku varchar, quantity integer, revenue decimal(12, 2), event_ts timestamp)), received_at) AS k
+    FROM copies
+    GROUP BY row_key
+  ),
+  conflicts AS (
+    SELECT
+      lower(to_hex(sha256(to_utf8(concat_ws('|', 'conflicting_duplicate', to_hex(to_utf8(c.row_key)),
+        coalesce(to_hex(to_utf8(c.event_type)), '-'), coalesce(to_hex(to_utf8(c.session_id)), '-'), coalesce(to_hex(to_utf8(c.channel)), '-'),
+        coalesce(to_hex(to_utf8(c.loyalty_id)), '-'), coalesce(to_hex(to_utf8(c.email)), '-'), coalesce(to_hex(to_utf8(c.region)), '-'),
+        coalesce(to_hex(to_utf8(c.sku)), '-'), coalesce(to_hex(to_utf8(CAST(c.quantity AS varchar))), '-'),
+        coalesce(to_hex(to_utf8(CAST(c.revenue AS varchar))), '-'), to_hex(to_utf8(CAST(c.event_ts AS varchar)))))))) AS row_key,
+      c.row_key AS event_id, c.event_type, 'conflicting_duplicate' AS reason, c.session_id, c.channel, c.loyalty_id, c.region, c.sku,
+      c.quantity, c.revenue, min(c.event_time) AS event_time, c.event_ts, min(c.received_at) AS received_at
+    FROM copies AS c
+    JOIN kept ON kept.row_key = c.row_key
+    WHERE c.event_type IS DISTINCT FROM kept.k.event_type OR c.session_id IS DISTINCT FROM kept.k.session_id
+      OR c.channel IS DISTINCT FROM kept.k.channel OR c.loyalty_id IS DISTINCT FROM kept.k.loyalty_id
+      OR c.email IS DISTINCT FROM kept.k.email OR c.region IS DISTINCT FROM kept.k.region OR c.sku IS DISTINCT FROM kept.k.sku
+      OR c.quantity IS DISTINCT FROM kept.k.quantity OR c.revenue IS DISTINCT FROM kept.k.revenue OR c.event_ts IS DISTINCT FROM kept.k.event_ts
+    GROUP BY c.row_key, c.event_type, c.session_id, c.channel, c.loyalty_id, c.email, c.region, c.sku, c.quantity, c.revenue, c.event_ts
   )
   SELECT refused.* FROM refused
   WHERE refused.row_key NOT IN (SELECT row_key FROM valid_copies)
+  UNION ALL
+  SELECT row_key, event_id, event_type, reason, session_id, channel, loyalty_id, region, sku, quantity, revenue, event_time, event_ts, received_at
+  FROM conflicts
 ) AS s
 ON t.source_table = 'cart_events' AND t.row_key = s.row_key
 WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reason, raw_payload, event_ts, received_at)
   VALUES ('cart_events', s.row_key, s.event_id, s.event_type, s.reason, concat_ws('|', coalesce(s.event_id, ''), coalesce(s.event_type, ''), coalesce(s.session_id, ''),
       coalesce(s.channel, ''), coalesce(s.loyalty_id, ''), coalesce(s.region, ''), coalesce(s.sku, ''),
       coalesce(CAST(s.quantity AS varchar), ''), coalesce(CAST(s.revenue AS varchar), ''),
-      coalesce(s.event_time, '')), coalesce(s.event_ts, s.received_at), s.received_at);
+      coalesce(s.event_time, '')), CASE WHEN s.reason = 'future_event_time' THEN s.received_at ELSE coalesce(s.event_ts, s.received_at) END,
+    s.received_at);

@@ -7,6 +7,15 @@
 -- breaks ties), so a corrected re-extract of the same day updates the row in place; a re-run writes nothing (a matched row is rewritten only when a value changed). Refused rows go to quarantine with their reason.
 MERGE INTO retail_silver.erp_inventory AS t
 USING (
+  WITH keyed AS (
+    SELECT
+      b.*,
+      -- retail:include fragments/erp_inventory_key.sql
+      AS row_key
+    FROM retail_bronze.erp_inventory AS b
+    WHERE b.snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
+      AND b.snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
+  ),
   -- retail:include fragments/erp_inventory_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NULL
 ) AS s
@@ -19,6 +28,15 @@ WHEN NOT MATCHED THEN INSERT (snapshot_date, location_id, location_type, region,
 
 MERGE INTO retail_silver.quarantine AS t
 USING (
+  WITH keyed AS (
+    SELECT
+      b.*,
+      -- retail:include fragments/erp_inventory_key.sql
+      AS row_key
+    FROM retail_bronze.erp_inventory AS b
+    WHERE b.snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
+      AND b.snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
+  ),
   -- retail:include fragments/erp_inventory_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NOT NULL
 ) AS s

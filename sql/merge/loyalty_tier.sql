@@ -7,6 +7,15 @@
 -- payload order only breaks ties), so a corrected re-extract updates in place; a re-run writes nothing (a matched row is rewritten only when a value changed).
 MERGE INTO retail_silver.loyalty_tier AS t
 USING (
+  WITH keyed AS (
+    SELECT
+      b.*,
+      -- retail:include fragments/loyalty_tier_key.sql
+      AS row_key
+    FROM retail_bronze.loyalty_tier AS b
+    WHERE b.snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
+      AND b.snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
+  ),
   -- retail:include fragments/loyalty_tier_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NULL
 ) AS s
@@ -18,6 +27,15 @@ WHEN NOT MATCHED THEN INSERT (snapshot_date, loyalty_id, tier, email_hash, regio
 
 MERGE INTO retail_silver.quarantine AS t
 USING (
+  WITH keyed AS (
+    SELECT
+      b.*,
+      -- retail:include fragments/loyalty_tier_key.sql
+      AS row_key
+    FROM retail_bronze.loyalty_tier AS b
+    WHERE b.snapshot_date >= CAST(TIMESTAMP '{{window_start}}' AS date)
+      AND b.snapshot_date <= CAST(TIMESTAMP '{{window_end}}' AS date)
+  ),
   -- retail:include fragments/loyalty_tier_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NOT NULL
 ) AS s

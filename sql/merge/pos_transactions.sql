@@ -3,7 +3,11 @@
 -- inserts, dedupe on row_key (event_id, or a raw-row hash when it is missing) keeping the earliest valid
 -- arrival, and loyalty_id from the scan first, else from an unambiguous email_hash.
 -- A masked email (the POS writes '*' into it) gets no email_hash, so it can never match anyone.
+-- Validity is one rule (sql/fragments/pos_transactions_reason.sql) read by both statements; a valid copy of a key
+-- whose payload differs from the kept one is quarantined as conflicting_duplicate, as in merge/cart_events.sql.
 -- Every POS line is a purchase; its quarantine rows say so, which order_events reconciliation relies on.
+-- Source scope: a POS line matches only store rows of order_events (channel 'store'); a web or app purchase
+-- carrying the same id is another event.
 -- Silver is matched only within the merge horizon of merge/cart_events.sql (3 days before the window's start).
 -- Cost: as in merge/cart_events.sql, one parse per statement, min_by over a typed ROW only for keys that arrived
 -- more than once, quarantine grouping only refused rows, try() around the timestamp parse only.
@@ -12,17 +16,24 @@ USING (
   WITH typed AS (
     SELECT
       b.*,
-      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
     FROM retail_bronze.pos_transactions AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),
-  valid AS (
-    SELECT trim(event_id) AS row_key, event_id, loyalty_id, email, sku, revenue, event_ts, received_at
+  checked AS (
+    SELECT
+      typed.*,
+      -- retail:include fragments/pos_transactions_key.sql
+      AS row_key,
+      -- retail:include fragments/pos_transactions_reason.sql
+      AS reason
     FROM typed
-    WHERE event_id IS NOT NULL AND trim(event_id) <> '' AND event_ts IS NOT NULL
-      AND store_id IS NOT NULL AND trim(store_id) <> ''
-      AND revenue >= 0
-      AND event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
+  ),
+  valid AS (
+    SELECT * FROM checked WHERE reason IS NULL
   ),
   -- Keys that arrived more than once in the window: only those go through min_by, as in merge/cart_events.sql.
   repeated AS (
@@ -46,7 +57,7 @@ USING (
   ),
   -- retail:include fragments/resolve_loyalty.sql
 ) AS s
-ON t.event_id = s.row_key AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
+ON t.event_id = s.row_key AND t.channel = 'store' AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
 WHEN NOT MATCHED THEN INSERT (event_id, channel, loyalty_id, sku, event_ts, revenue)
   VALUES (s.row_key, 'store', s.resolved_loyalty_id, s.sku, s.event_ts, s.revenue);
 
@@ -55,25 +66,24 @@ USING (
   WITH typed AS (
     SELECT
       b.*,
-      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
     FROM retail_bronze.pos_transactions AS b
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),
   checked AS (
     SELECT
       typed.*,
-      coalesce(nullif(trim(event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(event_id, ''), coalesce(receipt_id, ''), coalesce(store_id, ''),
-        coalesce(region, ''), coalesce(loyalty_id, ''), coalesce(sku, ''),
-        coalesce(CAST(quantity AS varchar), ''), coalesce(CAST(revenue AS varchar), ''),
-        coalesce(event_time, ''))))))) AS row_key,
-      CASE
-        WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing_event_id'
-        WHEN event_ts IS NULL THEN 'unparseable_timestamp'
-        WHEN store_id IS NULL OR trim(store_id) = '' THEN 'missing_store_id'
-        WHEN revenue IS NULL OR revenue < 0 THEN 'negative_revenue'
-        WHEN event_ts < TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY THEN 'older_than_merge_horizon'
-      END AS reason
+      -- retail:include fragments/pos_transactions_key.sql
+      AS row_key,
+      -- retail:include fragments/pos_transactions_reason.sql
+      AS reason
     FROM typed
+  ),
+  valid AS (
+    SELECT * FROM checked WHERE reason IS NULL
   ),
   -- As in merge/cart_events.sql: group only the refused rows, then drop keys that also arrived valid in the window.
   refused AS (
@@ -91,21 +101,51 @@ USING (
     ) AS d
   ),
   valid_copies AS (
-    SELECT DISTINCT trim(b.event_id) AS row_key
-    FROM retail_bronze.pos_transactions AS b
-    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
-      AND trim(b.event_id) IN (SELECT row_key FROM refused)
-      AND trim(b.event_id) <> ''
-      AND CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
-      AND b.store_id IS NOT NULL AND trim(b.store_id) <> ''
-      AND b.revenue >= 0
+    SELECT DISTINCT row_key FROM valid WHERE row_key IN (SELECT row_key FROM refused)
+  ),
+  -- Conflicting duplicates, as in merge/cart_events.sql: valid copies of a key whose payload differs from the kept
+  -- (earliest) copy, each distinct payload once under a digest of key and payload, with the key as its event_id.
+  repeated AS (
+    SELECT row_key FROM valid GROUP BY row_key HAVING count(*) > 1
+  ),
+  copies AS (
+    SELECT * FROM valid WHERE row_key IN (SELECT row_key FROM repeated)
+  ),
+  kept AS (
+    SELECT row_key,
+      min_by(CAST(ROW(receipt_id, store_id, region, loyalty_id, email, sku, quantity, revenue, event_ts)
+        AS ROW(receipt_id varchar, store_id varchar, region varchar, loyalty_id varchar, email varchar, sku varchar,
+          quantity integer, revenue decimal(12, 2), event_ts timestamp)), received_at) AS k
+    FROM copies
+    GROUP BY row_key
+  ),
+  conflicts AS (
+    SELECT
+      lower(to_hex(sha256(to_utf8(concat_ws('|', 'conflicting_duplicate', to_hex(to_utf8(c.row_key)),
+        coalesce(to_hex(to_utf8(c.receipt_id)), '-'), coalesce(to_hex(to_utf8(c.store_id)), '-'), coalesce(to_hex(to_utf8(c.region)), '-'),
+        coalesce(to_hex(to_utf8(c.loyalty_id)), '-'), coalesce(to_hex(to_utf8(c.email)), '-'), coalesce(to_hex(to_utf8(c.sku)), '-'),
+        coalesce(to_hex(to_utf8(CAST(c.quantity AS varchar))), '-'), coalesce(to_hex(to_utf8(CAST(c.revenue AS varchar))), '-'),
+        to_hex(to_utf8(CAST(c.event_ts AS varchar)))))))) AS row_key,
+      c.row_key AS event_id, c.receipt_id, 'conflicting_duplicate' AS reason, c.store_id, c.region, c.loyalty_id, c.sku,
+      c.quantity, c.revenue, min(c.event_time) AS event_time, c.event_ts, min(c.received_at) AS received_at
+    FROM copies AS c
+    JOIN kept ON kept.row_key = c.row_key
+    WHERE c.receipt_id IS DISTINCT FROM kept.k.receipt_id OR c.store_id IS DISTINCT FROM kept.k.store_id
+      OR c.region IS DISTINCT FROM kept.k.region OR c.loyalty_id IS DISTINCT FROM kept.k.loyalty_id
+      OR c.email IS DISTINCT FROM kept.k.email OR c.sku IS DISTINCT FROM kept.k.sku OR c.quantity IS DISTINCT FROM kept.k.quantity
+      OR c.revenue IS DISTINCT FROM kept.k.revenue OR c.event_ts IS DISTINCT FROM kept.k.event_ts
+    GROUP BY c.row_key, c.receipt_id, c.store_id, c.region, c.loyalty_id, c.email, c.sku, c.quantity, c.revenue, c.event_ts
   )
   SELECT refused.* FROM refused
   WHERE refused.row_key NOT IN (SELECT row_key FROM valid_copies)
+  UNION ALL
+  SELECT row_key, event_id, receipt_id, reason, store_id, region, loyalty_id, sku, quantity, revenue, event_time, event_ts, received_at
+  FROM conflicts
 ) AS s
 ON t.source_table = 'pos_transactions' AND t.row_key = s.row_key
 WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reason, raw_payload, event_ts, received_at)
   VALUES ('pos_transactions', s.row_key, s.event_id, 'purchase', s.reason, concat_ws('|', coalesce(s.event_id, ''), coalesce(s.receipt_id, ''), coalesce(s.store_id, ''),
       coalesce(s.region, ''), coalesce(s.loyalty_id, ''), coalesce(s.sku, ''),
       coalesce(CAST(s.quantity AS varchar), ''), coalesce(CAST(s.revenue AS varchar), ''),
-      coalesce(s.event_time, '')), coalesce(s.event_ts, s.received_at), s.received_at);
+      coalesce(s.event_time, '')), CASE WHEN s.reason = 'future_event_time' THEN s.received_at ELSE coalesce(s.event_ts, s.received_at) END,
+    s.received_at);

@@ -7,11 +7,13 @@ WITH sent AS (
   SELECT count(DISTINCT row_key) AS n
   FROM (
     SELECT
-      coalesce(nullif(trim(b.event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(b.event_id, ''), coalesce(b.event_type, ''), coalesce(b.session_id, ''),
-        coalesce(b.channel, ''), coalesce(b.loyalty_id, ''), coalesce(b.region, ''), coalesce(b.sku, ''),
-        coalesce(CAST(b.quantity AS varchar), ''), coalesce(CAST(b.revenue AS varchar), ''),
-        coalesce(b.event_time, ''))))))) AS row_key,
-      coalesce(CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) AS ts
+      -- retail:include fragments/cart_events_key.sql
+      AS row_key,
+      -- An event dated beyond the skew bound is refused as future_event_time and counted on its arrival day.
+      CASE WHEN CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp) > b.received_at +
+        -- retail:include fragments/max_clock_skew.sql
+        THEN b.received_at
+        ELSE coalesce(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) END AS ts
     FROM retail_bronze.cart_events AS b
     WHERE b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY
   ) AS rows_of_day
@@ -21,10 +23,16 @@ kept AS (
   SELECT count(*) AS n FROM retail_silver.cart_events WHERE CAST(event_ts AS date) = DATE '{{day}}'
 ),
 refused AS (
-  SELECT count(*) AS n FROM retail_silver.quarantine
-  WHERE CAST(event_ts AS date) = DATE '{{day}}' AND source_table = 'cart_events'
-    -- A key refused in one window and kept from a later valid copy counts once, as the source counts it.
-    AND row_key NOT IN (SELECT event_id FROM retail_silver.cart_events WHERE CAST(event_ts AS date) = DATE '{{day}}')
+  -- Keys, not rows: a conflicting duplicate is recorded under its event's key (event_id), which the source counts
+  -- once, so it adds a key only on a day where silver does not hold that key.
+  SELECT count(DISTINCT event_key) AS n
+  FROM (
+    SELECT CASE WHEN reason = 'conflicting_duplicate' THEN event_id ELSE row_key END AS event_key
+    FROM retail_silver.quarantine
+    WHERE CAST(event_ts AS date) = DATE '{{day}}' AND source_table = 'cart_events'
+  ) AS q
+  -- A key refused in one window and kept from a later valid copy counts once, as the source counts it.
+  WHERE event_key NOT IN (SELECT event_id FROM retail_silver.cart_events WHERE CAST(event_ts AS date) = DATE '{{day}}')
 )
 SELECT CAST(sent.n AS bigint) AS source_rows, CAST(kept.n + refused.n AS bigint) AS silver_rows
 FROM sent, kept, refused;

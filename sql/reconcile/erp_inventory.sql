@@ -1,10 +1,14 @@
 -- Daily reconciliation for retail_silver.erp_inventory on snapshot day {{day}}: source_rows counts the distinct keys of the
--- landed extract, silver_rows what silver kept plus what the merge quarantined. Both sides prune on snapshot_date.
+-- landed extract (row_key as the merge computes it, one fragment), silver_rows what silver kept plus what the merge quarantined. Both sides prune on snapshot_date.
 WITH sent AS (
-  SELECT count(DISTINCT CASE WHEN b.location_id IS NULL OR trim(b.location_id) = '' OR b.sku IS NULL OR trim(b.sku) = '' THEN concat_ws('|', 'missing', coalesce(b.location_id, ''), coalesce(b.location_type, ''), coalesce(b.region, ''), coalesce(b.sku, ''),
-      coalesce(CAST(b.on_hand AS varchar), ''), coalesce(CAST(b.units_ordered AS varchar), ''), coalesce(CAST(b.units_shipped AS varchar), '')) ELSE concat_ws('|', coalesce(b.location_id, ''), coalesce(b.sku, '')) END) AS n
-  FROM retail_bronze.erp_inventory AS b
-  WHERE b.snapshot_date = DATE '{{day}}'
+  SELECT count(DISTINCT row_key) AS n
+  FROM (
+    SELECT
+      -- retail:include fragments/erp_inventory_key.sql
+      AS row_key
+    FROM retail_bronze.erp_inventory
+    WHERE snapshot_date = DATE '{{day}}'
+  ) AS keys_of_day
 ),
 kept AS (
   SELECT count(*) AS n FROM retail_silver.erp_inventory WHERE snapshot_date = DATE '{{day}}'

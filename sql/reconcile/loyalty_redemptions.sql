@@ -7,9 +7,13 @@ WITH sent AS (
   SELECT count(DISTINCT row_key) AS n
   FROM (
     SELECT
-      coalesce(nullif(trim(b.event_id), ''), lower(to_hex(sha256(to_utf8(concat_ws('|', coalesce(b.event_id, ''), coalesce(b.loyalty_id, ''), coalesce(b.order_event_id, ''),
-        coalesce(b.channel, ''), coalesce(CAST(b.points AS varchar), ''), coalesce(b.event_time, ''))))))) AS row_key,
-      coalesce(CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) AS ts
+      -- retail:include fragments/loyalty_redemptions_key.sql
+      AS row_key,
+      -- An event dated beyond the skew bound is refused as future_event_time and counted on its arrival day.
+      CASE WHEN CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp) > b.received_at +
+        -- retail:include fragments/max_clock_skew.sql
+        THEN b.received_at
+        ELSE coalesce(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) END AS ts
     FROM retail_bronze.loyalty_redemptions AS b
     WHERE b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY
   ) AS rows_of_day

@@ -1,9 +1,14 @@
 -- Daily reconciliation for retail_silver.loyalty_tier on snapshot day {{day}}: source_rows counts the distinct keys of the
--- landed extract, silver_rows what silver kept plus what the merge quarantined. Both sides prune on snapshot_date.
+-- landed extract (row_key as the merge computes it, one fragment), silver_rows what silver kept plus what the merge quarantined. Both sides prune on snapshot_date.
 WITH sent AS (
-  SELECT count(DISTINCT CASE WHEN b.loyalty_id IS NULL OR trim(b.loyalty_id) = '' THEN concat_ws('|', 'missing', coalesce(b.loyalty_id, ''), coalesce(b.tier, ''), coalesce(b.region, '')) ELSE concat_ws('|', coalesce(b.loyalty_id, '')) END) AS n
-  FROM retail_bronze.loyalty_tier AS b
-  WHERE b.snapshot_date = DATE '{{day}}'
+  SELECT count(DISTINCT row_key) AS n
+  FROM (
+    SELECT
+      -- retail:include fragments/loyalty_tier_key.sql
+      AS row_key
+    FROM retail_bronze.loyalty_tier
+    WHERE snapshot_date = DATE '{{day}}'
+  ) AS keys_of_day
 ),
 kept AS (
   SELECT count(*) AS n FROM retail_silver.loyalty_tier WHERE snapshot_date = DATE '{{day}}'

@@ -212,6 +212,47 @@ describe("sql/ files honour the contracts", () => {
     }
   });
 
+  it("compute each table's row_key in one fragment, read by its merge and its reconciliation, hex-encoding every field", () => {
+    const users: Record<string, string[]> = {
+      cart_events: ["merge/cart_events.sql", "reconcile/cart_events.sql", "reconcile/order_events.sql"],
+      pos_transactions: ["merge/pos_transactions.sql", "reconcile/order_events.sql"],
+      loyalty_redemptions: ["merge/loyalty_redemptions.sql", "reconcile/loyalty_redemptions.sql"],
+      erp_inventory: ["merge/erp_inventory.sql", "reconcile/erp_inventory.sql"],
+      loyalty_tier: ["merge/loyalty_tier.sql", "reconcile/loyalty_tier.sql"],
+    };
+    for (const [t, readers] of Object.entries(users)) {
+      const key = fs.readFileSync(path.join(SQL_DIR, "fragments", `${t}_key.sql`), "utf8").replace(/--[^\n]*/g, "");
+      // A bare coalesce(x, '') makes NULL and '' one value, and a raw '|' join lets fields shift into each other.
+      assert.doesNotMatch(key, /coalesce\([^()]*, ''\)/, `${t}: a field folded into ''`);
+      for (const f of readers)
+        assert.match(
+          fs.readFileSync(path.join(SQL_DIR, f), "utf8"),
+          new RegExp(`-- retail:include fragments/${t}_key\\.sql\\n\\s*AS row_key`),
+          `${f}`,
+        );
+    }
+    for (const f of files.filter((x) => /^(merge|reconcile)\//.test(x))) {
+      // The one other digest is a conflicting duplicate's quarantine key, a hash of the event's key and its payload.
+      const text = fs.readFileSync(path.join(SQL_DIR, f), "utf8").replace(/sha256\(to_utf8\(concat_ws\('\|', 'conflicting_duplicate'/g, "");
+      assert.doesNotMatch(text, /sha256|concat_ws\('\|', CAST\(snapshot_date/, `${f} hashes a row_key of its own`);
+    }
+  });
+
+  it("write the clock-skew bound once, included wherever a bronze event is dated", () => {
+    const bound = fs
+      .readFileSync(path.join(SQL_DIR, "fragments", "max_clock_skew.sql"), "utf8")
+      .replace(/--[^\n]*/g, "")
+      .trim();
+    assert.match(bound, /^INTERVAL '\d+' MINUTE$/);
+    for (const f of files.filter((x) => x !== "fragments/max_clock_skew.sql")) {
+      assert.doesNotMatch(fs.readFileSync(path.join(SQL_DIR, f), "utf8"), /INTERVAL '\d+' MINUTE/, `${f} restates the bound`);
+    }
+    const readers = ["merge/cart_events.sql", "merge/pos_transactions.sql", "merge/loyalty_redemptions.sql"];
+    for (const f of [...readers, "reconcile/cart_events.sql", "reconcile/order_events.sql", "reconcile/loyalty_redemptions.sql"]) {
+      for (const st of splitStatements(loadSql(f))) assert.ok(st.includes(bound), `${f}: a statement without the bound`);
+    }
+  });
+
   it("prune bronze on received_at in every merge and both sides on the day in every reconciliation", () => {
     for (const f of files.filter((x) => /^merge\/(cart_events|pos_transactions|loyalty_redemptions)\.sql$/.test(x))) {
       for (const s of splitStatements(loadSql(f))) assert.match(s, /received_at >= TIMESTAMP '\{\{window_start\}\}'/, f);

@@ -7,7 +7,8 @@ import { renderSql } from "../../../core/sql/render";
 import { splitStatements } from "../../../core/sql/text";
 import { DAY, FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
 
-const byKey = (rows: Row[], ...keys: string[]) => Object.fromEntries(rows.map((r) => [keys.map((k) => String(r[k])).join("/"), r]));
+const byKey = <T extends object>(rows: readonly T[], ...keys: (keyof T & string)[]) =>
+  Object.fromEntries(rows.map((r) => [keys.map((k) => String(r[k])).join("/"), r]));
 
 async function mergedFixture(): Promise<LocalLakehouse> {
   const lake = await LocalLakehouse.open();
@@ -49,6 +50,37 @@ describe("DuckDB compatibility macros", () => {
       CAST(try(CAST(from_iso8601_timestamp('2026-07-01T01:30:00+02:00') AT TIME ZONE 'UTC' AS timestamp)) AS varchar) AS a,
       try(CAST(from_iso8601_timestamp('not-a-time') AT TIME ZONE 'UTC' AS timestamp)) AS b`);
     assert.deepStrictEqual(row, { a: "2026-06-30 23:30:00", b: null });
+  });
+});
+
+describe("the local from_iso8601_timestamp refuses what Trino's refuses", () => {
+  let lake: LocalLakehouse;
+  before(async () => (lake = await LocalLakehouse.open()));
+  after(() => lake.close());
+
+  it("parses the ISO-8601 forms Athena parses and returns NULL inside try() for the forms it refuses", async () => {
+    const cases: [string, string | null][] = [
+      ["2026-07-01T10:00:00Z", "2026-07-01 10:00:00"],
+      ["2026-07-01T10:00:00.5+02:00", "2026-07-01 08:00:00.5"],
+      ["2026-07-01T10:00:00+0200", "2026-07-01 08:00:00"],
+      ["2026-07-01T10:00", "2026-07-01 10:00:00"],
+      ["2026-07-01", "2026-07-01 00:00:00"],
+      ["2026-07-01 10:00:00", null],
+      ["2026-07-01 10:00:00Z", null],
+      ["2026-07-01T10:00:00 UTC", null],
+      [" 2026-07-01T10:00:00Z", null],
+      ["2026-07-01T10:00:00Z ", null],
+      ["2026-07-01T10:00:00Z\t", null],
+      ["2026-07-01T10:00:00Z\n", null],
+      ["2026-07-01T24:00:00Z", null],
+      ["infinity", null],
+      ["epoch", null],
+    ];
+    for (const [text, expected] of cases) {
+      const literal = `'${text.replace("\t", "' || chr(9) || '").replace("\n", "' || chr(10) || '")}'`;
+      const [row] = await lake.query(`SELECT CAST(CAST(try(from_iso8601_timestamp(${literal})) AT TIME ZONE 'UTC' AS timestamp) AS varchar) AS ts`);
+      assert.strictEqual(row.ts, expected, JSON.stringify(text));
+    }
   });
 });
 
@@ -191,8 +223,16 @@ describe("dedupe when an invalid copy arrives before a valid one", () => {
       assert.deepStrictEqual(cart, [{ event_id: "twin", session_id: "S9", ts: "2026-07-01 10:00:00" }]);
       const orders = await lake.query("SELECT event_id, loyalty_id FROM retail_silver.order_events");
       assert.deepStrictEqual(orders, [{ event_id: "twin", loyalty_id: "L9" }]);
-      const refused = await lake.query("SELECT row_key, reason, CAST(received_at AS varchar) AS received_at FROM retail_silver.quarantine");
-      assert.deepStrictEqual(refused, [{ row_key: "only-bad", reason: "negative_revenue", received_at: "2026-07-01 11:00:00" }]);
+      const refused = await lake.query(
+        "SELECT event_id, reason, CAST(received_at AS varchar) AS received_at FROM retail_silver.quarantine ORDER BY received_at",
+      );
+      // The S9b copy of twin carries another session: a conflicting duplicate, recorded once although merged twice.
+      assert.deepStrictEqual(refused, [
+        { event_id: "twin", reason: "conflicting_duplicate", received_at: "2026-07-01 10:09:00" },
+        { event_id: "only-bad", reason: "negative_revenue", received_at: "2026-07-01 11:00:00" },
+      ]);
+      const [q] = await lake.query("SELECT row_key FROM retail_silver.quarantine WHERE reason = 'negative_revenue'");
+      assert.strictEqual(q.row_key, "only-bad");
     } finally {
       lake.close();
     }
@@ -394,7 +434,11 @@ describe("the merge horizon", () => {
       const targets = splitStatements(loadSql(f)).filter((st) => !/^MERGE INTO retail_silver\.quarantine /m.test(st));
       assert.ok(targets.length > 0, f);
       for (const st of targets)
-        assert.match(st, new RegExp(`^ON t\\.event_id = s\\.row_key AND ${horizon.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"), f);
+        assert.match(
+          st,
+          new RegExp(`^ON t\\.event_id = s\\.row_key AND (t\\.channel [^\\n]* AND )?${horizon.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"),
+          f,
+        );
     }
     for (const f of ["reconcile/cart_events.sql", "reconcile/order_events.sql", "reconcile/loyalty_redemptions.sql"]) {
       assert.match(loadSql(f), /b\.received_at < TIMESTAMP '\{\{day\}\} 00:00:00' \+ INTERVAL '3' DAY/, f);
@@ -462,6 +506,218 @@ describe("gold KPI views against hand-computed values", () => {
   it("prunes: a day with no data returns no rows from any view", async () => {
     for (const kpi of ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"]) {
       assert.deepStrictEqual(await lake.query(`SELECT * FROM retail_gold.${kpi} WHERE day = DATE '2026-07-02'`), [], kpi);
+    }
+  });
+});
+
+describe("row keys cannot collide", () => {
+  const W = FIXTURE_WINDOW;
+  async function merged(sql: string): Promise<LocalLakehouse> {
+    const lake = await LocalLakehouse.open();
+    await lake.run(sql);
+    await mergeWindow(lake, W, FIXTURE_SALT);
+    return lake;
+  }
+
+  it("keeps id-less cart and POS rows apart when they differ only in email, in where a '|' sits, or NULL against ''", async () => {
+    const cart = (session: string, loyalty: string | null, email: string, region: string) =>
+      `(NULL, 'browse', '${session}', 'web', ${loyalty === null ? "NULL" : `'${loyalty}'`}, '${email}', '${region}', 'A', 1, NULL, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05')`;
+    const pos = (store: string, region: string, email: string) =>
+      `(NULL, 'R1', '${store}', '${region}', NULL, '${email}', 'A', 1, 1.00, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05')`;
+    const lake = await merged(`
+      INSERT INTO retail_bronze.cart_events VALUES
+        ${cart("S1", null, "a@example.com", "north")}, ${cart("S1", null, "b@example.com", "north")},
+        ${cart("S1|x", null, "a@example.com", "north")}, ${cart("S1", null, "a@example.com", "x|north")},
+        ${cart("S1", "", "a@example.com", "north")};
+      INSERT INTO retail_bronze.pos_transactions VALUES
+        ${pos("ST1", "north", "a@example.com")}, ${pos("ST1", "north", "b@example.com")},
+        ${pos("ST1|north", "", "a@example.com")}, ${pos("ST1", "|north", "a@example.com")}`);
+    try {
+      const rows = await lake.query(
+        "SELECT source_table, count(DISTINCT row_key) AS keys, count(*) AS n FROM retail_silver.quarantine GROUP BY 1 ORDER BY 1",
+      );
+      assert.deepStrictEqual(rows, [
+        { source_table: "cart_events", keys: 5, n: 5 },
+        { source_table: "pos_transactions", keys: 4, n: 4 },
+      ]);
+      const rec = byKey(await reconcileDay(lake, DAY), "table");
+      assert.deepStrictEqual([rec.cart_events.source, rec.cart_events.silver], [5, 5]);
+      assert.deepStrictEqual([rec.order_events.source, rec.order_events.silver], [4, 4]);
+    } finally {
+      lake.close();
+    }
+  });
+
+  it("keeps two ERP locations apart whose location_id and sku only shift a '|', and id-less CRM rows that differ in email", async () => {
+    const inv = (loc: string, sku: string) => `(DATE '${DAY}', '${loc}', 'store', 'north', '${sku}', 1, 2, 2, TIMESTAMP '${DAY} 06:00:00')`;
+    const lake = await merged(`
+      INSERT INTO retail_bronze.erp_inventory VALUES ${inv("ST|1", "A")}, ${inv("ST", "1|A")};
+      INSERT INTO retail_bronze.loyalty_tier VALUES
+        (DATE '${DAY}', NULL, 'gold', 'a@example.com', 'north', TIMESTAMP '${DAY} 06:00:00'),
+        (DATE '${DAY}', NULL, 'gold', 'b@example.com', 'north', TIMESTAMP '${DAY} 06:00:00')`);
+    try {
+      const inventory = await lake.query("SELECT location_id, sku FROM retail_silver.erp_inventory ORDER BY 1");
+      assert.deepStrictEqual(inventory, [
+        { location_id: "ST", sku: "1|A" },
+        { location_id: "ST|1", sku: "A" },
+      ]);
+      const [q] = await lake.query("SELECT count(*) AS n FROM retail_silver.quarantine WHERE source_table = 'loyalty_tier'");
+      assert.strictEqual(q.n, 2);
+      const rec = byKey(await reconcileDay(lake, DAY), "table");
+      assert.deepStrictEqual([rec.erp_inventory.source, rec.erp_inventory.silver], [2, 2]);
+      assert.deepStrictEqual([rec.loyalty_tier.source, rec.loyalty_tier.silver], [2, 2]);
+    } finally {
+      lake.close();
+    }
+  });
+});
+
+describe("source scoping of order_events", () => {
+  it("keeps a web purchase and a POS line that carry the same event id as two orders, and reconciles both", async () => {
+    const lake = await LocalLakehouse.open();
+    try {
+      await lake.run(`
+        INSERT INTO retail_bronze.cart_events VALUES
+          ('1001', 'purchase', 'S1', 'web', 'L1', 'a@example.com', 'north', 'A', 1, 20.00, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05'),
+          ('1002', 'purchase', 'S1', 'web', 'L1', 'a@example.com', 'north', 'A', 1, 20.00, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05');
+        INSERT INTO retail_bronze.pos_transactions VALUES
+          ('1001', 'R1', 'ST001', 'north', 'L2', 'b@example.com', 'B', 1, 450.00, '2026-07-01T11:00:00Z', TIMESTAMP '2026-07-01 11:00:05'),
+          ('1002', 'R1', 'ST001', 'north', 'L2', 'b@example.com', 'B', 1, -1.00, '2026-07-01T11:00:00Z', TIMESTAMP '2026-07-01 11:00:05')`);
+      await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+      // A second run must not let either source's row stand in for the other's.
+      await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+      const orders = await lake.query("SELECT event_id, channel, revenue FROM retail_silver.order_events ORDER BY event_id, channel");
+      assert.deepStrictEqual(orders, [
+        { event_id: "1001", channel: "store", revenue: 450 },
+        { event_id: "1001", channel: "web", revenue: 20 },
+        { event_id: "1002", channel: "web", revenue: 20 },
+      ]);
+      const order = (await reconcileDay(lake, DAY)).find((r) => r.table === "order_events")!;
+      // 1001 web, 1001 store, 1002 web kept, 1002 store refused: the web 1002 does not hide the refused POS line.
+      assert.deepStrictEqual([order.source, order.silver, order.status], [4, 4, "ok"]);
+      await lake.run("DELETE FROM retail_silver.order_events WHERE event_id = '1001' AND channel = 'store'");
+      const lost = (await reconcileDay(lake, DAY)).find((r) => r.table === "order_events")!;
+      assert.deepStrictEqual([lost.source, lost.silver, lost.status], [4, 3, "mismatch"]);
+    } finally {
+      lake.close();
+    }
+  });
+});
+
+describe("refusal reasons", () => {
+  let lake: LocalLakehouse;
+  const cart = (id: string, type: string, revenue: string, time: string, received: string, session = "S1") =>
+    `('${id}', '${type}', '${session}', 'web', 'L1', 'a@example.com', 'north', 'A', 1, ${revenue}, '${time}', TIMESTAMP '2026-07-01 ${received}')`;
+  const pos = (id: string, store: string | null, revenue: string, received: string, time = "2026-07-01T10:00:00Z") =>
+    `('${id}', 'R1', ${store === null ? "NULL" : `'${store}'`}, 'north', 'L2', 'b@example.com', 'B', 1, ${revenue}, '${time}', TIMESTAMP '2026-07-01 ${received}')`;
+  before(async () => {
+    lake = await LocalLakehouse.open();
+    await lake.run(`
+      INSERT INTO retail_bronze.cart_events VALUES
+        ${cart("buy-null", "purchase", "NULL", "2026-07-01T10:00:00Z", "10:00:05")},
+        ${cart("browse-null", "browse", "NULL", "2026-07-01T10:00:00Z", "10:00:05")},
+        ${cart("b-then-p", "browse", "NULL", "2026-07-01T10:00:00Z", "10:00:05")},
+        ${cart("b-then-p", "purchase", "20.00", "2026-07-01T10:00:00Z", "10:01:05")},
+        ${cart("resent", "purchase", "20.00", "2026-07-01T12:00:00+02:00", "10:00:05")},
+        ${cart("  resent ", "purchase", "20.00", "2026-07-01T10:00:00Z", "10:02:05")},
+        ${cart("other-day", "purchase", "20.00", "2026-07-01T10:00:00Z", "10:00:05")},
+        ${cart("other-day", "purchase", "20.00", "2026-06-30T10:00:00Z", "10:05:05")};
+      INSERT INTO retail_bronze.pos_transactions VALUES
+        ${pos("pos-null", "ST1", "NULL", "10:00:05")},
+        ${pos("pos-neg", "ST1", "-0.01", "10:00:05")},
+        ${pos("pos-zero", "ST1", "0.00", "10:00:05")},
+        ${pos("no-store", null, "1.00", "10:00:05")},
+        ${pos("empty-store", "", "1.00", "10:00:05")},
+        ${pos("space-store", " \t ", "1.00", "10:00:05")},
+        ${pos("padded-store", " ST1 ", "1.00", "10:00:05")},
+        ${pos("twice", "ST1", "5.00", "10:00:05")},
+        ${pos("twice", "ST1", "50.00", "10:03:05")},
+        ${pos("twice", "ST1", "50.00", "10:04:05")},
+        ${pos("same", "ST1", "5.00", "10:00:05")},
+        ${pos("same", "ST1", "5.00", "10:03:05")}`);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+  });
+  after(() => lake.close());
+
+  it("names each refusal by its own reason: missing vs negative revenue, missing vs blank store, conflicting duplicates", async () => {
+    const rows = await lake.query("SELECT source_table, event_id, reason, event_type FROM retail_silver.quarantine ORDER BY 1, 2, 3");
+    assert.deepStrictEqual(
+      rows.map((r) => `${r.source_table}/${r.event_id}/${r.event_type}: ${r.reason}`),
+      [
+        "cart_events/b-then-p/purchase: conflicting_duplicate",
+        "cart_events/buy-null/purchase: missing_revenue",
+        "cart_events/other-day/purchase: conflicting_duplicate",
+        "pos_transactions/empty-store/purchase: blank_store_id",
+        "pos_transactions/no-store/purchase: missing_store_id",
+        "pos_transactions/pos-neg/purchase: negative_revenue",
+        "pos_transactions/pos-null/purchase: missing_revenue",
+        "pos_transactions/space-store/purchase: blank_store_id",
+        "pos_transactions/twice/purchase: conflicting_duplicate",
+      ],
+    );
+    const [twice] = await lake.query("SELECT raw_payload FROM retail_silver.quarantine WHERE event_id = 'twice'");
+    assert.match(String(twice.raw_payload), /\|50\.00\|/, "the later, conflicting copy is the one recorded");
+  });
+
+  it("keeps the first copy of a conflicting key, a browse with no revenue, a zero and a padded store, and nothing twice", async () => {
+    const cartRows = await lake.query("SELECT event_id, event_type FROM retail_silver.cart_events ORDER BY 1");
+    assert.deepStrictEqual(
+      cartRows.map((r) => `${r.event_id}:${r.event_type}`),
+      ["b-then-p:browse", "browse-null:browse", "other-day:purchase", "resent:purchase"],
+    );
+    const orders = await lake.query("SELECT event_id, channel, CAST(revenue AS varchar) AS revenue FROM retail_silver.order_events ORDER BY 1");
+    assert.deepStrictEqual(
+      orders.map((r) => `${r.event_id}:${r.channel}:${r.revenue}`),
+      ["other-day:web:20.00", "padded-store:store:1.00", "pos-zero:store:0.00", "resent:web:20.00", "same:store:5.00", "twice:store:5.00"],
+    );
+  });
+
+  it("reconciles every day with every bronze row accounted for, the conflicting copy dated another day included", async () => {
+    for (const day of [DAY, "2026-06-30"]) {
+      for (const r of await reconcileDay(lake, day)) assert.strictEqual(r.status, "ok", `${day} ${r.table}: ${r.source} vs ${r.silver}`);
+    }
+    const byDay = async (day: string) => byKey(await reconcileDay(lake, day), "table");
+    const d1 = await byDay(DAY);
+    const d0 = await byDay("2026-06-30");
+    assert.deepStrictEqual([d1.cart_events.source, d1.order_events.source, d0.cart_events.source, d0.order_events.source], [5, 13, 1, 1]);
+  });
+});
+
+describe("time sanity", () => {
+  it("quarantines an event dated more than the skew bound ahead of its arrival, counted on its arrival day", async () => {
+    const lake = await LocalLakehouse.open();
+    try {
+      const cart = (id: string, time: string) =>
+        `('${id}', 'purchase', 'S1', 'web', 'L1', 'a@example.com', 'north', 'A', 1, 5.00, '${time}', TIMESTAMP '2026-07-01 10:00:00')`;
+      const pos = (id: string, time: string) =>
+        `('${id}', 'R1', 'ST1', 'north', 'L1', 'a@example.com', 'A', 1, 5.00, '${time}', TIMESTAMP '2026-07-01 10:00:00')`;
+      const red = (id: string, time: string) => `('${id}', 'L1', 'x', 'store', 10, '${time}', TIMESTAMP '2026-07-01 10:00:00')`;
+      await lake.run(`
+        INSERT INTO retail_bronze.cart_events VALUES ${cart("c-edge", "2026-07-01T10:15:00Z")}, ${cart("c-ahead", "2026-07-01T10:15:01Z")},
+          ${cart("c-2099", "2099-01-01T00:00:00Z")}, ${cart("c-space", "2026-07-01 09:00:00Z")};
+        INSERT INTO retail_bronze.pos_transactions VALUES ${pos("p-edge", "2026-07-01T12:15:00+02:00")}, ${pos("p-ahead", "2026-07-01T12:15:01+02:00")};
+        INSERT INTO retail_bronze.loyalty_redemptions VALUES ${red("r-edge", "2026-07-01T10:15:00Z")}, ${red("r-ahead", "2026-07-01T10:15:01Z")}`);
+      await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+      const refused = await lake.query("SELECT event_id, reason, CAST(event_ts AS varchar) AS ts FROM retail_silver.quarantine ORDER BY event_id");
+      assert.deepStrictEqual(refused, [
+        { event_id: "c-2099", reason: "future_event_time", ts: "2026-07-01 10:00:00" },
+        { event_id: "c-ahead", reason: "future_event_time", ts: "2026-07-01 10:00:00" },
+        { event_id: "c-space", reason: "unparseable_timestamp", ts: "2026-07-01 10:00:00" },
+        { event_id: "p-ahead", reason: "future_event_time", ts: "2026-07-01 10:00:00" },
+        { event_id: "r-ahead", reason: "future_event_time", ts: "2026-07-01 10:00:00" },
+      ]);
+      const kept = await lake.query(`SELECT event_id FROM retail_silver.cart_events UNION ALL SELECT event_id FROM retail_silver.order_events
+        UNION ALL SELECT event_id FROM retail_silver.loyalty_redemptions ORDER BY 1`);
+      assert.deepStrictEqual(
+        kept.map((r) => r.event_id),
+        ["c-edge", "c-edge", "p-edge", "r-edge"],
+      );
+      for (const r of await reconcileDay(lake, DAY)) assert.strictEqual(r.status, "ok", `${r.table}: ${r.source} vs ${r.silver}`);
+      const rec = byKey(await reconcileDay(lake, DAY), "table");
+      assert.deepStrictEqual([rec.cart_events.source, rec.order_events.source, rec.loyalty_redemptions.source], [4, 6, 2]);
+    } finally {
+      lake.close();
     }
   });
 });
