@@ -157,7 +157,7 @@ export function nameProblems(cfg: NamedConfig): string[] {
     const longest = Math.min(...names.map((d) => AWS_NAME_RULES[d.kind].maxLength - (d.physicalName.length - part.length)));
     const fix = !(longest >= 1 && names.every((d) => AWS_NAME_RULES[d.kind].pattern.test(d.physicalName)))
       ? "rename it"
-      : part === value
+      : part.length === value.length
         ? `shorten it to at most ${longest} characters`
         : `shorten it so that "${part}", its part of these names, is at most ${longest} characters`;
     const where = key.endsWith(".ownerGroups") ? `${key} (team ${JSON.stringify(value)})` : `${key} = ${JSON.stringify(value)}`;
