@@ -49,3 +49,205 @@ export function mergeIntervalMinutes(freshnessMinutes: number): number {
 
 /** The silver MERGE Lambda's timeout: the worst case a merge run adds to a streaming KPI's freshness. */
 export const MERGE_TIMEOUT_SECONDS = 120;
+
+/**
+ * Days CloudWatch Logs can keep a log group's events: PutRetentionPolicy accepts these values and nothing in between
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+ */
+export const CLOUDWATCH_LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** The allowed retention values on either side of `days` (one of them absent at the ends of the list). */
+export function nearestLogRetentionDays(days: number): { below?: number; above?: number } {
+  const below = [...CLOUDWATCH_LOG_RETENTION_DAYS].reverse().find((d) => d < days);
+  const above = CLOUDWATCH_LOG_RETENTION_DAYS.find((d) => d > days);
+  return { ...(below !== undefined ? { below } : {}), ...(above !== undefined ? { above } : {}) };
+}
+
+/**
+ * Default provisioned-mode shard quota per account and Region ("Quotas and limits", Kinesis Data Streams Developer
+ * Guide, https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html): 20,000 shards in US East
+ * (N. Virginia), US West (Oregon) and Europe (Ireland); "1,000 or 6,000" in every other Region, of which the lower is
+ * taken since the guide does not say which Regions get which. Accounts may have raised theirs; this is the default.
+ */
+export const KINESIS_DEFAULT_SHARD_QUOTA_LARGE_REGIONS: readonly string[] = ["us-east-1", "us-west-2", "eu-west-1"];
+export const KINESIS_DEFAULT_SHARD_QUOTA_LARGE = 20_000;
+export const KINESIS_DEFAULT_SHARD_QUOTA_OTHER = 1_000;
+
+export function defaultShardQuota(region: string): number {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new RangeError(`defaultShardQuota: "${region}" is not an AWS Region code such as us-east-1`);
+  }
+  return KINESIS_DEFAULT_SHARD_QUOTA_LARGE_REGIONS.includes(region) ? KINESIS_DEFAULT_SHARD_QUOTA_LARGE : KINESIS_DEFAULT_SHARD_QUOTA_OTHER;
+}
+
+/** What AWS accepts as one kind of resource name: its length and characters, from the API reference named in `source`. */
+export interface AwsNameRule {
+  /** The resource as a person says it, e.g. "Firehose stream". */
+  readonly what: string;
+  readonly minLength: number;
+  readonly maxLength: number;
+  readonly pattern: RegExp;
+  /** The allowed characters in words, for messages. */
+  readonly characters: string;
+  readonly source: string;
+}
+
+const NAME_CHARS = {
+  dotDashUnderscore: { pattern: /^[A-Za-z0-9_.-]+$/, characters: "letters, digits, _ . -" },
+  singleLine: { pattern: /^[^\r\n]+$/, characters: "any characters on one line" },
+} as const;
+
+/** Name rules of the resources the platform names from its config (each checked in config, before any resource). */
+export const AWS_NAME_RULES = {
+  firehoseStream: {
+    what: "Firehose stream",
+    minLength: 1,
+    maxLength: 64,
+    ...NAME_CHARS.dotDashUnderscore,
+    source: "https://docs.aws.amazon.com/firehose/latest/APIReference/API_CreateDeliveryStream.html",
+  },
+  kinesisStream: {
+    what: "Kinesis stream",
+    minLength: 1,
+    maxLength: 128,
+    ...NAME_CHARS.dotDashUnderscore,
+    source: "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html",
+  },
+  iamRole: {
+    what: "IAM role",
+    minLength: 1,
+    maxLength: 64,
+    pattern: /^[\w+=,.@-]+$/,
+    characters: "letters, digits, + = , . @ _ -",
+    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+  },
+  s3Bucket: {
+    what: "S3 bucket",
+    minLength: 3,
+    maxLength: 63,
+    pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    characters: "lowercase letters, digits, . - (starting and ending with a letter or digit)",
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+  },
+  s3TableBucket: {
+    what: "S3 table bucket",
+    minLength: 3,
+    maxLength: 63,
+    pattern: /^[a-z0-9][a-z0-9-]*[a-z0-9]$/,
+    characters: "lowercase letters, digits, - (starting and ending with a letter or digit)",
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-buckets-naming.html",
+  },
+  schedulerSchedule: {
+    what: "EventBridge Scheduler schedule",
+    minLength: 1,
+    maxLength: 64,
+    ...NAME_CHARS.dotDashUnderscore,
+    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html",
+  },
+  eventBridgeRule: {
+    what: "EventBridge rule",
+    minLength: 1,
+    maxLength: 64,
+    ...NAME_CHARS.dotDashUnderscore,
+    source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html",
+  },
+  eventBridgeTarget: {
+    what: "EventBridge target id",
+    minLength: 1,
+    maxLength: 64,
+    ...NAME_CHARS.dotDashUnderscore,
+    source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html",
+  },
+  glueJob: {
+    what: "Glue job",
+    minLength: 1,
+    maxLength: 255,
+    ...NAME_CHARS.singleLine,
+    source: "https://docs.aws.amazon.com/glue/latest/webapi/API_CreateJob.html",
+  },
+  glueTrigger: {
+    what: "Glue trigger",
+    minLength: 1,
+    maxLength: 255,
+    ...NAME_CHARS.singleLine,
+    source: "https://docs.aws.amazon.com/glue/latest/webapi/API_CreateTrigger.html",
+  },
+  glueSecurityConfiguration: {
+    what: "Glue security configuration",
+    minLength: 1,
+    maxLength: 255,
+    ...NAME_CHARS.singleLine,
+    source: "https://docs.aws.amazon.com/glue/latest/webapi/API_CreateSecurityConfiguration.html",
+  },
+  glueConnection: {
+    what: "Glue connection",
+    minLength: 1,
+    maxLength: 255,
+    ...NAME_CHARS.singleLine,
+    source: "https://docs.aws.amazon.com/glue/latest/webapi/API_ConnectionInput.html",
+  },
+  securityGroup: {
+    what: "EC2 security group",
+    minLength: 1,
+    maxLength: 255,
+    pattern: /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/,
+    characters: "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
+    source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
+  },
+  lambdaFunction: {
+    what: "Lambda function",
+    minLength: 1,
+    maxLength: 64,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    characters: "letters, digits, _ -",
+    source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+  },
+  logGroup: {
+    what: "CloudWatch log group",
+    minLength: 1,
+    maxLength: 512,
+    pattern: /^[A-Za-z0-9_.\-/#]+$/,
+    characters: "letters, digits, _ . - / #",
+    source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+  },
+  metricAlarm: {
+    what: "CloudWatch alarm",
+    minLength: 1,
+    maxLength: 255,
+    ...NAME_CHARS.singleLine,
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+  },
+  sqsQueue: {
+    what: "SQS queue",
+    minLength: 1,
+    maxLength: 80,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    characters: "letters, digits, _ -",
+    source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html",
+  },
+  athenaWorkgroup: {
+    what: "Athena workgroup",
+    minLength: 1,
+    maxLength: 128,
+    ...NAME_CHARS.dotDashUnderscore,
+    source: "https://docs.aws.amazon.com/athena/latest/APIReference/API_CreateWorkGroup.html",
+  },
+  quicksightNamespace: {
+    what: "QuickSight namespace",
+    minLength: 1,
+    maxLength: 64,
+    ...NAME_CHARS.dotDashUnderscore,
+    source: "https://docs.aws.amazon.com/quicksight/latest/APIReference/API_CreateNamespace.html",
+  },
+} as const satisfies Record<string, AwsNameRule>;
+export type AwsNameKind = keyof typeof AWS_NAME_RULES;
+
+/** Why `name` breaks `rule`, or undefined when AWS accepts it. */
+export function awsNameProblem(rule: AwsNameRule, name: string): string | undefined {
+  if (name.length > rule.maxLength) return `${name.length} characters, over the ${rule.maxLength} AWS allows`;
+  if (name.length < rule.minLength) return `${name.length} characters, under the ${rule.minLength} AWS requires`;
+  if (!rule.pattern.test(name)) return `AWS allows only ${rule.characters}`;
+  return undefined;
+}

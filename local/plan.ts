@@ -13,7 +13,7 @@ import { PACK_CONFIG_FILE } from "./packConfig";
  * `npm run plan`: the real program under runtime mocks, every policy of the real pack on what it registers,
  * the freshness budget the program exports and a monthly cost estimate. Offline and deterministic, so CI
  * and reviewers get `pulumi preview --policy-pack policy` answers without an AWS account.
- * Exit codes (design.md "Contracts"): 0 clean, 1 a mandatory violation, 2 invalid config; 3 if the program
+ * Exit codes (design.md "Contracts"): 0 clean, 1 a mandatory violation, 2 invalid config or KPI catalog; 3 if the program
  * itself fails for another reason (never mistaken for a clean plan).
  */
 
@@ -75,10 +75,13 @@ function projectOf(program: string): { dir: string; name?: string } {
   }
 }
 
-/** The program's ConfigError (infra/config/parse.ts); matched by shape because the harness reloads the program's modules. */
-function configProblems(err: unknown): string[] | undefined {
+/** How the program's input errors begin: ConfigError (infra/config/parse.ts) and KpiCatalogError (core/kpiCatalog.ts). */
+const INPUT_ERRORS = ["invalid stack configuration", "invalid KPI catalog"];
+
+/** The problems of a config or catalog error, which exit 2; matched by shape because the harness reloads the program's modules. */
+export function inputProblems(err: unknown): string[] | undefined {
   const e = err as { problems?: unknown; message?: unknown };
-  if (Array.isArray(e?.problems) && typeof e.message === "string" && e.message.startsWith("invalid stack configuration")) {
+  if (Array.isArray(e?.problems) && typeof e.message === "string" && INPUT_ERRORS.some((p) => (e.message as string).startsWith(p))) {
     return e.problems.map(String);
   }
   return undefined;
@@ -194,7 +197,7 @@ async function planProgram(opts: PlanOptions, pack: Promise<PolicyPackProcess>):
       run = await runOnce();
     }
   } catch (e) {
-    const problems = configProblems(e);
+    const problems = inputProblems(e);
     if (problems) return { exitCode: 2, errors: problems };
     return { exitCode: 3, errors: [`the program failed: ${(e as Error)?.stack ?? String(e)}`] };
   }

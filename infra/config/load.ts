@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parsePlatformConfig } from "./parse";
+import * as path from "path";
+import { freshnessBudget } from "../../core/freshness";
+import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../core/kpiCatalog";
+import { REPO_ROOT } from "../../core/paths";
+import { checkCatalogFit, parsePlatformConfig } from "./parse";
 import { isConfigSecret } from "./pulumiInternals";
 import { CONFIG_NAMESPACE, PlatformConfig } from "./schema";
 
@@ -12,7 +16,10 @@ export function decodeConfigValue(v: string): unknown {
   }
 }
 
-/** Read and validate the running stack's configuration. Throws ConfigError before any resource exists. */
+/**
+ * Read and validate the running stack's configuration, and its fit with the KPI catalog. Throws ConfigError (or the
+ * catalog's KpiCatalogError) before any resource exists.
+ */
 export function loadConfig(): PlatformConfig {
   const all = pulumi.runtime.allConfig();
   const raw: Record<string, unknown> = {};
@@ -28,5 +35,10 @@ export function loadConfig(): PlatformConfig {
     secretKeys: Object.keys(raw).filter((k) => isConfigSecret(`${CONFIG_NAMESPACE}:${k}`)),
     allKeys: Object.keys(all),
   });
+  // The catalog the gold layer builds from is read here too, so a config that does not fit it (and a catalog row
+  // that does not fit the config) fails before any resource exists; each throws its own error, and both exit 2.
+  const kpis = loadKpiCatalog({ ownerTeams: Object.keys(parsed.quicksight.ownerGroups) });
+  checkCatalogFit(parsed, kpis, path.relative(REPO_ROOT, KPI_CATALOG_FILE));
+  freshnessBudget(parsed, kpis);
   return { ...parsed, emailHashSalt: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("emailHashSalt") };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LANES } from "../../core/lanes";
-import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, SPICE_ROW_CAP } from "../../core/limits";
+import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, AWS_NAME_RULES, CLOUDWATCH_LOG_RETENTION_DAYS, SPICE_ROW_CAP } from "../../core/limits";
 import { CONFIG_NAMESPACE } from "./schema";
 
 /** How to fix a field, by its last path segment: the part of each message a person acts on. */
@@ -30,11 +30,11 @@ const FIXES: Record<string, string> = {
   goldChannelMode: 'use "omnichannel", or "store-only" to roll gold back to store-channel reporting',
   reconcileTolerance: "give a fraction from 0 to 0.5, e.g. 0.001",
   reconcileHourUtc: "give an hour 0 to 23 after the daily batch window",
-  logRetentionDays: "give days, 1 to 3653",
+  logRetentionDays: `give one of CloudWatch Logs' retention values, ${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")} days`,
   vpcCidr: "give an IPv4 CIDR such as 10.40.0.0/16",
   availabilityZones: "give 2 or 3",
   ownerGroups: "map each owner team to its QuickSight group name",
-  namespace: 'give the QuickSight namespace, usually "default"',
+  namespace: `give the QuickSight namespace, usually "default": up to ${AWS_NAME_RULES.quicksightNamespace.maxLength} ${AWS_NAME_RULES.quicksightNamespace.characters}`,
 };
 
 function keyPath(path: readonly PropertyKey[]): string {

@@ -1,6 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BATCH_CADENCE_MINUTES, chooseLane, Lane, LaneError } from "../../core/lanes";
-import { MIN_STREAM_FRESHNESS_MINUTES } from "../../core/limits";
+import { RESERVED_SUFFIXES } from "../../components/gold/names";
+import {
+  cidrHostBitsProblem,
+  logRetentionProblem,
+  ownerTeamSlugProblems,
+  reconcileHourProblem,
+  streamFreshnessProblem,
+  unusedOwnerTeamsProblem,
+} from "./accepts";
+import { nameProblems } from "./awsNames";
 import { describeIssue, show } from "./messages";
 import { BatchProduct, CONFIG_NAMESPACE, configSchema, KNOWN_NAMESPACES, PlatformConfig, RawConfig, StreamProduct } from "./schema";
 
@@ -38,10 +47,8 @@ function checkProducts(cfg: RawConfig): { streams: StreamProduct[]; batches: Bat
         );
       } else if (p.batch) {
         problems.push(`${at}.batch = ${show(p.batch)}: "${p.name}" travels on a stream, so batch settings would be ignored. Fix: remove batch.`);
-      } else if (p.freshnessMinutes < MIN_STREAM_FRESHNESS_MINUTES) {
-        problems.push(
-          `${at}.freshnessMinutes = ${p.freshnessMinutes}: Firehose buffering plus the silver merge cannot deliver in under ${MIN_STREAM_FRESHNESS_MINUTES} minutes. Fix: set at least ${MIN_STREAM_FRESHNESS_MINUTES}.`,
-        );
+      } else if (streamFreshnessProblem(at, p.name, p.freshnessMinutes)) {
+        problems.push(streamFreshnessProblem(at, p.name, p.freshnessMinutes)!);
       } else {
         streams.push({ ...p, lane, stream: p.stream });
       }
@@ -149,6 +156,24 @@ export function parsePlatformConfig(
       `${CONFIG_NAMESPACE}:quicksight.ownerGroups = {}: every KPI owner team needs a QuickSight group. Fix: map each owner team in core/catalog to its group, e.g. Merchandising: retail-merchandising.`,
     );
   }
+  // What AWS would refuse, or the platform could not deliver, found here rather than by a half-finished `pulumi up`.
+  problems.push(...ownerTeamSlugProblems(cfg.quicksight.ownerGroups, RESERVED_SUFFIXES));
+  problems.push(
+    ...[
+      logRetentionProblem(cfg.operations.logRetentionDays),
+      reconcileHourProblem(cfg.operations.reconcileHourUtc, batches),
+      cfg.network && cidrHostBitsProblem(cfg.network.vpcCidr),
+    ].filter((p): p is string => typeof p === "string"),
+  );
+  problems.push(
+    ...nameProblems({
+      environment: cfg.environment,
+      dataProducts: cfg.dataProducts,
+      streams,
+      batches,
+      ownerTeams: Object.keys(cfg.quicksight.ownerGroups),
+    }),
+  );
   const jdbc = cfg.dataProducts.some((p) => p.batch?.sourceKind === "jdbc");
   if (jdbc && !cfg.network) {
     problems.push(
@@ -163,4 +188,14 @@ export function parsePlatformConfig(
   const { dataProducts: _dp, ...settings } = cfg;
   void _dp;
   return { ...settings, project: ctx.project, stack: ctx.stack, region: ctx.region!, streams, batches, secretKeys: [...secretKeys] };
+}
+
+/**
+ * The config against the KPI catalog it builds from: every owner team it maps must own a KPI. The catalog's own
+ * rules (a KPI's owner team without a group, a source product the stack lacks) are core/kpiCatalog.ts's and
+ * core/freshness.ts's. Pure: loadConfig calls it before any resource exists, tests call it directly.
+ */
+export function checkCatalogFit(cfg: Pick<PlatformConfig, "quicksight">, kpis: readonly { readonly ownerTeam: string }[], catalogFile: string): void {
+  const problem = unusedOwnerTeamsProblem(cfg.quicksight.ownerGroups, kpis, catalogFile);
+  if (problem) throw new ConfigError([problem]);
 }

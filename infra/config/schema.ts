@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Lane, LANES } from "../../core/lanes";
-import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, SPICE_ROW_CAP } from "../../core/limits";
+import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, AWS_NAME_RULES, SPICE_ROW_CAP } from "../../core/limits";
 
 /**
  * The stack's `retail:` configuration: read once, validated whole before any resource is created.
@@ -109,7 +109,13 @@ export const configSchema = z
     quicksight: z
       .object({
         /** QuickSight namespace the owner groups live in. */
-        namespace: z.string().min(1),
+        namespace: z
+          .string()
+          .regex(
+            AWS_NAME_RULES.quicksightNamespace.pattern,
+            `must be a QuickSight namespace name (${AWS_NAME_RULES.quicksightNamespace.characters}; CreateNamespace refuses anything else)`,
+          )
+          .max(AWS_NAME_RULES.quicksightNamespace.maxLength),
         /** Owner team (as the KPI catalog spells it) → QuickSight group that owns its datasets. */
         ownerGroups: z.record(z.string().min(1), qsPrincipal),
         /** SPICE row cap; larger datasets spill to direct query (10M per the seed). */
@@ -124,7 +130,7 @@ export const configSchema = z
         reconcileTolerance: z.number().min(0).max(0.5),
         /** UTC hour the daily reconciliation runs, after the daily batch lanes' window. */
         reconcileHourUtc: z.number().int().min(0).max(23),
-        /** Days Lambda logs are kept. */
+        /** Days Lambda logs are kept: one of CloudWatch Logs' retention values (checked in parse.ts). */
         logRetentionDays: z.number().int().min(1).max(3653),
       })
       .strict(),

@@ -87,6 +87,8 @@ describe("freshness budget", () => {
     const longerGlue = freshnessBudget(
       platformConfig("prod", (raw) => {
         raw.dataProducts.find((p: { name: string }) => p.name === "erp_inventory").batch.timeoutMinutes = 240;
+        // The daily window now runs to 06:32: reconciliation moves after it.
+        raw.operations.reconcileHourUtc = 7;
       }),
       kpis,
     );
