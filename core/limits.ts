@@ -18,8 +18,6 @@ export const ATHENA_MIN_BYTES_SCANNED_CUTOFF = 10_000_000;
 /** Firehose's Iceberg destination buffers between 0 and 900 seconds. */
 export const FIREHOSE_MAX_BUFFERING_SECONDS = 900;
 export const FIREHOSE_MIN_BUFFERING_SECONDS = 60;
-/** Below this freshness need, buffering plus a merge cannot deliver: such a product is a config error. */
-export const MIN_STREAM_FRESHNESS_MINUTES = 2;
 
 /**
  * Shards a provisioned stream needs for a declared peak: max(ceil(records/s ÷ 1000), ceil(bytes/s ÷ 1 MiB)).
