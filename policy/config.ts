@@ -84,6 +84,27 @@ export const POLICY_DEFAULTS = {
       ]),
     },
   },
+  "iam-no-broad-action-on-any-resource": {
+    enforcementLevel: "mandatory",
+    settings: {
+      // Each lets a holder act as someone else or read secrets: on "*" it reaches every role, secret, key or function.
+      sensitiveActions: stringList('Actions that must name their resources (a statement\'s pattern matching one on "*" is reported).', [
+        "iam:PassRole",
+        "iam:CreateAccessKey",
+        "iam:CreatePolicyVersion",
+        "iam:AttachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:UpdateAssumeRolePolicy",
+        "sts:AssumeRole",
+        "secretsmanager:GetSecretValue",
+        "kms:Decrypt",
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "lambda:UpdateFunctionCode",
+      ]),
+    },
+  },
+  "iam-no-public-trust": { enforcementLevel: "mandatory", settings: {} },
   "iam-no-broad-managed-policies": {
     enforcementLevel: "mandatory",
     settings: {
