@@ -2,17 +2,40 @@ import * as fs from "fs";
 import * as path from "path";
 import { KPI_CATALOG_FILE, loadKpiCatalog } from "../core/kpiCatalog";
 import { REPO_ROOT } from "../core/paths";
+import { loadTableDefs } from "../core/tables";
 
 /**
- * `npm run policy:config`: the catalog facts the pack checks, written as its `--policy-pack-config` file, so the
- * published pack never reads this repository. tests/policy/packConfig.test.ts fails when the file drifts from the catalog.
+ * `npm run policy:config`: the catalog and table facts the pack checks, written as its `--policy-pack-config` file, so
+ * the published pack never reads this repository and no resource vouches for itself (a table's own snapshot tag, a
+ * topic's own steward-approved tag). tests/policy/packConfig.test.ts fails when the file drifts from the sources.
  */
 
 export const PACK_CONFIG_FILE = path.join(REPO_ROOT, "policy", "pack-config.json");
 
 export function catalogPackConfig(): Record<string, Record<string, unknown>> {
+  const kpis = loadKpiCatalog();
+  const catalog = path.basename(KPI_CATALOG_FILE);
+  const tables = [...loadTableDefs().values()].sort((a, b) => `${a.namespace}.${a.name}`.localeCompare(`${b.namespace}.${b.name}`));
   return {
-    "platform-catalog-kpis-have-datasets": { kpis: loadKpiCatalog().map((k) => k.kpi), catalog: path.basename(KPI_CATALOG_FILE) },
+    "platform-catalog-kpis-have-datasets": { kpis: kpis.map((k) => k.kpi), catalog },
+    "amazon-q-topic-steward-approved": {
+      approvedKpis: kpis.filter((k) => k.stewardApproved).map((k) => k.kpi),
+      unapprovedKpis: kpis.filter((k) => !k.stewardApproved).map((k) => k.kpi),
+      catalog,
+    },
+    "iceberg-event-tables-partitioned-by-day": {
+      tables: Object.fromEntries(
+        tables.map((t) => [
+          `${t.namespace}.${t.name}`,
+          {
+            semantics: t.semantics,
+            ...(t.eventTimeColumn ? { eventTimeColumn: t.eventTimeColumn } : {}),
+            partitionBy: t.partitionBy.map((p) => `${p.transform}(${p.column})`),
+            source: t.source,
+          },
+        ]),
+      ),
+    },
   };
 }
 

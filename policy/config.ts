@@ -9,7 +9,7 @@ import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, SPICE_ROW_CAP, UNTESTED_PEAK_RECORDS_P
  */
 
 interface Setting {
-  readonly type: "integer" | "number" | "string" | "boolean" | "array";
+  readonly type: "integer" | "number" | "string" | "boolean" | "array" | "object";
   readonly description: string;
   readonly default: unknown;
   readonly minimum?: number;
@@ -31,7 +31,18 @@ export const POLICY_DEFAULTS = {
     },
   },
   "spice-expected-rows-declared": { enforcementLevel: "advisory", settings: {} },
-  "iceberg-event-tables-partitioned-by-day": { enforcementLevel: "mandatory", settings: {} },
+  // Which tables are event tables is the platform's word (its DDL in sql/, written here by `npm run policy:config`), never the table's own tag.
+  "iceberg-event-tables-partitioned-by-day": {
+    enforcementLevel: "mandatory",
+    settings: {
+      tables: {
+        type: "object",
+        default: {},
+        description:
+          'The platform\'s table definitions by <namespace>.<table>: {semantics: event|snapshot, eventTimeColumn?, partitionBy: ["day(col)", ...], source}. A table not listed is held to the event-table rule.',
+      },
+    },
+  },
   "kinesis-shards-for-peak": { enforcementLevel: "mandatory", settings: {} },
   "kinesis-peak-declared": { enforcementLevel: "advisory", settings: {} },
   "kinesis-peak-load-tested": {
@@ -58,7 +69,15 @@ export const POLICY_DEFAULTS = {
     },
   },
   "athena-results-encrypted": { enforcementLevel: "mandatory", settings: {} },
-  "amazon-q-topic-steward-approved": { enforcementLevel: "mandatory", settings: {} },
+  // Steward approval is the KPI catalog's word (written here by `npm run policy:config`), never the topic's own tag.
+  "amazon-q-topic-steward-approved": {
+    enforcementLevel: "mandatory",
+    settings: {
+      approvedKpis: stringList("KPIs the catalog marks steward_approved = true; only these get an Amazon Q topic.", []),
+      unapprovedKpis: stringList("KPIs the catalog lists without steward approval, named as such in messages.", []),
+      catalog: { type: "string", default: "", description: "The catalog's file name, quoted in messages." },
+    },
+  },
   "encryption-at-rest": { enforcementLevel: "mandatory", settings: {} },
   "s3-bucket-encrypted": { enforcementLevel: "mandatory", settings: {} },
   "s3-bucket-public-access-blocked": { enforcementLevel: "mandatory", settings: {} },
@@ -84,6 +103,27 @@ export const POLICY_DEFAULTS = {
       ]),
     },
   },
+  "iam-no-broad-action-on-any-resource": {
+    enforcementLevel: "mandatory",
+    settings: {
+      // Each lets a holder act as someone else or read secrets: on "*" it reaches every role, secret, key or function.
+      sensitiveActions: stringList('Actions that must name their resources (a statement\'s pattern matching one on "*" is reported).', [
+        "iam:PassRole",
+        "iam:CreateAccessKey",
+        "iam:CreatePolicyVersion",
+        "iam:AttachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:UpdateAssumeRolePolicy",
+        "sts:AssumeRole",
+        "secretsmanager:GetSecretValue",
+        "kms:Decrypt",
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "lambda:UpdateFunctionCode",
+      ]),
+    },
+  },
+  "iam-no-public-trust": { enforcementLevel: "mandatory", settings: {} },
   "iam-no-broad-managed-policies": {
     enforcementLevel: "mandatory",
     settings: {

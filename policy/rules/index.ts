@@ -2,7 +2,7 @@ import { Policies } from "@pulumi/policy";
 import { amazonQPolicies } from "./amazonq";
 import { athenaPolicies } from "./athena";
 import { encryptionAtRest } from "./encryption";
-import { iamNoBroadManagedPolicies, iamNoWildcardAction, iamNoWildcardResourceOnDataStore } from "./iam";
+import { iamPolicies } from "./iam";
 import { kinesisPolicies } from "./kinesis";
 import { partitionPolicies } from "./partition";
 import { prodStatefulProtected } from "./protect";
@@ -20,9 +20,7 @@ export const allPolicies: Policies = [
   encryptionAtRest,
   s3BucketEncrypted,
   s3BucketPublicAccessBlocked,
-  iamNoWildcardAction,
-  iamNoWildcardResourceOnDataStore,
-  iamNoBroadManagedPolicies,
+  ...iamPolicies,
   prodStatefulProtected,
   ...stackPolicies,
 ];

@@ -10,13 +10,15 @@ const STATEFUL_TYPES: Record<string, string> = {
   "aws:s3tables/table:Table": "table",
   "aws-native:s3tables:Table": "table",
   "aws:kinesis/stream:Stream": "stream",
+  "aws-native:kinesis:Stream": "stream",
+  "aws-native:s3tables:TableBucket": "table bucket",
 };
 
 export const prodStatefulProtected: StackValidationPolicy = {
   ...policyHeader("prod-stateful-protected", "In prod, table buckets, tables and streams are protected from deletion."),
   validateStack: (args, report) => {
     const { protectedEnvironments } = settingsFor<{ protectedEnvironments: string[] }>("prod-stateful-protected", args);
-    const envOf = (r: PolicyResource) => tagsOf(r.props)[TAG.environment];
+    const envOf = (r: PolicyResource) => tagsOf(r.props, r.provider)[TAG.environment];
     // Resources that carry no environment tag (e.g. a table bucket without tags) take the stack's, if it is unanimous.
     const declared = new Set(args.resources.map(envOf).filter((e): e is string => !!e));
     const stackEnv = declared.size === 1 ? [...declared][0] : undefined;

@@ -17,7 +17,7 @@ function requirePlatform(args: StackValidationArgs): void {
   }
 }
 
-const tag = (r: PolicyResource, key: string): string | undefined => tagsOf(r.props)[key];
+const tag = (r: PolicyResource, key: string): string | undefined => tagsOf(r.props, r.provider)[key];
 
 /** Products that travel on a stream: declared by a StreamingLane's children or by any resource tagged lane=stream. */
 function streamingProducts(resources: PolicyResource[]): Map<string, string> {

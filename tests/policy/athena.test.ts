@@ -61,7 +61,7 @@ describe("policy: Athena workgroups", () => {
     const out = await runPolicy(athenaResultsEncrypted, workgroup({ resultConfiguration: { outputLocation: "s3://retail-results/" } }));
     assert.deepEqual(out.violations, [
       'Athena workgroup "kpi" has result encryption null; query results must be encrypted with one of SSE_S3, SSE_KMS, CSE_KMS. ' +
-        "Fix: set configuration.resultConfiguration.encryptionConfiguration.encryptionOption (SSE_KMS with kmsKeyArn, or SSE_S3).",
+        "Fix: set configuration.resultConfiguration.encryptionConfiguration.encryptionOption (SSE_KMS with a key, or SSE_S3).",
     ]);
   });
 });

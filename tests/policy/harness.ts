@@ -14,6 +14,8 @@ export interface Case {
   /** This policy's pack config (its settings, without enforcementLevel). */
   readonly config?: Record<string, unknown>;
   readonly stackTags?: Record<string, string>;
+  /** The resource's provider as the engine hands it over: its inputs (aws and aws-native JSON-encode defaultTags). */
+  readonly provider?: { readonly type: string; readonly props: Record<string, any> };
 }
 
 export interface Outcome {
@@ -60,6 +62,16 @@ export async function runPolicy(policy: ResourceValidationPolicy, c: Case): Prom
       isType,
       asType: ((cls: unknown) => (isType(cls) ? props : undefined)) as ResourceValidationArgs["asType"],
       getConfig: <T extends object>() => (c.config ?? {}) as T,
+      ...(c.provider
+        ? {
+            provider: {
+              type: c.provider.type,
+              props: unknownCheckingProxy(structuredClone(c.provider.props)),
+              urn: `urn:pulumi:test::retail-analytics::${c.provider.type}::default`,
+              name: "default",
+            },
+          }
+        : {}),
       notApplicable: (reason?: string): never => {
         throw new NotApplicable(reason);
       },

@@ -30,7 +30,7 @@ describe("policy: IAM statements", () => {
       rolePolicy([...goodStatements, { Sid: "Everything", Effect: "Allow", Action: "*", Resource: STREAM_ARN }]),
     );
     assert.deepEqual(out.violations, [
-      `IAM role policy "cart-events-firehose" statement "Everything" allows Action "*" (every action on "${STREAM_ARN}"). ` +
+      `IAM role policy "cart-events-firehose" statement "Everything" allows Action "*" (every action of every service) on Resource "${STREAM_ARN}". ` +
         'Fix: list the actions the workload calls, e.g. "kinesis:PutRecords", "s3tables:GetTableData".',
     ]);
   });
@@ -78,8 +78,8 @@ describe("policy: AWS-managed FullAccess / PowerUser attachments", () => {
   it("Noncompliance 1: AmazonS3FullAccess attached", async () => {
     const out = await runPolicy(iamNoBroadManagedPolicies, attach("arn:aws:iam::aws:policy/AmazonS3FullAccess"));
     assert.deepEqual(out.violations, [
-      'Role policy attachment "merge-logs" (role merge) attaches the AWS-managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess, which grants a whole service (or more). ' +
-        "Fix: attach a policy listing only the actions and resources the role uses (aws.iam.RolePolicy), and pass an explicit role to aws.lambda.CallbackFunction.",
+      'Role policy attachment "merge-logs" (role merge) attaches the AWS-managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess, which grants a whole service, every service or read on every data store. ' +
+        "Fix: attach a policy listing only the actions and resources it uses (aws.iam.RolePolicy), and pass an explicit role to aws.lambda.CallbackFunction.",
     ]);
   });
 
@@ -94,26 +94,28 @@ describe("policy: AWS-managed FullAccess / PowerUser attachments", () => {
 
   const policyAttachment = (props: Record<string, unknown>) => ({ type: "aws:iam/policyAttachment:PolicyAttachment", name: "ops-power", props });
 
-  it("Compliance: an aws.iam.PolicyAttachment of a narrow AWS-managed policy to roles; one to users only is not applicable", async () => {
+  it("Compliance: an aws.iam.PolicyAttachment of a narrow AWS-managed policy", async () => {
     const narrow = await runPolicy(
       iamNoBroadManagedPolicies,
       policyAttachment({ roles: ["merge"], policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" }),
     );
     assert.deepEqual(narrow.violations, []);
+  });
+
+  it("Noncompliance 2b: PowerUserAccess attached to users only (a user is as much a principal as a role)", async () => {
     const usersOnly = await runPolicy(
       iamNoBroadManagedPolicies,
       policyAttachment({ users: ["ops"], policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }),
     );
-    assert.deepEqual(usersOnly.violations, []);
-    assert.ok(usersOnly.notApplicable.includes("attaches to no role"), JSON.stringify(usersOnly.notApplicable));
+    assert.match(usersOnly.violations[0], /^Policy attachment "ops-power" attaches the AWS-managed policy arn:aws:iam::aws:policy\/PowerUserAccess,/);
   });
 
   it("Noncompliance 3: an aws.iam.PolicyAttachment of PowerUserAccess and of a FullAccess policy to roles", async () => {
     for (const arn of ["arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::aws:policy/AmazonKinesisFullAccess"]) {
       const out = await runPolicy(iamNoBroadManagedPolicies, policyAttachment({ roles: ["merge", "ops"], policyArn: arn }));
       assert.deepEqual(out.violations, [
-        `Policy attachment "ops-power" attaches the AWS-managed policy ${arn}, which grants a whole service (or more). ` +
-          "Fix: attach a policy listing only the actions and resources the role uses (aws.iam.RolePolicy), and pass an explicit role to aws.lambda.CallbackFunction.",
+        `Policy attachment "ops-power" attaches the AWS-managed policy ${arn}, which grants a whole service, every service or read on every data store. ` +
+          "Fix: attach a policy listing only the actions and resources it uses (aws.iam.RolePolicy), and pass an explicit role to aws.lambda.CallbackFunction.",
       ]);
     }
   });

@@ -35,7 +35,7 @@ describe("policy: Kinesis shards for the declared peak", () => {
 
   it("does not apply to on-demand streams or undeclared peaks", async () => {
     const onDemand = await runPolicy(kinesisShardsForPeak, stream(undefined, "8000", "1024", { streamModeDetails: { streamMode: "ON_DEMAND" } }));
-    assert.deepEqual(onDemand.notApplicable, ["ON_DEMAND streams scale themselves"]);
+    assert.ok(onDemand.notApplicable.includes("ON_DEMAND streams scale themselves"), JSON.stringify(onDemand.notApplicable));
     assert.deepEqual((await runPolicy(kinesisShardsForPeak, stream(1))).violations, []);
   });
 
@@ -53,7 +53,7 @@ describe("policy: Kinesis peak declared (advisory)", () => {
   it("Noncompliance 1: no peak tag", async () => {
     const out = await runPolicy(kinesisPeakDeclared, stream(2));
     assert.deepEqual(out.violations, [
-      'Kinesis stream "cart-events" is provisioned with 2 shard(s) but declares retail:peak-records-per-second = null, so its shards cannot be checked against a peak. ' +
+      'Kinesis stream "cart-events" is provisioned with 2 shard(s) but has no retail:peak-records-per-second tag, so its shards cannot be checked against a peak. ' +
         "Fix: tag it with the peak records/s and the average record size in bytes (positive numbers).",
     ]);
   });

@@ -26,6 +26,8 @@ const EXPECTED_LEVELS: Record<string, EnforcementLevel> = {
   "s3-bucket-public-access-blocked": "mandatory",
   "iam-no-wildcard-action": "mandatory",
   "iam-no-wildcard-resource-on-data-store": "mandatory",
+  "iam-no-broad-action-on-any-resource": "mandatory",
+  "iam-no-public-trust": "mandatory",
   "iam-no-broad-managed-policies": "mandatory",
   "prod-stateful-protected": "mandatory",
   // This platform's own stacks.

@@ -131,6 +131,75 @@ describe("policy (stack): S3 buckets", () => {
   });
 });
 
+describe("policy (stack): aws-native S3 buckets", () => {
+  const FLAGS = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+  const ENCRYPTED = { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] };
+  const native = (inputs: Record<string, unknown>) => res("aws-native:s3:Bucket", "exports", { bucketName: "team-exports", ...inputs });
+
+  it("Compliance: public access blocked and encrypted inline", async () => {
+    const b = native({ publicAccessBlockConfiguration: FLAGS, bucketEncryption: ENCRYPTED });
+    assert.deepEqual(await stackViolations([b], "s3-bucket-public-access-blocked"), []);
+    assert.deepEqual(await stackViolations([b], "s3-bucket-encrypted"), []);
+  });
+
+  it("Compliance: a classic BucketPublicAccessBlock and encryption configuration naming the bucket count too", async () => {
+    const b = native({});
+    const block = res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "exports", { bucket: "team-exports", ...FLAGS });
+    const enc = res("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "exports", {
+      bucket: "team-exports",
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    });
+    assert.deepEqual(await stackViolations([b, block, enc], "s3-bucket-public-access-blocked"), []);
+    assert.deepEqual(await stackViolations([b, block, enc], "s3-bucket-encrypted"), []);
+  });
+
+  it("Noncompliance 1: a public bucket (no block, or one that leaves settings off), mandatory and on the bucket", async () => {
+    const [none] = await stackViolations([native({ bucketEncryption: ENCRYPTED })], "s3-bucket-public-access-blocked");
+    assert.equal(none.enforcementLevel, "mandatory");
+    assert.match(none.urn, /aws-native:s3:Bucket::exports$/);
+    assert.match(
+      none.message,
+      /^S3 bucket "exports" \(team-exports\) has no BucketPublicAccessBlock\. Fix: set publicAccessBlockConfiguration on it, or add/,
+    );
+    const partial = native({ publicAccessBlockConfiguration: { ...FLAGS, blockPublicPolicy: false, restrictPublicBuckets: false } });
+    const [v] = await stackViolations([partial], "s3-bucket-public-access-blocked");
+    assert.equal(
+      v.message,
+      'S3 bucket "exports" (team-exports)\'s publicAccessBlockConfiguration leaves blockPublicPolicy = false, restrictPublicBuckets = false. Fix: set blockPublicPolicy, restrictPublicBuckets to true.',
+    );
+  });
+
+  it("Noncompliance 2: no bucketEncryption, or rules without a default algorithm", async () => {
+    const [v] = await stackViolations([native({ publicAccessBlockConfiguration: FLAGS })], "s3-bucket-encrypted");
+    assert.equal(
+      v.message,
+      'S3 bucket "exports" (team-exports) has no bucketEncryption and no BucketServerSideEncryptionConfiguration. ' +
+        'Fix: set bucketEncryption.serverSideEncryptionConfiguration[0].serverSideEncryptionByDefault.sseAlgorithm "aws:kms" (or "AES256").',
+    );
+    const weak = native({ bucketEncryption: { serverSideEncryptionConfiguration: [{ bucketKeyEnabled: true }] } });
+    assert.match(
+      (await stackViolations([weak], "s3-bucket-encrypted"))[0].message,
+      /has bucketEncryption without a default algorithm \(found \[null\]\)/,
+    );
+  });
+
+  it("still reports a public bucket when another bucket's inputs are unknown in preview, and reports that one as unknown", async () => {
+    const unknown = res("aws-native:s3:Bucket", "later", {
+      bucketName: "team-later",
+      publicAccessBlockConfiguration: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    });
+    const vs = await stackViolations([unknown, native({})], "s3-bucket-public-access-blocked");
+    assert.deepEqual(
+      vs.map((v) => [v.enforcementLevel, v.message.slice(0, 60)]),
+      [
+        ["mandatory", 'S3 bucket "exports" (team-exports) has no BucketPublicAccessBlock.'.slice(0, 60)],
+        ["advisory", vs[1]?.message.slice(0, 60)],
+      ],
+    );
+    assert.match(vs[1].message, /S3 bucket "later" \(team-later\)'s public access block is unknown in preview/);
+  });
+});
+
 describe("policy (stack): prod protects stateful resources", () => {
   const tableBucket = (protect: boolean) => res("aws:s3tables/tableBucket:TableBucket", "lake-tables", { name: "lake-tables" }, { protect });
   const stream = (protect: boolean, env = "prod") =>
