@@ -4,11 +4,9 @@ import { runStack } from "../support/stacks";
 import { CfnSpec } from "./cfnSpec";
 import { PlannedResource } from "./policyDocuments";
 
-// Loaded once for the file: the spec is a 2.6 MB gzipped database.
-let spec: CfnSpec;
-before(() => {
-  spec = new CfnSpec();
-});
+// Loaded once for the file, on first use: the spec is a 2.6 MB gzipped database.
+let loaded: CfnSpec | undefined;
+const spec = () => (loaded ??= new CfnSpec());
 
 /** An aws-native table as the platform writes one, for the control cases to change one field of. */
 function table(edit: (inputs: Record<string, any>) => void = () => undefined): PlannedResource {
@@ -39,7 +37,7 @@ for (const stack of ["dev", "prod"] as const) {
         `expected the plan's tables and topics, got ${[...new Set(native.map((r) => r.type))].join(", ")}`,
       );
       assert.deepEqual(
-        native.flatMap((r) => spec.problems(r)),
+        native.flatMap((r) => spec().problems(r)),
         [],
       );
     });
@@ -48,13 +46,13 @@ for (const stack of ["dev", "prod"] as const) {
 
 describe("spec (CloudFormation): control cases the check must reject", () => {
   it("accepts the control table as written, and maps type tokens and camelCase names to CloudFormation's", () => {
-    assert.deepEqual(spec.problems(table()), []);
-    assert.equal(spec.resourceOf("aws-native:s3tables:Table")?.cloudFormationType, "AWS::S3Tables::Table");
-    assert.equal(spec.resourceOf("aws-native:quicksight:Topic")?.cloudFormationType, "AWS::QuickSight::Topic");
+    assert.deepEqual(spec().problems(table()), []);
+    assert.equal(spec().resourceOf("aws-native:s3tables:Table")?.cloudFormationType, "AWS::S3Tables::Table");
+    assert.equal(spec().resourceOf("aws-native:quicksight:Topic")?.cloudFormationType, "AWS::QuickSight::Topic");
   });
 
   it("rejects a missing required property, at the top and inside a nested type", () => {
-    const problems = spec.problems(
+    const problems = spec().problems(
       table((i) => {
         delete i.tableName;
         delete i.icebergMetadata.icebergSchema.schemaFieldList[0].type;
@@ -68,7 +66,7 @@ describe("spec (CloudFormation): control cases the check must reject", () => {
 
   it("rejects a value outside CloudFormation's allowed values", () => {
     assert.deepEqual(
-      spec.problems(
+      spec().problems(
         table((i) => {
           i.openTableFormat = "DELTA";
           i.compaction.status = "ENABLED";
@@ -82,7 +80,7 @@ describe("spec (CloudFormation): control cases the check must reject", () => {
   });
 
   it("rejects an input CloudFormation does not know, a wrong primitive type, a tag without a value and an unknown type", () => {
-    const problems = spec.problems(
+    const problems = spec().problems(
       table((i) => {
         i.flyToTheMoon = true;
         i.compaction.targetFileSizeMb = "512";
@@ -93,7 +91,7 @@ describe("spec (CloudFormation): control cases the check must reject", () => {
     assert.match(problems[0], /AWS::S3Tables::Table\.Compaction\.TargetFileSizeMB should be an integer, got "512"$/);
     assert.match(problems[1], /AWS::S3Tables::Table\.Tags\[0\]\.Value is required and missing$/);
     assert.match(problems[2], /AWS::S3Tables::Table\.flyToTheMoon is not a property CloudFormation knows \(it has Compaction, IcebergMetadata, /);
-    assert.deepEqual(spec.problems({ type: "aws-native:s3tables:Tabel", name: "t", inputs: {} }), [
+    assert.deepEqual(spec().problems({ type: "aws-native:s3tables:Tabel", name: "t", inputs: {} }), [
       "aws-native:s3tables:Tabel t: CloudFormation has no resource type for aws-native:s3tables:Tabel",
     ]);
   });
