@@ -35,7 +35,12 @@ export interface AnalyzedResource {
   readonly parent?: string;
   readonly dependencies?: readonly string[];
   readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+  /** The provider reference the engine recorded ("<provider urn>::<id>"), when the program chose a provider. */
+  readonly provider?: string;
 }
+
+/** The provider resource a resource is managed by, as the engine hands it to policies (for its defaultTags). */
+type ProviderOf = (r: AnalyzedResource) => AnalyzedResource | undefined;
 
 export interface Diagnostic {
   readonly policy: string;
@@ -50,8 +55,8 @@ export interface Diagnostic {
 export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
 export interface Analyzer {
-  analyze(resource: AnalyzedResource): Promise<Diagnostic[]>;
-  analyzeStack(resources: readonly AnalyzedResource[]): Promise<Diagnostic[]>;
+  analyze(resource: AnalyzedResource, provider?: AnalyzedResource): Promise<Diagnostic[]>;
+  analyzeStack(resources: readonly AnalyzedResource[], providerOf?: ProviderOf): Promise<Diagnostic[]>;
 }
 
 export interface PolicyPackProcess extends Analyzer {
@@ -84,6 +89,15 @@ function options(r: AnalyzedResource): any {
   opts.setProtect(r.protect === true);
   if (r.parent) opts.setParent(r.parent);
   return opts;
+}
+
+async function providerMessage(p: AnalyzedResource): Promise<any> {
+  const msg = new analyzerproto.AnalyzerProviderResource();
+  msg.setType(p.type);
+  msg.setName(p.name);
+  msg.setUrn(p.urn);
+  msg.setProperties(await wireProperties(p));
+  return msg;
 }
 
 function diagnostics(resp: any, defaultUrn: string): Diagnostic[] {
@@ -181,16 +195,17 @@ export async function startPolicyPack(dir: string, entry: string = "index.ts"): 
       }
       await call("configure", req);
     },
-    async analyze(r) {
+    async analyze(r, provider) {
       const req = new analyzerproto.AnalyzeRequest();
       req.setType(r.type);
       req.setName(r.name);
       req.setUrn(r.urn);
       req.setProperties(await wireProperties(r));
       req.setOptions(options(r));
+      if (provider) req.setProvider(await providerMessage(provider));
       return diagnostics(await call("analyze", req), r.urn);
     },
-    async analyzeStack(resources) {
+    async analyzeStack(resources, providerOf) {
       const list = await Promise.all(
         resources.map(async (r) => {
           const res = new analyzerproto.AnalyzerResource();
@@ -199,6 +214,8 @@ export async function startPolicyPack(dir: string, entry: string = "index.ts"): 
           res.setUrn(r.urn);
           res.setProperties(await wireProperties(r));
           res.setOptions(options(r));
+          const provider = providerOf?.(r);
+          if (provider) res.setProvider(await providerMessage(provider));
           if (r.parent) res.setParent(r.parent);
           res.setDependenciesList([...(r.dependencies ?? [])]);
           const deps = res.getPropertydependenciesMap();
@@ -224,6 +241,9 @@ export async function startPolicyPack(dir: string, entry: string = "index.ts"): 
 
 /** Every resource through analyze, then the whole stack through analyzeStack: what one preview reports. */
 export async function analyzeAll(analyzer: Analyzer, resources: readonly AnalyzedResource[]): Promise<Diagnostic[]> {
-  const perResource = await Promise.all(resources.map((r) => analyzer.analyze(r)));
-  return [...perResource.flat(), ...(await analyzer.analyzeStack(resources))];
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  // A provider reference is "<urn>::<id>"; the urn itself contains "::", so the id is after the last one.
+  const providerOf: ProviderOf = (r) => (r.provider ? byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined);
+  const perResource = await Promise.all(resources.map((r) => analyzer.analyze(r, providerOf(r))));
+  return [...perResource.flat(), ...(await analyzer.analyzeStack(resources, providerOf))];
 }

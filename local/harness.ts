@@ -23,6 +23,8 @@ export interface RecordedResource {
   /** URNs the resource depends on, and per input property, as the engine hands them to stack policies. */
   readonly dependencies: string[];
   readonly propertyDependencies: Record<string, string[]>;
+  /** The provider reference ("<provider urn>::<id>") when the program chose a provider. */
+  readonly provider?: string;
   readonly inputs: Record<string, any>;
   /** What the mock returned as the resource's state (inputs plus computed fields such as arn). */
   readonly state: Record<string, any>;
@@ -155,6 +157,7 @@ async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
           parent: req.getParent() || undefined,
           dependencies: req.getDependenciesList(),
           propertyDependencies: propertyDependenciesOf(req),
+          provider: req.getProvider() || undefined,
           inputs,
           state: states.get(`${type}::${name}`)?.state ?? inputs,
         });

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Command, InvalidArgumentError } from "commander";
 import { parse as parseYaml } from "yaml";
 import { analyzeAll, Diagnostic, PackConfig, PolicyPackProcess, startPolicyPack } from "./analyzer";
-import { CostEstimate, estimateCost } from "./cost";
+import { CostEstimate, estimateCost } from "../core/cost";
 import { readStackFile, runInProgress, runProgram, RecordedResource } from "./harness";
 import { PACK_CONFIG_FILE } from "./packConfig";
 
@@ -223,7 +223,8 @@ async function planProgram(opts: PlanOptions, pack: Promise<PolicyPackProcess>):
     return { exitCode: 2, errors: [`${configFile}: ${(e as Error).message}`] };
   }
   const diagnostics = await analyzeAll(analyzer, run.resources);
-  const violations = violationsOf(diagnostics, stackUrn(run.project, opts.stack));
+  const cost = estimateCost(run.resources);
+  const violations = violationsOf([...diagnostics, ...costCeilingFinding(cost, config)], stackUrn(run.project, opts.stack));
   const report: PlanReport = {
     stack: opts.stack,
     resources: [...run.resources]
@@ -232,10 +233,32 @@ async function planProgram(opts: PlanOptions, pack: Promise<PolicyPackProcess>):
     outputs: run.outputs,
     policies: { violations },
     freshness: freshnessOf(run.outputs),
-    cost: estimateCost(run.resources),
+    cost,
     assumptions,
   };
   return { exitCode: violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0, report, detail: { program, recorded: run.resources } };
+}
+
+const COST_CEILING_KEY = "retail:monthlyCostCeilingUsd";
+
+/** The whole plan's estimate above the stack's configured ceiling: a mandatory, stack-wide finding. */
+export function costCeilingFinding(cost: CostEstimate, config: Readonly<Record<string, string>>): Diagnostic[] {
+  const raw = config[COST_CEILING_KEY];
+  const ceiling = Number(raw);
+  if (raw === undefined || !(ceiling > 0) || cost.monthlyUsd <= ceiling) return [];
+  const top = [...cost.items].sort((a, b) => b.monthlyUsd - a.monthlyUsd).slice(0, 3);
+  return [
+    {
+      policy: "monthly-cost-ceiling",
+      enforcementLevel: "mandatory",
+      urn: "",
+      description: "The plan's monthly cost estimate stays within the stack's retail:monthlyCostCeilingUsd.",
+      message:
+        `the plan is estimated at $${cost.monthlyUsd} a month, above ${COST_CEILING_KEY} = ${ceiling} ` +
+        `(largest: ${top.map((i) => `${i.service} ${i.resource} $${i.monthlyUsd}`).join(", ")}). ` +
+        `Fix: find the item that grew in the plan's cost section, or raise the ceiling if the spend is intended.`,
+    },
+  ];
 }
 
 /** The URN the engine gives a stack's root resource, which a stack-wide finding with no resource belongs to. */

@@ -1,6 +1,14 @@
 import { sourcePath } from "../../core/freshness";
 import { BATCH_SCHEDULE, Lane } from "../../core/lanes";
-import { CLOUDWATCH_LOG_RETENTION_DAYS, MERGE_TIMEOUT_SECONDS, nearestLogRetentionDays } from "../../core/limits";
+import { CostItem, streamLaneCost, totalUsd } from "../../core/cost";
+import {
+  CLOUDWATCH_LOG_RETENTION_DAYS,
+  defaultShardQuota,
+  firehoseBufferingSeconds,
+  MERGE_TIMEOUT_SECONDS,
+  nearestLogRetentionDays,
+  requiredShards,
+} from "../../core/limits";
 import { teamSlug } from "../../core/names";
 import { CONFIG_NAMESPACE } from "./schema";
 
@@ -145,5 +153,68 @@ export function unusedOwnerTeamsProblem(
     `${CONFIG_NAMESPACE}:quicksight.ownerGroups: ${unused.map((t) => JSON.stringify(t)).join(", ")} ${unused.length === 1 ? "owns" : "own"} no KPI in ${catalogFile}, ` +
     `so ${unused.length === 1 ? "its group" : "their groups"} would get no data source and the mapping would be ignored. ` +
     `Fix: remove ${unused.length === 1 ? "it" : "them"}, or correct the spelling to the catalog's owner_team (${[...used].sort().join(", ")}).`
+  );
+}
+
+interface StreamSizing {
+  readonly name: string;
+  readonly freshnessMinutes: number;
+  readonly stream: { readonly peakRecordsPerSecond: number; readonly avgRecordBytes: number; readonly capacityMode: "provisioned" | "on-demand" };
+}
+
+/** The shards each provisioned stream gets, sized as the streaming lane sizes them. */
+const shardsOf = (s: StreamSizing) =>
+  s.stream.capacityMode === "provisioned" ? requiredShards(s.stream.peakRecordsPerSecond, s.stream.avgRecordBytes) : undefined;
+
+/** What the configured streams cost a month before any Glue, Athena or QuickSight: shards, PUTs, Firehose and storage. */
+export function streamsMonthlyCost(streams: readonly StreamSizing[]): {
+  total: number;
+  byProduct: { name: string; usd: number; items: CostItem[] }[];
+} {
+  const byProduct = streams.map((s) => {
+    const items = streamLaneCost({
+      product: s.name,
+      stream: s.name,
+      shards: shardsOf(s),
+      peakRecordsPerSecond: s.stream.peakRecordsPerSecond,
+      avgRecordBytes: s.stream.avgRecordBytes,
+      firehose: { name: s.name, bufferingSeconds: firehoseBufferingSeconds(s.freshnessMinutes) },
+    });
+    return { name: s.name, usd: totalUsd(items), items };
+  });
+  return { total: totalUsd(byProduct.flatMap((p) => p.items)), byProduct };
+}
+
+const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** Streams whose own monthly cost is above the ceiling: refused before any resource, naming the dearest product. */
+export function streamCostProblem(streams: readonly StreamSizing[], ceilingUsd: number): string | undefined {
+  const { total, byProduct } = streamsMonthlyCost(streams);
+  if (total <= ceilingUsd) return undefined;
+  const parts = [...byProduct].sort((a, b) => b.usd - a.usd);
+  const top = streams.find((s) => s.name === parts[0].name)!;
+  return (
+    `${CONFIG_NAMESPACE}:monthlyCostCeilingUsd = ${ceilingUsd}: the streams alone are estimated at ${usd(total)} a month ` +
+    `(${parts.map((p) => `${p.name} ${usd(p.usd)}`).join(", ")}; core/cost.ts list prices), before Glue, Athena and QuickSight. ` +
+    `The dearest, ${top.name}, declares ${top.stream.peakRecordsPerSecond} records/s of ${top.stream.avgRecordBytes} B` +
+    `${shardsOf(top) !== undefined ? ` (${shardsOf(top)} shards)` : ""}. ` +
+    `Fix: check that product's peakRecordsPerSecond and avgRecordBytes, or raise monthlyCostCeilingUsd if the spend is intended.`
+  );
+}
+
+/**
+ * Provisioned shards over the account's Kinesis shard quota in the Region (advisory: the quota can be raised, but
+ * `pulumi up` fails with LimitExceededException until it is). Undefined when within it.
+ */
+export function shardQuotaAdvisory(streams: readonly StreamSizing[], region: string, quota?: number): string | undefined {
+  const shards = streams.map((s) => ({ name: s.name, shards: shardsOf(s) ?? 0 })).filter((s) => s.shards > 0);
+  const total = shards.reduce((t, s) => t + s.shards, 0);
+  const limit = quota ?? defaultShardQuota(region);
+  if (total <= limit) return undefined;
+  const source = quota !== undefined ? `${CONFIG_NAMESPACE}:kinesisShardQuota` : `Kinesis's default shard quota in ${region}`;
+  return (
+    `${CONFIG_NAMESPACE}:dataProducts: ${total} provisioned shards (${shards.map((s) => `${s.name} ${s.shards}`).join(", ")}) exceed ` +
+    `${source}, ${limit} shards per account, so creating the streams fails with LimitExceededException. ` +
+    `Fix: request a quota increase (Service Quotas, "Shards per Region") and set ${CONFIG_NAMESPACE}:kinesisShardQuota to the new quota, or lower the peak.`
   );
 }

@@ -3,6 +3,7 @@ import * as path from "path";
 import { freshnessBudget } from "../../core/freshness";
 import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../core/kpiCatalog";
 import { REPO_ROOT } from "../../core/paths";
+import { shardQuotaAdvisory } from "./accepts";
 import { checkCatalogFit, parsePlatformConfig } from "./parse";
 import { isConfigSecret } from "./pulumiInternals";
 import { CONFIG_NAMESPACE, PlatformConfig } from "./schema";
@@ -40,5 +41,7 @@ export function loadConfig(): PlatformConfig {
   const kpis = loadKpiCatalog({ ownerTeams: Object.keys(parsed.quicksight.ownerGroups) });
   checkCatalogFit(parsed, kpis, path.relative(REPO_ROOT, KPI_CATALOG_FILE));
   freshnessBudget(parsed, kpis);
+  const quota = shardQuotaAdvisory(parsed.streams, parsed.region, parsed.kinesisShardQuota);
+  if (quota) pulumi.log.warn(`advisory: ${quota}`);
   return { ...parsed, emailHashSalt: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("emailHashSalt") };
 }

@@ -6,6 +6,7 @@ import {
   logRetentionProblem,
   ownerTeamSlugProblems,
   reconcileHourProblem,
+  streamCostProblem,
   streamFreshnessProblem,
   unusedOwnerTeamsProblem,
 } from "./accepts";
@@ -163,6 +164,7 @@ export function parsePlatformConfig(
       logRetentionProblem(cfg.operations.logRetentionDays),
       reconcileHourProblem(cfg.operations.reconcileHourUtc, batches),
       cfg.network && cidrHostBitsProblem(cfg.network.vpcCidr),
+      streamCostProblem(streams, cfg.monthlyCostCeilingUsd),
     ].filter((p): p is string => typeof p === "string"),
   );
   problems.push(

@@ -81,6 +81,10 @@ export const configSchema = z
     /** Stateful resources (table bucket, tables, streams) get `protect`; must be true in prod. */
     protectStateful: z.boolean(),
     dataProducts: z.array(dataProduct).min(1),
+    /** USD a month the stack may cost by core/cost.ts's list prices: streams alone above it are refused here, the whole plan above it is a mandatory finding. */
+    monthlyCostCeilingUsd: z.number().positive(),
+    /** The account's Kinesis shard quota in this Region when it was raised; otherwise Kinesis's documented default applies. */
+    kinesisShardQuota: z.number().int().min(1).optional(),
     /** Kinesis retention in hours (24 to 8760). */
     streamRetentionHours: z.number().int().min(24).max(8760),
     /** Iceberg snapshots older than this are expired by S3 Tables snapshot management. */

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import { TAG } from "../../../core/tags";
-import { CostInput, estimateCost } from "../../../local/cost";
+import { CostInput, estimateCost } from "../../../core/cost";
 import { runStack } from "../../support/stacks";
 
 /*
- * Every expected dollar below is worked by hand from local/cost.ts's documented list prices and assumptions:
+ * Every expected dollar below is worked by hand from core/cost.ts's documented list prices and assumptions:
  * a month is 730 h (2,628,000 s), sustained load is 25 % of the declared peak, a GB is 2^30 bytes, and each line
  * item is rounded to the cent before the total adds them up.
  */

@@ -85,6 +85,18 @@ describe("plan: config and catalog errors exit 2, always (child processes)", () 
   });
 });
 
+describe("plan: the Kinesis shard quota is advisory (child process)", () => {
+  it("plans with exit 0 and warns, naming the shards and the quota, when the streams pass the account's configured quota", async () => {
+    const file = stackFileWith("prod", (c) => (c["retail:kinesisShardQuota"] = 9));
+    const { code, stderr } = await cli(["--stack", "prod", "--config", file, "--json"]);
+    assert.equal(code, 0, stderr);
+    assert.match(
+      stderr,
+      /advisory: retail:dataProducts: 10 provisioned shards \(cart_events 8, pos_transactions 2\) exceed retail:kinesisShardQuota, 9 shards/,
+    );
+  });
+});
+
 describe("plan: config that validated but that AWS or the catalog would refuse exits 2", () => {
   const cases: [string, (c: Record<string, any>) => void, RegExp][] = [
     [
@@ -118,6 +130,11 @@ describe("plan: config that validated but that AWS or the catalog would refuse e
       "a CIDR with host bits set (exited 0)",
       (c) => (c["retail:network"].vpcCidr = "10.40.1.0/16"),
       /vpcCidr = "10\.40\.1\.0\/16": host bits are set.*Fix: set it to 10\.40\.0\.0\/16/,
+    ],
+    [
+      "avgRecordBytes 1048576 at 8,000 records/s: 8,000 shards, $396,871.92 a month of streams (exited 0)",
+      (c) => (products(c)[0].stream.avgRecordBytes = 1048576),
+      /monthlyCostCeilingUsd = 10000: the streams alone are estimated at \$396,871\.92 a month \(cart_events \$396,678\.15, .*\(8000 shards\)\. Fix:/,
     ],
   ];
   for (const [what, change, message] of cases) {

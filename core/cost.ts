@@ -1,5 +1,5 @@
-import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "../core/lanes";
-import { TAG } from "../core/tags";
+import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "./lanes";
+import { TAG } from "./tags";
 
 /**
  * A monthly cost estimate from what the program declares: recorded resources' inputs and `retail:` tags.
@@ -70,58 +70,73 @@ function item(service: string, resource: string, quantity: number, price: { usd:
   return { service, resource, quantity: round2(quantity), unit: price.unit, unitUsd: price.usd, monthlyUsd: round2(quantity * price.usd), basis };
 }
 
-/** Records/s and bytes per record a resource declares, sustained at the assumed share of its peak. */
-function load(r: CostInput): { recordsPerSecond: number; bytes: number } | undefined {
-  const t = tags(r);
-  const peak = Number(t[TAG.peakRecordsPerSecond]);
-  const bytes = Number(t[TAG.avgRecordBytes]);
-  if (!(peak > 0) || !(bytes > 0)) return undefined;
-  return { recordsPerSecond: peak * ASSUMPTIONS.averageToPeak.value, bytes };
+/** One streaming lane as its resources declare it: the stream, its Firehose and the declared peak. */
+export interface StreamLaneLoad {
+  readonly product: string;
+  readonly stream: string;
+  /** Provisioned shards; undefined for an on-demand stream. */
+  readonly shards?: number;
+  readonly peakRecordsPerSecond?: number;
+  readonly avgRecordBytes?: number;
+  /** The Firehose delivering the stream to bronze, and its buffering interval in seconds. */
+  readonly firehose?: { readonly name: string; readonly bufferingSeconds: number };
 }
 
-function streamItems(resources: readonly CostInput[]): CostItem[] {
+/** What one streaming lane costs a month: shard-hours, PUT units, Firehose ingest and the S3 Tables it writes. */
+export function streamLaneCost(lane: StreamLaneLoad): CostItem[] {
   const out: CostItem[] = [];
-  for (const s of resources.filter((r) => r.type === "aws:kinesis/stream:Stream")) {
-    const l = load(s);
-    if (s.inputs.streamModeDetails?.streamMode !== "ON_DEMAND" && s.inputs.shardCount) {
-      out.push(
-        item(
-          "Kinesis",
-          s.name,
-          s.inputs.shardCount * HOURS_PER_MONTH,
-          PRICES.kinesisShardHour,
-          `${s.inputs.shardCount} shards × ${HOURS_PER_MONTH} h`,
-        ),
-      );
-    }
-    if (l) {
-      const units = (l.recordsPerSecond * Math.ceil(l.bytes / (25 * 1024)) * SECONDS_PER_MONTH) / 1e6;
-      out.push(item("Kinesis", s.name, units, PRICES.kinesisPutUnitsMillion, `${l.recordsPerSecond} records/s sustained`));
-    }
-    const product = tags(s)[TAG.dataProduct];
-    const firehose = resources.find(
-      (f) => f.type === "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream" && product && tags(f)[TAG.dataProduct] === product,
-    );
-    if (!l || !firehose) continue;
-    const ingestedGb = (l.recordsPerSecond * Math.ceil(l.bytes / 5120) * 5120 * SECONDS_PER_MONTH) / GB;
-    out.push(
-      item("Firehose", firehose.name, ingestedGb, PRICES.firehoseIngestGb, `${l.recordsPerSecond} records/s of ${l.bytes} B, billed in 5 KB steps`),
-    );
-    const storedGb = ((l.recordsPerSecond * l.bytes * SECONDS_PER_MONTH) / GB) * ASSUMPTIONS.columnarRatio.value * ASSUMPTIONS.layersStored.value;
-    out.push(item("S3 Tables", `${product} (bronze+silver)`, storedGb, PRICES.s3TablesStorageGbMonth, "one month of data, columnar, two layers"));
-    out.push(item("S3 Tables", `${product} (compaction)`, storedGb, PRICES.s3TablesCompactionGb, "every stored byte compacted once"));
-    const interval = Number(firehose.inputs.icebergConfiguration?.bufferingInterval) || 300;
-    out.push(
-      item(
-        "S3 Tables",
-        `${product} (Firehose commits)`,
-        SECONDS_PER_MONTH / interval / 1000,
-        PRICES.s3TablesPutThousand,
-        `one commit per ${interval} s buffer`,
-      ),
-    );
+  if (lane.shards) {
+    out.push(item("Kinesis", lane.stream, lane.shards * HOURS_PER_MONTH, PRICES.kinesisShardHour, `${lane.shards} shards × ${HOURS_PER_MONTH} h`));
   }
+  const peak = lane.peakRecordsPerSecond ?? 0;
+  const bytes = lane.avgRecordBytes ?? 0;
+  if (!(peak > 0) || !(bytes > 0)) return out;
+  const recordsPerSecond = peak * ASSUMPTIONS.averageToPeak.value;
+  const units = (recordsPerSecond * Math.ceil(bytes / (25 * 1024)) * SECONDS_PER_MONTH) / 1e6;
+  out.push(item("Kinesis", lane.stream, units, PRICES.kinesisPutUnitsMillion, `${recordsPerSecond} records/s sustained`));
+  if (!lane.firehose) return out;
+  const ingestedGb = (recordsPerSecond * Math.ceil(bytes / 5120) * 5120 * SECONDS_PER_MONTH) / GB;
+  out.push(
+    item("Firehose", lane.firehose.name, ingestedGb, PRICES.firehoseIngestGb, `${recordsPerSecond} records/s of ${bytes} B, billed in 5 KB steps`),
+  );
+  const storedGb = ((recordsPerSecond * bytes * SECONDS_PER_MONTH) / GB) * ASSUMPTIONS.columnarRatio.value * ASSUMPTIONS.layersStored.value;
+  out.push(item("S3 Tables", `${lane.product} (bronze+silver)`, storedGb, PRICES.s3TablesStorageGbMonth, "one month of data, columnar, two layers"));
+  out.push(item("S3 Tables", `${lane.product} (compaction)`, storedGb, PRICES.s3TablesCompactionGb, "every stored byte compacted once"));
+  const interval = lane.firehose.bufferingSeconds;
+  out.push(
+    item(
+      "S3 Tables",
+      `${lane.product} (Firehose commits)`,
+      SECONDS_PER_MONTH / interval / 1000,
+      PRICES.s3TablesPutThousand,
+      `one commit per ${interval} s buffer`,
+    ),
+  );
   return out;
+}
+
+/** The sum of some items, to the cent. */
+export const totalUsd = (items: readonly CostItem[]) => round2(items.reduce((t, i) => t + i.monthlyUsd, 0));
+
+function streamItems(resources: readonly CostInput[]): CostItem[] {
+  return resources
+    .filter((r) => r.type === "aws:kinesis/stream:Stream")
+    .flatMap((s) => {
+      const t = tags(s);
+      const product = t[TAG.dataProduct];
+      const firehose = resources.find(
+        (f) => f.type === "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream" && product && tags(f)[TAG.dataProduct] === product,
+      );
+      const onDemand = s.inputs.streamModeDetails?.streamMode === "ON_DEMAND";
+      return streamLaneCost({
+        product,
+        stream: s.name,
+        shards: onDemand ? undefined : Number(s.inputs.shardCount) || undefined,
+        peakRecordsPerSecond: Number(t[TAG.peakRecordsPerSecond]),
+        avgRecordBytes: Number(t[TAG.avgRecordBytes]),
+        firehose: firehose && { name: firehose.name, bufferingSeconds: Number(firehose.inputs.icebergConfiguration?.bufferingInterval) || 300 },
+      });
+    });
 }
 
 function runsPerDay(schedule: string | undefined): number | undefined {
@@ -174,5 +189,5 @@ function spiceItems(resources: readonly CostInput[]): CostItem[] {
 
 export function estimateCost(resources: readonly CostInput[]): CostEstimate {
   const items = [...streamItems(resources), ...glueItems(resources), ...athenaItems(resources), ...spiceItems(resources)];
-  return { monthlyUsd: round2(items.reduce((t, i) => t + i.monthlyUsd, 0)), items, prices: PRICES, assumptions: ASSUMPTIONS };
+  return { monthlyUsd: totalUsd(items), items, prices: PRICES, assumptions: ASSUMPTIONS };
 }
