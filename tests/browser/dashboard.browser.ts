@@ -103,7 +103,7 @@ describe("dashboard report in headless Chromium", function () {
 
   it("each KPI shows a headline value", async () => {
     const headlines = await page.$$eval("section.kpi", (s) =>
-      s.map((e) => [(e as HTMLElement).dataset.kpi, e.querySelector(".headline")?.textContent ?? ""]),
+      s.map((e) => [(e as HTMLElement).dataset.kpi ?? "", e.querySelector(".headline")?.textContent ?? ""]),
     );
     assert.deepEqual(
       headlines.map(([k]) => k),
