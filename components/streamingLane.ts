@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
-import { firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../core/limits";
+import { FIREHOSE_BUFFERING_SIZE_MIB, firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../core/limits";
 import { TAG, tagValue } from "../core/tags";
 import { AwsAccount } from "./account";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
@@ -169,7 +169,7 @@ export class StreamingLane extends pulumi.ComponentResource {
           catalogArn: args.lakehouse.catalogArn,
           roleArn: this.role.arn,
           bufferingInterval: this.bufferingSeconds,
-          bufferingSize: 64,
+          bufferingSize: FIREHOSE_BUFFERING_SIZE_MIB,
           retryDuration: 300,
           // Bronze keeps every event as sent; dedupe happens in the silver MERGE, so plain appends suffice.
           appendOnly: true,

@@ -18,6 +18,8 @@ export const ATHENA_MIN_BYTES_SCANNED_CUTOFF = 10_000_000;
 /** Firehose's Iceberg destination buffers between 0 and 900 seconds. */
 export const FIREHOSE_MAX_BUFFERING_SECONDS = 900;
 export const FIREHOSE_MIN_BUFFERING_SECONDS = 60;
+/** Firehose flushes a stream's buffer at this size (MiB) or at its buffering interval, whichever comes first. */
+export const FIREHOSE_BUFFERING_SIZE_MIB = 64;
 
 /**
  * Shards a provisioned stream needs for a declared peak: max(ceil(records/s ÷ 1000), ceil(bytes/s ÷ 1 MiB)).
@@ -47,6 +49,8 @@ export function mergeIntervalMinutes(freshnessMinutes: number): number {
 
 /** The silver MERGE Lambda's timeout: the worst case a merge run adds to a streaming KPI's freshness. */
 export const MERGE_TIMEOUT_SECONDS = 120;
+/** A merge invocation still waiting for the single merge slot after this long goes to the failure queue. */
+export const MERGE_MAX_EVENT_AGE_SECONDS = 900;
 
 /**
  * Days CloudWatch Logs can keep a log group's events: PutRetentionPolicy accepts these values and nothing in between

@@ -4,7 +4,7 @@ import { FreshnessSettings } from "../../functions/freshness";
 import { DEFAULT_WINDOW_HOURS, JobType, MaintenanceSettings } from "../../functions/maintenance";
 import { MergeSettings } from "../../functions/merge";
 import { ReconcileSettings } from "../../functions/reconcile";
-import { MERGE_TIMEOUT_SECONDS } from "../../core/limits";
+import { MERGE_MAX_EVENT_AGE_SECONDS, MERGE_TIMEOUT_SECONDS } from "../../core/limits";
 import { ENV } from "../../core/runtime";
 import { bridgeUse } from "../../core/sql/access";
 import { formatReconciles, TAG } from "../../core/tags";
@@ -145,7 +145,7 @@ export class Operations extends pulumi.ComponentResource {
       timeout: MERGE_TIMEOUT_SECONDS,
       // Merges that wait longer than this are not keeping up with their schedules: fail them into the queue, whose
       // alarm says so, rather than letting a backlog grow silently. A later run re-reads their windows anyway.
-      maxEventAgeSeconds: 900,
+      maxEventAgeSeconds: MERGE_MAX_EVENT_AGE_SECONDS,
       environment: { ...queryEnv(MERGE_TIMEOUT_SECONDS - 15), [ENV.saltSecretArn]: args.saltSecretArn },
     });
     const reconcile = lambda("reconcile", {

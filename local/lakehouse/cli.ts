@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import * as cliProgress from "cli-progress";
 import Table from "cli-table3";
+import { dashboardReport } from "../dashboard/report";
 import { Fault, LakehouseDetail, LakehouseReport, runLakehouse, Stage, STAGES } from "./run";
 
 /** `npm run --silent lakehouse -- --events <N> --seed <S> [--days <D>] [--fault <spec>] [--json]` */
@@ -44,6 +45,8 @@ export interface CliOptions {
   readonly days: number;
   readonly fault?: Fault;
   readonly json: boolean;
+  /** Also write the dashboard's visuals over this run to this HTML file. */
+  readonly report?: string;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -54,6 +57,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     .option("--days <D>", "days of data", positiveInt("--days", 366), 30)
     .option("--fault <spec>", "inject a fault after the merge, e.g. drop-silver=0.01", parseFault)
     .option("--json", "print one JSON object (design.md contract)", false)
+    .option("--report <file.html>", "also write the dashboard's visuals over this run as one self-contained HTML file")
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
   try {
@@ -63,8 +67,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version") throw e;
     throw new UsageError(err.message.replace(/^error: /, ""));
   }
-  const o = program.opts<{ events: number; seed: number; days: number; fault?: Fault; json: boolean }>();
-  return { events: o.events, seed: o.seed, days: o.days, fault: o.fault, json: o.json };
+  const o = program.opts<{ events: number; seed: number; days: number; fault?: Fault; json: boolean; report?: string }>();
+  return { events: o.events, seed: o.seed, days: o.days, fault: o.fault, json: o.json, report: o.report };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
@@ -112,11 +116,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const bar = options.json ? undefined : new cliProgress.SingleBar({ format: "{bar} {stage} ({value}/{total})" }, cliProgress.Presets.shades_classic);
   bar?.start(STAGES.length, 0, { stage: "starting" });
-  const { report, detail } = await runLakehouse(options, (stage: Stage) => bar?.update(STAGES.indexOf(stage), { stage }));
+  const page = options.report ? dashboardReport(options.report) : undefined;
+  const { report, detail } = await runLakehouse({ ...options, beforeClose: page?.beforeClose }, (stage: Stage) =>
+    bar?.update(STAGES.indexOf(stage), { stage }),
+  );
   bar?.update(STAGES.length, { stage: "done" });
   bar?.stop();
   if (options.json) console.log(JSON.stringify(report));
   else printHuman(report, detail);
+  if (page) process.stderr.write(`lakehouse: dashboard written to ${await page.write(report, detail)}\n`);
   return 0;
 }
 

@@ -13,7 +13,9 @@ describe("lakehouse CLI arguments", () => {
       days: 30,
       fault: undefined,
       json: true,
+      report: undefined,
     });
+    assert.strictEqual(parseArgs(["--events", "10", "--seed", "1", "--report", "out/d.html"]).report, "out/d.html");
     assert.deepStrictEqual(parseFault("drop-silver=0.01"), { kind: "drop-silver", share: 0.01 });
   });
 

@@ -1,0 +1,112 @@
+import * as path from "path";
+import { freshnessBudget, dailyRefreshTime, KpiFreshness } from "../../core/freshness";
+import { effectiveRefresh, KpiDefinition, loadKpiCatalog, RefreshCadence } from "../../core/kpiCatalog";
+import { REPO_ROOT } from "../../core/paths";
+import { bridgeUse } from "../../core/sql/access";
+import { loadTableDefs } from "../../core/tables";
+import { MergeSettings } from "../../functions/merge";
+import { MergeTrigger, planOperations } from "../../components/operations/plan";
+import { decodeConfigValue } from "../../infra/config/load";
+import { parsePlatformConfig } from "../../infra/config/parse";
+import { CONFIG_NAMESPACE } from "../../infra/config/schema";
+import { readStackFile } from "../stackFile";
+
+/** A streaming product as the simulator replays it: its declared peak and the Firehose buffering it is built with. */
+export interface SimStream {
+  readonly name: string;
+  readonly freshnessMinutes: number;
+  readonly peakRecordsPerSecond: number;
+  readonly avgRecordBytes: number;
+}
+
+export interface SimBatch {
+  readonly name: string;
+  readonly lane: "batch-15min" | "batch-hourly" | "batch-daily";
+  readonly timeoutMinutes: number;
+}
+
+export interface SimKpi {
+  readonly kpi: string;
+  readonly sourceProducts: readonly string[];
+  /** Undefined for DIRECT_QUERY: the gold view is visible as soon as silver is. */
+  readonly refresh?: RefreshCadence;
+  readonly model: KpiFreshness;
+}
+
+/** Everything the simulator replays, read from the stack file, the KPI catalog and the operations plan. */
+export interface SimInputs {
+  readonly stack: string;
+  readonly streams: readonly SimStream[];
+  readonly batches: readonly SimBatch[];
+  readonly merges: readonly { product: string; trigger: MergeTrigger; lookbackMinutes: number }[];
+  /** The merge handler's settings as the program ships them (functions/merge.ts runs on them). */
+  readonly mergeSettings: MergeSettings;
+  readonly kpis: readonly SimKpi[];
+  /** "HH:MM" UTC of daily SPICE refreshes. */
+  readonly dailyRefreshTime: string;
+}
+
+/** Placeholder that satisfies the salt's format check; the simulator never hashes anything. */
+const SIM_SALT = "simulator-salt-not-a-secret-000000";
+
+/** Read a stack file (Pulumi.<stack>.yaml format) through the program's own config parser, catalog and operations plan. */
+export function loadSimInputs(stackFile: string, stack: string): SimInputs {
+  const file = readStackFile(stackFile);
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(file.config)) {
+    if (key.startsWith(`${CONFIG_NAMESPACE}:`)) raw[key.slice(CONFIG_NAMESPACE.length + 1)] = decodeConfigValue(value);
+  }
+  const cfg = parsePlatformConfig(raw, {
+    project: "retail-analytics",
+    stack,
+    region: file.config["aws:region"],
+    emailHashSalt: SIM_SALT,
+    secretKeys: ["emailHashSalt"],
+  });
+  const catalog: KpiDefinition[] = loadKpiCatalog({ ownerTeams: Object.keys(cfg.quicksight.ownerGroups) });
+  const budget = freshnessBudget(cfg, catalog);
+  const plan = planOperations(
+    {
+      products: [
+        ...cfg.streams.map((s) => ({ name: s.name, lane: s.lane, freshnessMinutes: s.freshnessMinutes })),
+        ...cfg.batches.map((b) => ({ name: b.name, lane: b.lane, timeoutMinutes: b.batch.timeoutMinutes })),
+      ],
+      goldChannelMode: cfg.goldChannelMode,
+      kpiFreshnessBudgetMinutes: Object.fromEntries(Object.entries(budget).map(([k, f]) => [k, f.budgetMinutes])),
+      batchJobNames: Object.fromEntries(cfg.batches.map((b) => [b.name, `${b.name}-job`])),
+    },
+    [...loadTableDefs().keys()],
+  );
+  return {
+    stack,
+    streams: cfg.streams.map((s) => ({
+      name: s.name,
+      freshnessMinutes: s.freshnessMinutes,
+      peakRecordsPerSecond: s.stream.peakRecordsPerSecond,
+      avgRecordBytes: s.stream.avgRecordBytes,
+    })),
+    batches: cfg.batches.map((b) => ({ name: b.name, lane: b.lane, timeoutMinutes: b.batch.timeoutMinutes })),
+    merges: plan.merges.map((m) => ({ product: m.product, trigger: m.trigger, lookbackMinutes: m.lookbackMinutes })),
+    mergeSettings: {
+      products: Object.fromEntries(
+        plan.merges.map((m) => [
+          m.product,
+          { sql: m.sql, lookbackMinutes: m.lookbackMinutes, refreshesBridge: bridgeUse(m.product, m.sql, plan.bridgeSql) },
+        ]),
+      ),
+      bridgeSql: plan.bridgeSql,
+    },
+    kpis: catalog.map((k) => ({
+      kpi: k.kpi,
+      sourceProducts: k.sourceProducts,
+      refresh: effectiveRefresh(k, cfg.quicksight.spiceRowCap),
+      model: budget[k.kpi],
+    })),
+    dailyRefreshTime: dailyRefreshTime(cfg),
+  };
+}
+
+/** The repository's stack file for a stack name. */
+export function stackFilePath(stack: string): string {
+  return path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+}
