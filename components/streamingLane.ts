@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
-import { FIREHOSE_BUFFERING_SIZE_MIB, firehoseBufferingSeconds, requiredShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../core/limits";
+import { FIREHOSE_BUFFERING_SIZE_MIB, firehoseBufferingSeconds, provisionedShards, UNTESTED_PEAK_RECORDS_PER_SECOND } from "../core/limits";
 import { TAG, tagValue } from "../core/tags";
 import { AwsAccount } from "./account";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
@@ -87,7 +87,7 @@ export class StreamingLane extends pulumi.ComponentResource {
         this,
       );
     }
-    this.shardCount = args.capacityMode === "provisioned" ? requiredShards(args.peakRecordsPerSecond, args.avgRecordBytes) : undefined;
+    this.shardCount = provisionedShards(args);
     this.stream = new aws.kinesis.Stream(
       `${name}-stream`,
       {

@@ -42,6 +42,15 @@ export function firehoseBufferingSeconds(freshnessMinutes: number): number {
   return Math.min(FIREHOSE_MAX_BUFFERING_SECONDS, Math.max(FIREHOSE_MIN_BUFFERING_SECONDS, Math.floor((freshnessMinutes * 60) / 5)));
 }
 
+/** A stream's shard count as the lane provisions it: sized from its peak, or none for an on-demand stream. */
+export function provisionedShards(stream: {
+  readonly capacityMode: "provisioned" | "on-demand";
+  readonly peakRecordsPerSecond: number;
+  readonly avgRecordBytes: number;
+}): number | undefined {
+  return stream.capacityMode === "provisioned" ? requiredShards(stream.peakRecordsPerSecond, stream.avgRecordBytes) : undefined;
+}
+
 /** Minutes between silver MERGE runs for a streaming product: half its freshness need, at least every minute. */
 export function mergeIntervalMinutes(freshnessMinutes: number): number {
   return Math.max(1, Math.floor(freshnessMinutes / 2));

@@ -245,20 +245,24 @@ const COST_CEILING_KEY = "retail:monthlyCostCeilingUsd";
 export function costCeilingFinding(cost: CostEstimate, config: Readonly<Record<string, string>>): Diagnostic[] {
   const raw = config[COST_CEILING_KEY];
   const ceiling = Number(raw);
-  if (raw === undefined || !(ceiling > 0) || cost.monthlyUsd <= ceiling) return [];
-  const top = [...cost.items].sort((a, b) => b.monthlyUsd - a.monthlyUsd).slice(0, 3);
-  return [
+  if (raw === undefined || cost.monthlyUsd <= ceiling) return [];
+  const finding = (message: string): Diagnostic[] => [
     {
       policy: "monthly-cost-ceiling",
       enforcementLevel: "mandatory",
       urn: "",
       description: "The plan's monthly cost estimate stays within the stack's retail:monthlyCostCeilingUsd.",
-      message:
-        `the plan is estimated at $${cost.monthlyUsd} a month, above ${COST_CEILING_KEY} = ${ceiling} ` +
-        `(largest: ${top.map((i) => `${i.service} ${i.resource} $${i.monthlyUsd}`).join(", ")}). ` +
-        `Fix: find the item that grew in the plan's cost section, or raise the ceiling if the spend is intended.`,
+      message,
     },
   ];
+  // Another team's program has no config schema of ours: an unreadable ceiling is a finding, never no ceiling.
+  if (!(ceiling > 0)) return finding(`${COST_CEILING_KEY} = ${JSON.stringify(raw)} is not a positive number of USD. Fix: write it as e.g. 10000.`);
+  const top = [...cost.items].sort((a, b) => b.monthlyUsd - a.monthlyUsd).slice(0, 3);
+  return finding(
+    `the plan is estimated at $${cost.monthlyUsd} a month, above ${COST_CEILING_KEY} = ${ceiling} ` +
+      `(largest: ${top.map((i) => `${i.service} ${i.resource} $${i.monthlyUsd}`).join(", ")}). ` +
+      `Fix: find the item that grew in the plan's cost section, or raise the ceiling if the spend is intended.`,
+  );
 }
 
 /** The URN the engine gives a stack's root resource, which a stack-wide finding with no resource belongs to. */

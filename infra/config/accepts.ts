@@ -7,7 +7,7 @@ import {
   firehoseBufferingSeconds,
   MERGE_TIMEOUT_SECONDS,
   nearestLogRetentionDays,
-  requiredShards,
+  provisionedShards,
 } from "../../core/limits";
 import { teamSlug } from "../../core/names";
 import { CONFIG_NAMESPACE } from "./schema";
@@ -163,8 +163,7 @@ interface StreamSizing {
 }
 
 /** The shards each provisioned stream gets, sized as the streaming lane sizes them. */
-const shardsOf = (s: StreamSizing) =>
-  s.stream.capacityMode === "provisioned" ? requiredShards(s.stream.peakRecordsPerSecond, s.stream.avgRecordBytes) : undefined;
+const shardsOf = (s: StreamSizing) => provisionedShards(s.stream);
 
 /** What the configured streams cost a month before any Glue, Athena or QuickSight: shards, PUTs, Firehose and storage. */
 export function streamsMonthlyCost(streams: readonly StreamSizing[]): {

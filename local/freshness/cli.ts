@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { parseOptions, UsageError } from "../cliArgs";
 import { Command, InvalidArgumentError } from "commander";
 import Table from "cli-table3";
 import { loadSimInputs, stackFilePath } from "./inputs";
@@ -10,7 +11,7 @@ import { DEFAULT_MERGE_MODEL, DEFAULT_SIM_OPTIONS, FreshnessResult, simulateFres
  * merge slot cannot keep up). Exit 2: bad options or config.
  */
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface FreshnessCliOptions {
   readonly stack: string;
@@ -89,14 +90,7 @@ export function parseFreshnessArgs(argv: readonly string[]): FreshnessCliOptions
     .option("--json", "print one JSON object", false)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
-  try {
-    program.parse([...argv], { from: "user" });
-  } catch (e) {
-    const err = e as { code?: string; message: string };
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version") throw e;
-    throw new UsageError(err.message.replace(/^error: /, ""));
-  }
-  if (program.args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(program.args[0])}; options start with --, see --help`);
+  parseOptions(program, argv);
   const o = program.opts<{
     stack: string;
     config?: string;

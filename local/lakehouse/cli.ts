@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
+import { parseOptions, UsageError } from "../cliArgs";
 import * as cliProgress from "cli-progress";
 import Table from "cli-table3";
 import { dashboardReport } from "../dashboard/report";
@@ -6,7 +7,7 @@ import { Fault, LakehouseDetail, LakehouseReport, runLakehouse, Stage, STAGES } 
 
 /** `npm run --silent lakehouse -- --events <N> --seed <S> [--days <D>] [--fault <spec>] [--json]` */
 
-export class UsageError extends Error {}
+export { UsageError };
 
 function positiveInt(option: string, max: number) {
   return (value: string): number => {
@@ -60,13 +61,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     .option("--report <file.html>", "also write the dashboard's visuals over this run as one self-contained HTML file")
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
-  try {
-    program.parse([...argv], { from: "user" });
-  } catch (e) {
-    const err = e as { code?: string; message: string };
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version") throw e;
-    throw new UsageError(err.message.replace(/^error: /, ""));
-  }
+  parseOptions(program, argv);
   const o = program.opts<{ events: number; seed: number; days: number; fault?: Fault; json: boolean; report?: string }>();
   return { events: o.events, seed: o.seed, days: o.days, fault: o.fault, json: o.json, report: o.report };
 }

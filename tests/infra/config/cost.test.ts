@@ -52,6 +52,11 @@ describe("config: the monthly cost ceiling and the shard quota", () => {
     assert.equal(cost.monthlyUsd, 109.5);
     assert.deepEqual(costCeilingFinding(cost, { "retail:monthlyCostCeilingUsd": "109.5" }), []);
     assert.deepEqual(costCeilingFinding(cost, {}), [], "a program without the key is held to no ceiling");
+    for (const bad of ["lots", "0", "-5", ""]) {
+      const [u] = costCeilingFinding(cost, { "retail:monthlyCostCeilingUsd": bad });
+      assert.equal(u?.enforcementLevel, "mandatory", `${JSON.stringify(bad)} must not read as no ceiling`);
+      assert.match(u.message, /is not a positive number of USD\. Fix:/);
+    }
     const [f] = costCeilingFinding(cost, { "retail:monthlyCostCeilingUsd": "109.49" });
     assert.equal(f.policy, "monthly-cost-ceiling");
     assert.equal(f.enforcementLevel, "mandatory");
