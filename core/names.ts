@@ -27,3 +27,10 @@ export const AUTONAME_RANDOM_CHARS = 7;
 export function autonamed(logicalName: string): string {
   return `${logicalName}-${"x".repeat(AUTONAME_RANDOM_CHARS)}`;
 }
+
+/** Workgroup suffix of the platform's view DDL. */
+export const PLATFORM_WORKGROUP = "platform";
+/** Workgroup suffix of the Operations handlers' queries. */
+export const OPERATIONS_WORKGROUP = "operations";
+/** Workgroup suffixes the gold layer uses itself, so no owner team may take them. */
+export const RESERVED_WORKGROUP_SUFFIXES: readonly string[] = [PLATFORM_WORKGROUP, OPERATIONS_WORKGROUP];

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ATHENA_MIN_BYTES_SCANNED_CUTOFF } from "../../core/limits";
 import { CHANNEL_MODES, ChannelMode, GOLD_DATABASE } from "../../core/kpiCatalog";
-import { RESERVED_SUFFIXES, teamSlug } from "./names";
+import { RESERVED_WORKGROUP_SUFFIXES, teamSlug } from "../../core/names";
 import { AwsAccount } from "../account";
 
 export interface GoldViewSource {
@@ -62,10 +62,10 @@ export function validateGoldLayerArgs(args: GoldLayerArgs, resource?: pulumi.Res
   const slugs = new Map<string, string>();
   for (const t of teams) {
     const s = teamSlug(t);
-    if (s === "" || slugs.has(s) || RESERVED_SUFFIXES.includes(s)) {
+    if (s === "" || slugs.has(s) || RESERVED_WORKGROUP_SUFFIXES.includes(s)) {
       const clash = slugs.has(s)
         ? `, already used by "${slugs.get(s)}"`
-        : RESERVED_SUFFIXES.includes(s)
+        : RESERVED_WORKGROUP_SUFFIXES.includes(s)
           ? ", reserved for the layer's own workgroup"
           : "";
       throw new pulumi.ResourceError(

@@ -12,7 +12,7 @@ export type { GoldLayerArgs, GoldViewSource } from "./args";
 export { validateGoldLayerArgs } from "./args";
 export type { GoldCatalog } from "./catalog";
 export { createGoldCatalog } from "./catalog";
-export { teamSlug } from "./names";
+export { teamSlug } from "../../core/names";
 export type { QuicksightAccess } from "./quicksightAccess";
 export { createQuicksightAccess } from "./quicksightAccess";
 export type { QueryWorkgroup, QueryWorkgroups } from "./workgroups";

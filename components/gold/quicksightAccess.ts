@@ -5,7 +5,7 @@ import { assumeRolePolicy, iamPolicy, Statement, LAKE_FORMATION_CREDENTIALS } fr
 import { arn as accountArn, AwsAccount } from "../account";
 import { quicksightGroupArn } from "../kpiDataset";
 import type { GoldLayerArgs } from "./args";
-import { teamSlug } from "./names";
+import { teamSlug } from "../../core/names";
 
 export interface QuicksightAccess {
   readonly quicksightRole: aws.iam.Role;

@@ -4,7 +4,7 @@ import type { input as awsInput } from "@pulumi/aws/types";
 import { Statement } from "../iam";
 import { secureBucket } from "../secureBucket";
 import type { GoldLayerArgs } from "./args";
-import { OPERATIONS, PLATFORM, teamSlug } from "./names";
+import { OPERATIONS_WORKGROUP as OPERATIONS, PLATFORM_WORKGROUP as PLATFORM, teamSlug } from "../../core/names";
 
 /** Results prefix of the operations workgroup in the shared results bucket (each workgroup writes under its suffix). */
 export const OPERATIONS_RESULTS_PREFIX = `${OPERATIONS}/`;

@@ -1,6 +1,5 @@
 import { AWS_NAME_RULES, AwsNameKind, awsNameProblem } from "../../core/limits";
-import { AUTONAME_RANDOM_CHARS, autonamed, platformPrefix, slug, teamSlug } from "../../core/names";
-import { OPERATIONS as OPERATIONS_WORKGROUP, PLATFORM as PLATFORM_WORKGROUP } from "../../components/gold/names";
+import { AUTONAME_RANDOM_CHARS, autonamed, OPERATIONS_WORKGROUP, PLATFORM_WORKGROUP, platformPrefix, slug, teamSlug } from "../../core/names";
 import { CONFIG_NAMESPACE } from "./schema";
 
 /**

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BATCH_CADENCE_MINUTES, chooseLane, Lane, LaneError } from "../../core/lanes";
-import { RESERVED_SUFFIXES } from "../../components/gold/names";
+import { RESERVED_WORKGROUP_SUFFIXES } from "../../core/names";
 import {
   cidrHostBitsProblem,
   logRetentionProblem,
@@ -158,7 +158,7 @@ export function parsePlatformConfig(
     );
   }
   // What AWS would refuse, or the platform could not deliver, found here rather than by a half-finished `pulumi up`.
-  problems.push(...ownerTeamSlugProblems(cfg.quicksight.ownerGroups, RESERVED_SUFFIXES));
+  problems.push(...ownerTeamSlugProblems(cfg.quicksight.ownerGroups, RESERVED_WORKGROUP_SUFFIXES));
   problems.push(
     ...[
       logRetentionProblem(cfg.operations.logRetentionDays),

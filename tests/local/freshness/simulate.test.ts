@@ -1,16 +1,7 @@
 import * as assert from "assert";
 import { loadSimInputs, SimInputs, stackFilePath } from "../../../local/freshness/inputs";
-import {
-  cronStarts,
-  DEFAULT_MERGE_MODEL,
-  DEFAULT_SIM_OPTIONS,
-  firehoseFlushes,
-  FreshnessResult,
-  nextRefresh,
-  rng,
-  simulateFreshness,
-  SimOptions,
-} from "../../../local/freshness/simulate";
+import { cronStarts, firehoseFlushes, nextRefresh, rng } from "../../../local/freshness/clock";
+import { DEFAULT_MERGE_MODEL, DEFAULT_SIM_OPTIONS, FreshnessResult, simulateFreshness, SimOptions } from "../../../local/freshness/simulate";
 
 const inputs: Record<string, SimInputs> = {};
 const stackInputs = (stack: "prod" | "dev") => (inputs[stack] ??= loadSimInputs(stackFilePath(stack), stack));
