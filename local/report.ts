@@ -41,6 +41,18 @@ function violations(report: PlanReport): string {
   return `${out.join("\n")}\n`;
 }
 
+function changes(report: PlanReport): string {
+  const d = report.diff;
+  if (!d) return "";
+  const table = new Table({ head: ["change", "resource", "properties"], colWidths: [9, 70, 50], wordWrap: true, ...STYLE });
+  for (const urn of d.create) table.push(["create", shortUrn(urn), ""]);
+  for (const c of d.update) table.push(["update", shortUrn(c.urn), c.properties.join(", ")]);
+  for (const c of d.replace) table.push(["REPLACE", shortUrn(c.urn), c.properties.join(", ")]);
+  for (const urn of d.delete) table.push(["DELETE", shortUrn(urn), ""]);
+  const counts = `${d.create.length} to create, ${d.update.length} to update, ${d.replace.length} to replace, ${d.delete.length} to delete`;
+  return `Changes against ${d.against}: ${counts}\n${table.length > 0 ? `${table.toString()}\n` : ""}`;
+}
+
 function freshness(report: PlanReport): string {
   const entries = Object.entries(report.freshness);
   if (entries.length === 0) return "Freshness budget: none exported (output freshnessBudget)\n";
@@ -104,7 +116,16 @@ function catalogSources(detail: PlanDetail): Map<string, readonly string[]> {
 export function renderReport(report: PlanReport, detail: PlanDetail): string {
   const head = `Plan for stack "${report.stack}" (${path.relative(process.cwd(), detail.program) || detail.program})\n`;
   const assumptions = report.assumptions.length > 0 ? `Assumptions:\n${report.assumptions.map((a) => `  - ${a}`).join("\n")}\n` : "";
-  return [head, assumptions, resourceSummary(report, detail.recorded), violations(report), freshness(report), cost(report), diagram(detail)]
+  return [
+    head,
+    assumptions,
+    resourceSummary(report, detail.recorded),
+    changes(report),
+    violations(report),
+    freshness(report),
+    cost(report),
+    diagram(detail),
+  ]
     .filter(Boolean)
     .join("\n");
 }
