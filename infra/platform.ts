@@ -10,6 +10,7 @@ import { StreamingLane } from "../components/streamingLane";
 import { ConfigError, PlatformConfig } from "./config";
 import { buildGold, GoldOutputs } from "./gold";
 import { loadTableDefs, TableDef } from "../core/tables";
+import { loadSchemaLedger, planMigrations } from "../core/schemaLedger";
 import { slug } from "../core/names";
 import { AwsAccount, lookupAccount } from "../components/account";
 import { TAG } from "../core/tags";
@@ -132,6 +133,8 @@ function batchNetwork(prefix: string, cfg: PlatformConfig, tags: Record<string, 
 export function buildPlatform(cfg: PlatformConfig): Platform {
   const prefix = `retail-${cfg.environment}`;
   const tables = selectTables(cfg, loadTableDefs());
+  // Judged before any resource: a schema change the tables cannot take in place stops the program here.
+  const migrations = planMigrations(tables, loadSchemaLedger());
   const tags = { [TAG.environment]: cfg.environment, "retail:platform": "retail-analytics" };
   const protect = cfg.protectStateful;
   // Looked up once: every ARN the platform writes is in this partition, account and region.
@@ -204,6 +207,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
   }
 
   const gold = buildGold(`${prefix}-gold`, { config: cfg, lakehouse, alarmTopicArn: topic.arn, account, protect });
+  lakehouse.migrate(migrations, gold.goldLayer.operationsQuery.name);
   const operations = buildOperations(`${prefix}-ops`, {
     account,
     lakehouse,

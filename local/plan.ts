@@ -80,8 +80,8 @@ function projectOf(program: string): { dir: string; name?: string } {
   }
 }
 
-/** How the program's input errors begin: ConfigError (infra/config/parse.ts) and KpiCatalogError (core/kpiCatalog.ts). */
-const INPUT_ERRORS = ["invalid stack configuration", "invalid KPI catalog"];
+/** How the program's input errors begin: ConfigError (infra/config/parse.ts), KpiCatalogError (core/kpiCatalog.ts), SchemaChangeError (core/schemaChange.ts). */
+const INPUT_ERRORS = ["invalid stack configuration", "invalid KPI catalog", "invalid table schema change"];
 
 /** The problems of a config or catalog error, which exit 2; matched by shape because the harness reloads the program's modules. */
 export function inputProblems(err: unknown): string[] | undefined {

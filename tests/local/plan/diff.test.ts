@@ -5,7 +5,7 @@ import * as path from "path";
 import { REPO_ROOT } from "../../../core/paths";
 import { changedProperties, diffPlans, protectedChanges, readEarlierPlan } from "../../../local/diff";
 import { plan, PlannedResource, PlanReport } from "../../../local/plan";
-import { planCli } from "../../support/planCli";
+import { checkoutCopy, planCli } from "../../support/planCli";
 
 const urn = (type: string, name: string) => `urn:pulumi:prod::retail-analytics::${type}::${name}`;
 const TABLE = "aws-native:s3tables:Table";
@@ -140,5 +140,37 @@ describe("plan --against the landed plans (plans/<stack>.json)", () => {
       o.report.policies.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => [v.policy, v.urn]),
       [["protected-resource-survives", gone.urn]],
     );
+  });
+});
+
+describe("plan --against: a schema change in a copy of the repository (child processes)", () => {
+  const ORDERS = path.join("sql", "silver", "order_events.sql");
+  const orders = (repo: string) => fs.readFileSync(path.join(repo, ORDERS), "utf8");
+
+  it("a new nullable column is an update of the table's migration, with its ADD COLUMNS step, and no replacement (exit 0)", async () => {
+    const repo = checkoutCopy();
+    fs.writeFileSync(path.join(repo, ORDERS), orders(repo).replace(/revenue decimal\(12,2\)\n\)/, "revenue decimal(12,2),\n  store_id string\n)"));
+    const r = await planCli(["--stack", "prod", "--against", "plans/prod.json", "--json"], repo);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as PlanReport;
+    assert.deepEqual(report.diff?.replace, []);
+    assert.deepEqual(report.diff?.delete, []);
+    const migration = report.diff?.update.find((u) => u.urn.endsWith("::retail-prod-retail_silver-order_events-schema"));
+    assert.deepEqual(migration?.properties, ["steps", "version"]);
+    const planned = report.resources.find((x) => x.urn === migration!.urn)!;
+    assert.deepEqual((planned.inputs as { steps: unknown[] }).steps, [{ version: 2, add: [{ name: "store_id", sqlType: "string" }], widen: [] }]);
+    assert.ok(
+      !report.diff?.update.some((u) => u.urn.endsWith("::retail-prod-retail_silver-order_events")),
+      "the table itself ignores the metadata change",
+    );
+  });
+
+  it("a dropped column exits 2 naming the file, the column and the procedure", async () => {
+    const repo = checkoutCopy();
+    fs.writeFileSync(path.join(repo, ORDERS), orders(repo).replace(/\n {2}sku string,/, ""));
+    const r = await planCli(["--stack", "prod", "--against", "plans/prod.json"], repo);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /sql\/silver\/order_events\.sql \(retail_silver\.order_events\): column sku was dropped or renamed/);
+    assert.match(r.stderr, /create a new table/);
   });
 });
