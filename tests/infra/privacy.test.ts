@@ -82,4 +82,32 @@ describe("privacy over the prod plan", function () {
       for (const g of merge.filter((x) => target(x).startsWith("retail_bronze."))) assert.deepEqual(g.inputs.permissions, ["SELECT", "DESCRIBE"]);
     });
   });
+
+  describe("QuickSight", () => {
+    const quicksight = () => byType(prod, LF_GRANT).filter((g) => role(g) === "retail-prod-gold-quicksight");
+
+    it("reads exactly the silver tables the gold views read: never identity_bridge, quarantine or bronze", () => {
+      const tables = quicksight()
+        .filter((g) => !g.inputs.database)
+        .map(target)
+        .sort();
+      assert.deepEqual(tables, [
+        "retail_silver.cart_events",
+        "retail_silver.erp_inventory",
+        "retail_silver.loyalty_redemptions",
+        "retail_silver.order_events",
+      ]);
+      for (const g of quicksight().filter((x) => !x.inputs.database)) assert.deepEqual(g.inputs.permissions, ["SELECT", "DESCRIBE"]);
+    });
+
+    it("its IAM policy names those tables, with no table wildcard outside the gold database", () => {
+      const policy = JSON.parse(byType(prod, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "retail-prod-gold-quicksight")!.inputs.policy);
+      const glue: string[] = policy.Statement.find((s: { Sid: string }) => s.Sid === "ReadGoldAndLinkedCatalog").Resource;
+      assert.deepEqual(
+        glue.filter((a) => a.includes(":table/") && a.endsWith("/*")),
+        ["arn:aws:glue:us-east-1:123456789012:table/retail_gold/*"],
+      );
+      assert.ok(!glue.some((a) => /identity_bridge|quarantine/.test(a)));
+    });
+  });
 });
