@@ -31,10 +31,23 @@ function table(b: TableBucketRef, fq: string) {
 }
 
 /**
+ * Lake Formation table permissions by role in the pipeline. None holds ALL, ALTER or DROP: schema changes are
+ * migrations under their own role, and no data role can drop what it writes. A direct writer appends (INSERT,
+ * with DESCRIBE to resolve the table); neither Firehose's Iceberg destination nor the S3 Tables Firehose guide
+ * documents more than "the required permissions in Lake Formation" on the table.
+ */
+export const LF_TABLE_PERMISSIONS = {
+  appendWriter: ["INSERT", "DESCRIBE"],
+  /** An Athena MERGE: reads the target to match rows, inserts, and deletes what it replaces (merge-on-read). */
+  mergeWriter: ["SELECT", "INSERT", "DELETE", "DESCRIBE"],
+  reader: ["SELECT", "DESCRIBE"],
+} as const satisfies Record<string, readonly string[]>;
+
+/**
  * A direct writer of exactly one table (Firehose, a Glue job): the Glue catalog chain down to that table, the
- * table's data, credential vending; in Lake Formation DESCRIBE on the namespace and ALL on the table (INSERT+ALTER
- * alone fails: "Caller is required to have ALL permissions on the table"). The catalog id goes in the nested
- * blocks; a top-level catalogId of this form is rejected (terraform-provider-aws#49463).
+ * table's data, credential vending; in Lake Formation DESCRIBE on the namespace and the append permissions on the
+ * table. The catalog id goes in the nested blocks; a top-level catalogId of this form is rejected
+ * (terraform-provider-aws#49463).
  */
 export function grantTableWrite(b: TableBucketRef, name: string, principal: pulumi.Input<string>, fq: string, parent: pulumi.Resource): Grant {
   const [ns, tableName] = split(fq);
@@ -78,7 +91,7 @@ export function grantTableWrite(b: TableBucketRef, name: string, principal: pulu
     ),
     new aws.lakeformation.Permissions(
       `${name}-table`,
-      { principal, permissions: ["ALL"], table: { catalogId: b.catalogId, databaseName: namespace, name: tableName } },
+      { principal, permissions: [...LF_TABLE_PERMISSIONS.appendWriter], table: { catalogId: b.catalogId, databaseName: namespace, name: tableName } },
       { parent },
     ),
   ];
@@ -88,8 +101,8 @@ export function grantTableWrite(b: TableBucketRef, name: string, principal: pulu
 /**
  * A principal that reads and writes tables through Athena (the operations handlers): the catalog entries of what
  * `access` names, a commit on what it writes, credential vending and the bucket's key; in Lake Formation DESCRIBE
- * on the namespaces, SELECT on reads, ALL on writes (Athena commits an Iceberg MERGE through Lake Formation, which
- * needs ALL on the target, as Firehose does). The workgroup's own statements come from its owner.
+ * on the namespaces, SELECT on reads, the merge's DML on writes (never ALTER or DROP). The workgroup's own
+ * statements come from its owner.
  */
 export function grantTableQuery(
   b: TableBucketRef,
@@ -133,8 +146,8 @@ export function grantTableQuery(
   };
   const resources = [
     ...namespaces.map((ns) => grant(ns, ["DESCRIBE"], { database: { catalogId: b.catalogId, name: b.namespaces[ns] } }, [])),
-    ...access.reads.map((t) => tableGrant(t, ["SELECT", "DESCRIBE"])),
-    ...access.writes.map((t) => tableGrant(t, ["ALL"])),
+    ...access.reads.map((t) => tableGrant(t, [...LF_TABLE_PERMISSIONS.reader])),
+    ...access.writes.map((t) => tableGrant(t, [...LF_TABLE_PERMISSIONS.mergeWriter])),
   ];
   return { statements, resources };
 }

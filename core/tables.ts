@@ -10,7 +10,10 @@ import { stripComments } from "./sql/text";
  *
  * A DDL file holds one Athena (Trino) `CREATE TABLE [IF NOT EXISTS] <namespace>.<table> (...)` statement,
  * optionally `PARTITIONED BY (<transform>(<column>))`, and a header comment
- * `-- retail:table semantics=event|snapshot [event-time=<column>]` that declares what the table is.
+ * `-- retail:table semantics=event|snapshot [event-time=<column>] [pii=<reader>,...]` that declares what the table
+ * is. `pii` marks a table holding personal data (raw emails, email hashes, rows that carry them) and names the only
+ * principals that may be granted it, as role-name parts (`ops-merge`, `cart-events-firehose`); the policy pack
+ * enforces it on every Lake Formation grant.
  */
 
 /** Athena DDL column types we accept, and the Iceberg type each maps to. */
@@ -50,6 +53,8 @@ export interface TableDef {
   readonly semantics: Semantics;
   /** The column that carries event time, for event tables. */
   readonly eventTimeColumn?: string;
+  /** Set for a table of personal data: the role-name parts of the only principals that may be granted it. */
+  readonly piiReaders?: readonly string[];
   /** Repository-relative path of the DDL file, for messages. */
   readonly source: string;
 }
@@ -135,7 +140,13 @@ export function parseCreateTable(sql: string, source: string): TableDef {
       throw new DdlError(`${source}: event-time column "${eventTimeColumn}" must be a timestamp column of ${namespace}.${name}`);
     }
   }
-  return { namespace, name, columns, partitionBy, semantics, eventTimeColumn, source };
+  const piiReaders = attrs["pii"] === undefined ? undefined : attrs["pii"].split(",");
+  if (piiReaders && !piiReaders.every((r) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(r))) {
+    throw new DdlError(
+      `${source}: header pii="${attrs["pii"]}" must list role-name parts (lowercase words joined by "-"), comma-separated, e.g. pii=ops-merge,cart-events-firehose`,
+    );
+  }
+  return { namespace, name, columns, partitionBy, semantics, eventTimeColumn, ...(piiReaders ? { piiReaders } : {}), source };
 }
 
 /** Every table DDL under sql/bronze and sql/silver, keyed by `<namespace>.<table>`. */

@@ -23,6 +23,11 @@ export function catalogPackConfig(): Record<string, Record<string, unknown>> {
       unapprovedKpis: kpis.filter((k) => !k.stewardApproved).map((k) => k.kpi),
       catalog,
     },
+    "lakeformation-pii-grants": {
+      tables: Object.fromEntries(
+        tables.filter((t) => t.piiReaders).map((t) => [`${t.namespace}.${t.name}`, { readers: t.piiReaders, source: t.source }]),
+      ),
+    },
     "iceberg-event-tables-partitioned-by-day": {
       tables: Object.fromEntries(
         tables.map((t) => [

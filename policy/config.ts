@@ -78,6 +78,18 @@ export const POLICY_DEFAULTS = {
       catalog: { type: "string", default: "", description: "The catalog's file name, quoted in messages." },
     },
   },
+  // Which tables hold personal data, and who may read them, is the platform's word (the sql/ DDL headers, written here by `npm run policy:config`).
+  "lakeformation-pii-grants": {
+    enforcementLevel: "mandatory",
+    settings: {
+      tables: {
+        type: "object",
+        default: {},
+        description:
+          "The platform's PII tables by <namespace>.<table>: {readers: [role-name part, ...], source}. A Lake Formation grant on one to a principal whose role name carries none of its readers is a violation.",
+      },
+    },
+  },
   "encryption-at-rest": { enforcementLevel: "mandatory", settings: {} },
   "s3-bucket-encrypted": { enforcementLevel: "mandatory", settings: {} },
   "s3-bucket-public-access-blocked": { enforcementLevel: "mandatory", settings: {} },

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
-import { GOLD_DATABASE } from "../../core/kpiCatalog";
+import { ChannelMode, GOLD_DATABASE } from "../../core/kpiCatalog";
+import { tableAccess } from "../../core/sql/access";
 import { assumeRolePolicy, iamPolicy, Statement, LAKE_FORMATION_CREDENTIALS } from "../iam";
 import { arn as accountArn, AwsAccount } from "../account";
 import { quicksightGroupArn } from "../kpiDataset";
-import type { GoldLayerArgs } from "./args";
+import type { GoldLayerArgs, GoldViewSource } from "./args";
 import { teamSlug } from "../../core/names";
 
 export interface QuicksightAccess {
@@ -14,12 +15,20 @@ export interface QuicksightAccess {
 }
 
 /**
+ * The linked-namespace tables (`namespace.table`) the deployed views read, and so all QuickSight may read: a table
+ * no view reads (identity_bridge, quarantine, bronze) gets no grant, so dashboards cannot reach it.
+ */
+export function viewInputs(views: readonly GoldViewSource[], channelMode: ChannelMode, linkedNamespaces: readonly string[]): string[] {
+  return tableAccess(views.map((v) => v.sql[channelMode])).reads.filter((t) => linkedNamespaces.includes(t.split(".")[0]));
+}
+
+/**
  * The role QuickSight queries through (IAM and Lake Formation on the owner workgroups, the gold and linked
- * catalogs, the silver tables and the results bucket) and a QuickSight Athena data source per owner workgroup.
+ * catalogs, the silver tables the views read and the results bucket) and a QuickSight Athena data source per owner workgroup.
  */
 export function createQuicksightAccess(
   name: string,
-  args: Pick<GoldLayerArgs, "environment" | "ownerGroups" | "quicksightNamespace" | "lakehouse" | "linkedNamespaces">,
+  args: Pick<GoldLayerArgs, "environment" | "ownerGroups" | "quicksightNamespace" | "lakehouse" | "linkedNamespaces" | "views" | "channelMode">,
   uses: {
     readonly teamWorkgroups: Record<string, aws.athena.Workgroup>;
     readonly resultsBucket: aws.s3.Bucket;
@@ -31,6 +40,7 @@ export function createQuicksightAccess(
 ): QuicksightAccess {
   const { lakehouse } = args;
   const { teamWorkgroups, resultsBucket, namespaceLinks } = uses;
+  const inputs = viewInputs(args.views, args.channelMode, args.linkedNamespaces);
   const quicksightRole = new aws.iam.Role(
     `${name}-quicksight`,
     { assumeRolePolicy: assumeRolePolicy("quicksight.amazonaws.com", account), tags: layerTags },
@@ -65,10 +75,15 @@ export function createQuicksightAccess(
         // (docs.aws.amazon.com/lake-formation/latest/dg/resource-links-glue-apis.html).
         ...args.linkedNamespaces.flatMap((ns) => [
           arn("glue", `database/${ns}`),
-          arn("glue", `table/${ns}/*`),
           arn("glue", pulumi.interpolate`database/s3tablescatalog/${lakehouse.tableBucketName}/${ns}`),
-          arn("glue", pulumi.interpolate`table/s3tablescatalog/${lakehouse.tableBucketName}/${ns}/*`),
         ]),
+        ...inputs.flatMap((t) => {
+          const [ns, table] = t.split(".");
+          return [
+            arn("glue", `table/${ns}/${table}`),
+            arn("glue", pulumi.interpolate`table/s3tablescatalog/${lakehouse.tableBucketName}/${ns}/${table}`),
+          ];
+        }),
       ],
     },
     {
@@ -110,15 +125,21 @@ export function createQuicksightAccess(
       { principal: quicksightRole.arn, permissions: ["DESCRIBE"], database: { catalogId: lakehouse.catalogId, name: ns } },
       { parent },
     ),
-    new aws.lakeformation.Permissions(
-      `${name}-quicksight-${ns}-tables`,
-      {
-        principal: quicksightRole.arn,
-        permissions: ["SELECT", "DESCRIBE"],
-        table: { catalogId: lakehouse.catalogId, databaseName: ns, wildcard: true },
-      },
-      { parent },
-    ),
+    ...inputs
+      .filter((t) => t.startsWith(`${ns}.`))
+      .map(
+        (t) =>
+          new aws.lakeformation.Permissions(
+            `${name}-quicksight-${t}`,
+            {
+              principal: quicksightRole.arn,
+              permissions: ["SELECT", "DESCRIBE"],
+              table: { catalogId: lakehouse.catalogId, databaseName: ns, name: t.split(".")[1] },
+            },
+            // A grant on a named table fails until the table exists.
+            { parent, dependsOn: [...(lakehouse.tables ?? [])] },
+          ),
+      ),
   ]);
 
   const dataSources: Record<string, aws.quicksight.DataSource> = {};

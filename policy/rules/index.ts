@@ -4,6 +4,7 @@ import { athenaPolicies } from "./athena";
 import { encryptionAtRest } from "./encryption";
 import { iamPolicies } from "./iam";
 import { kinesisPolicies } from "./kinesis";
+import { lakeFormationPolicies } from "./lakeformation";
 import { partitionPolicies } from "./partition";
 import { prodStatefulProtected } from "./protect";
 import { s3BucketEncrypted, s3BucketPublicAccessBlocked } from "./s3";
@@ -21,6 +22,7 @@ export const allPolicies: Policies = [
   s3BucketEncrypted,
   s3BucketPublicAccessBlocked,
   ...iamPolicies,
+  ...lakeFormationPolicies,
   prodStatefulProtected,
   ...stackPolicies,
 ];

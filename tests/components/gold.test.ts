@@ -225,18 +225,23 @@ describe("gold layer and KPI datasets under mocks", () => {
     const res = (type: string, name: string) => byType(prod, type).find((r) => r.name === name)!;
     const doc = JSON.parse(res("aws:iam/rolePolicy:RolePolicy", "retail-prod-gold-quicksight").inputs.policy);
     const catalog = doc.Statement.find((st: { Sid: string }) => st.Sid === "ReadGoldAndLinkedCatalog").Resource as string[];
-    for (const arn of ["database/retail_silver", "table/retail_silver/*", "table/s3tablescatalog/retail-prod-tables/retail_silver/*"]) {
+    for (const arn of [
+      "database/retail_silver",
+      "table/retail_silver/order_events",
+      "table/s3tablescatalog/retail-prod-tables/retail_silver/order_events",
+    ]) {
       assert.ok(catalog.includes(`arn:aws:glue:us-east-1:123456789012:${arn}`), arn);
     }
+    assert.ok(!catalog.some((a) => a.endsWith("/*") && a.includes("retail_silver")), "no silver wildcard: only the tables the views read");
     const grant = (suffix: string) => res("aws:lakeformation/permissions:Permissions", `retail-prod-gold-quicksight-retail_silver${suffix}`).inputs;
     assert.deepStrictEqual(grant("-link").database, { name: "retail_silver" }, "the link, in the account's default catalog");
     assert.deepStrictEqual(grant("-link").permissions, ["DESCRIBE"]);
-    assert.deepStrictEqual(grant("-tables").table, {
+    assert.deepStrictEqual(grant(".order_events").table, {
       catalogId: "123456789012:s3tablescatalog/retail-prod-tables",
       databaseName: "retail_silver",
-      wildcard: true,
+      name: "order_events",
     });
-    assert.deepStrictEqual(grant("-tables").permissions, ["SELECT", "DESCRIBE"]);
+    assert.deepStrictEqual(grant(".order_events").permissions, ["SELECT", "DESCRIBE"]);
   });
 
   it("creates the views in the retail_gold Glue database, reading silver through a resource link to the S3 Tables namespace", () => {

@@ -20,13 +20,14 @@ describe("IcebergNamespace grants (the owner grants access to its tables)", func
     run = await runProgram({ stack: "prod", config: { "aws:region": "us-east-1" }, program: PROGRAM });
   });
 
-  it("grantWrite reaches exactly one table: its catalog chain, its data, DESCRIBE on the namespace and ALL on the table", () => {
+  it("grantWrite reaches exactly one table: its catalog chain, its data, DESCRIBE on the namespace and INSERT+DESCRIBE on the table", () => {
     const s = sids("writePolicy");
     assert.deepStrictEqual(Object.keys(s), ["IcebergCatalog", "WriteBronzeTable", "LakeFormationCredentials"]);
     assert.deepStrictEqual(s.WriteBronzeTable.Resource, [BUCKET, `${BUCKET}/table/retail_bronze.cart_events`]);
     assert.strictEqual(s.IcebergCatalog.Resource.at(-1), `${GLUE}:table/s3tablescatalog/retail-prod-tables/retail_bronze/cart_events`);
     assert.ok(!JSON.stringify(s).includes("pos_transactions"), "a writer of one table must not reach another");
     assert.deepStrictEqual(grant("writer-namespace").inputs.permissions, ["DESCRIBE"]);
+    assert.deepStrictEqual(grant("writer-table").inputs.permissions, ["INSERT", "DESCRIBE"]);
     assert.deepStrictEqual(grant("writer-table").inputs.table, {
       catalogId: "123456789012:s3tablescatalog/retail-prod-tables",
       databaseName: "retail_bronze",
@@ -35,14 +36,14 @@ describe("IcebergNamespace grants (the owner grants access to its tables)", func
     assert.strictEqual(run.outputs.writeGrants, 2);
   });
 
-  it("grantQuery: SELECT on what is read, ALL (for Athena's Iceberg commit) and UpdateTable only on what is written", () => {
+  it("grantQuery: SELECT on what is read, the merge DML (SELECT, INSERT, DELETE) and UpdateTable only on what is written", () => {
     const s = sids("queryPolicy");
     assert.deepStrictEqual(Object.keys(s), ["CatalogRead", "CatalogCommit", "LakeFormationCredentials", "TableBucketKey"]);
     assert.deepStrictEqual(s.CatalogCommit.Resource, [`${GLUE}:table/s3tablescatalog/retail-prod-tables/retail_silver/order_events`]);
     assert.ok(!JSON.stringify(s).includes("retail_bronze"), "nothing beyond what the access names");
     assert.deepStrictEqual(grant("reader-retail_silver").inputs.permissions, ["DESCRIBE"]);
     assert.deepStrictEqual(grant("reader-retail_silver.identity_bridge").inputs.permissions, ["SELECT", "DESCRIBE"]);
-    assert.deepStrictEqual(grant("reader-retail_silver.order_events").inputs.permissions, ["ALL"]);
+    assert.deepStrictEqual(grant("reader-retail_silver.order_events").inputs.permissions, ["SELECT", "INSERT", "DELETE", "DESCRIBE"]);
     assert.strictEqual(run.outputs.queryGrants, 3);
   });
 

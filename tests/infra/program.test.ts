@@ -149,13 +149,13 @@ describe("the program under mocks", function () {
       assert.ok(!resources(bySid.WriteBronzeTable).some((r) => r.includes("pos_transactions")), "a lane's role must not reach another lane's table");
     });
 
-    it("grants Lake Formation DESCRIBE on the namespace and ALL on the table, catalog id nested", () => {
+    it("grants Lake Formation DESCRIBE on the namespace and INSERT+DESCRIBE on the table, catalog id nested", () => {
       const db = named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-cart-events-namespace");
       assert.deepEqual(db.inputs.permissions, ["DESCRIBE"]);
       assert.deepEqual(db.inputs.database, { catalogId: "123456789012:s3tablescatalog/retail-prod-tables", name: "retail_bronze" });
       assert.equal(db.inputs.catalogId, undefined, "a top-level catalogId of this form is rejected by Lake Formation");
       const t = named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-cart-events-table");
-      assert.deepEqual(t.inputs.permissions, ["ALL"]);
+      assert.deepEqual(t.inputs.permissions, ["INSERT", "DESCRIBE"]);
       assert.equal(t.inputs.table.name, "cart_events");
     });
 
@@ -257,7 +257,7 @@ describe("the program under mocks", function () {
       const grant = named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-loyalty-tier-table");
       assert.deepEqual(
         [grant.inputs.permissions, grant.inputs.table.databaseName, grant.inputs.table.name],
-        [["ALL"], "retail_bronze", "loyalty_tier"],
+        [["INSERT", "DESCRIBE"], "retail_bronze", "loyalty_tier"],
       );
       assert.equal(
         named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-loyalty-tier-namespace").inputs.database.name,

@@ -30,6 +30,8 @@ const EXPECTED_LEVELS: Record<string, EnforcementLevel> = {
   "iam-no-public-trust": "mandatory",
   "iam-no-broad-managed-policies": "mandatory",
   "prod-stateful-protected": "mandatory",
+  // Privacy: personal data granted beyond its readers is an error.
+  "lakeformation-pii-grants": "mandatory",
   // This platform's own stacks.
   "platform-streaming-products-complete": "mandatory",
   "platform-catalog-kpis-have-datasets": "mandatory",

@@ -6,7 +6,7 @@ import { expandIncludes, loadSql } from "../../core/sql/files";
 import { placeholdersOf, renderSql } from "../../core/sql/render";
 import { splitStatements } from "../../core/sql/text";
 import { SQL_DIR } from "../../core/paths";
-import { loadTableDefs } from "../../core/tables";
+import { loadTableDefs, parseCreateTable } from "../../core/tables";
 
 const SALT = "abcdefghijklmnop";
 const NAIVE_SQL = path.join(__dirname, "..", "..", "local", "lakehouse", "naive_conversion_rate.sql");
@@ -135,6 +135,20 @@ describe("sql/ files honour the contracts", () => {
     for (const t of ["erp_inventory", "loyalty_tier", "loyalty_redemptions", "cart_events", "identity_bridge", "quarantine"]) {
       assert.ok(defs.has(`retail_silver.${t}`), `retail_silver.${t}`);
     }
+  });
+
+  it("mark every table holding emails or their hashes as PII, and only those, with the roles that process it", () => {
+    const defs = [...loadTableDefs().values()];
+    const personal = defs.filter((t) => t.columns.some((c) => /^email(_hash)?$/.test(c.name)) || t.name === "quarantine");
+    assert.deepStrictEqual(
+      defs.filter((t) => t.piiReaders).map((t) => `${t.namespace}.${t.name}`),
+      personal.map((t) => `${t.namespace}.${t.name}`),
+    );
+    assert.deepStrictEqual(defs.find((t) => t.name === "identity_bridge")!.piiReaders, ["ops-merge", "ops-freshness"]);
+    assert.throws(
+      () => parseCreateTable("-- retail:table semantics=snapshot pii=Ops_Merge\nCREATE TABLE retail_silver.dim (id string);", "dim.sql"),
+      /dim.sql: header pii="Ops_Merge" must list role-name parts \(lowercase words joined by "-"\), comma-separated/,
+    );
   });
 
   it("has both gold variants of every KPI, each a CREATE OR REPLACE VIEW retail_gold.<kpi> exposing day", () => {

@@ -166,14 +166,14 @@ describe("Operations component under mocks", function () {
     );
   });
 
-  it("grants Lake Formation SELECT on what a role reads and ALL only on what merge writes", () => {
+  it("grants Lake Formation SELECT on what a role reads and the merge DML (no ALTER, DROP or ALL) only on what merge writes", () => {
     const grants = byType(run, "aws:lakeformation/permissions:Permissions");
     const on = (role: string, table: string) =>
       grants.find((g: RecordedResource) => g.name === `retail-prod-ops-${role}-${table}`)?.inputs.permissions;
-    assert.deepStrictEqual(on("merge", "retail_silver.order_events"), ["ALL"]);
+    assert.deepStrictEqual(on("merge", "retail_silver.order_events"), ["SELECT", "INSERT", "DELETE", "DESCRIBE"]);
     assert.deepStrictEqual(on("merge", "retail_bronze.cart_events"), ["SELECT", "DESCRIBE"]);
     assert.deepStrictEqual(on("merge", "retail_bronze.loyalty_tier"), ["SELECT", "DESCRIBE"]);
-    assert.deepStrictEqual(on("merge", "retail_silver.loyalty_tier"), ["ALL"]);
+    assert.deepStrictEqual(on("merge", "retail_silver.loyalty_tier"), ["SELECT", "INSERT", "DELETE", "DESCRIBE"]);
     assert.deepStrictEqual(on("reconcile", "retail_silver.order_events"), ["SELECT", "DESCRIBE"]);
     assert.ok(grants.every((g) => !g.name.includes("maintenance")));
   });
