@@ -1,6 +1,7 @@
 import type * as quicksightNative from "@pulumi/aws-native/types/input";
 import { BreakdownColumn, KpiVisualSpec } from "../../core/kpiVisuals";
 import { slug, teamSlug } from "../../core/names";
+import { sortedKeys } from "../../core/sortedKeys";
 
 type Definition = quicksightNative.quicksight.DashboardVersionDefinitionArgs;
 type Visual = quicksightNative.quicksight.DashboardVisualArgs;
@@ -19,14 +20,6 @@ export function kpiValueField(kpi: string): string {
 /** The calculated field's expression: a share sums both sides before dividing, so regions weigh by their volume. */
 export function kpiValueExpression(spec: Pick<KpiVisualSpec, "numerator" | "denominator">): string {
   return spec.denominator ? `sum({${spec.numerator}}) / sum({${spec.denominator}})` : `sum({${spec.numerator}})`;
-}
-
-/** Every object's keys in code-point order, arrays kept in order: JSON.stringify of the result is canonical. */
-export function sortedKeys<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(sortedKeys) as T;
-  if (value === null || typeof value !== "object") return value;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sortedKeys(v)])) as T;
 }
 
 const title = (text: string) => ({ visibility: "VISIBLE" as const, formatText: { plainText: text } });
