@@ -8,6 +8,9 @@ import { viewColumns } from "../../core/sql/viewColumns";
 import { KPI_VISUALS } from "../../local/dashboard/data";
 import { CfnSpec } from "../spec/cfnSpec";
 import { goldSqlFixture, writeTemp } from "../support/config";
+import { runStack } from "../support/stacks";
+import { ProgramRun } from "../../local/harness";
+import { AUTHOR_DASHBOARD_ACTIONS, VIEWER_DASHBOARD_ACTIONS } from "../../components/gold/executiveDashboard";
 
 const arnsOf = (kpis: readonly { kpi: string }[]) =>
   Object.fromEntries(kpis.map((k) => [k.kpi, `arn:aws:quicksight:us-east-1:123456789012:dataset/retail-prod-gold-${k.kpi}`]));
@@ -179,5 +182,39 @@ describe("view output columns", () => {
   it("refuses an unnamed expression and a view without SELECT ... FROM", () => {
     assert.throws(() => viewColumns("CREATE OR REPLACE VIEW retail_gold.v AS SELECT count(*) FROM t"), /view column "count\(\*\)" has no name/);
     assert.throws(() => viewColumns("CREATE OR REPLACE VIEW retail_gold.v AS VALUES 1"), /no top-level SELECT \.\.\. FROM/);
+  });
+});
+
+describe("executive dashboard in the prod plan", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runStack("prod");
+  });
+
+  it("sits under the gold layer, binds every KpiDataset's ARN, lets owner groups view and the author group own it", () => {
+    const [dash] = run.resources.filter((r) => r.type === "aws-native:quicksight:Dashboard");
+    const component = run.resources.find((r) => r.type === "retail:analytics:ExecutiveDashboard")!;
+    const layer = run.resources.find((r) => r.type === "retail:analytics:GoldLayer")!;
+    assert.equal(dash.parent, component.urn);
+    assert.equal(component.parent, layer.urn);
+    const datasets = run.resources.filter((r) => r.type === "aws:quicksight/dataSet:DataSet");
+    assert.deepEqual(
+      (dash.inputs.definition.dataSetIdentifierDeclarations as any[]).map((d) => d.dataSetArn).sort(),
+      datasets.map((d) => `arn:aws:quicksight:us-east-1:123456789012:dataset/${d.inputs.dataSetId}`).sort(),
+    );
+    const byPrincipal = Object.fromEntries((dash.inputs.permissions as any[]).map((p) => [p.principal.split("/").pop(), p.actions]));
+    assert.deepEqual(byPrincipal, {
+      "retail-platform-authors": AUTHOR_DASHBOARD_ACTIONS,
+      "ecommerce-analysts": VIEWER_DASHBOARD_ACTIONS,
+      "inventory-analysts": VIEWER_DASHBOARD_ACTIONS,
+      "marketing-analysts": VIEWER_DASHBOARD_ACTIONS,
+      "merchandising-analysts": VIEWER_DASHBOARD_ACTIONS,
+      "supply-chain-analysts": VIEWER_DASHBOARD_ACTIONS,
+    });
+    assert.ok(
+      VIEWER_DASHBOARD_ACTIONS.every((a) => /:(Describe|List|Query)Dashboard/.test(a)),
+      "viewers only read",
+    );
+    assert.match(dash.inputs.versionDescription, /^KPI catalog definition [0-9a-f]{12}$/);
   });
 });
