@@ -53,4 +53,12 @@ export interface PlatformOutputs {
   readonly reconciledTables: string[];
   /** Failed operations runs land here (SQS) for replay. */
   readonly operationsFailureQueueArn: string;
+  /**
+   * The QuickSight executive dashboard (built from the KPI catalog) with the version QuickSight publishes, and the
+   * CloudWatch operations dashboard. Added within contract 1.
+   */
+  readonly dashboards: {
+    readonly executive: { readonly id: string; readonly arn: string; readonly publishedVersion: number };
+    readonly operations: { readonly name: string; readonly arn: string };
+  };
 }

@@ -2,6 +2,7 @@ import { Metric } from "./alerts";
 import { QueryHandlerDeps } from "./queryRunner";
 import { renderSql } from "../core/sql/render";
 import { splitStatements } from "../core/sql/text";
+import { OPERATIONS_METRICS } from "../core/metrics";
 
 /** Optional: reconcile a given day (backfills, re-runs); the schedule sends nothing and gets yesterday (UTC). */
 export interface ReconcileEvent {
@@ -97,11 +98,11 @@ export async function runReconcile(event: ReconcileEvent, settings: ReconcileSet
   const report: ReconcileReport = { day, tolerance: settings.tolerance, tables };
   const metrics: Metric[] = tables.flatMap((t) =>
     t.status === "error"
-      ? [{ name: "ReconcileQueryFailed", value: 1, unit: "Count" as const, dimensions: { Table: t.table } }]
+      ? [{ name: OPERATIONS_METRICS.reconcileQueryFailed.metricName, value: 1, unit: "Count" as const, dimensions: { Table: t.table } }]
       : [
-          { name: "SourceRows", value: t.source, unit: "Count" as const, dimensions: { Table: t.table } },
-          { name: "SilverRows", value: t.silver, unit: "Count" as const, dimensions: { Table: t.table } },
-          { name: "DriftRatio", value: t.drift, unit: "None" as const, dimensions: { Table: t.table } },
+          { name: OPERATIONS_METRICS.sourceRows.metricName, value: t.source, unit: "Count" as const, dimensions: { Table: t.table } },
+          { name: OPERATIONS_METRICS.silverRows.metricName, value: t.silver, unit: "Count" as const, dimensions: { Table: t.table } },
+          { name: OPERATIONS_METRICS.driftRatio.metricName, value: t.drift, unit: "None" as const, dimensions: { Table: t.table } },
         ],
   );
   await deps.alerts.putMetrics(metrics);

@@ -10,6 +10,8 @@ import { REPO_ROOT } from "../core/paths";
 import { slug } from "../core/names";
 import { TAG } from "../core/tags";
 import { AwsAccount } from "../components/account";
+import { ExecutiveDashboard } from "../components/gold/executiveDashboard";
+import { kpiVisualSpec } from "../core/kpiVisuals";
 
 export interface GoldInputs {
   readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "streams" | "batches">;
@@ -35,6 +37,8 @@ export interface GoldOutputs {
   /** The mode and the SQL file each view was deployed from, so a rollback is visible in the stack outputs. */
   readonly goldChannelMode: { mode: string; viewSources: Record<string, string> };
   readonly freshnessBudget: Record<string, KpiFreshness>;
+  /** The QuickSight executive dashboard built from the catalog, and the version QuickSight publishes. */
+  readonly executiveDashboard: pulumi.Output<{ id: string; arn: string; versionNumber: number }>;
 }
 
 /**
@@ -58,11 +62,12 @@ export function buildGold(
   name: string,
   inputs: GoldInputs,
   parent?: pulumi.Resource,
-): { goldLayer: GoldLayer; datasets: Record<string, KpiDataset>; outputs: GoldOutputs } {
+): { goldLayer: GoldLayer; datasets: Record<string, KpiDataset>; dashboard: ExecutiveDashboard; outputs: GoldOutputs } {
   const { config } = inputs;
   const goldSqlDir = inputs.goldSqlDir ?? GOLD_SQL_DIR;
   const kpis = loadKpiCatalog({ file: inputs.catalogFile, goldSqlDir, ownerTeams: Object.keys(config.quicksight.ownerGroups) });
   for (const k of kpis) effectiveImportMode(k, config.quicksight.spiceRowCap);
+  const visuals = kpis.map(kpiVisualSpec);
   const budget = freshnessBudget(config, kpis);
   for (const overrun of freshnessOverruns(budget)) pulumi.log.warn(`freshness: ${overrun}`, parent);
 
@@ -108,6 +113,23 @@ export function buildGold(
     );
   }
 
+  const groupArn = (group: string) => quicksightGroupArn(inputs.account, config.quicksight.namespace, group);
+  const dashboard = new ExecutiveDashboard(
+    `${name}-executive`,
+    {
+      kpis: visuals,
+      datasetArns: Object.fromEntries(Object.entries(datasets).map(([kpi, d]) => [kpi, d.dataSet.arn])),
+      awsAccountId: inputs.account.accountId,
+      viewerArns: Object.keys(goldLayer.dataSources)
+        .sort()
+        .map((team) => groupArn(config.quicksight.ownerGroups[team])),
+      authorArn: groupArn(config.quicksight.authorGroup),
+      environment: config.environment,
+      tags,
+    },
+    { parent: goldLayer },
+  );
+
   const topics = Object.entries(datasets).filter(([, d]) => d.topic !== undefined);
   const outputs: GoldOutputs = {
     athenaWorkgroups: pulumi.output({
@@ -135,6 +157,7 @@ export function buildGold(
       ),
     },
     freshnessBudget: budget,
+    executiveDashboard: pulumi.output({ id: dashboard.dashboardId, arn: dashboard.arn, versionNumber: dashboard.versionNumber }),
   };
-  return { goldLayer, datasets, outputs };
+  return { goldLayer, datasets, dashboard, outputs };
 }

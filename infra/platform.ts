@@ -4,6 +4,7 @@ import * as aws from "../components/aws";
 import * as awsxEc2 from "@pulumi/awsx/ec2";
 import { BatchLane, BatchNetwork } from "../components/batchLane";
 import { buildOperations, Operations } from "../components/operations";
+import { dashboardMerges, operationsDashboard } from "../components/operations/dashboard";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { secureBucket } from "../components/secureBucket";
 import { StreamingLane } from "../components/streamingLane";
@@ -27,6 +28,8 @@ export interface Platform {
   readonly batches: Record<string, BatchLane>;
   readonly gold: GoldOutputs;
   readonly operations: Operations;
+  /** The CloudWatch operations dashboard. */
+  readonly operationsDashboard: aws.cloudwatch.Dashboard;
 }
 
 /**
@@ -228,5 +231,40 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     tags,
   });
 
-  return { config: cfg, prefix, kmsKey, alarmTopic: topic, saltSecret, lakehouse, streams, batches, gold: gold.outputs, operations };
+  const goldLayer = gold.goldLayer;
+  const opsDashboard = operationsDashboard(`${prefix}-operations`, {
+    region: cfg.region,
+    kpis: operations.plan.kpis,
+    mergeFunction: operations.functions.merge.name,
+    failureQueue: operations.failureQueue.name,
+    ...dashboardMerges(operations.plan),
+    reconciledTables: operations.reconciledTables,
+    reconcileTolerance: cfg.operations.reconcileTolerance,
+    workgroups: {
+      platform: goldLayer.platformWorkgroup.name,
+      operations: goldLayer.operationsWorkgroup.name,
+      ...Object.fromEntries(Object.entries(goldLayer.teamWorkgroups).map(([team, wg]) => [team, wg.name])),
+    },
+    dailyScanBudgetBytes: cfg.athena.dailyScanBudgetBytes,
+    streams: cfg.streams.map((s) => ({
+      product: s.name,
+      streamName: streams[s.name].stream.name,
+      firehoseName: streams[s.name].firehose.name,
+      freshnessMinutes: s.freshnessMinutes,
+    })),
+  });
+
+  return {
+    config: cfg,
+    prefix,
+    kmsKey,
+    alarmTopic: topic,
+    saltSecret,
+    lakehouse,
+    streams,
+    batches,
+    gold: gold.outputs,
+    operations,
+    operationsDashboard: opsDashboard,
+  };
 }

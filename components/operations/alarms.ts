@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { slug } from "../../core/names";
-import { METRIC_NAMESPACE } from "../../core/runtime";
+import { AWS_METRICS, OPERATIONS_METRICS } from "../../core/metrics";
 import { FunctionName } from "./bundle";
 import { FRESHNESS_INTERVAL_MINUTES, OperationsPlan } from "./plan";
 
@@ -30,8 +30,8 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
   const lambdaErrors = (fn: FunctionName, evaluationPeriods: number, what: string) =>
     alarm(`${fn}-errors`, {
       alarmDescription: `${what} See README, Operations.`,
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
+      namespace: AWS_METRICS.lambdaErrors.namespace,
+      metricName: AWS_METRICS.lambdaErrors.metricName,
       dimensions: { FunctionName: t.functions[fn].name },
       statistic: "Sum",
       period: 300,
@@ -48,8 +48,8 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
     "maintenance-errors": lambdaErrors("maintenance", 1, "The S3 Tables maintenance status could not be read for at least one table."),
     "failed-runs": alarm("failed-runs", {
       alarmDescription: "A scheduled run failed after its retries (or could not be delivered) and sits in the failure queue. See README, Operations.",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
+      namespace: AWS_METRICS.queueVisibleMessages.namespace,
+      metricName: AWS_METRICS.queueVisibleMessages.metricName,
       dimensions: { QueueName: t.failureQueue.name },
       statistic: "Maximum",
       period: 300,
@@ -61,8 +61,8 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
     "table-maintenance": alarm("table-maintenance", {
       alarmDescription:
         "An S3 Tables maintenance job failed, is disabled or is overdue; the SNS message names table and job. See README, Operations.",
-      namespace: METRIC_NAMESPACE,
-      metricName: "MaintenanceProblems",
+      namespace: OPERATIONS_METRICS.maintenanceProblems.namespace,
+      metricName: OPERATIONS_METRICS.maintenanceProblems.metricName,
       statistic: "Maximum",
       period: 3600,
       evaluationPeriods: 1,
@@ -75,8 +75,8 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
         `drift-${table}`,
         alarm(`drift-${slug(table)}`, {
           alarmDescription: `retail_silver.${table}: source and silver row counts differ by more than ${t.reconcileTolerance * 100} %. See README, Operations.`,
-          namespace: METRIC_NAMESPACE,
-          metricName: "DriftRatio",
+          namespace: OPERATIONS_METRICS.driftRatio.namespace,
+          metricName: OPERATIONS_METRICS.driftRatio.metricName,
           dimensions: { Table: table },
           statistic: "Maximum",
           period: 3600,
@@ -92,8 +92,8 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
         `staleness-${kpi}`,
         alarm(`staleness-${slug(kpi)}`, {
           alarmDescription: `${kpi} is staler than its ${k.budgetMinutes}-min budget (inputs: ${k.tables.join(", ")}). See README, Operations.`,
-          namespace: METRIC_NAMESPACE,
-          metricName: "StalenessMinutes",
+          namespace: OPERATIONS_METRICS.stalenessMinutes.namespace,
+          metricName: OPERATIONS_METRICS.stalenessMinutes.metricName,
           dimensions: { Kpi: kpi },
           statistic: "Maximum",
           period: FRESHNESS_INTERVAL_MINUTES * 60,

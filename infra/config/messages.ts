@@ -34,6 +34,7 @@ const FIXES: Record<string, string> = {
   vpcCidr: "give an IPv4 CIDR such as 10.40.0.0/16",
   availabilityZones: "give 2 or 3",
   ownerGroups: "map each owner team to its QuickSight group name",
+  authorGroup: "name the QuickSight group that authors the dashboards, e.g. retail-platform-authors",
   namespace: `give the QuickSight namespace, usually "default": up to ${AWS_NAME_RULES.quicksightNamespace.maxLength} ${AWS_NAME_RULES.quicksightNamespace.characters}`,
 };
 

@@ -122,6 +122,8 @@ export const configSchema = z
           .max(AWS_NAME_RULES.quicksightNamespace.maxLength),
         /** Owner team (as the KPI catalog spells it) → QuickSight group that owns its datasets. */
         ownerGroups: z.record(z.string().min(1), qsPrincipal),
+        /** QuickSight group that authors the executive dashboard (the platform team); owner groups only view it. */
+        authorGroup: qsPrincipal,
         /** SPICE row cap; larger datasets spill to direct query (10M per the seed). */
         spiceRowCap: z.number().int().min(1).max(SPICE_ROW_CAP),
       })
