@@ -138,7 +138,7 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(merge.Metrics.Condition, { StringEquals: { "cloudwatch:namespace": "Retail/Operations" } });
     assert.deepStrictEqual(
       merge.CatalogCommit.Resource,
-      ["cart_events", "erp_inventory", "identity_bridge", "loyalty_redemptions", "loyalty_tier", "order_events", "quarantine"].map(
+      ["cart_events", "erp_inventory", "event_keys", "identity_bridge", "loyalty_redemptions", "loyalty_tier", "order_events", "quarantine"].map(
         (t) => `${GLUE_TABLE}/retail_silver/${t}`,
       ),
       "merge writes silver only; bronze belongs to Firehose and Glue",
@@ -156,7 +156,7 @@ describe("Operations component under mocks", function () {
         /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r),
       ),
     );
-    assert.strictEqual(maintenance.Resource.length, 12, "7 silver tables and 5 bronze ones");
+    assert.strictEqual(maintenance.Resource.length, 13, "8 silver tables and 5 bronze ones");
     const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),
