@@ -34,7 +34,9 @@ USING (
       -- retail:include fragments/loyalty_redemptions_key.sql
       AS row_key
     FROM retail_bronze.loyalty_redemptions AS b
-    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+    -- A row with no arrival time (NULL received_at) belongs to no window: every quarantine statement reads it
+    -- (the NULL partition, pruned to nothing when empty) so it is refused as missing_received_at, never skipped.
+    WHERE (b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}') OR b.received_at IS NULL
   ),
   -- retail:include fragments/loyalty_redemptions_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NOT NULL

@@ -73,7 +73,9 @@ USING (
       -- retail:include fragments/max_clock_skew.sql
       AS latest_event_ts
     FROM retail_bronze.pos_transactions AS b
-    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+    -- A row with no arrival time (NULL received_at) belongs to no window: every quarantine statement reads it
+    -- (the NULL partition, pruned to nothing when empty) so it is refused as missing_received_at, never skipped.
+    WHERE (b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}') OR b.received_at IS NULL
   ),
   checked AS (
     SELECT
@@ -95,7 +97,9 @@ USING (
       SELECT row_key,
         min_by(CAST(ROW(event_id, receipt_id, reason, store_id, region, loyalty_id, sku, quantity, revenue, event_time, event_ts)
           AS ROW(event_id varchar, receipt_id varchar, reason varchar, store_id varchar, region varchar, loyalty_id varchar,
-            sku varchar, quantity integer, revenue decimal(12, 2), event_time varchar, event_ts timestamp)), received_at) AS r,
+            sku varchar, quantity integer, revenue decimal(12, 2), event_time varchar, event_ts timestamp)),
+          -- min_by skips a NULL ordering value: a row with no arrival orders last instead of vanishing.
+          coalesce(received_at, TIMESTAMP '9999-12-31 23:59:59')) AS r,
         min(received_at) AS received_at
       FROM checked
       WHERE reason IS NOT NULL

@@ -36,6 +36,7 @@ const NEVER_SENT = [
   "bronze/pos_transactions.sql",
   "silver/cart_events.sql",
   "silver/erp_inventory.sql",
+  "silver/event_keys.sql",
   "silver/identity_bridge.sql",
   "silver/loyalty_redemptions.sql",
   "silver/loyalty_tier.sql",
