@@ -220,7 +220,8 @@ WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reaso
     s.received_at);
 
 -- The key index: every key this window kept, with the kept copy's event day, payload digest and arrival (the
--- earliest valid copy, as the cart_events statement keeps it). Last, so the statements above see only earlier windows.
+-- earliest valid copy, as the cart_events statement keeps it). After the statements above, so they see only earlier
+-- windows' keys; before the duplicates statement, which needs this window's too.
 MERGE INTO retail_silver.event_keys AS t
 USING (
   WITH typed AS (
@@ -261,3 +262,90 @@ USING (
 ON t.source_table = 'cart_events' AND t.event_id = s.row_key
 WHEN NOT MATCHED THEN INSERT (source_table, event_id, event_day, payload_digest, received_at)
   VALUES ('cart_events', s.row_key, s.event_day, s.payload_digest, s.received_at);
+
+-- The duplicates record: every bronze row of the window that is neither the silver row of its key (the copy the
+-- key index names: same payload digest and arrival) nor the quarantine row it was recorded as (its key's row, or
+-- its conflict's, with the same arrival), each naming the row it duplicates. A refused copy of a key kept in silver
+-- duplicates the silver row. Runs after the index and quarantine statements; a re-run records nothing new.
+MERGE INTO retail_silver.duplicates AS t
+USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
+    FROM retail_bronze.cart_events AS b
+    WHERE (b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}') OR b.received_at IS NULL
+  ),
+  checked AS (
+    SELECT
+      typed.*,
+      -- retail:include fragments/cart_events_key.sql
+      AS row_key,
+      -- retail:include fragments/cart_events_reason.sql
+      AS reason
+    FROM typed
+  ),
+  -- Only rows that can be a duplicate are digested: a valid key that arrived once in the window, as the copy the index
+  -- names, is its silver row (most rows). The rest are refused rows, keys that arrived twice, and re-sends of keys an
+  -- earlier window kept.
+  repeated AS (
+    SELECT row_key FROM checked GROUP BY row_key HAVING count(*) > 1
+  ),
+  candidates AS (
+    SELECT c.*, k.payload_digest AS kept_digest, k.received_at AS kept_received_at
+    FROM checked AS c
+    LEFT JOIN retail_silver.event_keys AS k ON k.source_table = 'cart_events' AND k.event_id = c.row_key
+    WHERE c.reason IS NOT NULL OR k.received_at IS DISTINCT FROM c.received_at OR c.row_key IN (SELECT row_key FROM repeated)
+  ),
+  digested AS (
+    SELECT candidates.*,
+      -- retail:include fragments/cart_events_payload.sql
+      AS payload_digest
+    FROM candidates
+  ),
+  homed AS (
+    SELECT d.*,
+      coalesce(d.reason IS NULL AND d.payload_digest = d.kept_digest, false) AS silver_home,
+      CASE
+        WHEN d.reason IS NOT NULL OR d.payload_digest = d.kept_digest THEN d.row_key
+        ELSE lower(to_hex(sha256(to_utf8(concat_ws('|', 'conflicting_duplicate', to_hex(to_utf8(d.row_key)), d.payload_digest)))))
+      END AS home_key
+    FROM digested AS d
+  ),
+  placed AS (
+    SELECT h.*, q.received_at AS quarantined_received_at, q.row_key IS NOT NULL AS in_quarantine,
+      -- A refused copy of a key silver kept (and did not quarantine) duplicates the silver row.
+      CASE WHEN h.silver_home OR (h.reason IS NOT NULL AND q.row_key IS NULL AND h.kept_digest IS NOT NULL) THEN 'silver'
+           ELSE 'quarantine' END AS home_table,
+      lower(to_hex(sha256(to_utf8(concat_ws('|', 'copy', to_hex(to_utf8(h.row_key)), h.payload_digest,
+        coalesce(to_hex(to_utf8(h.event_id)), '-'), coalesce(to_hex(to_utf8(h.event_time)), '-'),
+        coalesce(to_hex(to_utf8(CAST(h.received_at AS varchar))), '-')))))) AS copy_digest
+    FROM homed AS h
+    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'cart_events' AND q.row_key = h.home_key AND NOT h.silver_home
+  ),
+  ranked AS (
+    SELECT placed.*,
+      -- Of the copies that could be a row's own copy (same home, same arrival), one is; identical copies are told
+      -- apart by their rank, so each is recorded once.
+      row_number() OVER (PARTITION BY home_table, home_key, received_at ORDER BY copy_digest) AS home_rank,
+      row_number() OVER (PARTITION BY copy_digest ORDER BY copy_digest) AS copy_rank
+    FROM placed
+  )
+  SELECT
+    concat_ws('|', copy_digest, CAST(copy_rank AS varchar)) AS copy_key,
+    home_key AS duplicate_of,
+    home_table AS duplicate_of_table,
+    CASE WHEN reason = 'future_event_time' THEN received_at ELSE coalesce(event_ts, received_at) END AS event_ts,
+    received_at
+  FROM ranked
+  WHERE NOT (
+    home_rank = 1 AND (
+      (silver_home AND received_at = kept_received_at)
+      OR (NOT silver_home AND in_quarantine AND received_at IS NOT DISTINCT FROM quarantined_received_at)))
+) AS s
+ON t.source_table = 'cart_events' AND t.copy_key = s.copy_key
+WHEN NOT MATCHED THEN INSERT (source_table, copy_key, duplicate_of, duplicate_of_table, event_ts, received_at)
+  VALUES ('cart_events', s.copy_key, s.duplicate_of, s.duplicate_of_table, s.event_ts, s.received_at);

@@ -35,6 +35,7 @@ const NEVER_SENT = [
   "bronze/loyalty_tier.sql",
   "bronze/pos_transactions.sql",
   "silver/cart_events.sql",
+  "silver/duplicates.sql",
   "silver/erp_inventory.sql",
   "silver/event_keys.sql",
   "silver/identity_bridge.sql",

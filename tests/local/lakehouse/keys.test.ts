@@ -65,9 +65,11 @@ describe("the key index (retail_silver.event_keys)", () => {
       `SELECT source_table, count(*) AS n, count(DISTINCT event_id) AS ids FROM retail_silver.event_keys GROUP BY 1 ORDER BY 1`,
     );
     const silver = await lake.query(`SELECT
-      (SELECT count(*) FROM retail_silver.cart_events) AS cart, (SELECT count(*) FROM retail_silver.order_events WHERE channel = 'store') AS pos`);
+      (SELECT count(*) FROM retail_silver.cart_events) AS cart, (SELECT count(*) FROM retail_silver.order_events WHERE channel = 'store') AS pos,
+      (SELECT count(*) FROM retail_silver.loyalty_redemptions) AS redemptions`);
     assert.deepStrictEqual(keys, [
       { source_table: "cart_events", n: silver[0].cart, ids: silver[0].cart },
+      { source_table: "loyalty_redemptions", n: silver[0].redemptions, ids: silver[0].redemptions },
       { source_table: "pos_transactions", n: silver[0].pos, ids: silver[0].pos },
     ]);
     const [w3] = await lake.query("SELECT CAST(event_day AS varchar) AS d FROM retail_silver.event_keys WHERE event_id = 'w3'");
