@@ -28,6 +28,8 @@ export const OPERATIONS_METRICS = {
   driftRatio: ops("DriftRatio", "Table"),
   sourceRows: ops("SourceRows", "Table"),
   silverRows: ops("SilverRows", "Table"),
+  /** reconcile: bronze rows neither in silver, quarantine nor the duplicates record (accounting:<product> tables). */
+  unaccountedRows: ops("UnaccountedRows", "Table"),
   reconcileQueryFailed: ops("ReconcileQueryFailed", "Table"),
   /** maintenance: failed, disabled or overdue S3 Tables jobs. */
   maintenanceProblems: ops("MaintenanceProblems"),

@@ -16,7 +16,10 @@ USING (
     WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
   ),
   -- retail:include fragments/loyalty_redemptions_ranked.sql
-  SELECT * FROM ranked WHERE arrival = 1 AND reason IS NULL
+  -- A key an earlier window kept (retail_silver.event_keys) is never inserted again, whatever its event time.
+  SELECT * FROM ranked
+  WHERE arrival = 1 AND reason IS NULL
+    AND row_key NOT IN (SELECT event_id FROM retail_silver.event_keys WHERE source_table = 'loyalty_redemptions')
 ) AS s
 ON t.event_id = s.row_key AND t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY
 WHEN NOT MATCHED THEN INSERT (event_id, loyalty_id, order_event_id, channel, points, event_ts)
@@ -34,7 +37,9 @@ USING (
       -- retail:include fragments/loyalty_redemptions_key.sql
       AS row_key
     FROM retail_bronze.loyalty_redemptions AS b
-    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+    -- A row with no arrival time (NULL received_at) belongs to no window: every quarantine statement reads it
+    -- (the NULL partition, pruned to nothing when empty) so it is refused as missing_received_at, never skipped.
+    WHERE (b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}') OR b.received_at IS NULL
   ),
   -- retail:include fragments/loyalty_redemptions_ranked.sql
   SELECT * FROM ranked WHERE arrival = 1 AND reason IS NOT NULL
@@ -44,3 +49,86 @@ WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reaso
   VALUES ('loyalty_redemptions', s.row_key, s.event_id, 'redemption', s.reason, concat_ws('|', coalesce(s.event_id, ''), coalesce(s.loyalty_id, ''), coalesce(s.order_event_id, ''),
       coalesce(s.channel, ''), coalesce(CAST(s.points AS varchar), ''), coalesce(s.event_time, '')), CASE WHEN s.reason = 'future_event_time' THEN s.received_at ELSE coalesce(s.event_ts, s.received_at) END,
     s.received_at);
+
+-- The key index, as in merge/cart_events.sql: every redemption key this window kept, with its event day and arrival
+-- (no payload digest: a redemption re-sent with another payload is recorded as a duplicate of the kept one).
+MERGE INTO retail_silver.event_keys AS t
+USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts,
+      -- retail:include fragments/loyalty_redemptions_key.sql
+      AS row_key
+    FROM retail_bronze.loyalty_redemptions AS b
+    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+  ),
+  -- retail:include fragments/loyalty_redemptions_ranked.sql
+  SELECT row_key, CAST(event_ts AS date) AS event_day, received_at FROM ranked WHERE arrival = 1 AND reason IS NULL
+) AS s
+ON t.source_table = 'loyalty_redemptions' AND t.event_id = s.row_key
+WHEN NOT MATCHED THEN INSERT (source_table, event_id, event_day, payload_digest, received_at)
+  VALUES ('loyalty_redemptions', s.row_key, s.event_day, NULL, s.received_at);
+
+-- The duplicates record, as in merge/cart_events.sql: every bronze redemption of the window that is neither the
+-- silver row of its key (the copy the key index names by arrival) nor its quarantine row, each naming the row it
+-- duplicates; any other valid copy of a kept key, and a refused copy of one, duplicates the silver row.
+MERGE INTO retail_silver.duplicates AS t
+USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts,
+      -- retail:include fragments/loyalty_redemptions_key.sql
+      AS row_key
+    FROM retail_bronze.loyalty_redemptions AS b
+    WHERE (b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}') OR b.received_at IS NULL
+  ),
+  -- retail:include fragments/loyalty_redemptions_ranked.sql
+  ,
+  repeated AS (
+    SELECT row_key FROM checked GROUP BY row_key HAVING count(*) > 1
+  ),
+  candidates AS (
+    SELECT c.*, k.received_at AS kept_received_at, k.event_id IS NOT NULL AS kept,
+      lower(to_hex(sha256(to_utf8(concat_ws('|', 'copy', to_hex(to_utf8(c.row_key)), coalesce(to_hex(to_utf8(c.event_id)), '-'),
+        coalesce(to_hex(to_utf8(c.loyalty_id)), '-'), coalesce(to_hex(to_utf8(c.order_event_id)), '-'), coalesce(to_hex(to_utf8(c.channel)), '-'),
+        coalesce(to_hex(to_utf8(CAST(c.points AS varchar))), '-'), coalesce(to_hex(to_utf8(c.event_time)), '-'),
+        coalesce(to_hex(to_utf8(CAST(c.received_at AS varchar))), '-')))))) AS copy_digest
+    FROM checked AS c
+    LEFT JOIN retail_silver.event_keys AS k ON k.source_table = 'loyalty_redemptions' AND k.event_id = c.row_key
+    WHERE c.reason IS NOT NULL OR k.received_at IS DISTINCT FROM c.received_at OR c.row_key IN (SELECT row_key FROM repeated)
+  ),
+  placed AS (
+    SELECT c.*, q.received_at AS quarantined_received_at, q.row_key IS NOT NULL AS in_quarantine,
+      CASE WHEN c.reason IS NULL OR (q.row_key IS NULL AND c.kept) THEN 'silver' ELSE 'quarantine' END AS home_table
+    FROM candidates AS c
+    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'loyalty_redemptions' AND q.row_key = c.row_key AND c.reason IS NOT NULL
+  ),
+  homes AS (
+    SELECT placed.*,
+      row_number() OVER (PARTITION BY home_table, row_key, received_at ORDER BY copy_digest) AS home_rank,
+      row_number() OVER (PARTITION BY copy_digest ORDER BY copy_digest) AS copy_rank
+    FROM placed
+  )
+  SELECT
+    concat_ws('|', copy_digest, CAST(copy_rank AS varchar)) AS copy_key,
+    row_key AS duplicate_of,
+    home_table AS duplicate_of_table,
+    CASE WHEN reason = 'future_event_time' THEN received_at ELSE coalesce(event_ts, received_at) END AS event_ts,
+    received_at
+  FROM homes
+  WHERE NOT (
+    home_rank = 1 AND (
+      (home_table = 'silver' AND reason IS NULL AND received_at = kept_received_at)
+      OR (home_table = 'quarantine' AND in_quarantine AND received_at IS NOT DISTINCT FROM quarantined_received_at)))
+) AS s
+ON t.source_table = 'loyalty_redemptions' AND t.copy_key = s.copy_key
+WHEN NOT MATCHED THEN INSERT (source_table, copy_key, duplicate_of, duplicate_of_table, event_ts, received_at)
+  VALUES ('loyalty_redemptions', s.copy_key, s.duplicate_of, s.duplicate_of_table, s.event_ts, s.received_at);

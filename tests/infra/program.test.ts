@@ -298,6 +298,8 @@ describe("the program under mocks", function () {
       const files = fs
         .readdirSync(path.join(REPO, "sql", "reconcile"))
         .map((f) => f.replace(/\.sql$/, ""))
+        // The accounting file counts bronze products, not one silver table.
+        .filter((f) => f !== "accounting")
         .sort();
       for (const run of [dev, prod]) assert.deepEqual([...(run.outputs.reconciledTables as string[])].sort(), files, run.stack);
     });

@@ -138,9 +138,17 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(merge.Metrics.Condition, { StringEquals: { "cloudwatch:namespace": "Retail/Operations" } });
     assert.deepStrictEqual(
       merge.CatalogCommit.Resource,
-      ["cart_events", "erp_inventory", "identity_bridge", "loyalty_redemptions", "loyalty_tier", "order_events", "quarantine"].map(
-        (t) => `${GLUE_TABLE}/retail_silver/${t}`,
-      ),
+      [
+        "cart_events",
+        "duplicates",
+        "erp_inventory",
+        "event_keys",
+        "identity_bridge",
+        "loyalty_redemptions",
+        "loyalty_tier",
+        "order_events",
+        "quarantine",
+      ].map((t) => `${GLUE_TABLE}/retail_silver/${t}`),
       "merge writes silver only; bronze belongs to Firehose and Glue",
     );
     for (const t of ["pos_transactions", "erp_inventory", "loyalty_tier"])
@@ -156,7 +164,7 @@ describe("Operations component under mocks", function () {
         /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r),
       ),
     );
-    assert.strictEqual(maintenance.Resource.length, 12, "7 silver tables and 5 bronze ones");
+    assert.strictEqual(maintenance.Resource.length, 14, "9 silver tables and 5 bronze ones");
     const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),
@@ -251,9 +259,17 @@ describe("Operations refuses what it cannot plan", () => {
 
 describe("planOperations", () => {
   const base = { products: [], goldChannelMode: "omnichannel" as const, kpiFreshnessBudgetMinutes: {}, batchJobNames: {} };
-  const silver = ["cart_events", "order_events", "identity_bridge", "quarantine", "loyalty_tier", "erp_inventory", "loyalty_redemptions"].map(
-    (t) => `retail_silver.${t}`,
-  );
+  const silver = [
+    "cart_events",
+    "order_events",
+    "identity_bridge",
+    "quarantine",
+    "duplicates",
+    "event_keys",
+    "loyalty_tier",
+    "erp_inventory",
+    "loyalty_redemptions",
+  ].map((t) => `retail_silver.${t}`);
   const stream = (name: string) => ({ name, lane: "stream" as const, freshnessMinutes: 5 });
   const daily = (name: string, timeoutMinutes: number) => ({ name, lane: "batch-daily" as const, timeoutMinutes });
   const bronze = ["cart_events", "pos_transactions", "erp_inventory", "loyalty_tier"].map((t) => `retail_bronze.${t}`);
@@ -291,7 +307,12 @@ describe("planOperations", () => {
       plan.merges.map((m) => [m.product, m.trigger, m.lookbackMinutes]),
       [["erp_inventory", { kind: "glue-job-succeeded" }, BATCH_CADENCE_MINUTES["batch-daily"] + 120]],
     );
-    assert.deepStrictEqual(plan.notReconciled.map((n) => n.table).sort(), ["loyalty_redemptions"], "only tables whose bronze this stack lacks");
+    // The accounting reads every product's bronze, so a stack without one has no accounting (it names what is missing).
+    assert.deepStrictEqual(
+      plan.notReconciled.map((n) => n.table).sort(),
+      ["accounting", "loyalty_redemptions"],
+      "only files whose bronze this stack lacks",
+    );
     assert.ok("erp_inventory" in plan.reconcile && "loyalty_tier" in plan.reconcile);
   });
 

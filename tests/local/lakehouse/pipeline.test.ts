@@ -177,11 +177,11 @@ describe("bronze -> silver merge on the fixed fixture", () => {
       return counts;
     };
     assert.deepStrictEqual(await written("bridge/identity_bridge.sql"), [0]);
-    assert.deepStrictEqual(await written("merge/erp_inventory.sql"), [0, 0], "silver and quarantine");
-    assert.deepStrictEqual(await written("merge/loyalty_tier.sql"), [0, 0], "silver and quarantine");
+    assert.deepStrictEqual(await written("merge/erp_inventory.sql"), [0, 0, 0], "silver, quarantine and duplicates");
+    assert.deepStrictEqual(await written("merge/loyalty_tier.sql"), [0, 0, 0], "silver, quarantine and duplicates");
     // A corrected value still goes through, as one row.
     await lake.run(`UPDATE retail_bronze.erp_inventory SET on_hand = on_hand + 1 WHERE location_id = 'DC1' AND sku = 'A'`);
-    assert.deepStrictEqual(await written("merge/erp_inventory.sql"), [1, 0]);
+    assert.deepStrictEqual(await written("merge/erp_inventory.sql"), [1, 0, 0]);
   });
 
   it("reconciles every lane-fed silver table: source = silver + quarantined", async () => {
@@ -431,7 +431,7 @@ describe("the merge horizon", () => {
   it("bounds every merge's match against silver by that horizon, the same 3 days reconciliation reads", () => {
     const horizon = "t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY";
     for (const f of ["merge/cart_events.sql", "merge/pos_transactions.sql", "merge/loyalty_redemptions.sql"]) {
-      const targets = splitStatements(loadSql(f)).filter((st) => !/^MERGE INTO retail_silver\.quarantine /m.test(st));
+      const targets = splitStatements(loadSql(f)).filter((st) => !/^MERGE INTO retail_silver\.(quarantine|event_keys|duplicates) /m.test(st));
       assert.ok(targets.length > 0, f);
       for (const st of targets)
         assert.match(
