@@ -1,4 +1,4 @@
-import { CHANNEL_MODES, KpiDefinition } from "./kpiCatalog";
+import { CHANNEL_MODES, KpiCatalogError, KpiDefinition } from "./kpiCatalog";
 import { viewColumns, ViewColumn } from "./sql/viewColumns";
 
 /** Columns a KPI's breakdown visual splits by, when its gold view selects them. */
@@ -25,8 +25,6 @@ export interface KpiVisualSpec {
   readonly lacks: readonly BreakdownColumn[];
 }
 
-export class KpiVisualError extends Error {}
-
 const RATIO = /^cast\s*\((.+)\s+as\s+double\)\s*\/\s*(?:nullif\s*\((.+),\s*0\s*\)|(.+))$/i;
 const AGGREGATE = /^(count|count_if|sum)\s*\(/i;
 const same = (a: string, b: string) => a.replace(/\s+/g, "").toLowerCase() === b.replace(/\s+/g, "").toLowerCase();
@@ -39,7 +37,7 @@ const same = (a: string, b: string) => a.replace(/\s+/g, "").toLowerCase() === b
  */
 export function kpiVisualSpec(kpi: Pick<KpiDefinition, "kpi" | "ownerTeam" | "eventTimeColumn" | "viewSql" | "view" | "source">): KpiVisualSpec {
   const fail = (why: string, fix: string) => {
-    throw new KpiVisualError(`${kpi.source}: KPI "${kpi.kpi}" (retail_gold.${kpi.view}): ${why}. Fix: ${fix}.`);
+    throw new KpiCatalogError([`${kpi.source}: KPI "${kpi.kpi}" (retail_gold.${kpi.view}): ${why}. Fix: ${fix}.`]);
   };
   const byMode = CHANNEL_MODES.map((mode) => {
     try {
@@ -78,4 +76,20 @@ export function kpiVisualSpec(kpi: Pick<KpiDefinition, "kpi" | "ownerTeam" | "ev
   const total = columns.find((c) => AGGREGATE.test(c.expression));
   if (!total) fail(`the view has no column named ${kpi.kpi} and no count(...) or sum(...) column`, `select the KPI's value AS ${kpi.kpi}`);
   return { ...base, numerator: total!.name, unit: "count" };
+}
+
+/** Every KPI's visual spec; one KpiCatalogError lists every row the dashboards cannot chart. */
+export function kpiVisualSpecs(kpis: readonly Parameters<typeof kpiVisualSpec>[0][]): KpiVisualSpec[] {
+  const specs: KpiVisualSpec[] = [];
+  const problems: string[] = [];
+  for (const k of kpis) {
+    try {
+      specs.push(kpiVisualSpec(k));
+    } catch (e) {
+      if (!(e instanceof KpiCatalogError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0) throw new KpiCatalogError(problems);
+  return specs;
 }

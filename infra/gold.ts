@@ -11,7 +11,7 @@ import { slug } from "../core/names";
 import { TAG } from "../core/tags";
 import { AwsAccount } from "../components/account";
 import { ExecutiveDashboard } from "../components/gold/executiveDashboard";
-import { kpiVisualSpec } from "../core/kpiVisuals";
+import { kpiVisualSpecs } from "../core/kpiVisuals";
 
 export interface GoldInputs {
   readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "streams" | "batches">;
@@ -67,7 +67,7 @@ export function buildGold(
   const goldSqlDir = inputs.goldSqlDir ?? GOLD_SQL_DIR;
   const kpis = loadKpiCatalog({ file: inputs.catalogFile, goldSqlDir, ownerTeams: Object.keys(config.quicksight.ownerGroups) });
   for (const k of kpis) effectiveImportMode(k, config.quicksight.spiceRowCap);
-  const visuals = kpis.map(kpiVisualSpec);
+  const visuals = kpiVisualSpecs(kpis);
   const budget = freshnessBudget(config, kpis);
   for (const overrun of freshnessOverruns(budget)) pulumi.log.warn(`freshness: ${overrun}`, parent);
 
