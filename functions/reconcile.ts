@@ -150,7 +150,14 @@ export async function runReconcile(event: ReconcileEvent, settings: ReconcileSet
           { name: OPERATIONS_METRICS.silverRows.metricName, value: t.silver, unit: "Count" as const, dimensions: { Table: t.table } },
           { name: OPERATIONS_METRICS.driftRatio.metricName, value: t.drift, unit: "None" as const, dimensions: { Table: t.table } },
           ...(t.table.startsWith("accounting:")
-            ? [{ name: OPERATIONS_METRICS.unaccountedRows.metricName, value: t.source - t.silver, unit: "Count" as const, dimensions: { Table: t.table } }]
+            ? [
+                {
+                  name: OPERATIONS_METRICS.unaccountedRows.metricName,
+                  value: t.source - t.silver,
+                  unit: "Count" as const,
+                  dimensions: { Table: t.table },
+                },
+              ]
             : []),
         ],
   );
