@@ -12,9 +12,11 @@ import { TAG } from "../core/tags";
 import { AwsAccount } from "../components/account";
 import { ExecutiveDashboard } from "../components/gold/executiveDashboard";
 import { kpiVisualSpecs } from "../core/kpiVisuals";
+import { formatUtc, modeIngestionId, parseUtc } from "../core/rollback";
+import { rollbackWatch } from "../components/gold/rollbackWatch";
 
 export interface GoldInputs {
-  readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "streams" | "batches">;
+  readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "goldChannelModeSince" | "streams" | "batches">;
   /** The table bucket the views read: its catalog identity, key and tables. */
   readonly lakehouse: Pick<IcebergNamespace, "catalogId" | "tableBucketName" | "tableBucketArn" | "kmsKeyArn" | "tables">;
   readonly alarmTopicArn: pulumi.Input<string>;
@@ -35,7 +37,7 @@ export interface GoldOutputs {
   readonly qEligibleKpis: string[];
   readonly qTopics: pulumi.Output<Record<string, string>>;
   /** The mode and the SQL file each view was deployed from, so a rollback is visible in the stack outputs. */
-  readonly goldChannelMode: { mode: string; viewSources: Record<string, string> };
+  readonly goldChannelMode: { mode: string; since: string; viewSources: Record<string, string> };
   readonly freshnessBudget: Record<string, KpiFreshness>;
   /** The QuickSight executive dashboard built from the catalog, and the version QuickSight publishes. */
   readonly executiveDashboard: pulumi.Output<{ id: string; arn: string; versionNumber: number }>;
@@ -72,6 +74,8 @@ export function buildGold(
   for (const overrun of freshnessOverruns(budget)) pulumi.log.warn(`freshness: ${overrun}`, parent);
 
   const mode = config.goldChannelMode;
+  // Validated with the config (infra/config/schema.ts).
+  const since = parseUtc(config.goldChannelModeSince)!;
   const tags = { [TAG.environment]: config.environment };
   const goldLayer = new GoldLayer(
     name,
@@ -94,6 +98,12 @@ export function buildGold(
     { parent },
   );
 
+  rollbackWatch(
+    name,
+    { mode, since, alarmTopicArn: inputs.alarmTopicArn, kmsKeyArn: inputs.lakehouse.kmsKeyArn, account: inputs.account, tags },
+    goldLayer,
+  );
+
   const refreshAt = dailyRefreshTime(config);
   const datasets: Record<string, KpiDataset> = {};
   for (const k of kpis) {
@@ -105,6 +115,7 @@ export function buildGold(
         dataSourceArn: goldLayer.dataSources[k.ownerTeam].arn,
         ownerGroupArn: quicksightGroupArn(inputs.account, config.quicksight.namespace, config.quicksight.ownerGroups[k.ownerTeam]),
         dailyRefreshTime: refreshAt,
+        deployIngestionId: modeIngestionId(mode, since),
         awsAccountId: inputs.account.accountId,
         protect: inputs.protect,
         tags,
@@ -152,6 +163,7 @@ export function buildGold(
     qTopics: pulumi.output(Object.fromEntries(topics.map(([kpi, d]) => [kpi, d.topic!.arn]))),
     goldChannelMode: {
       mode,
+      since: formatUtc(since),
       viewSources: Object.fromEntries(
         kpis.map((k) => [`${GOLD_DATABASE}.${k.view}`, path.relative(REPO_ROOT, path.join(goldSqlDir, mode, `${k.view}.sql`))]),
       ),

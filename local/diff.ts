@@ -34,6 +34,7 @@ const REPLACING_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   "aws:quicksight/dataSet:DataSet": ["dataSetId", "awsAccountId"],
   "aws:quicksight/dataSource:DataSource": ["dataSourceId", "awsAccountId"],
   "aws:quicksight/refreshSchedule:RefreshSchedule": ["dataSetId", "scheduleId", "awsAccountId"],
+  "aws:quicksight/ingestion:Ingestion": ["dataSetId", "ingestionId", "ingestionType", "awsAccountId"],
   "aws:s3tables/namespace:Namespace": ["namespace", "tableBucketArn"],
   "aws:iam/role:Role": ["path"],
   "aws:iam/rolePolicy:RolePolicy": ["role"],

@@ -1,4 +1,5 @@
 import * as path from "path";
+import { parseUtc, rollbackDeadline, ROLLBACK_MAX_HOURS } from "../core/rollback";
 import Table from "cli-table3";
 import { TAG } from "../core/tags";
 import { PlanDetail, PlanReport } from "./plan";
@@ -51,6 +52,15 @@ function changes(report: PlanReport): string {
   for (const urn of d.delete) table.push(["DELETE", shortUrn(urn), ""]);
   const counts = `${d.create.length} to create, ${d.update.length} to update, ${d.replace.length} to replace, ${d.delete.length} to delete`;
   return `Changes against ${d.against}: ${counts}\n${table.length > 0 ? `${table.toString()}\n` : ""}`;
+}
+
+function channelMode(report: PlanReport): string {
+  const m = report.outputs.goldChannelMode as { mode?: string; since?: string } | undefined;
+  if (!m?.mode) return "";
+  const since = m.since ? parseUtc(m.since) : undefined;
+  if (m.mode !== "store-only" || !since) return `Gold channel mode: ${m.mode}${m.since ? ` since ${m.since}` : ""}\n`;
+  const hours = ((Date.now() - since.getTime()) / 3_600_000).toFixed(1);
+  return `Gold channel mode: STORE-ONLY (the rollback) since ${m.since}, ${hours} h ago; alarms at ${rollbackDeadline(since).toISOString()} (${ROLLBACK_MAX_HOURS} h)\n`;
 }
 
 function freshness(report: PlanReport): string {
@@ -120,6 +130,7 @@ export function renderReport(report: PlanReport, detail: PlanDetail): string {
     head,
     assumptions,
     resourceSummary(report, detail.recorded),
+    channelMode(report),
     changes(report),
     violations(report),
     freshness(report),

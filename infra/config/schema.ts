@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { parseUtc } from "../../core/rollback";
 import { Lane, LANES } from "../../core/lanes";
 import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, AWS_NAME_RULES, SPICE_ROW_CAP } from "../../core/limits";
 
@@ -130,6 +131,8 @@ export const configSchema = z
       .strict(),
     /** store-only is the seed's rollback: gold views report the store channel only while the bridge backfills. */
     goldChannelMode: z.enum(["omnichannel", "store-only"]),
+    /** When the current mode began (UTC): a store-only period alarms 48 h after it, and a new value re-ingests SPICE. */
+    goldChannelModeSince: z.string().refine((v) => parseUtc(v) !== undefined, "must be a real UTC time written as 2026-12-04T10:00:00Z"),
     operations: z
       .object({
         /** Relative source-vs-silver drift tolerated before reconciliation alerts (0.001 = 0.1 %). */
