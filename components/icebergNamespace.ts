@@ -7,7 +7,7 @@ import { NAMESPACES, NamespaceName } from "../core/namespaces";
 import { TableAccess } from "../core/sql/access";
 import { arn, AwsAccount } from "./account";
 import { Grant } from "./iam";
-import { grantTableQuery, grantTableWrite, TableBucketRef } from "./tableAccess";
+import { grantTableQuery, grantTableWrite, TableBucketRef, WriterKind } from "./tableAccess";
 import { TAG } from "../core/tags";
 import type { TableMigrationPlan } from "../core/schemaLedger";
 import { TableMigration } from "./tableMigration";
@@ -225,8 +225,8 @@ export class IcebergNamespace extends pulumi.ComponentResource implements TableB
   }
 
   /** Let `principal` write one table directly (Firehose, a Glue job); Lake Formation grants `<name>-namespace|table` under `parent`. */
-  grantWrite(name: string, principal: pulumi.Input<string>, table: string, parent: pulumi.Resource): Grant {
-    return grantTableWrite(this, name, principal, table, parent);
+  grantWrite(name: string, principal: pulumi.Input<string>, table: string, parent: pulumi.Resource, writer?: WriterKind): Grant {
+    return grantTableWrite(this, name, principal, table, parent, writer);
   }
 
   /** Let `principal` read and write what `access` names through Athena; Lake Formation grants `<name>-<table>` under `parent`. */

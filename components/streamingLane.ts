@@ -130,7 +130,7 @@ export class StreamingLane extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const bronze = args.lakehouse.grantWrite(name, this.role.arn, `retail_bronze.${product}`, this);
+    const bronze = args.lakehouse.grantWrite(name, this.role.arn, `retail_bronze.${product}`, this, "firehose");
     const statements: pulumi.Input<Statement>[] = [
       {
         Sid: "ReadSourceStream",

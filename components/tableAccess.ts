@@ -38,6 +38,12 @@ function table(b: TableBucketRef, fq: string) {
  */
 export const LF_TABLE_PERMISSIONS = {
   appendWriter: ["INSERT", "DESCRIBE"],
+  /**
+   * Firehose's Iceberg destination refuses anything less than ALL on its table ("Caller is required to have ALL
+   * permissions on the table" with INSERT + ALTER: the S3 Tables ingestion module thulasirajkomminar/
+   * terraform-aws-s3tables-ingestion, lakeformation.tf, and ../shared/aws-facts.md). Held on its one bronze table only.
+   */
+  firehoseWriter: ["ALL"],
   /** An Athena MERGE: reads the target to match rows, inserts, and deletes what it replaces (merge-on-read). */
   mergeWriter: ["SELECT", "INSERT", "DELETE", "DESCRIBE"],
   reader: ["SELECT", "DESCRIBE"],
@@ -49,7 +55,16 @@ export const LF_TABLE_PERMISSIONS = {
  * table. The catalog id goes in the nested blocks; a top-level catalogId of this form is rejected
  * (terraform-provider-aws#49463).
  */
-export function grantTableWrite(b: TableBucketRef, name: string, principal: pulumi.Input<string>, fq: string, parent: pulumi.Resource): Grant {
+export type WriterKind = "firehose" | "append";
+
+export function grantTableWrite(
+  b: TableBucketRef,
+  name: string,
+  principal: pulumi.Input<string>,
+  fq: string,
+  parent: pulumi.Resource,
+  writer: WriterKind = "append",
+): Grant {
   const [ns, tableName] = split(fq);
   const target = table(b, fq);
   const namespace = b.namespaces[ns];
@@ -91,7 +106,11 @@ export function grantTableWrite(b: TableBucketRef, name: string, principal: pulu
     ),
     new aws.lakeformation.Permissions(
       `${name}-table`,
-      { principal, permissions: [...LF_TABLE_PERMISSIONS.appendWriter], table: { catalogId: b.catalogId, databaseName: namespace, name: tableName } },
+      {
+        principal,
+        permissions: [...LF_TABLE_PERMISSIONS[writer === "firehose" ? "firehoseWriter" : "appendWriter"]],
+        table: { catalogId: b.catalogId, databaseName: namespace, name: tableName },
+      },
       { parent },
     ),
   ];
