@@ -106,7 +106,11 @@ describe("Operations component under mocks", function () {
     assert.strictEqual(invokeConfigs.length, 4);
     for (const c of invokeConfigs) assert.strictEqual(c.inputs.destinationConfig.onFailure.destination, queue.state.arn);
     // A merge that waited 15 minutes for its turn means merges are not keeping up: it lands in the queue, whose alarm says so.
-    assert.strictEqual(invokeConfigs.find((c) => c.name === "retail-prod-ops-merge")!.inputs.maximumEventAgeInSeconds, 900);
+    assert.strictEqual(
+      invokeConfigs.find((c) => c.name === "retail-prod-ops-merge")!.inputs.maximumEventAgeInSeconds,
+      3600,
+      "an hour: throttle retries back off to 5 min",
+    );
     for (const lg of byType(run, "aws:cloudwatch/logGroup:LogGroup")) assert.strictEqual(lg.inputs.retentionInDays, 90);
     // Every silver table with a reconcile file: batch products land in bronze too, so none is skipped.
     assert.deepStrictEqual(
