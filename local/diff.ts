@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { sortedKeys } from "../core/sortedKeys";
 import type { Diagnostic } from "./analyzer";
 import type { PlannedResource } from "./plan";
 
@@ -55,19 +56,7 @@ export function replacingPaths(r: PlannedResource): string[] {
 }
 
 /** A canonical JSON text (sorted keys) so that key order never reads as a change. */
-function canonical(v: unknown): string {
-  const sort = (x: unknown): unknown =>
-    Array.isArray(x)
-      ? x.map(sort)
-      : x !== null && typeof x === "object"
-        ? Object.fromEntries(
-            Object.keys(x)
-              .sort()
-              .map((k) => [k, sort((x as Record<string, unknown>)[k])]),
-          )
-        : x;
-  return JSON.stringify(sort(v)) ?? "undefined";
-}
+const canonical = (v: unknown): string => JSON.stringify(sortedKeys(v)) ?? "undefined";
 
 /** Top-level properties whose values differ, leaving out those the resource ignores changes to. */
 export function changedProperties(before: Record<string, unknown>, after: Record<string, unknown>, ignore: readonly string[] = []): string[] {

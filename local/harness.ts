@@ -1,6 +1,7 @@
 import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { sortedKeys } from "../core/sortedKeys";
 import { MOCK_ACCOUNT_ID, mockState } from "./mockState";
 import { collectUnhandledRejections, FAILED_RUN_GRACE_MS, runStarted, watchForStall } from "./supervision";
 
@@ -107,16 +108,6 @@ function assetDigestsOf(raw: Record<string, unknown>): Record<string, string> {
     v !== null &&
     typeof v === "object" &&
     (ASSET_SIGS.has((v as Record<string, unknown>)[pulumi.runtime.specialSigKey] as string) || Object.values(v).some(holdsAsset));
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v !== null && typeof v === "object"
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-          )
-        : v;
   return Object.fromEntries(
     Object.entries(raw)
       .filter(([, v]) => holdsAsset(v))
@@ -124,7 +115,7 @@ function assetDigestsOf(raw: Record<string, unknown>): Record<string, string> {
         k,
         crypto
           .createHash("sha256")
-          .update(JSON.stringify(canonical(v)))
+          .update(JSON.stringify(sortedKeys(v)))
           .digest("hex"),
       ]),
   );
