@@ -30,8 +30,6 @@ export interface MergeSettings {
 export interface MergeDeps {
   readonly runner: QueryRunner;
   readonly alerts: Pick<Alerts, "putMetrics">;
-  /** The email-hash salt, read at run time; never logged, and scrubbed from error messages. */
-  readonly salt: () => Promise<string>;
   readonly now: () => Date;
 }
 
@@ -88,11 +86,11 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
   }
   const end = event.scheduledTime ? new Date(event.scheduledTime) : deps.now();
   if (Number.isNaN(end.getTime())) throw new MergeError(`merge: scheduledTime "${event.scheduledTime}" is not an ISO-8601 time`);
-  const salt = await deps.salt();
   const windows = mergeWindows(end, product.lookbackMinutes);
   const rowsByTable: Record<string, number> = {};
   for (const w of windows) {
-    const params = { window_start: sqlTimestamp(w.start), window_end: sqlTimestamp(w.end), email_salt: salt };
+    // The salt is not a parameter: the SQL reads it from its table (core/emailSalt.ts), so this function never holds it.
+    const params = { window_start: sqlTimestamp(w.start), window_end: sqlTimestamp(w.end) };
     const statements = [...(product.refreshesBridge ? splitStatements(settings.bridgeSql) : []), ...splitStatements(product.sql)];
     for (const statement of statements) {
       const target = targetOf(statement) ?? "(unknown table)";
@@ -100,10 +98,7 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
       try {
         rows = await deps.runner.query(renderSql(statement, params));
       } catch (e) {
-        // Athena may quote the statement back, and the statement carries the salt.
-        const message = `merge ${event.product} [${params.window_start}, ${params.window_end}) into ${target}: ${(e as Error).message}`
-          .split(salt)
-          .join("[salt]");
+        const message = `merge ${event.product} [${params.window_start}, ${params.window_end}) into ${target}: ${(e as Error).message}`;
         if (e instanceof QueryError) {
           // Keep the class: whether the run is worth retrying is the runner's call.
           e.message = message;

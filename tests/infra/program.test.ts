@@ -479,10 +479,11 @@ describe("the program under mocks", function () {
       assert.deepEqual(Object.keys((prod.outputs.streams as object) ?? {}).sort(), ["cart_events", "pos_transactions"]);
     });
 
-    it("protects the platform key and the salt's secret in prod (deleting either loses the data's readability or its identities), not in dev", () => {
+    it("protects the platform key and the salt's object and table in prod (deleting either loses the data's readability or its identities), not in dev", () => {
       for (const [type, name] of [
         ["aws:kms/key:Key", "key"],
-        ["aws:secretsmanager/secret:Secret", "email-salt"],
+        ["aws:s3/bucketObjectv2:BucketObjectv2", "email-salt"],
+        ["aws:glue/catalogTable:CatalogTable", "email-salt"],
       ]) {
         assert.equal(named(prod, type, `retail-prod-${name}`).protect, true, `prod ${type}`);
         assert.equal(named(dev, type, `retail-dev-${name}`).protect, false, `dev ${type}`);
@@ -505,13 +506,13 @@ describe("the program under mocks", function () {
       assert.deepEqual(resources(jdbc), ["arn:aws:secretsmanager:us-east-1:123456789012:secret:retail/prod/erp-jdbc-??????"]);
     });
 
-    it("keeps the salt out of every output and input except the secret's own version", () => {
+    it("keeps the salt out of every output and input except the salt object's body", () => {
       const text = JSON.stringify(prod.outputs);
       assert.ok(!text.includes("test-salt"));
       const carriers = prod.resources.filter((r) => JSON.stringify(r.inputs).includes("test-salt"));
       assert.deepEqual(
         carriers.map((r) => r.type),
-        ["aws:secretsmanager/secretVersion:SecretVersion"],
+        ["aws:s3/bucketObjectv2:BucketObjectv2"],
       );
     });
   });

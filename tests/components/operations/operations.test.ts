@@ -113,10 +113,9 @@ describe("Operations component under mocks", function () {
       parseReconciles(fn("reconcile").inputs.tags[TAG.reconciles]),
       ["cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "order_events"].map((t) => `retail_silver.${t}`),
     );
-    // Only merge hashes emails, and it gets the secret's ARN, never its value.
-    assert.strictEqual(fn("merge").inputs.environment.variables.EMAIL_SALT_SECRET_ARN, ARNS.salt);
-    for (const other of ["reconcile", "freshness", "maintenance"])
-      assert.ok(!("EMAIL_SALT_SECRET_ARN" in fn(other).inputs.environment.variables), other);
+    // No function holds the salt or a way to it: the merge SQL reads it from its table.
+    for (const f of ["merge", "reconcile", "freshness", "maintenance"])
+      assert.ok(!JSON.stringify(fn(f).inputs.environment.variables).toLowerCase().includes("salt"), f);
   });
 
   it("scopes every role statement to exact ARNs, with no wildcard action", () => {
@@ -130,7 +129,12 @@ describe("Operations component under mocks", function () {
       }
     }
     const merge = Object.fromEntries(statements("merge").map((s) => [s.Sid, s]));
-    assert.deepStrictEqual(merge.EmailSalt.Resource, [ARNS.salt]);
+    assert.deepStrictEqual(merge.EmailSaltCatalog.Resource, [
+      "arn:aws:glue:us-east-1:123456789012:catalog",
+      "arn:aws:glue:us-east-1:123456789012:database/retail_ops",
+      "arn:aws:glue:us-east-1:123456789012:table/retail_ops/email_salt",
+    ]);
+    assert.match(merge.EmailSaltObject.Resource[0], /^arn:aws:s3:::.*\/email_salt\/\*$/);
     assert.deepStrictEqual(merge.Alert.Resource, [ARNS.topic]);
     assert.deepStrictEqual(merge.AthenaQueries.Resource, [ARNS.workgroup]);
     assert.deepStrictEqual(merge.AthenaResultsBucket.Resource, [ARNS.results]);
@@ -147,7 +151,7 @@ describe("Operations component under mocks", function () {
       assert.ok(merge.CatalogRead.Resource.includes(`${GLUE_TABLE}/retail_bronze/${t}`), t);
     for (const role of ["reconcile", "freshness", "maintenance"]) {
       const sids = statements(role).map((s) => s.Sid);
-      assert.ok(!sids.includes("EmailSalt") && !sids.includes("CatalogCommit"), `${role} neither reads the salt nor writes tables`);
+      assert.ok(!sids.some((s) => s.startsWith("EmailSalt")) && !sids.includes("CatalogCommit"), `${role} neither reads the salt nor writes tables`);
     }
     const maintenance = statements("maintenance").find((s) => s.Sid === "MaintenanceStatus")!;
     assert.deepStrictEqual(maintenance.Action, ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"]);
@@ -215,7 +219,7 @@ describe("Operations component under mocks", function () {
       "loyalty_tier",
       "pos_transactions",
     ]);
-    assert.match(settings.bridgeSql, /\{\{email_salt\}\}/, "the salt stays a placeholder; the handler reads it at run time");
+    assert.match(settings.bridgeSql, /\(SELECT salt FROM awsdatacatalog\.retail_ops\.email_salt\)/, "the SQL reads the salt from its table");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ops-merge-"));
     try {
       for (const file of Object.keys(assets)) fs.writeFileSync(path.join(dir, file), await assets[file].text);
