@@ -98,6 +98,13 @@ describe("policy: Lake Formation grants on PII tables (lakeformation-pii-grants)
         );
       });
 
+      it("Noncompliance 5: any role but the merge on the salt table; Compliance: the merge on it", async () => {
+        const freshness = role("retail-prod-ops-freshness-1a2b3c4");
+        const out = await run(make(freshness, { table: "email_salt" }, "retail_ops"));
+        assert.match(out.violations[0], /on PII table retail_ops.email_salt; core\/emailSalt.ts allows only roles named with ops-merge\./);
+        assert.deepEqual((await run(make(MERGE, { table: "email_salt" }, "retail_ops"))).violations, []);
+      });
+
       it("an unknown principal is reported as unknown (advisory in preview), not passed", async () => {
         const out = await run(make(UNKNOWN_STRING, { table: "identity_bridge" }));
         assert.ok(out.unknown !== undefined, JSON.stringify(out));
