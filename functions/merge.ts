@@ -7,6 +7,11 @@ import { splitStatements, stripComments } from "../core/sql/text";
 export interface MergeEvent {
   readonly product: string;
   readonly scheduledTime?: string;
+  /**
+   * An operator's re-merge of a longer span than the schedule's lookback, e.g. one day per invocation when the bridge
+   * is rebuilt after a salt rotation: whole minutes, at most a day, since every window of a run must fit its timeout.
+   */
+  readonly lookbackMinutes?: number;
 }
 
 export interface MergeProduct {
@@ -86,7 +91,13 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
   }
   const end = event.scheduledTime ? new Date(event.scheduledTime) : deps.now();
   if (Number.isNaN(end.getTime())) throw new MergeError(`merge: scheduledTime "${event.scheduledTime}" is not an ISO-8601 time`);
-  const windows = mergeWindows(end, product.lookbackMinutes);
+  const lookback = event.lookbackMinutes ?? product.lookbackMinutes;
+  if (event.lookbackMinutes !== undefined && (!Number.isInteger(lookback) || lookback < 1 || lookback > 1440)) {
+    throw new MergeError(
+      `merge: lookbackMinutes ${JSON.stringify(event.lookbackMinutes)} must be a whole number from 1 to 1440. Fix: re-merge longer spans one day per invocation.`,
+    );
+  }
+  const windows = mergeWindows(end, lookback);
   const rowsByTable: Record<string, number> = {};
   for (const w of windows) {
     // The salt is not a parameter: the SQL reads it from its table (core/emailSalt.ts), so this function never holds it.

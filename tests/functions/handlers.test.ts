@@ -124,6 +124,23 @@ describe("merge handler", () => {
     assert.deepStrictEqual(runner.statements.length, 0);
   });
 
+  it("re-merges a whole day when an operator asks for it (the bridge rebuild after a salt rotation), and refuses a longer or broken span", async () => {
+    const runner = fakeRunner([[/./, [{ Count: 0 }]]]);
+    const deps = { runner, alerts: new RecordingAlerts(), now: () => new Date() };
+    const report = await runMerge({ product: "cart_events", scheduledTime: "2026-07-02T00:00:00Z", lookbackMinutes: 1440 }, settings, deps);
+    assert.deepStrictEqual(report.windows, [{ start: "2026-07-01 00:00:00", end: "2026-07-02 00:00:00" }]);
+    for (const lookbackMinutes of [1441, 0, 2.5]) {
+      await assert.rejects(runMerge({ product: "cart_events", lookbackMinutes }, settings, deps), (e: unknown) => {
+        assert.ok(e instanceof MergeError);
+        assert.strictEqual(
+          e.message,
+          `merge: lookbackMinutes ${lookbackMinutes} must be a whole number from 1 to 1440. Fix: re-merge longer spans one day per invocation.`,
+        );
+        return true;
+      });
+    }
+  });
+
   it("refuses a product it was not given SQL for", async () => {
     const deps = { runner: fakeRunner([]), alerts: new RecordingAlerts(), now: () => new Date() };
     await assert.rejects(
