@@ -7,6 +7,8 @@
 interface PlaceholderRule {
   readonly pattern: RegExp;
   readonly fix: string;
+  /** Not a calendar date or timestamp (the others must also name a real day). */
+  readonly notDate?: true;
 }
 
 const PLACEHOLDERS: Record<string, PlaceholderRule> = {
@@ -18,6 +20,11 @@ const PLACEHOLDERS: Record<string, PlaceholderRule> = {
   window_end: {
     pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
     fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-07-02 00:00:00",
+  },
+  loyalty_id: {
+    pattern: /^[A-Za-z0-9_-]{1,64}$/,
+    fix: "pass the member's loyalty id as 1-64 characters of A-Z a-z 0-9 _ -, e.g. L000123",
+    notDate: true,
   },
   since: {
     pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
@@ -40,7 +47,7 @@ export function validatePlaceholder(name: string, value: string): void {
   if (!rule) {
     throw new SqlRenderError(`unknown placeholder {{${name}}}; known placeholders are ${Object.keys(PLACEHOLDERS).join(", ")}`);
   }
-  const ok = typeof value === "string" && rule.pattern.test(value) && isValidDate(value);
+  const ok = typeof value === "string" && rule.pattern.test(value) && (rule.notDate === true || isValidDate(value));
   if (!ok) throw new SqlRenderError(`placeholder {{${name}}} has invalid value ${JSON.stringify(value)}: ${rule.fix}`);
 }
 
