@@ -98,6 +98,8 @@ export function environmentNames(prefix: string, hasBatches: boolean): Name[] {
   return [
     explicit("s3TableBucket", T.tableBucket, `${prefix}-tables`, `${prefix}-tables`),
     auto("s3Bucket", T.bucket, `${prefix}-gold-results`),
+    // The email-salt table's object (components/emailSalt.ts).
+    auto("s3Bucket", T.bucket, `${prefix}-email-salt`),
     ...(hasBatches ? [auto("s3Bucket", T.bucket, `${prefix}-scripts`)] : []),
     ...[PLATFORM_WORKGROUP, OPERATIONS_WORKGROUP].map((w) => explicit("athenaWorkgroup", T.workgroup, `${prefix}-gold-${w}`, `${prefix}-gold-${w}`)),
     auto("iamRole", T.role, `${prefix}-gold-quicksight`),
