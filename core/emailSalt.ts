@@ -10,5 +10,5 @@ export const EMAIL_SALT_TABLE = { catalog: "awsdatacatalog", database: "retail_o
 /** The reference the SQL makes, spelled once for tests and the local engine. */
 export const EMAIL_SALT_REF = `${EMAIL_SALT_TABLE.catalog}.${EMAIL_SALT_TABLE.database}.${EMAIL_SALT_TABLE.table}`;
 
-/** The only principals that may read the salt (role-name parts, as the sql/ headers' pii= readers): the merge hashes emails. */
-export const EMAIL_SALT_READERS = ["ops-merge"] as const;
+/** The only principals that may read the salt (role-name parts, as the sql/ headers' pii= readers): those that hash emails. */
+export const EMAIL_SALT_READERS = ["ops-merge", "ops-erase"] as const;

@@ -5,6 +5,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { ENV } from "../core/runtime";
 import { AwsAlerts } from "./alerts";
 import { AthenaRunner } from "./athenaRunner";
+import { EraseEvent, EraseReport, EraseSettings, runErase } from "./erase";
 import { FreshnessReport, FreshnessSettings, runFreshness } from "./freshness";
 import { MaintenanceReport, MaintenanceSettings, runMaintenance } from "./maintenance";
 import { MergeEvent, MergeReport, MergeSettings, runMerge } from "./merge";
@@ -46,6 +47,12 @@ function athena(context: InvocationContext | undefined): AthenaRunner {
 export async function mergeEntry(event: MergeEvent, settings: MergeSettings, context?: InvocationContext): Promise<MergeReport> {
   const report = await runMerge(event, settings, { runner: athena(context), alerts: alerts(), now: () => new Date() });
   console.log(JSON.stringify({ merge: report }));
+  return report;
+}
+
+export async function eraseEntry(event: EraseEvent, settings: EraseSettings, context?: InvocationContext): Promise<EraseReport> {
+  const report = await runErase(event, settings, { runner: athena(context), alerts: alerts() });
+  console.log(JSON.stringify({ erase: report }));
   return report;
 }
 

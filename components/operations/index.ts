@@ -177,20 +177,30 @@ export class Operations extends pulumi.ComponentResource {
       maxEventAgeSeconds: 3600,
       environment: { [ENV.topicArn]: args.alarmTopicArn, [ENV.tableBucketArn]: lakehouse.tableBucketArn },
     });
-    this.functions = { merge, reconcile, freshness, maintenance };
+    // Run by an operator for a right-to-delete request, never on a schedule: the scheduler may not invoke it.
+    const erase = lambda("erase", {
+      handlerSettings: { statements: plan.erasure },
+      query: plan.access.erase,
+      grant: (key, principal, parent) => args.emailSalt.grantRead(key, principal, parent),
+      timeout: 900,
+      maxEventAgeSeconds: 3600,
+      environment: queryEnv(840),
+    });
+    this.functions = { merge, reconcile, freshness, maintenance, erase };
     const byFunction = made as Record<FunctionName, ReturnType<typeof operationsFunction>>;
     this.roles = {
       merge: byFunction.merge.role,
       reconcile: byFunction.reconcile.role,
       freshness: byFunction.freshness.role,
       maintenance: byFunction.maintenance.role,
+      erase: byFunction.erase.role,
     };
 
     const triggers = operationsTriggers(
       name,
       {
         plan,
-        functions: this.functions,
+        functions: { merge, reconcile, freshness, maintenance },
         failureQueue: this.failureQueue,
         kmsKeyArn: args.kmsKeyArn,
         batchJobNames: args.batchJobNames,

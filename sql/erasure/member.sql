@@ -16,6 +16,7 @@ WHERE event_id IN (
         IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
 );
 
+-- order_events holds web purchases (keyed as cart events) and store lines (keyed as POS lines): one statement each.
 DELETE FROM retail_silver.order_events
 WHERE event_id IN (
   SELECT
@@ -26,7 +27,10 @@ WHERE event_id IN (
     OR (loyalty_id IS NULL AND email IS NOT NULL
       AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
         IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
-  UNION ALL
+);
+
+DELETE FROM retail_silver.order_events
+WHERE event_id IN (
   SELECT
     -- retail:include fragments/pos_transactions_key.sql
     AS row_key
@@ -48,9 +52,10 @@ WHERE event_id IN (
 
 DELETE FROM retail_silver.loyalty_tier WHERE loyalty_id = '{{loyalty_id}}';
 
--- Quarantine: a refused row is recorded under its row_key, a conflicting duplicate under its event's key (event_id).
+-- Quarantine, one statement per source table (a stack without a source keeps the others): a refused row is
+-- recorded under its row_key, a conflicting duplicate under its event's key (event_id).
 DELETE FROM retail_silver.quarantine
-WHERE (source_table = 'cart_events' AND (row_key IN (SELECT k FROM (
+WHERE source_table = 'cart_events' AND (row_key IN (SELECT k FROM (
     SELECT
       -- retail:include fragments/cart_events_key.sql
       AS k
@@ -58,7 +63,7 @@ WHERE (source_table = 'cart_events' AND (row_key IN (SELECT k FROM (
     WHERE loyalty_id = '{{loyalty_id}}'
       OR (loyalty_id IS NULL AND email IS NOT NULL
         AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
-          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS c)
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m)
   OR event_id IN (SELECT k FROM (
     SELECT
       -- retail:include fragments/cart_events_key.sql
@@ -67,8 +72,10 @@ WHERE (source_table = 'cart_events' AND (row_key IN (SELECT k FROM (
     WHERE loyalty_id = '{{loyalty_id}}'
       OR (loyalty_id IS NULL AND email IS NOT NULL
         AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
-          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS c)))
-  OR (source_table = 'pos_transactions' AND (row_key IN (SELECT k FROM (
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m));
+
+DELETE FROM retail_silver.quarantine
+WHERE source_table = 'pos_transactions' AND (row_key IN (SELECT k FROM (
     SELECT
       -- retail:include fragments/pos_transactions_key.sql
       AS k
@@ -76,7 +83,7 @@ WHERE (source_table = 'cart_events' AND (row_key IN (SELECT k FROM (
     WHERE loyalty_id = '{{loyalty_id}}'
       OR (loyalty_id IS NULL AND email IS NOT NULL
         AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
-          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS p)
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m)
   OR event_id IN (SELECT k FROM (
     SELECT
       -- retail:include fragments/pos_transactions_key.sql
@@ -85,22 +92,29 @@ WHERE (source_table = 'cart_events' AND (row_key IN (SELECT k FROM (
     WHERE loyalty_id = '{{loyalty_id}}'
       OR (loyalty_id IS NULL AND email IS NOT NULL
         AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
-          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS p)))
-  OR (source_table = 'loyalty_redemptions' AND (row_key IN (SELECT k FROM (
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m));
+
+DELETE FROM retail_silver.quarantine
+WHERE source_table = 'loyalty_redemptions' AND (row_key IN (SELECT k FROM (
     SELECT
       -- retail:include fragments/loyalty_redemptions_key.sql
       AS k
-    FROM retail_bronze.loyalty_redemptions WHERE loyalty_id = '{{loyalty_id}}') AS r)
+    FROM retail_bronze.loyalty_redemptions
+    WHERE loyalty_id = '{{loyalty_id}}') AS m)
   OR event_id IN (SELECT k FROM (
     SELECT
       -- retail:include fragments/loyalty_redemptions_key.sql
       AS k
-    FROM retail_bronze.loyalty_redemptions WHERE loyalty_id = '{{loyalty_id}}') AS r)))
-  OR (source_table = 'loyalty_tier' AND row_key IN (SELECT k FROM (
+    FROM retail_bronze.loyalty_redemptions
+    WHERE loyalty_id = '{{loyalty_id}}') AS m));
+
+DELETE FROM retail_silver.quarantine
+WHERE source_table = 'loyalty_tier' AND row_key IN (SELECT k FROM (
     SELECT
       -- retail:include fragments/loyalty_tier_key.sql
       AS k
-    FROM retail_bronze.loyalty_tier WHERE loyalty_id = '{{loyalty_id}}') AS t));
+    FROM retail_bronze.loyalty_tier
+    WHERE loyalty_id = '{{loyalty_id}}') AS m);
 
 DELETE FROM retail_bronze.cart_events
 WHERE loyalty_id = '{{loyalty_id}}'

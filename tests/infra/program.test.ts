@@ -318,14 +318,14 @@ describe("the program under mocks", function () {
         "SSE_S3",
         "Athena refuses MERGE on S3 Tables with SSE-KMS results",
       );
-      for (const f of ["merge", "reconcile", "freshness"]) {
+      for (const f of ["merge", "reconcile", "freshness", "erase"]) {
         assert.equal(
           named(prod, "aws:lambda/function:Function", `retail-prod-ops-${f}`).inputs.environment.variables.ATHENA_WORKGROUP,
           wg.state.name,
           f,
         );
       }
-      // The merge's query text carries the salt, and Athena keeps query text in the workgroup's history.
+      // Only the Operations roles query here: the workgroup runs the platform's DML.
       for (const run of [dev, prod]) {
         const users = byType(run, ROLE_POLICY)
           .filter((rp) =>
@@ -337,7 +337,7 @@ describe("the program under mocks", function () {
           .sort();
         assert.deepEqual(
           users,
-          ["freshness", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`),
+          ["erase", "freshness", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`),
           run.stack,
         );
       }
@@ -362,7 +362,7 @@ describe("the program under mocks", function () {
 
     it("trusts its service only for this account (confused deputy), as the service documents it", () => {
       const roles = [...byType(prod, "aws:iam/role:Role"), ...byType(dev, "aws:iam/role:Role")];
-      assert.equal(byType(prod, "aws:iam/role:Role").length, 11);
+      assert.equal(byType(prod, "aws:iam/role:Role").length, 12);
       for (const role of roles) {
         const [st, ...rest] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
         assert.equal(rest.length, 0, role.name);

@@ -128,7 +128,7 @@ describe("sql/ files honour the contracts", () => {
       defs.filter((t) => t.piiReaders).map((t) => `${t.namespace}.${t.name}`),
       personal.map((t) => `${t.namespace}.${t.name}`),
     );
-    assert.deepStrictEqual(defs.find((t) => t.name === "identity_bridge")!.piiReaders, ["ops-merge", "ops-freshness"]);
+    assert.deepStrictEqual(defs.find((t) => t.name === "identity_bridge")!.piiReaders, ["ops-merge", "ops-freshness", "ops-erase"]);
     assert.throws(
       () => parseCreateTable("-- retail:table semantics=snapshot pii=Ops_Merge\nCREATE TABLE retail_silver.dim (id string);", "dim.sql"),
       /dim.sql: header pii="Ops_Merge" must list role-name parts \(lowercase words joined by "-"\), comma-separated/,

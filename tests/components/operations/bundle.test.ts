@@ -23,12 +23,14 @@ const SETTINGS: Record<FunctionName, unknown> = {
   reconcile: { tables: { cart_events: "SELECT 10 AS source_rows, 10 AS silver_rows" }, tolerance: 0.001 },
   freshness: { tables: {}, kpis: {}, intervalMinutes: 5 },
   maintenance: { tables: ["retail_silver.cart_events"], windowHours: DEFAULT_WINDOW_HOURS },
+  erase: { statements: ["DELETE FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}'"] },
 };
 const EVENTS: Record<FunctionName, unknown> = {
   merge: { product: "cart_events", scheduledTime: "2026-07-01T10:00:00Z" },
   reconcile: { day: "2026-06-30" },
   freshness: {},
   maintenance: {},
+  erase: { loyaltyId: "L000123" },
 };
 
 const sha = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
@@ -91,10 +93,13 @@ describe("operations bundles (components/operations/bundle.ts)", function () {
     assert.strictEqual((report.tables as { status: string }[])[0].status, "ok");
   });
 
-  it("freshness and maintenance: run their handler from the bundle alone", () => {
+  it("freshness, maintenance and erase: run their handler from the bundle alone", () => {
     const freshness = invoke(dir, "freshness", bundles.freshness);
     assert.deepStrictEqual(freshness.queries, []);
     const maintenance = invoke(dir, "maintenance", bundles.maintenance);
     assert.ok(Array.isArray(maintenance.report.problems), JSON.stringify(maintenance.report));
+    const erase = invoke(dir, "erase", bundles.erase);
+    assert.deepStrictEqual(erase.queries, ["DELETE FROM retail_silver.cart_events WHERE loyalty_id = 'L000123'"]);
+    assert.deepStrictEqual(Object.keys(erase.report.rowsByTable as object), ["retail_silver.cart_events"], "the id is not in the report");
   });
 });
