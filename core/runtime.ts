@@ -9,7 +9,6 @@ export const ENV = {
   catalog: "ATHENA_CATALOG",
   queryDeadlineMs: "QUERY_DEADLINE_MS",
   topicArn: "ALARM_TOPIC_ARN",
-  saltSecretArn: "EMAIL_SALT_SECRET_ARN",
   tableBucketArn: "TABLE_BUCKET_ARN",
 } as const;
 

@@ -1,11 +1,11 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { S3TablesClient } from "@aws-sdk/client-s3tables";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { ENV } from "../core/runtime";
 import { AwsAlerts } from "./alerts";
 import { AthenaRunner } from "./athenaRunner";
+import { EraseEvent, EraseReport, EraseSettings, runErase } from "./erase";
 import { FreshnessReport, FreshnessSettings, runFreshness } from "./freshness";
 import { MaintenanceReport, MaintenanceSettings, runMaintenance } from "./maintenance";
 import { MergeEvent, MergeReport, MergeSettings, runMerge } from "./merge";
@@ -44,26 +44,15 @@ function athena(context: InvocationContext | undefined): AthenaRunner {
   });
 }
 
-/** One read per warm container: the salt changes only with a deliberate re-key of the bridge. */
-const saltCache: { value?: Promise<string> } = {};
-
-function salt(): Promise<string> {
-  saltCache.value ??= new SecretsManagerClient({})
-    .send(new GetSecretValueCommand({ SecretId: env(ENV.saltSecretArn) }))
-    .then((out) => {
-      if (!out.SecretString) throw new Error("the email-hash salt secret has no string value");
-      return out.SecretString;
-    })
-    .catch((e) => {
-      saltCache.value = undefined;
-      throw e;
-    });
-  return saltCache.value;
+export async function mergeEntry(event: MergeEvent, settings: MergeSettings, context?: InvocationContext): Promise<MergeReport> {
+  const report = await runMerge(event, settings, { runner: athena(context), alerts: alerts(), now: () => new Date() });
+  console.log(JSON.stringify({ merge: report }));
+  return report;
 }
 
-export async function mergeEntry(event: MergeEvent, settings: MergeSettings, context?: InvocationContext): Promise<MergeReport> {
-  const report = await runMerge(event, settings, { runner: athena(context), alerts: alerts(), salt, now: () => new Date() });
-  console.log(JSON.stringify({ merge: report }));
+export async function eraseEntry(event: EraseEvent, settings: EraseSettings, context?: InvocationContext): Promise<EraseReport> {
+  const report = await runErase(event, settings, { runner: athena(context), alerts: alerts() });
+  console.log(JSON.stringify({ erase: report }));
   return report;
 }
 

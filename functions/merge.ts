@@ -8,6 +8,11 @@ import { OPERATIONS_METRICS } from "../core/metrics";
 export interface MergeEvent {
   readonly product: string;
   readonly scheduledTime?: string;
+  /**
+   * An operator's re-merge of a longer span than the schedule's lookback, e.g. one day per invocation when the bridge
+   * is rebuilt after a salt rotation: whole minutes, at most a day, since every window of a run must fit its timeout.
+   */
+  readonly lookbackMinutes?: number;
 }
 
 export interface MergeProduct {
@@ -31,8 +36,6 @@ export interface MergeSettings {
 export interface MergeDeps {
   readonly runner: QueryRunner;
   readonly alerts: Pick<Alerts, "putMetrics">;
-  /** The email-hash salt, read at run time; never logged, and scrubbed from error messages. */
-  readonly salt: () => Promise<string>;
   readonly now: () => Date;
 }
 
@@ -90,11 +93,17 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
   }
   const end = event.scheduledTime ? new Date(event.scheduledTime) : deps.now();
   if (Number.isNaN(end.getTime())) throw new MergeError(`merge: scheduledTime "${event.scheduledTime}" is not an ISO-8601 time`);
-  const salt = await deps.salt();
-  const windows = mergeWindows(end, product.lookbackMinutes);
+  const lookback = event.lookbackMinutes ?? product.lookbackMinutes;
+  if (event.lookbackMinutes !== undefined && (!Number.isInteger(lookback) || lookback < 1 || lookback > 1440)) {
+    throw new MergeError(
+      `merge: lookbackMinutes ${JSON.stringify(event.lookbackMinutes)} must be a whole number from 1 to 1440. Fix: re-merge longer spans one day per invocation.`,
+    );
+  }
+  const windows = mergeWindows(end, lookback);
   const rowsByTable: Record<string, number> = {};
   for (const w of windows) {
-    const params = { window_start: sqlTimestamp(w.start), window_end: sqlTimestamp(w.end), email_salt: salt };
+    // The salt is not a parameter: the SQL reads it from its table (core/emailSalt.ts), so this function never holds it.
+    const params = { window_start: sqlTimestamp(w.start), window_end: sqlTimestamp(w.end) };
     const statements = [...(product.refreshesBridge ? splitStatements(settings.bridgeSql) : []), ...splitStatements(product.sql)];
     for (const statement of statements) {
       const target = targetOf(statement) ?? "(unknown table)";
@@ -102,10 +111,7 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
       try {
         rows = await deps.runner.query(renderSql(statement, params));
       } catch (e) {
-        // Athena may quote the statement back, and the statement carries the salt.
-        const message = `merge ${event.product} [${params.window_start}, ${params.window_end}) into ${target}: ${(e as Error).message}`
-          .split(salt)
-          .join("[salt]");
+        const message = `merge ${event.product} [${params.window_start}, ${params.window_end}) into ${target}: ${(e as Error).message}`;
         if (e instanceof QueryError) {
           // Keep the class: whether the run is worth retrying is the runner's call.
           e.message = message;

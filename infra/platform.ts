@@ -3,6 +3,7 @@ import * as aws from "../components/aws";
 // The ec2 module only: the package index also loads awsx classic, ecs, ecr and lb.
 import * as awsxEc2 from "@pulumi/awsx/ec2";
 import { BatchLane, BatchNetwork } from "../components/batchLane";
+import { EmailSalt } from "../components/emailSalt";
 import { buildOperations, Operations } from "../components/operations";
 import { dashboardMerges, operationsDashboard } from "../components/operations/dashboard";
 import { IcebergNamespace } from "../components/icebergNamespace";
@@ -22,7 +23,7 @@ export interface Platform {
   readonly prefix: string;
   readonly kmsKey: aws.kms.Key;
   readonly alarmTopic: aws.sns.Topic;
-  readonly saltSecret: aws.secretsmanager.Secret;
+  readonly emailSalt: EmailSalt;
   readonly lakehouse: IcebergNamespace;
   readonly streams: Record<string, StreamingLane>;
   readonly batches: Record<string, BatchLane>;
@@ -145,17 +146,8 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
 
   const kmsKey = platformKey(prefix, account, tags, protect);
   const topic = alarmTopic(prefix, cfg, account, kmsKey, tags);
-  const saltSecret = new aws.secretsmanager.Secret(
-    `${prefix}-email-salt`,
-    {
-      description: "Salt for identity_bridge.email_hash (SHA-256). Rotating it re-keys every email_hash: backfill the bridge.",
-      kmsKeyId: kmsKey.arn,
-      tags,
-    },
-    // Losing the salt re-keys every email_hash: the bridge would have to be rebuilt from scratch.
-    { protect },
-  );
-  new aws.secretsmanager.SecretVersion(`${prefix}-email-salt`, { secretId: saltSecret.id, secretString: cfg.emailHashSalt });
+  // The salt as a table the merge SQL reads, so it is in no query text (rotation: see EmailSalt and the README).
+  const emailSalt = new EmailSalt(`${prefix}-email`, { account, salt: cfg.emailHashSalt, kmsKeyArn: kmsKey.arn, protect, tags });
 
   const lakehouse = new IcebergNamespace(prefix, {
     account,
@@ -218,7 +210,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     kmsKeyArn: kmsKey.arn,
     // Not the platform workgroup: its SSE_KMS results would refuse the MERGE on S3 Tables (see GoldLayer).
     workgroup: gold.goldLayer.operationsQuery,
-    saltSecretArn: saltSecret.arn,
+    emailSalt,
     batchJobNames: Object.fromEntries(Object.entries(batches).map(([product, lane]) => [product, lane.job.name])),
     kpiFreshnessBudgetMinutes: Object.fromEntries(Object.entries(gold.outputs.freshnessBudget).map(([kpi, f]) => [kpi, f.budgetMinutes])),
     products: [
@@ -259,7 +251,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     prefix,
     kmsKey,
     alarmTopic: topic,
-    saltSecret,
+    emailSalt,
     lakehouse,
     streams,
     batches,

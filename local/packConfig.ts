@@ -3,6 +3,7 @@ import * as path from "path";
 import { KPI_CATALOG_FILE, loadKpiCatalog } from "../core/kpiCatalog";
 import { REPO_ROOT } from "../core/paths";
 import { loadTableDefs } from "../core/tables";
+import { EMAIL_SALT_READERS, EMAIL_SALT_TABLE } from "../core/emailSalt";
 
 /**
  * `npm run policy:config`: the catalog and table facts the pack checks, written as its `--policy-pack-config` file, so
@@ -24,9 +25,11 @@ export function catalogPackConfig(): Record<string, Record<string, unknown>> {
       catalog,
     },
     "lakeformation-pii-grants": {
-      tables: Object.fromEntries(
-        tables.filter((t) => t.piiReaders).map((t) => [`${t.namespace}.${t.name}`, { readers: t.piiReaders, source: t.source }]),
-      ),
+      tables: Object.fromEntries([
+        ...tables.filter((t) => t.piiReaders).map((t) => [`${t.namespace}.${t.name}`, { readers: t.piiReaders, source: t.source }]),
+        // The salt reverses every email_hash: it is the most sensitive table of all.
+        [`${EMAIL_SALT_TABLE.database}.${EMAIL_SALT_TABLE.table}`, { readers: [...EMAIL_SALT_READERS], source: "core/emailSalt.ts" }],
+      ]),
     },
     "iceberg-event-tables-partitioned-by-day": {
       tables: Object.fromEntries(

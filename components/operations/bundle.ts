@@ -5,7 +5,7 @@ import { REPO_ROOT } from "../../core/paths";
 import { SETTINGS_FILE } from "../../functions/entries/settings";
 
 /** The operations functions, each with one entry module in functions/entries/ exporting `handler`. */
-export const FUNCTIONS = ["merge", "reconcile", "freshness", "maintenance"] as const;
+export const FUNCTIONS = ["merge", "reconcile", "freshness", "maintenance", "erase"] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 /** The Lambda handler setting for every bundle: index.js's `handler` export. */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { TableAccess } from "../../core/sql/access";
-import { assumeRolePolicy, iamPolicy, Statement } from "../iam";
+import { assumeRolePolicy, Grant, iamPolicy, Statement } from "../iam";
 import { AccessScope, commonStatements } from "./access";
 import { FunctionName, functionArchive, HANDLER } from "./bundle";
 
@@ -12,6 +12,8 @@ export interface OperationsFunctionSettings {
   readonly query?: TableAccess;
   /** Statements of this handler alone, after the common and query ones. */
   readonly statements?: Statement[];
+  /** Access an owner grants this handler's role (e.g. the email-salt table), made once the role exists. */
+  readonly grant?: (key: string, principal: pulumi.Input<string>, parent: pulumi.Resource) => Grant;
   readonly timeout: number;
   /** How long an invocation may wait for its turn (reserved concurrency 1) before it counts as failed. */
   readonly maxEventAgeSeconds: number;
@@ -50,13 +52,15 @@ export function operationsFunction(
     { parent },
   );
   const query = settings.query ? scope.args.lakehouse.grantQuery(key, role.arn, settings.query, parent) : undefined;
+  const owned = settings.grant?.(key, role.arn, parent);
   const statements = [
     ...commonStatements(scope, logGroup),
     ...(query ? [...scope.args.workgroup.grantQuery(), ...query.statements] : []),
+    ...(owned?.statements ?? []),
     ...(settings.statements ?? []),
   ];
   const policy = new aws.iam.RolePolicy(key, { role: role.id, policy: iamPolicy(statements) }, { parent });
-  const grants = query?.resources ?? [];
+  const grants = [...(query?.resources ?? []), ...(owned?.resources ?? [])];
   const f = new aws.lambda.Function(
     key,
     {

@@ -8,6 +8,7 @@ import { MERGE_MAX_EVENT_AGE_SECONDS, MERGE_TIMEOUT_SECONDS } from "../../core/l
 import { ENV } from "../../core/runtime";
 import { bridgeUse } from "../../core/sql/access";
 import { formatReconciles, TAG } from "../../core/tags";
+import type { EmailSalt } from "../emailSalt";
 import { IcebergNamespace } from "../icebergNamespace";
 import { operationsAlarms } from "./alarms";
 import { AwsAccount } from "../account";
@@ -28,16 +29,15 @@ export interface OperationsArgs extends PlanInputs {
   readonly lakehouse: Pick<IcebergNamespace, "tableBucketArn" | "tableBucketName" | "tables" | "tableDefs" | "grantQuery">;
   /** Encrypted SNS topic every alarm and handler alert goes to (the lead's, with the configured subscription). */
   readonly alarmTopicArn: pulumi.Input<string>;
-  /** The platform KMS key: it encrypts the alarm topic and the salt secret, and here the failure queue. */
+  /** The platform KMS key: it encrypts the alarm topic and the salt, and here the failure queue. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /**
    * Athena workgroup the handlers query through (it enforces results location and the scan cutoff): GoldLayer's
-   * operations workgroup. Its results must not be SSE-KMS, or Athena refuses the MERGE on S3 Tables; and since the
-   * merge's query text carries the email-hash salt, no role outside this component may use it.
+   * operations workgroup. Its results must not be SSE-KMS, or Athena refuses the MERGE on S3 Tables.
    */
   readonly workgroup: QueryWorkgroup;
-  /** Secrets Manager secret holding the email-hash salt; only the merge function may read it. */
-  readonly saltSecretArn: pulumi.Input<string>;
+  /** The email-hash salt table the merge SQL reads; only the merge function is granted it. */
+  readonly emailSalt: Pick<EmailSalt, "grantRead">;
   /** Glue job name per batch product (BatchLane's job): its successful runs trigger the product's merge. */
   readonly batchJobNames: Readonly<Record<string, pulumi.Input<string>>>;
   /** Daily reconciliation: the drift ratio that alarms and the hour (UTC) it runs. */
@@ -142,12 +142,12 @@ export class Operations extends pulumi.ComponentResource {
     const merge = lambda("merge", {
       handlerSettings: mergeSettings,
       query: plan.access.merge,
-      statements: [{ Sid: "EmailSalt", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.saltSecretArn] }],
+      grant: (key, principal, parent) => args.emailSalt.grantRead(key, principal, parent),
       timeout: MERGE_TIMEOUT_SECONDS,
       // Merges that wait longer than this are not keeping up with their schedules: fail them into the queue, whose
       // alarm says so, rather than letting a backlog grow silently. A later run re-reads their windows anyway.
       maxEventAgeSeconds: MERGE_MAX_EVENT_AGE_SECONDS,
-      environment: { ...queryEnv(MERGE_TIMEOUT_SECONDS - 15), [ENV.saltSecretArn]: args.saltSecretArn },
+      environment: queryEnv(MERGE_TIMEOUT_SECONDS - 15),
     });
     const reconcile = lambda("reconcile", {
       handlerSettings: reconcileSettings,
@@ -178,20 +178,30 @@ export class Operations extends pulumi.ComponentResource {
       maxEventAgeSeconds: 3600,
       environment: { [ENV.topicArn]: args.alarmTopicArn, [ENV.tableBucketArn]: lakehouse.tableBucketArn },
     });
-    this.functions = { merge, reconcile, freshness, maintenance };
+    // Run by an operator for a right-to-delete request, never on a schedule: the scheduler may not invoke it.
+    const erase = lambda("erase", {
+      handlerSettings: { statements: plan.erasure },
+      query: plan.access.erase,
+      grant: (key, principal, parent) => args.emailSalt.grantRead(key, principal, parent),
+      timeout: 900,
+      maxEventAgeSeconds: 3600,
+      environment: queryEnv(840),
+    });
+    this.functions = { merge, reconcile, freshness, maintenance, erase };
     const byFunction = made as Record<FunctionName, ReturnType<typeof operationsFunction>>;
     this.roles = {
       merge: byFunction.merge.role,
       reconcile: byFunction.reconcile.role,
       freshness: byFunction.freshness.role,
       maintenance: byFunction.maintenance.role,
+      erase: byFunction.erase.role,
     };
 
     const triggers = operationsTriggers(
       name,
       {
         plan,
-        functions: this.functions,
+        functions: { merge, reconcile, freshness, maintenance },
         failureQueue: this.failureQueue,
         kmsKeyArn: args.kmsKeyArn,
         batchJobNames: args.batchJobNames,

@@ -5,6 +5,7 @@ import { BATCH_CADENCE_MINUTES, Lane } from "../../core/lanes";
 import { mergeIntervalMinutes } from "../../core/limits";
 import { SQL_DIR } from "../../core/paths";
 import { loadSql } from "../../core/sql/files";
+import { splitStatements } from "../../core/sql/text";
 import { TableAccess, tableAccess } from "../../core/sql/access";
 import { formatReconciles, TAG } from "../../core/tags";
 
@@ -49,7 +50,9 @@ export interface OperationsPlan {
   readonly notReconciled: { table: string; missing: string[] }[];
   readonly freshness: Record<string, string>;
   readonly kpis: Record<string, FreshnessKpi>;
-  readonly access: { merge: TableAccess; reconcile: TableAccess; freshness: TableAccess };
+  /** sql/erasure/member.sql's statements whose tables this stack has (a table it lacks holds no one's data). */
+  readonly erasure: string[];
+  readonly access: { merge: TableAccess; reconcile: TableAccess; freshness: TableAccess; erase: TableAccess };
 }
 
 function sqlFiles(root: string, dir: string): Record<string, string> {
@@ -62,6 +65,11 @@ function sqlFiles(root: string, dir: string): Record<string, string> {
       .sort()
       .map((f) => [f.slice(0, -4), loadSql(path.join(dir, f), root)]),
   );
+}
+
+/** A file under the SQL root, or undefined when a fixture root has none. */
+function loadOptional(root: string, rel: string): string | undefined {
+  return fs.existsSync(path.join(root, rel)) ? loadSql(rel, root) : undefined;
 }
 
 export class OperationsArgsError extends Error {}
@@ -169,6 +177,10 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
     kpis[kpi] = { budgetMinutes, tables };
   }
 
+  const erasureSql = loadOptional(root, "erasure/member.sql");
+  const erasure = erasureSql === undefined ? [] : splitStatements(erasureSql).filter((st) => missingOf([st]).length === 0);
+  if (erasureSql !== undefined && erasure.length === 0) problems.push("sql/erasure/member.sql names no table this stack creates.");
+
   if (problems.length > 0) throw new OperationsArgsError(`Operations:\n  - ${problems.join("\n  - ")}`);
   return {
     merges,
@@ -177,10 +189,12 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
     notReconciled,
     freshness,
     kpis,
+    erasure,
     access: {
       merge: tableAccess([bridgeSql!, ...merges.map((m) => m.sql)]),
       reconcile: tableAccess(Object.values(reconcile)),
       freshness: tableAccess(Object.values(freshness)),
+      erase: tableAccess(erasure),
     },
   };
 }

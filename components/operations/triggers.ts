@@ -13,7 +13,8 @@ export function rateExpression(minutes: number): string {
 
 export interface TriggerInputs {
   readonly plan: OperationsPlan;
-  readonly functions: Record<FunctionName, aws.lambda.Function>;
+  /** The scheduled functions; erase is an operator's alone. */
+  readonly functions: Record<Exclude<FunctionName, "erase">, aws.lambda.Function>;
   readonly failureQueue: aws.sqs.Queue;
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Glue job name per batch product. */

@@ -7,6 +7,8 @@
 interface PlaceholderRule {
   readonly pattern: RegExp;
   readonly fix: string;
+  /** Not a calendar date or timestamp (the others must also name a real day). */
+  readonly notDate?: true;
 }
 
 const PLACEHOLDERS: Record<string, PlaceholderRule> = {
@@ -19,13 +21,14 @@ const PLACEHOLDERS: Record<string, PlaceholderRule> = {
     pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
     fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-07-02 00:00:00",
   },
+  loyalty_id: {
+    pattern: /^[A-Za-z0-9_-]{1,64}$/,
+    fix: "pass the member's loyalty id as 1-64 characters of A-Z a-z 0-9 _ -, e.g. L000123",
+    notDate: true,
+  },
   since: {
     pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
     fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-06-24 10:00:00",
-  },
-  email_salt: {
-    pattern: /^[A-Za-z0-9+/=_-]{16,128}$/,
-    fix: "use 16-128 characters from A-Z a-z 0-9 + / = _ - (a base64 or hex secret)",
   },
 };
 
@@ -44,12 +47,8 @@ export function validatePlaceholder(name: string, value: string): void {
   if (!rule) {
     throw new SqlRenderError(`unknown placeholder {{${name}}}; known placeholders are ${Object.keys(PLACEHOLDERS).join(", ")}`);
   }
-  const ok = typeof value === "string" && rule.pattern.test(value) && (name === "email_salt" || isValidDate(value));
-  if (!ok) {
-    // The salt is a secret: its length helps, its text would land in logs and the failure queue.
-    const shown = name === "email_salt" ? `[secret, ${typeof value === "string" ? value.length : 0} characters]` : JSON.stringify(value);
-    throw new SqlRenderError(`placeholder {{${name}}} has invalid value ${shown}: ${rule.fix}`);
-  }
+  const ok = typeof value === "string" && rule.pattern.test(value) && (rule.notDate === true || isValidDate(value));
+  if (!ok) throw new SqlRenderError(`placeholder {{${name}}} has invalid value ${JSON.stringify(value)}: ${rule.fix}`);
 }
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC: the form the SQL's `TIMESTAMP '{{window_start}}'` literals take. */

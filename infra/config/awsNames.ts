@@ -51,7 +51,7 @@ const T = {
 } as const;
 
 /** The Operations functions (components/operations/bundle.ts FUNCTIONS). */
-const OPERATIONS_FUNCTIONS = ["merge", "reconcile", "freshness", "maintenance"] as const;
+const OPERATIONS_FUNCTIONS = ["merge", "reconcile", "freshness", "maintenance", "erase"] as const;
 
 /** StreamingLane `${prefix}-${slug}` (components/streamingLane.ts) and its merge schedule (components/operations/triggers.ts). */
 export function streamNames(prefix: string, product: string): Name[] {
@@ -98,6 +98,8 @@ export function environmentNames(prefix: string, hasBatches: boolean): Name[] {
   return [
     explicit("s3TableBucket", T.tableBucket, `${prefix}-tables`, `${prefix}-tables`),
     auto("s3Bucket", T.bucket, `${prefix}-gold-results`),
+    // The email-salt table's object (components/emailSalt.ts).
+    auto("s3Bucket", T.bucket, `${prefix}-email-salt`),
     ...(hasBatches ? [auto("s3Bucket", T.bucket, `${prefix}-scripts`)] : []),
     ...[PLATFORM_WORKGROUP, OPERATIONS_WORKGROUP].map((w) => explicit("athenaWorkgroup", T.workgroup, `${prefix}-gold-${w}`, `${prefix}-gold-${w}`)),
     auto("iamRole", T.role, `${prefix}-gold-quicksight`),

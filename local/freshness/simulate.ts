@@ -130,7 +130,6 @@ async function statementsOf(inputs: SimInputs, product: string, scheduled: numbe
   const report = await runMerge({ product, scheduledTime: new Date(EPOCH_MS + scheduled * 1000).toISOString() }, inputs.mergeSettings, {
     runner,
     alerts: { putMetrics: async () => undefined },
-    salt: async () => "simulated-merge-salt-0000",
     now: () => new Date(EPOCH_MS + scheduled * 1000),
   });
   return { statements, windows: report.windows.length };

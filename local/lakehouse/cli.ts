@@ -45,6 +45,8 @@ export interface CliOptions {
   readonly seed: number;
   readonly days: number;
   readonly fault?: Fault;
+  /** Erase this many members after the run through sql/erasure/member.sql. */
+  readonly erase?: number;
   readonly json: boolean;
   /** Also write the dashboard's visuals over this run to this HTML file. */
   readonly report?: string;
@@ -57,13 +59,22 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     .requiredOption("--seed <S>", "generator seed; the same seed gives the same data", nonNegativeInt("--seed"))
     .option("--days <D>", "days of data", positiveInt("--days", 366), 30)
     .option("--fault <spec>", "inject a fault after the merge, e.g. drop-silver=0.01", parseFault)
+    .option("--erase <n>", "after the run, erase n loyalty members through the erasure SQL and report what is left", positiveInt("--erase", 100_000))
     .option("--json", "print one JSON object (design.md contract)", false)
     .option("--report <file.html>", "also write the dashboard's visuals over this run as one self-contained HTML file")
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
   parseOptions(program, argv);
-  const o = program.opts<{ events: number; seed: number; days: number; fault?: Fault; json: boolean; report?: string }>();
-  return { events: o.events, seed: o.seed, days: o.days, fault: o.fault, json: o.json, report: o.report };
+  const o = program.opts<{ events: number; seed: number; days: number; fault?: Fault; erase?: number; json: boolean; report?: string }>();
+  return {
+    events: o.events,
+    seed: o.seed,
+    days: o.days,
+    fault: o.fault,
+    ...(o.erase !== undefined ? { erase: o.erase } : {}),
+    json: o.json,
+    report: o.report,
+  };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
@@ -90,8 +101,14 @@ function printHuman(report: LakehouseReport, detail: LakehouseDetail): void {
   console.log(rec.toString());
   const p = report.pruning;
   console.log(`pruning: one-day conversion_rate read ${p.oneDayBytes} bytes, all days ${p.allDaysBytes} bytes (ratio ${p.ratio.toFixed(4)})`);
+  if (report.erasure) {
+    const e = report.erasure;
+    console.log(
+      `erasure: ${e.members} members erased in ${report.seconds.erasure?.toFixed(2)} s; rows remaining ${e.rowsRemaining}, unaccounted ${e.unaccounted}`,
+    );
+  }
   const g = detail.generated;
-  const total = Object.values(report.seconds).reduce((a, b) => a + b, 0);
+  const total = STAGES.reduce((a, s) => a + report.seconds[s], 0);
   console.log(
     `generated ${g.cartEvents} cart events and ${g.posLines} POS lines for ${g.members} loyalty members in ${g.households} households; ` +
       `stages ${STAGES.map((s) => `${s} ${report.seconds[s].toFixed(2)} s`).join(", ")}; total ${total.toFixed(2)} s`,
@@ -113,7 +130,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   bar?.start(STAGES.length, 0, { stage: "starting" });
   const page = options.report ? dashboardReport(options.report) : undefined;
   const { report, detail } = await runLakehouse({ ...options, beforeClose: page?.beforeClose }, (stage: Stage) =>
-    bar?.update(STAGES.indexOf(stage), { stage }),
+    bar?.update(stage === "erasure" ? STAGES.length : STAGES.indexOf(stage), { stage }),
   );
   bar?.update(STAGES.length, { stage: "done" });
   bar?.stop();

@@ -5,6 +5,7 @@ import { loadSql } from "../../core/sql/files";
 import { renderSql } from "../../core/sql/render";
 import { splitStatements } from "../../core/sql/text";
 import { loadSchemaLedger } from "../../core/schemaLedger";
+import { EMAIL_SALT_REF, EMAIL_SALT_TABLE } from "../../core/emailSalt";
 import { migratedTableStatements } from "./migrations";
 
 export { createTableSql, duckdbType } from "./migrations";
@@ -93,6 +94,16 @@ export class LocalLakehouse {
     const namespaces = new Set([...this.tables.values()].map((d) => d.namespace));
     for (const ns of [...namespaces, "retail_gold"]) await this.exec(`CREATE SCHEMA IF NOT EXISTS ${ns}`);
     for (const sql of migratedTableStatements([...this.tables.values()], loadSchemaLedger())) await this.exec(sql);
+    // The salt table lives in the default catalog on AWS; a database of the same name keeps the SQL unchanged.
+    await this.exec(`ATTACH ':memory:' AS ${EMAIL_SALT_TABLE.catalog}`);
+    await this.exec(`CREATE SCHEMA ${EMAIL_SALT_TABLE.catalog}.${EMAIL_SALT_TABLE.database}`);
+    await this.exec(`CREATE TABLE ${EMAIL_SALT_REF} (${EMAIL_SALT_TABLE.column} VARCHAR)`);
+  }
+
+  /** Write the salt table's one row, as the platform's deployment does; bound, never spliced into SQL text. */
+  async setEmailSalt(salt: string): Promise<void> {
+    await this.exec(`DELETE FROM ${EMAIL_SALT_REF}`);
+    await this.connection.run(`INSERT INTO ${EMAIL_SALT_REF} VALUES ($1)`, [salt]);
   }
 
   private async exec(sql: string): Promise<void> {

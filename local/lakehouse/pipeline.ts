@@ -27,9 +27,13 @@ export interface ReconciliationRow {
   readonly status: "ok" | "mismatch";
 }
 
-/** One merge cycle of the platform for a received_at window: batch merges, bridge build, stream merges. */
+/**
+ * One merge cycle of the platform for a received_at window: batch merges, bridge build, stream merges. The salt goes
+ * into the salt table the SQL reads (as deployment writes it on AWS), never into the statements.
+ */
 export async function mergeWindow(lake: LocalLakehouse, window: MergeWindow, emailSalt: string): Promise<void> {
-  const params = { window_start: window.start, window_end: window.end, email_salt: emailSalt };
+  await lake.setEmailSalt(emailSalt);
+  const params = { window_start: window.start, window_end: window.end };
   for (const table of BATCH_MERGES) await lake.runFile(`merge/${table}.sql`, params);
   await lake.runFile("bridge/identity_bridge.sql", params);
   for (const table of STREAM_MERGES) await lake.runFile(`merge/${table}.sql`, params);

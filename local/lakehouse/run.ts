@@ -3,13 +3,15 @@ import { generate, GeneratedCounts } from "./generate";
 import { createGoldViews, mergeWindow, reconcileDay, ReconciliationRow, summariseReconciliation } from "./pipeline";
 import { bridgedConversionCounts, compareConversion, referenceConversionCounts } from "./accuracy";
 import { measurePruning, PruningResult } from "./pruning";
+import { eraseMembers, ErasureReport, membersToErase } from "./erasure";
 
 /**
  * `gold` is the platform's own aggregation (the views, bridged conversion and the other KPIs); `accuracy` is the
  * offline measurement against the truth and the naive email match, which nothing deployed runs.
  */
 export const STAGES = ["generate", "merge", "gold", "accuracy", "reconcile", "pruning"] as const;
-export type Stage = (typeof STAGES)[number];
+/** `erasure` runs only with --erase, after the others. */
+export type Stage = (typeof STAGES)[number] | "erasure";
 
 /** A fault to inject after the merge; reconciliation must notice it. */
 export interface Fault {
@@ -22,6 +24,8 @@ export interface LakehouseRunOptions {
   readonly seed: number;
   readonly days: number;
   readonly fault?: Fault;
+  /** Erase this many members after everything else is measured (so accuracy is of the full data). */
+  readonly erase?: number;
   /** DuckDB database file; in memory when omitted. */
   readonly dbPath?: string;
   /** DuckDB threads and memory_limit (e.g. "2GB"); DuckDB's defaults when omitted. */
@@ -41,12 +45,14 @@ export interface LakehouseRunOptions {
 /** The `npm run lakehouse -- --json` object of design.md "Contracts", plus `detail` for people and the bench. */
 export interface LakehouseReport {
   readonly events: number;
-  readonly seconds: Record<Stage, number>;
+  readonly seconds: Record<(typeof STAGES)[number], number> & { erasure?: number };
   readonly truth: { conversion_rate: number };
   readonly naive: { conversion_rate: number; error: number; maxRegionConversionRate: number };
   readonly bridged: { conversion_rate: number; error: number; maxRegionConversionRate: number };
   readonly reconciliation: { table: string; source: number; silver: number; status: "ok" | "mismatch" }[];
   readonly pruning: PruningResult;
+  /** With --erase: rowsRemaining and unaccounted must be 0. */
+  readonly erasure?: ErasureReport;
 }
 
 export interface LakehouseDetail {
@@ -80,7 +86,7 @@ export async function runLakehouse(
   options: LakehouseRunOptions,
   onStage: (stage: Stage) => void = () => undefined,
 ): Promise<{ report: LakehouseReport; detail: LakehouseDetail }> {
-  const seconds = {} as Record<Stage, number>;
+  const seconds = {} as LakehouseReport["seconds"];
   const lake = await LocalLakehouse.open({
     path: options.dbPath,
     threads: options.threads,
@@ -120,6 +126,18 @@ export async function runLakehouse(
       return summariseReconciliation(rows);
     });
     const pruning = await timed(seconds, "pruning", onStage, () => measurePruning(lake, dayOf(Math.floor(options.days / 2))));
+    const erasure =
+      options.erase === undefined
+        ? undefined
+        : await timed(seconds, "erasure", onStage, async () => {
+            const days = options.reconcileDays ?? Array.from({ length: options.days }, (_, d) => d);
+            const reconcileAll = async () => {
+              const rows: ReconciliationRow[] = [];
+              for (const d of days) rows.push(...(await reconcileDay(lake, dayOf(d))));
+              return rows;
+            };
+            return eraseMembers(lake, await membersToErase(lake, options.erase!), reconcileAll);
+          });
     const { truth, naive, bridged } = accuracy;
     const report: LakehouseReport = {
       events: options.events,
@@ -129,6 +147,7 @@ export async function runLakehouse(
       bridged: { conversion_rate: bridged.conversion_rate, error: bridged.error, maxRegionConversionRate: bridged.maxRegionConversionRate },
       reconciliation,
       pruning,
+      ...(erasure ? { erasure } : {}),
     };
     const regions = Object.keys(truth.regions).map((region) => ({
       region,

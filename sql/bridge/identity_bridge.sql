@@ -28,7 +28,7 @@ USING (
     GROUP BY loyalty_id, email
   ),
   links AS (
-    SELECT loyalty_id, lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(email))))))) AS email_hash,
+    SELECT loyalty_id, lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email))))))) AS email_hash,
       first_seen, last_seen, source
     FROM raw_pairs
     UNION ALL

@@ -6,7 +6,7 @@
     SELECT
       b.*,
       CASE WHEN b.email IS NULL OR strpos(b.email, '@') = 0 OR strpos(b.email, '*') > 0 THEN NULL
-           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(b.email))))))) END AS email_hash,
+           ELSE lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(b.email))))))) END AS email_hash,
       concat_ws('|', coalesce(b.loyalty_id, ''), coalesce(b.tier, ''), coalesce(b.region, '')) AS raw_payload,
       CASE
         WHEN loyalty_id IS NULL OR trim(loyalty_id) = '' THEN 'missing_loyalty_id'

@@ -5,7 +5,7 @@
   hashed AS (
     SELECT first_valid.*,
       CASE WHEN loyalty_id IS NOT NULL OR email IS NULL OR strpos(email, '@') = 0 OR strpos(email, '*') > 0 THEN NULL
-           ELSE lower(to_hex(sha256(to_utf8(concat('{{email_salt}}', lower(trim(email))))))) END AS email_hash
+           ELSE lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email))))))) END AS email_hash
     FROM first_valid
   )
   SELECT r.*, coalesce(r.loyalty_id, br.loyalty_id) AS resolved_loyalty_id

@@ -7,7 +7,6 @@ import { bridgeUse } from "../../core/sql/access";
 import { loadSql } from "../../core/sql/files";
 import { sqlTimestamp } from "../../core/sql/render";
 import { fakeRunner, RecordingAlerts } from "./fakes";
-import { TEST_SALT as SALT } from "../support/stacks";
 
 describe("merge handler", () => {
   it("cuts its lookback at UTC midnight so each window reads one day partition", () => {
@@ -21,13 +20,13 @@ describe("merge handler", () => {
   const settings = {
     products: {
       cart_events: {
-        sql: "MERGE INTO retail_silver.cart_events t USING (SELECT '{{email_salt}}' s FROM retail_bronze.cart_events WHERE received_at >= TIMESTAMP '{{window_start}}' AND received_at < TIMESTAMP '{{window_end}}') s ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);\nMERGE INTO retail_silver.quarantine t USING x ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);",
+        sql: "MERGE INTO retail_silver.cart_events t USING (SELECT 1 s FROM retail_bronze.cart_events WHERE received_at >= TIMESTAMP '{{window_start}}' AND received_at < TIMESTAMP '{{window_end}}') s ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);\nMERGE INTO retail_silver.quarantine t USING x ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);",
         lookbackMinutes: 30,
         refreshesBridge: true,
       },
     },
     bridgeSql:
-      "MERGE INTO retail_silver.identity_bridge t USING (SELECT '{{email_salt}}' x, TIMESTAMP '{{window_start}}' a, TIMESTAMP '{{window_end}}' b) s ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);",
+      "MERGE INTO retail_silver.identity_bridge t USING (SELECT 1 x, TIMESTAMP '{{window_start}}' a, TIMESTAMP '{{window_end}}' b) s ON 1=1 WHEN NOT MATCHED THEN INSERT VALUES (1);",
   };
 
   it("refreshes the bridge first, merges the scheduled window and counts rows per table", async () => {
@@ -40,7 +39,6 @@ describe("merge handler", () => {
     const report = await runMerge({ product: "cart_events", scheduledTime: "2026-07-01T10:02:00Z" }, settings, {
       runner,
       alerts,
-      salt: async () => SALT,
       now: () => new Date("2026-07-01T10:05:00Z"),
     });
     assert.deepStrictEqual(report.windows, [{ start: "2026-07-01 09:32:00", end: "2026-07-01 10:02:00" }]);
@@ -65,7 +63,6 @@ describe("merge handler", () => {
       {
         runner,
         alerts: new RecordingAlerts(),
-        salt: async () => SALT,
         now: () => new Date("2026-07-01T10:05:00Z"),
       },
     );
@@ -90,52 +87,62 @@ describe("merge handler", () => {
     ]);
   });
 
-  it("keeps the salt out of a failed statement's error and keeps its retry class", async () => {
-    const runner = fakeRunner([[/./, new FinalQueryError(`query q-9 failed: line 3: near '${SALT}'`, "q-9")]]);
-    const deps = { runner, alerts: new RecordingAlerts(), salt: async () => SALT, now: () => new Date("2026-07-01T10:00:00Z") };
+  it("names the window and target of a failed statement and keeps its retry class", async () => {
+    const runner = fakeRunner([[/./, new FinalQueryError("query q-9 failed: line 3: syntax error", "q-9")]]);
+    const deps = { runner, alerts: new RecordingAlerts(), now: () => new Date("2026-07-01T10:00:00Z") };
     await assert.rejects(runMerge({ product: "cart_events" }, settings, deps), (e: unknown) => {
       assert.ok(e instanceof FinalQueryError);
-      assert.ok(!e.message.includes(SALT), e.message);
-      assert.match(e.message, /merge cart_events \[2026-07-01 09:30:00, 2026-07-01 10:00:00\) into retail_silver.identity_bridge: .*\[salt\]/);
-      return true;
-    });
-  });
-
-  it("scrubs the salt from an error that is not a QueryError and reports it as a MergeError", async () => {
-    const runner = fakeRunner([[/./, new Error(`connection reset while sending '${SALT}'`)]]);
-    const deps = { runner, alerts: new RecordingAlerts(), salt: async () => SALT, now: () => new Date("2026-07-01T10:00:00Z") };
-    await assert.rejects(runMerge({ product: "cart_events" }, settings, deps), (e: unknown) => {
-      assert.ok(e instanceof MergeError && !(e instanceof QueryError), String(e));
       assert.strictEqual(
         e.message,
-        "merge cart_events [2026-07-01 09:30:00, 2026-07-01 10:00:00) into retail_silver.identity_bridge: connection reset while sending '[salt]'",
+        "merge cart_events [2026-07-01 09:30:00, 2026-07-01 10:00:00) into retail_silver.identity_bridge: query q-9 failed: line 3: syntax error",
       );
       return true;
     });
   });
 
-  it("refuses a scheduled time it cannot read, before reading the salt or running anything", async () => {
-    let saltReads = 0;
+  it("reports an error that is not a QueryError as a MergeError", async () => {
+    const runner = fakeRunner([[/./, new Error("connection reset")]]);
+    const deps = { runner, alerts: new RecordingAlerts(), now: () => new Date("2026-07-01T10:00:00Z") };
+    await assert.rejects(runMerge({ product: "cart_events" }, settings, deps), (e: unknown) => {
+      assert.ok(e instanceof MergeError && !(e instanceof QueryError), String(e));
+      assert.strictEqual(
+        e.message,
+        "merge cart_events [2026-07-01 09:30:00, 2026-07-01 10:00:00) into retail_silver.identity_bridge: connection reset",
+      );
+      return true;
+    });
+  });
+
+  it("refuses a scheduled time it cannot read, before running anything", async () => {
     const runner = fakeRunner([]);
-    const deps = {
-      runner,
-      alerts: new RecordingAlerts(),
-      salt: async () => {
-        saltReads += 1;
-        return SALT;
-      },
-      now: () => new Date(),
-    };
+    const deps = { runner, alerts: new RecordingAlerts(), now: () => new Date() };
     await assert.rejects(runMerge({ product: "cart_events", scheduledTime: "yesterday 10:00" }, settings, deps), (e: unknown) => {
       assert.ok(e instanceof MergeError);
       assert.strictEqual(e.message, 'merge: scheduledTime "yesterday 10:00" is not an ISO-8601 time');
       return true;
     });
-    assert.deepStrictEqual([saltReads, runner.statements.length], [0, 0]);
+    assert.deepStrictEqual(runner.statements.length, 0);
+  });
+
+  it("re-merges a whole day when an operator asks for it (the bridge rebuild after a salt rotation), and refuses a longer or broken span", async () => {
+    const runner = fakeRunner([[/./, [{ Count: 0 }]]]);
+    const deps = { runner, alerts: new RecordingAlerts(), now: () => new Date() };
+    const report = await runMerge({ product: "cart_events", scheduledTime: "2026-07-02T00:00:00Z", lookbackMinutes: 1440 }, settings, deps);
+    assert.deepStrictEqual(report.windows, [{ start: "2026-07-01 00:00:00", end: "2026-07-02 00:00:00" }]);
+    for (const lookbackMinutes of [1441, 0, 2.5]) {
+      await assert.rejects(runMerge({ product: "cart_events", lookbackMinutes }, settings, deps), (e: unknown) => {
+        assert.ok(e instanceof MergeError);
+        assert.strictEqual(
+          e.message,
+          `merge: lookbackMinutes ${lookbackMinutes} must be a whole number from 1 to 1440. Fix: re-merge longer spans one day per invocation.`,
+        );
+        return true;
+      });
+    }
   });
 
   it("refuses a product it was not given SQL for", async () => {
-    const deps = { runner: fakeRunner([]), alerts: new RecordingAlerts(), salt: async () => SALT, now: () => new Date() };
+    const deps = { runner: fakeRunner([]), alerts: new RecordingAlerts(), now: () => new Date() };
     await assert.rejects(
       runMerge({ product: "pos_transactions" }, settings, deps),
       /unknown product "pos_transactions"; this function merges cart_events/,

@@ -320,14 +320,14 @@ describe("the program under mocks", function () {
         "SSE_S3",
         "Athena refuses MERGE on S3 Tables with SSE-KMS results",
       );
-      for (const f of ["merge", "reconcile", "freshness"]) {
+      for (const f of ["merge", "reconcile", "freshness", "erase"]) {
         assert.equal(
           named(prod, "aws:lambda/function:Function", `retail-prod-ops-${f}`).inputs.environment.variables.ATHENA_WORKGROUP,
           wg.state.name,
           f,
         );
       }
-      // The merge's query text carries the salt, and Athena keeps query text in the workgroup's history.
+      // Only the Operations roles query here: the workgroup runs the platform's DML.
       for (const run of [dev, prod]) {
         const users = byType(run, ROLE_POLICY)
           .filter((rp) =>
@@ -339,7 +339,7 @@ describe("the program under mocks", function () {
           .sort();
         assert.deepEqual(
           users,
-          ["freshness", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`),
+          ["erase", "freshness", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`),
           run.stack,
         );
       }
@@ -364,7 +364,7 @@ describe("the program under mocks", function () {
 
     it("trusts its service only for this account (confused deputy), as the service documents it", () => {
       const roles = [...byType(prod, "aws:iam/role:Role"), ...byType(dev, "aws:iam/role:Role")];
-      assert.equal(byType(prod, "aws:iam/role:Role").length, 11);
+      assert.equal(byType(prod, "aws:iam/role:Role").length, 12);
       for (const role of roles) {
         const [st, ...rest] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
         assert.equal(rest.length, 0, role.name);
@@ -481,10 +481,11 @@ describe("the program under mocks", function () {
       assert.deepEqual(Object.keys((prod.outputs.streams as object) ?? {}).sort(), ["cart_events", "pos_transactions"]);
     });
 
-    it("protects the platform key and the salt's secret in prod (deleting either loses the data's readability or its identities), not in dev", () => {
+    it("protects the platform key and the salt's object and table in prod (deleting either loses the data's readability or its identities), not in dev", () => {
       for (const [type, name] of [
         ["aws:kms/key:Key", "key"],
-        ["aws:secretsmanager/secret:Secret", "email-salt"],
+        ["aws:s3/bucketObjectv2:BucketObjectv2", "email-salt"],
+        ["aws:glue/catalogTable:CatalogTable", "email-salt"],
       ]) {
         assert.equal(named(prod, type, `retail-prod-${name}`).protect, true, `prod ${type}`);
         assert.equal(named(dev, type, `retail-dev-${name}`).protect, false, `dev ${type}`);
@@ -507,13 +508,13 @@ describe("the program under mocks", function () {
       assert.deepEqual(resources(jdbc), ["arn:aws:secretsmanager:us-east-1:123456789012:secret:retail/prod/erp-jdbc-??????"]);
     });
 
-    it("keeps the salt out of every output and input except the secret's own version", () => {
+    it("keeps the salt out of every output and input except the salt object's body", () => {
       const text = JSON.stringify(prod.outputs);
       assert.ok(!text.includes("test-salt"));
       const carriers = prod.resources.filter((r) => JSON.stringify(r.inputs).includes("test-salt"));
       assert.deepEqual(
         carriers.map((r) => r.type),
-        ["aws:secretsmanager/secretVersion:SecretVersion"],
+        ["aws:s3/bucketObjectv2:BucketObjectv2"],
       );
     });
   });

@@ -5,7 +5,7 @@ import { Case, runPolicy, UNKNOWN_STRING } from "./harness";
 
 const CLASSIC = "aws:lakeformation/permissions:Permissions";
 const NATIVE = "aws-native:lakeformation:PrincipalPermissions";
-// The PII tables `npm run policy:config` writes from the sql/ headers: identity_bridge allows ops-merge and ops-freshness.
+// The PII tables `npm run policy:config` writes from the sql/ headers: identity_bridge allows ops-merge, ops-freshness and ops-erase.
 const CONFIG = catalogPackConfig()["lakeformation-pii-grants"];
 const CATALOG = "123456789012:s3tablescatalog/retail-prod-tables";
 const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
@@ -40,7 +40,7 @@ const native = (principal: string, t: Target, namespace = "retail_silver"): Case
 });
 const run = (c: Case) => runPolicy(lakeFormationPiiGrants, c);
 const BRIDGE_MSG = (who: string, what: string) =>
-  `Lake Formation grant "grant" gives ${who} ["SELECT","DESCRIBE"] on ${what}; sql/silver/identity_bridge.sql allows only roles named with ops-merge, ops-freshness. ` +
+  `Lake Formation grant "grant" gives ${who} ["SELECT","DESCRIBE"] on ${what}; sql/silver/identity_bridge.sql allows only roles named with ops-merge, ops-freshness, ops-erase. ` +
   "Fix: grant only the tables this principal's work reads (QuickSight: the gold views' inputs), or add the role to the table's pii= readers if it must process personal data.";
 
 describe("policy: Lake Formation grants on PII tables (lakeformation-pii-grants)", () => {
@@ -78,7 +78,7 @@ describe("policy: Lake Formation grants on PII tables (lakeformation-pii-grants)
         );
         assert.match(
           out.violations[1],
-          /PII table retail_silver.loyalty_tier included; sql\/silver\/loyalty_tier.sql allows only roles named with ops-merge, ops-reconcile, ops-freshness/,
+          /PII table retail_silver.loyalty_tier included; sql\/silver\/loyalty_tier.sql allows only roles named with ops-merge, ops-reconcile, ops-freshness, ops-erase/,
         );
         assert.match(out.violations[2], /PII table retail_silver.quarantine included/);
       });
@@ -94,8 +94,15 @@ describe("policy: Lake Formation grants on PII tables (lakeformation-pii-grants)
         const out = await run(make(role("retail-prod-pos-transactions-firehose-aa11"), { table: "cart_events" }, "retail_bronze"));
         assert.match(
           out.violations[0],
-          /on PII table retail_bronze.cart_events; sql\/bronze\/cart_events.sql allows only roles named with cart-events-firehose, ops-merge, ops-reconcile\./,
+          /on PII table retail_bronze.cart_events; sql\/bronze\/cart_events.sql allows only roles named with cart-events-firehose, ops-merge, ops-reconcile, ops-erase\./,
         );
+      });
+
+      it("Noncompliance 5: any role but the merge on the salt table; Compliance: the merge on it", async () => {
+        const freshness = role("retail-prod-ops-freshness-1a2b3c4");
+        const out = await run(make(freshness, { table: "email_salt" }, "retail_ops"));
+        assert.match(out.violations[0], /on PII table retail_ops.email_salt; core\/emailSalt.ts allows only roles named with ops-merge, ops-erase\./);
+        assert.deepEqual((await run(make(MERGE, { table: "email_salt" }, "retail_ops"))).violations, []);
       });
 
       it("an unknown principal is reported as unknown (advisory in preview), not passed", async () => {

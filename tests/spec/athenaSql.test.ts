@@ -5,13 +5,10 @@ import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
 import { AthenaViewOutputs, deleteView } from "../../components/athenaViewDdl";
-import { viewStatement } from "../../core/kpiCatalog";
 import { SQL_DIR } from "../../core/paths";
-import { loadSql } from "../../core/sql/files";
-import { placeholdersOf, renderSql } from "../../core/sql/render";
-import { splitStatements } from "../../core/sql/text";
 import { ProgramRun } from "../../local/harness";
-import { runStack, TEST_SALT } from "../support/stacks";
+import { runStack } from "../support/stacks";
+import { GOLD_DIRS, HANDLER_DIRS, NEVER_SENT, sentFromSqlDir, Statement, uncovered } from "./sentSql";
 import { trinoSyntaxErrors } from "./trino";
 
 /**
@@ -19,90 +16,6 @@ import { trinoSyntaxErrors } from "./trino";
  * it, the gold views as the AthenaView resource runs them, and what the plans hand to Athena (view DDL, QuickSight
  * custom SQL, the DROP a deleted view runs). Each failure names the statement's source and Trino's error.
  */
-
-/** Folders whose files the merge, reconcile and freshness handlers load (components/operations/plan.ts), rendered then split. */
-const HANDLER_DIRS = ["merge", "bridge", "reconcile", "freshness"];
-/** Gold views: one CREATE OR REPLACE VIEW per file and channel mode, sent whole (core/kpiCatalog.ts viewStatement). */
-const GOLD_DIRS = ["gold/omnichannel", "gold/store-only"];
-/**
- * Hive-style table DDL: read into the tables' resource definitions, never sent to Athena. Named one by one, so a new
- * file under sql/ is either sent (and parsed) or added here on purpose.
- */
-const NEVER_SENT = [
-  "bronze/cart_events.sql",
-  "bronze/erp_inventory.sql",
-  "bronze/loyalty_redemptions.sql",
-  "bronze/loyalty_tier.sql",
-  "bronze/pos_transactions.sql",
-  "silver/cart_events.sql",
-  "silver/duplicates.sql",
-  "silver/erp_inventory.sql",
-  "silver/event_keys.sql",
-  "silver/identity_bridge.sql",
-  "silver/loyalty_redemptions.sql",
-  "silver/loyalty_tier.sql",
-  "silver/order_events.sql",
-  "silver/quarantine.sql",
-];
-
-/** A valid value for each placeholder, in the form the handlers pass (functions/merge.ts, reconcile.ts, freshness.ts). */
-const SAMPLE_PARAMS: Record<string, string> = {
-  window_start: "2026-07-01 00:00:00",
-  window_end: "2026-07-01 00:30:00",
-  since: "2026-06-24 10:00:00",
-  day: "2026-07-01",
-  email_salt: TEST_SALT,
-};
-
-interface Statement {
-  readonly source: string;
-  readonly sql: string;
-}
-
-const INCLUDE_LINE = /^[ \t]*-- retail:include (\S+)[ \t]*$/gm;
-
-function sqlFilesUnder(root: string, dir = ""): string[] {
-  return fs
-    .readdirSync(path.join(root, dir), { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? sqlFilesUnder(root, path.posix.join(dir, e.name)) : e.name.endsWith(".sql") ? [path.posix.join(dir, e.name)] : [],
-    )
-    .sort();
-}
-
-/** The statements a handler sends for one file: includes expanded, placeholders filled, one statement per call. */
-function handlerStatements(rel: string, root: string): Statement[] {
-  const text = loadSql(rel, root);
-  const params = Object.fromEntries(placeholdersOf(text).map((name) => [name, SAMPLE_PARAMS[name] ?? `(no sample for {{${name}}})`]));
-  return splitStatements(renderSql(text, params)).map((sql, i) => ({ source: `sql/${rel} statement ${i + 1}`, sql }));
-}
-
-/** What the platform sends from sql/, and which files it covers (sent, or included by a sent file). */
-function sentFromSqlDir(root: string): { statements: Statement[]; covered: Set<string> } {
-  const statements: Statement[] = [];
-  const covered = new Set<string>();
-  for (const rel of sqlFilesUnder(root)) {
-    const dir = path.posix.dirname(rel);
-    if (HANDLER_DIRS.includes(dir)) statements.push(...handlerStatements(rel, root));
-    else if (GOLD_DIRS.includes(dir)) statements.push({ source: `sql/${rel}`, sql: viewStatement(fs.readFileSync(path.join(root, rel), "utf8")) });
-    else continue;
-    covered.add(rel);
-    for (const m of fs.readFileSync(path.join(root, rel), "utf8").matchAll(INCLUDE_LINE)) covered.add(m[1]);
-  }
-  return { statements, covered };
-}
-
-/** Files under sql/ that are neither sent, included by a sent file, nor named as never sent; and stale exemptions. */
-function uncovered(root: string, covered: Set<string>): string[] {
-  const files = sqlFilesUnder(root);
-  return [
-    ...files
-      .filter((f) => !covered.has(f) && !NEVER_SENT.includes(f))
-      .map((f) => `sql/${f} is neither sent to Athena by a handler or a view nor listed in NEVER_SENT`),
-    ...NEVER_SENT.filter((f) => !files.includes(f)).map((f) => `NEVER_SENT names sql/${f}, which does not exist`),
-    ...NEVER_SENT.filter((f) => covered.has(f)).map((f) => `NEVER_SENT names sql/${f}, which is sent to Athena`),
-  ];
-}
 
 function problems(statements: readonly Statement[]): string[] {
   return statements.flatMap((s) => trinoSyntaxErrors(s.sql).map((e) => `${s.source}: ${e}`));

@@ -4,7 +4,6 @@ export const ARNS = {
   key: "arn:aws:kms:us-east-1:123456789012:key/platform",
   workgroup: "arn:aws:athena:us-east-1:123456789012:workgroup/retail-prod-ops",
   results: "arn:aws:s3:::retail-prod-athena-results",
-  salt: "arn:aws:secretsmanager:us-east-1:123456789012:secret:retail-prod-email-salt-AbCdEf",
 };
 
 /** The account the ARNs above live in, as components take it. */

@@ -8,7 +8,7 @@ const s3tables = require("@aws-sdk/client-s3tables");
 const secrets = require("@aws-sdk/client-secrets-manager");
 const sns = require("@aws-sdk/client-sns");
 
-const [dir, eventJson, salt] = process.argv.slice(2);
+const [dir, eventJson] = process.argv.slice(2);
 const a = mockClient(athena.AthenaClient);
 a.on(athena.StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-1" });
 a.on(athena.GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
@@ -26,7 +26,9 @@ a.on(athena.GetQueryResultsCommand).resolves({
 mockClient(cloudwatch.CloudWatchClient).on(cloudwatch.PutMetricDataCommand).resolves({});
 const published = mockClient(sns.SNSClient);
 published.on(sns.PublishCommand).resolves({ MessageId: "m-1" });
-mockClient(secrets.SecretsManagerClient).on(secrets.GetSecretValueCommand).resolves({ SecretString: salt });
+// No handler should ask for a secret (the salt is read by the SQL from its table); any request is counted.
+const secretReads = mockClient(secrets.SecretsManagerClient);
+secretReads.on(secrets.GetSecretValueCommand).resolves({ SecretString: "never-handed-out" });
 const tables = mockClient(s3tables.S3TablesClient);
 tables.on(s3tables.GetTableMaintenanceJobStatusCommand).resolves({ status: {} });
 tables.on(s3tables.GetTableCommand).resolves({ createdAt: new Date("2026-07-01T00:00:00Z") });
@@ -35,7 +37,14 @@ const { handler } = require(`${dir}/index.js`);
 handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then(
   (report) => {
     const queries = a.commandCalls(athena.StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString);
-    process.stdout.write(`${JSON.stringify({ report, queries, published: published.commandCalls(sns.PublishCommand).length })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        report,
+        queries,
+        published: published.commandCalls(sns.PublishCommand).length,
+        secretReads: secretReads.commandCalls(secrets.GetSecretValueCommand).length,
+      })}\n`,
+    );
   },
   (e) => {
     process.stderr.write(`${e.stack}\n`);

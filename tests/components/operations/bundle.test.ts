@@ -9,14 +9,13 @@ import { SETTINGS_FILE } from "../../../functions/entries/settings";
 import { REPO_ROOT } from "../../../core/paths";
 import { DEFAULT_WINDOW_HOURS } from "../../../functions/maintenance";
 import { MERGE_SETTINGS } from "../../support/mergeSettings";
-import { TEST_SALT as SALT } from "../../support/stacks";
+import { EMAIL_SALT_REF } from "../../../core/emailSalt";
 
 const ENVIRONMENT = {
   ATHENA_WORKGROUP: "retail-prod-ops",
   ATHENA_CATALOG: "s3tablescatalog/retail-prod-tables",
   QUERY_DEADLINE_MS: "60000",
   ALARM_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:retail-prod-alarms",
-  EMAIL_SALT_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:retail-prod-email-salt",
   TABLE_BUCKET_ARN: "arn:aws:s3tables:eu-west-1:123456789012:bucket/retail-prod-tables",
 };
 const SETTINGS: Record<FunctionName, unknown> = {
@@ -24,32 +23,34 @@ const SETTINGS: Record<FunctionName, unknown> = {
   reconcile: { tables: { cart_events: "SELECT 10 AS source_rows, 10 AS silver_rows" }, tolerance: 0.001 },
   freshness: { tables: {}, kpis: {}, intervalMinutes: 5 },
   maintenance: { tables: ["retail_silver.cart_events"], windowHours: DEFAULT_WINDOW_HOURS },
+  erase: { statements: ["DELETE FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}'"] },
 };
 const EVENTS: Record<FunctionName, unknown> = {
   merge: { product: "cart_events", scheduledTime: "2026-07-01T10:00:00Z" },
   reconcile: { day: "2026-06-30" },
   freshness: {},
   maintenance: {},
+  erase: { loyaltyId: "L000123" },
 };
 
 const sha = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 
 /** Write a function's bundle and settings as its archive lays them out, then invoke it in a fresh Node process. */
-function invoke(dir: string, fn: FunctionName, code: string): { report: Record<string, unknown>; queries: string[]; published: number } {
+function invoke(
+  dir: string,
+  fn: FunctionName,
+  code: string,
+): { report: Record<string, unknown>; queries: string[]; published: number; secretReads: number } {
   const folder = path.join(dir, fn);
   fs.mkdirSync(folder);
   fs.writeFileSync(path.join(folder, "index.js"), code);
   fs.writeFileSync(path.join(folder, SETTINGS_FILE), JSON.stringify(SETTINGS[fn]));
-  const out = execFileSync(
-    process.execPath,
-    [path.join(__dirname, "..", "..", "support", "invokeBundle.js"), folder, JSON.stringify(EVENTS[fn]), SALT],
-    {
-      cwd: dir,
-      // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the SDK.
-      env: { PATH: process.env.PATH, NODE_PATH: path.join(REPO_ROOT, "node_modules"), NODE_NO_WARNINGS: "1", ...ENVIRONMENT },
-      encoding: "utf8",
-    },
-  );
+  const out = execFileSync(process.execPath, [path.join(__dirname, "..", "..", "support", "invokeBundle.js"), folder, JSON.stringify(EVENTS[fn])], {
+    cwd: dir,
+    // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the SDK.
+    env: { PATH: process.env.PATH, NODE_PATH: path.join(REPO_ROOT, "node_modules"), NODE_NO_WARNINGS: "1", ...ENVIRONMENT },
+    encoding: "utf8",
+  });
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 
@@ -79,10 +80,11 @@ describe("operations bundles (components/operations/bundle.ts)", function () {
     }
   });
 
-  it("merge: reads the salt from Secrets Manager at run time and puts it in the SQL only", () => {
-    const { report, queries } = invoke(dir, "merge", bundles.merge);
+  it("merge: sends its statements as written, the salt read by the SQL from its table, and asks Secrets Manager for nothing", () => {
+    const { report, queries, secretReads } = invoke(dir, "merge", bundles.merge);
     assert.deepStrictEqual(Object.keys(report.rowsByTable as object).sort(), ["retail_silver.cart_events", "retail_silver.identity_bridge"]);
-    assert.ok(queries.length > 0 && queries.every((q) => q.includes(`'${SALT}'`)), queries.join("\n"));
+    assert.ok(queries.length > 0 && queries.every((q) => q.includes(`(SELECT salt FROM ${EMAIL_SALT_REF})`)), queries.join("\n"));
+    assert.strictEqual(secretReads, 0);
   });
 
   it("reconcile: counts each table from its settings file and reports it in balance", () => {
@@ -91,10 +93,13 @@ describe("operations bundles (components/operations/bundle.ts)", function () {
     assert.strictEqual((report.tables as { status: string }[])[0].status, "ok");
   });
 
-  it("freshness and maintenance: run their handler from the bundle alone", () => {
+  it("freshness, maintenance and erase: run their handler from the bundle alone", () => {
     const freshness = invoke(dir, "freshness", bundles.freshness);
     assert.deepStrictEqual(freshness.queries, []);
     const maintenance = invoke(dir, "maintenance", bundles.maintenance);
     assert.ok(Array.isArray(maintenance.report.problems), JSON.stringify(maintenance.report));
+    const erase = invoke(dir, "erase", bundles.erase);
+    assert.deepStrictEqual(erase.queries, ["DELETE FROM retail_silver.cart_events WHERE loyalty_id = 'L000123'"]);
+    assert.deepStrictEqual(Object.keys(erase.report.rowsByTable as object), ["retail_silver.cart_events"], "the id is not in the report");
   });
 });

@@ -47,11 +47,11 @@ const settings: MergeSettings = {
 };
 
 async function mergeAll(lake: LocalLakehouse, alerts: RecordingAlerts): Promise<void> {
+  await lake.setEmailSalt(LOCAL_EMAIL_SALT);
   for (const product of PRODUCTS) {
     await runMerge({ product, scheduledTime: END.toISOString() }, settings, {
       runner: lake,
       alerts,
-      salt: async () => LOCAL_EMAIL_SALT,
       now: () => END,
     });
   }

@@ -90,20 +90,20 @@ describe("Operations component under mocks", function () {
 
   it("runs each handler one at a time, with an explicit role, a bounded timeout and an on-failure queue", () => {
     const functions = byType(run, "aws:lambda/function:Function");
-    assert.strictEqual(functions.length, 4);
+    assert.strictEqual(functions.length, 5);
     const roles = new Set(byType(run, "aws:iam/role:Role").map((r) => r.state.arn));
     for (const f of functions) {
       assert.ok(roles.has(f.inputs.role), `${f.name} uses its own role`);
       assert.strictEqual(f.inputs.reservedConcurrentExecutions, 1, f.name);
     }
-    assert.strictEqual(new Set(functions.map((f) => f.inputs.role)).size, 4, "one role per function");
+    assert.strictEqual(new Set(functions.map((f) => f.inputs.role)).size, 5, "one role per function");
     assert.deepStrictEqual(byType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), [], "no managed policies");
     assert.strictEqual(fn("merge").inputs.timeout, MERGE_TIMEOUT_SECONDS);
     assert.ok(Number(fn("merge").inputs.environment.variables.QUERY_DEADLINE_MS) < MERGE_TIMEOUT_SECONDS * 1000);
     const queue = byType(run, "aws:sqs/queue:Queue")[0];
     assert.strictEqual(queue.inputs.kmsMasterKeyId, ARNS.key);
     const invokeConfigs = byType(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
-    assert.strictEqual(invokeConfigs.length, 4);
+    assert.strictEqual(invokeConfigs.length, 5);
     for (const c of invokeConfigs) assert.strictEqual(c.inputs.destinationConfig.onFailure.destination, queue.state.arn);
     // A merge that waited 15 minutes for its turn means merges are not keeping up: it lands in the queue, whose alarm says so.
     assert.strictEqual(
@@ -117,10 +117,9 @@ describe("Operations component under mocks", function () {
       parseReconciles(fn("reconcile").inputs.tags[TAG.reconciles]),
       ["cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "order_events"].map((t) => `retail_silver.${t}`),
     );
-    // Only merge hashes emails, and it gets the secret's ARN, never its value.
-    assert.strictEqual(fn("merge").inputs.environment.variables.EMAIL_SALT_SECRET_ARN, ARNS.salt);
-    for (const other of ["reconcile", "freshness", "maintenance"])
-      assert.ok(!("EMAIL_SALT_SECRET_ARN" in fn(other).inputs.environment.variables), other);
+    // No function holds the salt or a way to it: the merge SQL reads it from its table.
+    for (const f of ["merge", "reconcile", "freshness", "maintenance"])
+      assert.ok(!JSON.stringify(fn(f).inputs.environment.variables).toLowerCase().includes("salt"), f);
   });
 
   it("scopes every role statement to exact ARNs, with no wildcard action", () => {
@@ -134,7 +133,12 @@ describe("Operations component under mocks", function () {
       }
     }
     const merge = Object.fromEntries(statements("merge").map((s) => [s.Sid, s]));
-    assert.deepStrictEqual(merge.EmailSalt.Resource, [ARNS.salt]);
+    assert.deepStrictEqual(merge.EmailSaltCatalog.Resource, [
+      "arn:aws:glue:us-east-1:123456789012:catalog",
+      "arn:aws:glue:us-east-1:123456789012:database/retail_ops",
+      "arn:aws:glue:us-east-1:123456789012:table/retail_ops/email_salt",
+    ]);
+    assert.match(merge.EmailSaltObject.Resource[0], /^arn:aws:s3:::.*\/email_salt\/\*$/);
     assert.deepStrictEqual(merge.Alert.Resource, [ARNS.topic]);
     assert.deepStrictEqual(merge.AthenaQueries.Resource, [ARNS.workgroup]);
     assert.deepStrictEqual(merge.AthenaResultsBucket.Resource, [ARNS.results]);
@@ -159,7 +163,7 @@ describe("Operations component under mocks", function () {
       assert.ok(merge.CatalogRead.Resource.includes(`${GLUE_TABLE}/retail_bronze/${t}`), t);
     for (const role of ["reconcile", "freshness", "maintenance"]) {
       const sids = statements(role).map((s) => s.Sid);
-      assert.ok(!sids.includes("EmailSalt") && !sids.includes("CatalogCommit"), `${role} neither reads the salt nor writes tables`);
+      assert.ok(!sids.some((s) => s.startsWith("EmailSalt")) && !sids.includes("CatalogCommit"), `${role} neither reads the salt nor writes tables`);
     }
     const maintenance = statements("maintenance").find((s) => s.Sid === "MaintenanceStatus")!;
     assert.deepStrictEqual(maintenance.Action, ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"]);
@@ -173,8 +177,10 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),
       byType(run, "aws:lambda/function:Function")
+        .filter((f) => f.name !== "retail-prod-ops-erase")
         .map((f) => f.state.arn)
         .sort(),
+      "the scheduler invokes every function but erase, which an operator runs",
     );
   });
 
@@ -227,7 +233,7 @@ describe("Operations component under mocks", function () {
       "loyalty_tier",
       "pos_transactions",
     ]);
-    assert.match(settings.bridgeSql, /\{\{email_salt\}\}/, "the salt stays a placeholder; the handler reads it at run time");
+    assert.match(settings.bridgeSql, /\(SELECT salt FROM awsdatacatalog\.retail_ops\.email_salt\)/, "the SQL reads the salt from its table");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ops-merge-"));
     try {
       for (const file of Object.keys(assets)) fs.writeFileSync(path.join(dir, file), await assets[file].text);

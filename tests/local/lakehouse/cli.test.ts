@@ -17,6 +17,8 @@ describe("lakehouse CLI arguments", () => {
     });
     assert.strictEqual(parseArgs(["--events", "10", "--seed", "1", "--report", "out/d.html"]).report, "out/d.html");
     assert.deepStrictEqual(parseFault("drop-silver=0.01"), { kind: "drop-silver", share: 0.01 });
+    assert.strictEqual(parseArgs(["--events", "10", "--seed", "1", "--erase", "10"]).erase, 10);
+    assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--erase", "0"]), /--erase "0" is not a whole number from 1 to 100000/);
   });
 
   it("names the option, the value and the fix for bad input", () => {

@@ -149,7 +149,8 @@ describe("bronze -> silver merge on the fixed fixture", () => {
           ('z3', 'browse', 'SZ', 'web', 'L9', 'z***@***.com', 'north', 'A', 1, NULL, '2026-07-01T09:40:00Z', TIMESTAMP '2026-07-01 09:40:05');
         INSERT INTO retail_bronze.pos_transactions VALUES
           ('pz', 'RZ', 'ST001', 'north', 'L9', 'zoe@example.com', 'A', 1, 3.00, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05')`);
-      await fresh.runFile("bridge/identity_bridge.sql", { window_start: FIXTURE_WINDOW.start, window_end: FIXTURE_WINDOW.end, email_salt: salt });
+      await fresh.setEmailSalt(salt);
+      await fresh.runFile("bridge/identity_bridge.sql", { window_start: FIXTURE_WINDOW.start, window_end: FIXTURE_WINDOW.end });
       const rows = await fresh.query(
         "SELECT email_hash, CAST(first_seen AS varchar) AS first_seen, CAST(last_seen AS varchar) AS last_seen, source FROM retail_silver.identity_bridge WHERE loyalty_id = 'L9'",
       );
@@ -170,7 +171,7 @@ describe("bronze -> silver merge on the fixed fixture", () => {
 
   it("writes no row on a re-run: the bridge and snapshot merges rewrite a matched row only when it changes", async () => {
     // On Iceberg every rewritten row is a delete file; the bridge sees the whole CRM snapshot every few minutes.
-    const params = { window_start: FIXTURE_WINDOW.start, window_end: FIXTURE_WINDOW.end, email_salt: FIXTURE_SALT };
+    const params = { window_start: FIXTURE_WINDOW.start, window_end: FIXTURE_WINDOW.end };
     const written = async (file: string) => {
       const counts: number[] = [];
       for (const st of splitStatements(renderSql(loadSql(file), params))) counts.push(Number((await lake.query(st))[0].Count));
@@ -240,12 +241,13 @@ describe("dedupe when an invalid copy arrives before a valid one", () => {
 });
 
 describe("batch snapshot merges (erp_inventory, loyalty_tier)", () => {
-  const params = (start: string, end: string) => ({ window_start: start, window_end: end, email_salt: FIXTURE_SALT });
+  const params = (start: string, end: string) => ({ window_start: start, window_end: end });
   const inv = (day: string, sku: string, onHand: number, shipped: number, received: string) =>
     `(DATE '${day}', 'ST001', 'store', 'north', '${sku}', ${onHand}, 10, ${shipped}, TIMESTAMP '${received}')`;
   const tier = (day: string, id: string, t: string, received: string) =>
     `(DATE '${day}', '${id}', '${t}', '${id}@example.com', 'north', TIMESTAMP '${received}')`;
   const mergeBatch = async (lake: LocalLakehouse, start: string, end: string) => {
+    await lake.setEmailSalt(FIXTURE_SALT);
     for (const table of ["erp_inventory", "loyalty_tier"]) await lake.runFile(`merge/${table}.sql`, params(start, end));
   };
   const silver = async (lake: LocalLakehouse) => ({

@@ -1,0 +1,135 @@
+-- Erase one loyalty member ({{loyalty_id}}) from bronze, silver, the identity bridge and quarantine, for a right-to-delete
+-- request. The member's rows are the bronze rows that carry the loyalty_id, or that carry no loyalty_id and an email whose
+-- salted hash the bridge links to the member (their anonymous sessions and unscanned receipts); everything keyed by those
+-- rows' row_keys goes, on both sides of reconciliation, so the daily counts still balance. Statements run in this order:
+-- each finds the member's keys in bronze, so silver and quarantine go first, bronze next, the bridge last (it holds the
+-- member's email hashes). erp_inventory holds no member data.
+DELETE FROM retail_silver.cart_events
+WHERE event_id IN (
+  SELECT
+    -- retail:include fragments/cart_events_key.sql
+    AS row_key
+  FROM retail_bronze.cart_events
+  WHERE loyalty_id = '{{loyalty_id}}'
+    OR (loyalty_id IS NULL AND email IS NOT NULL
+      AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+        IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+);
+
+-- order_events holds web purchases (keyed as cart events) and store lines (keyed as POS lines): one statement each.
+DELETE FROM retail_silver.order_events
+WHERE event_id IN (
+  SELECT
+    -- retail:include fragments/cart_events_key.sql
+    AS row_key
+  FROM retail_bronze.cart_events
+  WHERE loyalty_id = '{{loyalty_id}}'
+    OR (loyalty_id IS NULL AND email IS NOT NULL
+      AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+        IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+);
+
+DELETE FROM retail_silver.order_events
+WHERE event_id IN (
+  SELECT
+    -- retail:include fragments/pos_transactions_key.sql
+    AS row_key
+  FROM retail_bronze.pos_transactions
+  WHERE loyalty_id = '{{loyalty_id}}'
+    OR (loyalty_id IS NULL AND email IS NOT NULL
+      AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+        IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+);
+
+DELETE FROM retail_silver.loyalty_redemptions
+WHERE event_id IN (
+  SELECT
+    -- retail:include fragments/loyalty_redemptions_key.sql
+    AS row_key
+  FROM retail_bronze.loyalty_redemptions
+  WHERE loyalty_id = '{{loyalty_id}}'
+);
+
+DELETE FROM retail_silver.loyalty_tier WHERE loyalty_id = '{{loyalty_id}}';
+
+-- Quarantine, one statement per source table (a stack without a source keeps the others): a refused row is
+-- recorded under its row_key, a conflicting duplicate under its event's key (event_id).
+DELETE FROM retail_silver.quarantine
+WHERE source_table = 'cart_events' AND (row_key IN (SELECT k FROM (
+    SELECT
+      -- retail:include fragments/cart_events_key.sql
+      AS k
+    FROM retail_bronze.cart_events
+    WHERE loyalty_id = '{{loyalty_id}}'
+      OR (loyalty_id IS NULL AND email IS NOT NULL
+        AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m)
+  OR event_id IN (SELECT k FROM (
+    SELECT
+      -- retail:include fragments/cart_events_key.sql
+      AS k
+    FROM retail_bronze.cart_events
+    WHERE loyalty_id = '{{loyalty_id}}'
+      OR (loyalty_id IS NULL AND email IS NOT NULL
+        AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m));
+
+DELETE FROM retail_silver.quarantine
+WHERE source_table = 'pos_transactions' AND (row_key IN (SELECT k FROM (
+    SELECT
+      -- retail:include fragments/pos_transactions_key.sql
+      AS k
+    FROM retail_bronze.pos_transactions
+    WHERE loyalty_id = '{{loyalty_id}}'
+      OR (loyalty_id IS NULL AND email IS NOT NULL
+        AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m)
+  OR event_id IN (SELECT k FROM (
+    SELECT
+      -- retail:include fragments/pos_transactions_key.sql
+      AS k
+    FROM retail_bronze.pos_transactions
+    WHERE loyalty_id = '{{loyalty_id}}'
+      OR (loyalty_id IS NULL AND email IS NOT NULL
+        AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m));
+
+DELETE FROM retail_silver.quarantine
+WHERE source_table = 'loyalty_redemptions' AND (row_key IN (SELECT k FROM (
+    SELECT
+      -- retail:include fragments/loyalty_redemptions_key.sql
+      AS k
+    FROM retail_bronze.loyalty_redemptions
+    WHERE loyalty_id = '{{loyalty_id}}') AS m)
+  OR event_id IN (SELECT k FROM (
+    SELECT
+      -- retail:include fragments/loyalty_redemptions_key.sql
+      AS k
+    FROM retail_bronze.loyalty_redemptions
+    WHERE loyalty_id = '{{loyalty_id}}') AS m));
+
+DELETE FROM retail_silver.quarantine
+WHERE source_table = 'loyalty_tier' AND row_key IN (SELECT k FROM (
+    SELECT
+      -- retail:include fragments/loyalty_tier_key.sql
+      AS k
+    FROM retail_bronze.loyalty_tier
+    WHERE loyalty_id = '{{loyalty_id}}') AS m);
+
+DELETE FROM retail_bronze.cart_events
+WHERE loyalty_id = '{{loyalty_id}}'
+  OR (loyalty_id IS NULL AND email IS NOT NULL
+    AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+      IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'));
+
+DELETE FROM retail_bronze.pos_transactions
+WHERE loyalty_id = '{{loyalty_id}}'
+  OR (loyalty_id IS NULL AND email IS NOT NULL
+    AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+      IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'));
+
+DELETE FROM retail_bronze.loyalty_redemptions WHERE loyalty_id = '{{loyalty_id}}';
+
+DELETE FROM retail_bronze.loyalty_tier WHERE loyalty_id = '{{loyalty_id}}';
+
+DELETE FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}';
