@@ -17,6 +17,17 @@ describe("lakehouse CLI arguments", () => {
     });
     assert.strictEqual(parseArgs(["--events", "10", "--seed", "1", "--report", "out/d.html"]).report, "out/d.html");
     assert.deepStrictEqual(parseFault("drop-silver=0.01"), { kind: "drop-silver", share: 0.01 });
+    for (const kind of ["id-collision", "resend-late", "future-events"]) assert.deepStrictEqual(parseFault(kind), { kind });
+    assert.deepStrictEqual(parseArgs(["--input", "in", "--out", "out"]), {
+      events: 0,
+      seed: 0,
+      days: 30,
+      fault: undefined,
+      input: "in",
+      out: "out",
+      json: false,
+      report: undefined,
+    });
   });
 
   it("names the option, the value and the fix for bad input", () => {
@@ -27,6 +38,9 @@ describe("lakehouse CLI arguments", () => {
     assert.throws(() => parseArgs(["--events", "10", "--seed", "-1"]), UsageError);
     assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--days", "0"]), /--days "0" is not a whole number from 1 to 366/);
     assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--fault", "drop-silver=2"]), /use drop-silver=<share> with 0 < share <= 1/);
+    assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--fault", "collision"]), /or one of id-collision, resend-late, future-events/);
+    assert.throws(() => parseArgs(["--input", "d", "--events", "10"]), /--input reads your rows; drop --events and --seed/);
+    assert.throws(() => parseArgs(["--input", "d", "--report", "x.html"]), /--report compares with the generator's truth/);
     assert.throws(() => parseArgs(["--seed", "1"]), /required option '--events <N>'/);
   });
 
@@ -60,9 +74,24 @@ describe("lakehouse CLI arguments", () => {
     );
     assert.strictEqual(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepStrictEqual(Object.keys(out), ["events", "seconds", "truth", "naive", "bridged", "reconciliation", "pruning"]);
+    assert.deepStrictEqual(Object.keys(out), [
+      "events",
+      "seconds",
+      "truth",
+      "naive",
+      "bridged",
+      "reconciliation",
+      "pruning",
+      "accounting",
+      "quarantineReasons",
+      "fault",
+    ]);
     // gold is the platform's aggregation; accuracy the offline truth/naive measurement, timed apart from it.
-    assert.deepStrictEqual(Object.keys(out.seconds), ["generate", "merge", "gold", "accuracy", "reconcile", "pruning"]);
+    assert.deepStrictEqual(Object.keys(out.seconds), ["generate", "merge", "gold", "accuracy", "reconcile", "accounting", "pruning"]);
+    // The lost rows are unaccounted for, in the report of the run that lost them.
+    assert.ok(out.accounting.cart_events.unaccounted > 0 && out.accounting.pos_transactions.unaccounted > 0, JSON.stringify(out.accounting));
+    assert.strictEqual(out.fault.kind, "drop-silver");
+    assert.strictEqual(out.fault.caught, true);
     assert.deepStrictEqual(Object.keys(out.naive), ["conversion_rate", "error", "maxRegionConversionRate"]);
     assert.deepStrictEqual(Object.keys(out.pruning), ["oneDayBytes", "allDaysBytes", "ratio"]);
     const status = Object.fromEntries(out.reconciliation.map((r: { table: string; status: string }) => [r.table, r.status]));
