@@ -6,6 +6,10 @@ import { dashboardReport } from "../dashboard/report";
 import { Fault, LakehouseDetail, LakehouseReport, runLakehouse, Stage, STAGES } from "./run";
 import { FAULT_KINDS } from "./faults";
 import { InputError } from "./input";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { settingsFor } from "../bench-lakehouse";
 
 /**
  * `npm run --silent lakehouse -- --events <N> --seed <S> [--days <D>] [--fault <spec>] [--json]`, or
@@ -163,8 +167,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   bar?.start(STAGES.length, 0, { stage: "starting" });
   const page = options.report ? dashboardReport(options.report) : undefined;
   let run: Awaited<ReturnType<typeof runLakehouse>>;
+  // Sized as the bench sizes a run of this many events (threads, memory limit, an on-disk database at 10M+), so a
+  // user's run peaks where the bench's does; it reconciles every day all the same.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-"));
+  const { reconcileDays: _benchDays, ...sizing } = settingsFor(options.events, scratch);
   try {
-    run = await runLakehouse({ ...options, beforeClose: page?.beforeClose }, (stage: Stage) => bar?.update(STAGES.indexOf(stage), { stage }));
+    run = await runLakehouse({ ...options, ...sizing, beforeClose: page?.beforeClose }, (stage: Stage) =>
+      bar?.update(STAGES.indexOf(stage), { stage }),
+    );
   } catch (e) {
     bar?.stop();
     if (e instanceof InputError) {
@@ -172,6 +182,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     throw e;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
   const { report, detail } = run;
   bar?.update(STAGES.length, { stage: "done" });
