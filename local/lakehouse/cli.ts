@@ -44,7 +44,7 @@ export function parseFault(value: string): Fault {
     const share = Number(m[1]);
     if (share > 0 && share <= 1) return { kind: "drop-silver", share };
   }
-  if (value === "id-collision" || value === "resend-late" || value === "future-events") return { kind: value };
+  if (value === "id-collision" || value === "resend-late" || value === "future-events" || value === "forge-bridge") return { kind: value };
   throw new InvalidArgumentError(
     `--fault ${JSON.stringify(value)} is not a known fault; use drop-silver=<share> with 0 < share <= 1 (e.g. --fault drop-silver=0.01), ` +
       `or one of ${FAULT_KINDS.filter((k) => k !== "drop-silver").join(", ")}`,
@@ -73,7 +73,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     .option("--days <D>", "days of data", positiveInt("--days", 366), 30)
     .option("--input <dir>", "read bronze rows from <dir>/<product>.jsonl (bronze column names) instead of generating them")
     .option("--out <dir>", "write silver tables, quarantine (with reasons), duplicates and the accounting as JSON Lines / JSON")
-    .option("--fault <spec>", "drop-silver=<share>, id-collision, resend-late or future-events", parseFault)
+    .option("--fault <spec>", "drop-silver=<share>, id-collision, resend-late, future-events or forge-bridge", parseFault)
     .option("--json", "print one JSON object (design.md contract)", false)
     .option("--report <file.html>", "also write the dashboard's visuals over this run as one self-contained HTML file")
     .exitOverride()

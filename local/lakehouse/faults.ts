@@ -9,9 +9,10 @@ export type Fault =
   | { readonly kind: "drop-silver"; readonly share: number }
   | { readonly kind: "id-collision" }
   | { readonly kind: "resend-late" }
-  | { readonly kind: "future-events" };
+  | { readonly kind: "future-events" }
+  | { readonly kind: "forge-bridge" };
 
-export const FAULT_KINDS = ["drop-silver", "id-collision", "resend-late", "future-events"] as const;
+export const FAULT_KINDS = ["drop-silver", "id-collision", "resend-late", "future-events", "forge-bridge"] as const;
 
 export interface FaultResult {
   readonly kind: Fault["kind"];
@@ -28,6 +29,12 @@ const COLLISION_ID = "fault-collision-1001";
 const RESEND_DAYS = 4;
 const RESENDS = 20;
 const FUTURE_EVENTS = 10;
+/** forge-bridge: a loyalty id the CRM does not know, paired with a member's email. */
+const FORGED_MEMBER = "fault-unknown-member";
+/** forge-bridge: an email no CRM member holds, forged onto a member's id. */
+const GUEST_EMAIL = "fault-guest@example.com";
+
+const sqlText = (v: unknown) => `'${String(v).replace(/'/g, "''")}'`;
 
 const count = async (lake: LocalLakehouse, sql: string) => Number((await lake.query(sql))[0].n);
 
@@ -56,6 +63,25 @@ export async function plantBeforeMerge(lake: LocalLakehouse, fault: Fault): Prom
       FROM (SELECT * FROM retail_bronze.cart_events WHERE event_id IS NOT NULL AND received_at IS NOT NULL ORDER BY event_id LIMIT 1) AS t,
         range(${FUTURE_EVENTS}) AS r(n)`);
     return count(lake, "SELECT count(*) AS n FROM retail_bronze.cart_events WHERE event_id LIKE 'fault-future-%'");
+  }
+  if (fault.kind === "forge-bridge") {
+    // The issue's two forged browse events: an unknown id with a member's (unshared) email, and that member's id with
+    // a guest's email; then a purchase by each email with no loyalty scan, whose attribution the forgeries target.
+    const [m] = await lake.query(`SELECT min(loyalty_id) AS member, min_by(email, loyalty_id) AS email FROM retail_bronze.loyalty_tier
+      WHERE email IN (SELECT email FROM retail_bronze.loyalty_tier WHERE strpos(email, '@') > 0 AND strpos(email, '*') = 0
+        GROUP BY email HAVING count(DISTINCT loyalty_id) = 1)`);
+    if (m.member === null) return 0;
+    await lake.run(`CREATE OR REPLACE TEMP TABLE fault_forge AS SELECT ${sqlText(m.member)} AS member`);
+    const valid = `FROM retail_bronze.cart_events WHERE event_type = 'purchase' AND channel = 'web' AND revenue >= 0 AND trim(session_id) <> ''
+      AND event_id IS NOT NULL AND received_at IS NOT NULL AND try(from_iso8601_timestamp(event_time)) IS NOT NULL ORDER BY event_id LIMIT 1`;
+    const plant = (id: string, type: string, loyalty: string, email: unknown) =>
+      lake.run(`INSERT INTO retail_bronze.cart_events SELECT * REPLACE ('${id}' AS event_id, '${type}' AS event_type,
+        ${loyalty} AS loyalty_id, ${sqlText(email)} AS email, 'fault-session-' || '${id}' AS session_id) ${valid}`);
+    await plant("fault-forge-1", "browse", `'${FORGED_MEMBER}'`, m.email);
+    await plant("fault-forge-2", "browse", sqlText(m.member), GUEST_EMAIL);
+    await plant("fault-buy-member", "purchase", "NULL", m.email);
+    await plant("fault-buy-guest", "purchase", "NULL", GUEST_EMAIL);
+    return 2;
   }
   return 0;
 }
@@ -128,6 +154,20 @@ export async function checkFault(
     );
     const caught = doubled === 0 && recorded === injected && seen.unaccounted === 0;
     return { kind: fault.kind, injected, caught, detail: `${doubled} orders inserted twice; ${recorded} re-sends recorded as conflicting_duplicate` };
+  }
+  if (fault.kind === "forge-bridge") {
+    if (injected === 0) return { kind: fault.kind, injected, caught: true, detail: "no CRM member with an unshared email to forge" };
+    const [a] = await lake.query(`SELECT
+      (SELECT loyalty_id FROM retail_silver.order_events WHERE event_id = 'fault-buy-member') AS member_buy,
+      (SELECT loyalty_id FROM retail_silver.order_events WHERE event_id = 'fault-buy-guest') AS guest_buy,
+      (SELECT member FROM fault_forge) AS member`);
+    const caught = a.member_buy === a.member && a.guest_buy === null && seen.unaccounted === 0;
+    return {
+      kind: fault.kind,
+      injected,
+      caught,
+      detail: `the member's unscanned purchase resolves to ${a.member_buy ?? "nobody"} (want ${a.member}); the guest's to ${a.guest_buy ?? "nobody"} (want nobody)`,
+    };
   }
   const leaked = await count(lake, "SELECT count(*) AS n FROM retail_silver.cart_events WHERE event_id LIKE 'fault-future-%'");
   const refused = await count(

@@ -17,7 +17,7 @@ describe("lakehouse CLI arguments", () => {
     });
     assert.strictEqual(parseArgs(["--events", "10", "--seed", "1", "--report", "out/d.html"]).report, "out/d.html");
     assert.deepStrictEqual(parseFault("drop-silver=0.01"), { kind: "drop-silver", share: 0.01 });
-    for (const kind of ["id-collision", "resend-late", "future-events"]) assert.deepStrictEqual(parseFault(kind), { kind });
+    for (const kind of ["id-collision", "resend-late", "future-events", "forge-bridge"]) assert.deepStrictEqual(parseFault(kind), { kind });
     assert.deepStrictEqual(parseArgs(["--input", "in", "--out", "out"]), {
       events: 0,
       seed: 0,
@@ -38,7 +38,10 @@ describe("lakehouse CLI arguments", () => {
     assert.throws(() => parseArgs(["--events", "10", "--seed", "-1"]), UsageError);
     assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--days", "0"]), /--days "0" is not a whole number from 1 to 366/);
     assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--fault", "drop-silver=2"]), /use drop-silver=<share> with 0 < share <= 1/);
-    assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--fault", "collision"]), /or one of id-collision, resend-late, future-events/);
+    assert.throws(
+      () => parseArgs(["--events", "10", "--seed", "1", "--fault", "collision"]),
+      /or one of id-collision, resend-late, future-events, forge-bridge/,
+    );
     assert.throws(() => parseArgs(["--input", "d", "--events", "10"]), /--input reads your rows; drop --events and --seed/);
     assert.throws(() => parseArgs(["--input", "d", "--report", "x.html"]), /--report compares with the generator's truth/);
     assert.throws(() => parseArgs(["--seed", "1"]), /required option '--events <N>'/);

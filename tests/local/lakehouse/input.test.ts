@@ -134,7 +134,7 @@ describe("lakehouse --input and --out: the pipeline on a user's own bronze rows"
 });
 
 describe("lakehouse --fault: each failure mode is caught by the run's own report", () => {
-  for (const kind of ["id-collision", "resend-late", "future-events"] as const) {
+  for (const kind of ["id-collision", "resend-late", "future-events", "forge-bridge"] as const) {
     it(kind, async () => {
       const { report } = await runLakehouse({ events: 4000, seed: 5, days: 3, fault: { kind } });
       assert.ok(report.fault, "the report says what was planted");
