@@ -50,6 +50,23 @@ describe("the key index (retail_silver.event_keys)", () => {
     lake.close();
   });
 
+  it("does the same for redemptions: a changed payload in the window or a re-send days later is a conflicting_duplicate, never a second row", async () => {
+    const lake = await LocalLakehouse.open();
+    await loadFixture(lake);
+    await lake.run(`INSERT INTO retail_bronze.loyalty_redemptions
+      SELECT * REPLACE (75 AS points, received_at + INTERVAL 1 MINUTE AS received_at) FROM retail_bronze.loyalty_redemptions WHERE event_id = 'rd2'`);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    await resend(lake, "loyalty_redemptions", "rd1", "2026-07-05T09:00:00Z", "2026-07-05 09:00:10");
+    await mergeWindow(lake, dayWindow("2026-07-05"), FIXTURE_SALT);
+    assert.strictEqual(await count(lake, "retail_silver.loyalty_redemptions WHERE event_id IN ('rd1', 'rd2')"), 2);
+    const conflicts = await lake.query(`SELECT event_id FROM retail_silver.quarantine
+      WHERE source_table = 'loyalty_redemptions' AND reason = 'conflicting_duplicate' ORDER BY 1`);
+    assert.deepStrictEqual(conflicts, [{ event_id: "rd1" }, { event_id: "rd2" }]);
+    const [kept] = await lake.query("SELECT points FROM retail_silver.loyalty_redemptions WHERE event_id = 'rd2'");
+    assert.strictEqual(kept.points, 50, "the first copy is kept");
+    lake.close();
+  });
+
   it("keeps a same-payload re-send in a later window out of silver and out of quarantine", async () => {
     const lake = await merged();
     await resend(lake, "pos_transactions", "p3", null, "2026-07-03 08:00:00");
