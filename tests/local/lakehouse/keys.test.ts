@@ -67,6 +67,36 @@ describe("the key index (retail_silver.event_keys)", () => {
     lake.close();
   });
 
+  it("scopes quarantine, duplicates and the index by source: the same refused id from the web, a POS and the CRM is three rows", async () => {
+    const lake = await LocalLakehouse.open();
+    await loadFixture(lake);
+    // One id refused by each stream product, each sent twice; the copies are each product's own duplicates.
+    for (let i = 0; i < 2; i++) {
+      await lake.run(
+        `INSERT INTO retail_bronze.cart_events SELECT * REPLACE ('same-id' AS event_id, 'kiosk' AS channel) FROM retail_bronze.cart_events WHERE event_id = 'c1'`,
+      );
+      await lake.run(
+        `INSERT INTO retail_bronze.pos_transactions SELECT * REPLACE ('same-id' AS event_id, NULL AS store_id) FROM retail_bronze.pos_transactions WHERE event_id = 'p2'`,
+      );
+      await lake.run(
+        `INSERT INTO retail_bronze.loyalty_redemptions SELECT * REPLACE ('same-id' AS event_id, 0 AS points) FROM retail_bronze.loyalty_redemptions WHERE event_id = 'rd1'`,
+      );
+    }
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    const q = await lake.query("SELECT source_table, reason FROM retail_silver.quarantine WHERE event_id = 'same-id' ORDER BY 1");
+    assert.deepStrictEqual(q, [
+      { source_table: "cart_events", reason: "unknown_channel" },
+      { source_table: "loyalty_redemptions", reason: "nonpositive_points" },
+      { source_table: "pos_transactions", reason: "missing_store_id" },
+    ]);
+    const d = await lake.query("SELECT source_table, duplicate_of_table FROM retail_silver.duplicates WHERE duplicate_of = 'same-id' ORDER BY 1");
+    assert.deepStrictEqual(
+      d.map((r) => r.source_table),
+      ["cart_events", "loyalty_redemptions", "pos_transactions"],
+    );
+    lake.close();
+  });
+
   it("keeps a same-payload re-send in a later window out of silver and out of quarantine", async () => {
     const lake = await merged();
     await resend(lake, "pos_transactions", "p3", null, "2026-07-03 08:00:00");
