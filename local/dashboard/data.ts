@@ -1,5 +1,5 @@
 import { LocalLakehouse } from "../lakehouse/duckdb";
-import { LakehouseDetail, LakehouseReport } from "../lakehouse/run";
+import { LakehouseDetail, MeasuredConversion } from "../lakehouse/run";
 import { FreshnessResult } from "../freshness/simulate";
 import { loadKpiCatalog } from "../../core/kpiCatalog";
 import { kpiVisualSpec } from "../../core/kpiVisuals";
@@ -36,7 +36,7 @@ export interface DashboardData {
   readonly events: number;
   readonly kpis: KpiVisualData[];
   readonly regions: LakehouseDetail["regions"];
-  readonly conversion: Pick<LakehouseReport, "truth" | "naive" | "bridged">;
+  readonly conversion: MeasuredConversion;
   readonly freshness?: FreshnessResult;
 }
 

@@ -49,14 +49,23 @@ quarantined AS (
     ELSE coalesce(CAST(received_at AS date), CAST(event_ts AS date), DATE '1970-01-01') END = DATE '{{day}}'
   GROUP BY source_table
 ),
-duplicated AS (
-  SELECT d.source_table AS product, count(*) AS n FROM retail_silver.duplicates AS d
+day_duplicates AS (
+  SELECT d.* FROM retail_silver.duplicates AS d
   WHERE CASE WHEN d.source_table IN ('erp_inventory', 'loyalty_tier') THEN CAST(d.event_ts AS date)
     ELSE coalesce(CAST(d.received_at AS date), CAST(d.event_ts AS date), DATE '1970-01-01') END = DATE '{{day}}'
-    AND (
-      (d.duplicate_of_table = 'quarantine' AND d.duplicate_of IN (SELECT row_key FROM retail_silver.quarantine AS q WHERE q.source_table = d.source_table))
-      OR (d.duplicate_of_table = 'silver' AND d.source_table IN ('erp_inventory', 'loyalty_tier'))
-      OR (d.duplicate_of_table = 'silver' AND d.duplicate_of IN (SELECT event_id FROM retail_silver.event_keys AS k WHERE k.source_table = d.source_table)))
+),
+-- The row a duplicate names must exist: a quarantine row, or a kept key (the extracts' silver rows are keyed by their
+-- columns). Both lookups read only the keys the day's duplicates name; each key is one row (the merges MERGE on it).
+duplicated AS (
+  SELECT d.source_table AS product, count(*) AS n
+  FROM day_duplicates AS d
+  LEFT JOIN (
+    SELECT source_table, row_key FROM retail_silver.quarantine WHERE row_key IN (SELECT duplicate_of FROM day_duplicates)
+  ) AS q ON d.duplicate_of_table = 'quarantine' AND q.source_table = d.source_table AND q.row_key = d.duplicate_of
+  LEFT JOIN (
+    SELECT source_table, event_id FROM retail_silver.event_keys WHERE event_id IN (SELECT duplicate_of FROM day_duplicates)
+  ) AS k ON d.duplicate_of_table = 'silver' AND k.source_table = d.source_table AND k.event_id = d.duplicate_of
+  WHERE q.row_key IS NOT NULL OR k.event_id IS NOT NULL OR (d.duplicate_of_table = 'silver' AND d.source_table IN ('erp_inventory', 'loyalty_tier'))
   GROUP BY d.source_table
 )
 SELECT bronze.product,

@@ -50,6 +50,53 @@ describe("the key index (retail_silver.event_keys)", () => {
     lake.close();
   });
 
+  it("does the same for redemptions: a changed payload in the window or a re-send days later is a conflicting_duplicate, never a second row", async () => {
+    const lake = await LocalLakehouse.open();
+    await loadFixture(lake);
+    await lake.run(`INSERT INTO retail_bronze.loyalty_redemptions
+      SELECT * REPLACE (75 AS points, received_at + INTERVAL 1 MINUTE AS received_at) FROM retail_bronze.loyalty_redemptions WHERE event_id = 'rd2'`);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    await resend(lake, "loyalty_redemptions", "rd1", "2026-07-05T09:00:00Z", "2026-07-05 09:00:10");
+    await mergeWindow(lake, dayWindow("2026-07-05"), FIXTURE_SALT);
+    assert.strictEqual(await count(lake, "retail_silver.loyalty_redemptions WHERE event_id IN ('rd1', 'rd2')"), 2);
+    const conflicts = await lake.query(`SELECT event_id FROM retail_silver.quarantine
+      WHERE source_table = 'loyalty_redemptions' AND reason = 'conflicting_duplicate' ORDER BY 1`);
+    assert.deepStrictEqual(conflicts, [{ event_id: "rd1" }, { event_id: "rd2" }]);
+    const [kept] = await lake.query("SELECT points FROM retail_silver.loyalty_redemptions WHERE event_id = 'rd2'");
+    assert.strictEqual(kept.points, 50, "the first copy is kept");
+    lake.close();
+  });
+
+  it("scopes quarantine, duplicates and the index by source: the same refused id from the web, a POS and the CRM is three rows", async () => {
+    const lake = await LocalLakehouse.open();
+    await loadFixture(lake);
+    // One id refused by each stream product, each sent twice; the copies are each product's own duplicates.
+    for (let i = 0; i < 2; i++) {
+      await lake.run(
+        `INSERT INTO retail_bronze.cart_events SELECT * REPLACE ('same-id' AS event_id, 'kiosk' AS channel) FROM retail_bronze.cart_events WHERE event_id = 'c1'`,
+      );
+      await lake.run(
+        `INSERT INTO retail_bronze.pos_transactions SELECT * REPLACE ('same-id' AS event_id, NULL AS store_id) FROM retail_bronze.pos_transactions WHERE event_id = 'p2'`,
+      );
+      await lake.run(
+        `INSERT INTO retail_bronze.loyalty_redemptions SELECT * REPLACE ('same-id' AS event_id, 0 AS points) FROM retail_bronze.loyalty_redemptions WHERE event_id = 'rd1'`,
+      );
+    }
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    const q = await lake.query("SELECT source_table, reason FROM retail_silver.quarantine WHERE event_id = 'same-id' ORDER BY 1");
+    assert.deepStrictEqual(q, [
+      { source_table: "cart_events", reason: "unknown_channel" },
+      { source_table: "loyalty_redemptions", reason: "nonpositive_points" },
+      { source_table: "pos_transactions", reason: "missing_store_id" },
+    ]);
+    const d = await lake.query("SELECT source_table, duplicate_of_table FROM retail_silver.duplicates WHERE duplicate_of = 'same-id' ORDER BY 1");
+    assert.deepStrictEqual(
+      d.map((r) => r.source_table),
+      ["cart_events", "loyalty_redemptions", "pos_transactions"],
+    );
+    lake.close();
+  });
+
   it("keeps a same-payload re-send in a later window out of silver and out of quarantine", async () => {
     const lake = await merged();
     await resend(lake, "pos_transactions", "p3", null, "2026-07-03 08:00:00");

@@ -149,6 +149,8 @@ describe("bronze -> silver merge on the fixed fixture", () => {
           ('z3', 'browse', 'SZ', 'web', 'L9', 'z***@***.com', 'north', 'A', 1, NULL, '2026-07-01T09:40:00Z', TIMESTAMP '2026-07-01 09:40:05');
         INSERT INTO retail_bronze.pos_transactions VALUES
           ('pz', 'RZ', 'ST001', 'north', 'L9', 'zoe@example.com', 'A', 1, 3.00, '2026-07-01T10:00:00Z', TIMESTAMP '2026-07-01 10:00:05')`);
+      // L9 is a CRM member with no usable email there: the one case where events add a pair (bridge rule 2).
+      await fresh.run(`INSERT INTO retail_silver.loyalty_tier VALUES (DATE '2026-07-01', 'L9', 'member', NULL, 'north')`);
       await fresh.setEmailSalt(salt);
       await fresh.runFile("bridge/identity_bridge.sql", { window_start: FIXTURE_WINDOW.start, window_end: FIXTURE_WINDOW.end });
       const rows = await fresh.query(
