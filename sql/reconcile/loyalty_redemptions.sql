@@ -24,10 +24,16 @@ kept AS (
   SELECT count(*) AS n FROM retail_silver.loyalty_redemptions WHERE CAST(event_ts AS date) = DATE '{{day}}'
 ),
 refused AS (
-  SELECT count(*) AS n FROM retail_silver.quarantine
-  WHERE CAST(event_ts AS date) = DATE '{{day}}' AND source_table = 'loyalty_redemptions'
-    -- A key refused in one window and kept from a later valid copy counts once, as the source counts it.
-    AND row_key NOT IN (SELECT event_id FROM retail_silver.loyalty_redemptions WHERE CAST(event_ts AS date) = DATE '{{day}}')
+  -- Keys, not rows, as in reconcile/cart_events.sql: a conflicting duplicate is recorded under its event's key
+  -- (event_id), which the source counts once, so it adds a key only on a day where silver does not hold that key.
+  SELECT count(DISTINCT event_key) AS n
+  FROM (
+    SELECT CASE WHEN reason = 'conflicting_duplicate' THEN event_id ELSE row_key END AS event_key
+    FROM retail_silver.quarantine
+    WHERE CAST(event_ts AS date) = DATE '{{day}}' AND source_table = 'loyalty_redemptions'
+  ) AS q
+  -- A key refused in one window and kept from a later valid copy counts once, as the source counts it.
+  WHERE event_key NOT IN (SELECT event_id FROM retail_silver.loyalty_redemptions WHERE CAST(event_ts AS date) = DATE '{{day}}')
 )
 SELECT CAST(sent.n AS bigint) AS source_rows, CAST(kept.n + refused.n AS bigint) AS silver_rows
 FROM sent, kept, refused;

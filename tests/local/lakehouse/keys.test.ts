@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { LocalLakehouse } from "../../../local/lakehouse/duckdb";
 import { mergeWindow, reconcileDay } from "../../../local/lakehouse/pipeline";
-import { FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
+import { DAY, FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
 
 /** A window of one received day, as the scheduled merge runs it. */
 const dayWindow = (day: string) => {
@@ -64,6 +64,8 @@ describe("the key index (retail_silver.event_keys)", () => {
     assert.deepStrictEqual(conflicts, [{ event_id: "rd1" }, { event_id: "rd2" }]);
     const [kept] = await lake.query("SELECT points FROM retail_silver.loyalty_redemptions WHERE event_id = 'rd2'");
     assert.strictEqual(kept.points, 50, "the first copy is kept");
+    for (const day of [DAY, "2026-07-05"])
+      for (const r of await reconcileDay(lake, day)) assert.strictEqual(r.status, "ok", `${day} ${r.table}: ${r.source} vs ${r.silver}`);
     lake.close();
   });
 
