@@ -207,7 +207,12 @@ export async function runLakehouse(
               for (const d of days) rows.push(...(await reconcileDay(lake, dayOf(d))));
               return rows;
             };
-            return eraseMembers(lake, await membersToErase(lake, options.erase!), reconcileAll);
+            const unaccountedAll = async () => {
+              const perDay = [];
+              for (const day of await accountingDays(lake)) perDay.push(await accountDay(lake, day));
+              return Object.values(sumAccounting(perDay)).reduce((n, a) => n + Math.abs(a.unaccounted), 0);
+            };
+            return eraseMembers(lake, await membersToErase(lake, options.erase!), reconcileAll, unaccountedAll);
           });
     const report: LakehouseReport = {
       events: options.input ? loaded.input!.rows.cart_events + loaded.input!.rows.pos_transactions : options.events,
