@@ -56,6 +56,12 @@ export function mergeIntervalMinutes(freshnessMinutes: number): number {
   return Math.max(1, Math.floor(freshnessMinutes / 2));
 }
 
+/**
+ * Share of a product's hourly rows refused into quarantine at which it alarms: the generated data refuses ~0.4 %, so
+ * 5 % is a producer sending bad rows at scale, not the usual trickle.
+ */
+export const QUARANTINE_RATE_ALARM = 0.05;
+
 /** The silver MERGE Lambda's timeout: the worst case a merge run adds to a streaming KPI's freshness. */
 export const MERGE_TIMEOUT_SECONDS = 120;
 /**

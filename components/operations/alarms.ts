@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { slug } from "../../core/names";
-import { AWS_METRICS, OPERATIONS_METRICS } from "../../core/metrics";
+import { AWS_METRICS, MetricRef, OPERATIONS_METRICS } from "../../core/metrics";
+import { QUARANTINE_RATE_ALARM } from "../../core/limits";
+import { ACCOUNTING_FILE } from "../../functions/reconcile";
 import { FunctionName } from "./bundle";
 import { FRESHNESS_INTERVAL_MINUTES, OperationsPlan } from "./plan";
 
@@ -14,6 +16,11 @@ export interface AlarmInputs {
   readonly reconcileTolerance: number;
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly tags: Record<string, string>;
+}
+
+/** Inclusive, as the handler's isMismatch: a drift equal to the tolerance alarms; with a tolerance of 0, any drift. */
+export function driftAlarmThreshold(tolerance: number): { comparisonOperator: string; threshold: number } {
+  return { comparisonOperator: tolerance > 0 ? "GreaterThanOrEqualToThreshold" : "GreaterThanThreshold", threshold: tolerance };
 }
 
 /**
@@ -41,6 +48,37 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
     });
+  const products = t.plan.merges.map((m) => m.product);
+  const metric = (id: string, ref: MetricRef, dimensions: Record<string, string>, stat = "Sum") => ({
+    id,
+    returnData: false,
+    metric: { namespace: ref.namespace, metricName: ref.metricName, dimensions, period: 3600, stat },
+  });
+  // Refused rows against the rows the product's own silver table took, per hour: a flood of bad rows alarms.
+  const quarantineRate = (p: string): Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags"> => ({
+    alarmDescription: `${p}: ${QUARANTINE_RATE_ALARM * 100} % or more of an hour's rows were quarantined; retail_silver.quarantine's reasons say why. See README, Operations.`,
+    metricQueries: [
+      metric("q", OPERATIONS_METRICS.rowsQuarantined, { Product: p }),
+      metric("m", OPERATIONS_METRICS.rowsMerged, { Product: p, Table: `retail_silver.${p}` }),
+      { id: "rate", expression: "q / (q + FILL(m, 0))", label: `${p} quarantine rate`, returnData: true },
+    ],
+    evaluationPeriods: 1,
+    threshold: QUARANTINE_RATE_ALARM,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "notBreaching",
+  });
+  // The accounting is exact: one row neither in silver, quarantine nor the duplicates record alarms, either sign.
+  const unaccounted = (p: string): Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags"> => ({
+    alarmDescription: `${p}: bronze rows are missing from silver, quarantine and the duplicates record (or silver holds rows bronze lacks). See README, Operations.`,
+    metricQueries: [
+      metric("u", OPERATIONS_METRICS.unaccountedRows, { Table: `accounting:${p}` }, "Maximum"),
+      { id: "abs", expression: "ABS(u)", label: `${p} unaccounted rows`, returnData: true },
+    ],
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+  });
   return {
     "merge-errors": lambdaErrors("merge", 2, "Silver MERGE has failed for 10 minutes: KPIs are going stale."),
     "reconcile-errors": lambdaErrors("reconcile", 1, "Reconciliation could not count at least one table; the SNS message lists which."),
@@ -81,12 +119,15 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
           statistic: "Maximum",
           period: 3600,
           evaluationPeriods: 1,
-          threshold: t.reconcileTolerance,
-          comparisonOperator: "GreaterThanThreshold",
+          ...driftAlarmThreshold(t.reconcileTolerance),
           treatMissingData: "notBreaching",
         }),
       ]),
     ),
+    ...Object.fromEntries(products.map((p) => [`quarantine-rate-${p}`, alarm(`quarantine-rate-${slug(p)}`, quarantineRate(p))])),
+    ...(ACCOUNTING_FILE in t.plan.reconcile
+      ? Object.fromEntries(products.map((p) => [`unaccounted-${p}`, alarm(`unaccounted-${slug(p)}`, unaccounted(p))]))
+      : {}),
     ...Object.fromEntries(
       Object.entries(t.plan.kpis).map(([kpi, k]) => [
         `staleness-${kpi}`,

@@ -5,6 +5,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../../local/harness";
+import { driftAlarmThreshold } from "../../../components/operations/alarms";
+import { isMismatch } from "../../../functions/reconcile";
 import { OperationsArgsError, planOperations, rateExpression } from "../../../components/operations";
 import { tableAccess } from "../../../core/sql/access";
 import { BATCH_CADENCE_MINUTES } from "../../../core/lanes";
@@ -218,6 +220,47 @@ describe("Operations component under mocks", function () {
     );
     assert.strictEqual(alarm("table-maintenance").inputs.metricName, "MaintenanceProblems");
     for (const k of ["reconcile-errors", "freshness-errors", "maintenance-errors"]) assert.ok(alarm(k), k);
+  });
+
+  it("drift alarms at the tolerance itself (inclusive, as the handler's isMismatch), and at any drift for a tolerance of 0", () => {
+    assert.strictEqual(alarm("drift-order-events").inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
+    assert.deepStrictEqual(driftAlarmThreshold(0.001), { comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 0.001 });
+    assert.deepStrictEqual(
+      driftAlarmThreshold(0),
+      { comparisonOperator: "GreaterThanThreshold", threshold: 0 },
+      "a tolerance of 0 is exact: drift 0 is fine, anything above alarms",
+    );
+    // The same boundary as the handler's check, on both sides of it.
+    for (const [drift, tol] of [
+      [0.001, 0.001],
+      [0.0009, 0.001],
+      [0, 0],
+      [0.0001, 0],
+    ]) {
+      const { comparisonOperator, threshold } = driftAlarmThreshold(tol);
+      const alarms = comparisonOperator === "GreaterThanOrEqualToThreshold" ? drift >= threshold : drift > threshold;
+      assert.strictEqual(alarms, isMismatch(drift, tol), `drift ${drift} at tolerance ${tol}`);
+    }
+  });
+
+  it("alarms per product on an hour's quarantine rate (>= 5 %) and on any unaccounted bronze row, either sign", () => {
+    const products = ["cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "pos_transactions"];
+    for (const p of products) {
+      const q = alarm(`quarantine-rate-${p.replace(/_/g, "-")}`).inputs;
+      assert.deepStrictEqual([q.threshold, q.comparisonOperator, q.treatMissingData], [0.05, "GreaterThanOrEqualToThreshold", "notBreaching"], p);
+      const byId = Object.fromEntries(q.metricQueries.map((m: { id: string }) => [m.id, m]));
+      assert.deepStrictEqual(byId.q.metric.dimensions, { Product: p });
+      assert.deepStrictEqual([byId.q.metric.metricName, byId.m.metric.metricName], ["RowsQuarantined", "RowsMerged"]);
+      assert.deepStrictEqual(byId.m.metric.dimensions, { Product: p, Table: `retail_silver.${p}` });
+      assert.strictEqual(byId.rate.expression, "q / (q + FILL(m, 0))");
+      const u = alarm(`unaccounted-${p.replace(/_/g, "-")}`).inputs;
+      const uq = Object.fromEntries(u.metricQueries.map((m: { id: string }) => [m.id, m]));
+      assert.deepStrictEqual(
+        [uq.u.metric.metricName, uq.u.metric.dimensions, uq.abs.expression],
+        ["UnaccountedRows", { Table: `accounting:${p}` }, "ABS(u)"],
+      );
+      assert.deepStrictEqual([u.threshold, u.comparisonOperator], [0, "GreaterThanThreshold"]);
+    }
   });
 
   it("ships each handler as its bundle and settings file: the merge runs alone and asks for its environment", async () => {
