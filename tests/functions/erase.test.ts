@@ -30,13 +30,20 @@ describe("erase handler", () => {
         "retail_silver.quarantine",
         "retail_silver.quarantine",
         "retail_silver.quarantine",
+        // The key index and the duplicates record, per stream source: their keys are found in bronze too.
+        "retail_silver.event_keys",
+        "retail_silver.duplicates",
+        "retail_silver.event_keys",
+        "retail_silver.duplicates",
+        "retail_silver.event_keys",
+        "retail_silver.duplicates",
         "retail_bronze.cart_events",
         "retail_bronze.pos_transactions",
         "retail_bronze.loyalty_redemptions",
         "retail_bronze.loyalty_tier",
         "retail_silver.identity_bridge",
       ],
-      "silver and quarantine first, bronze next, the bridge (which holds the member's hashes) last",
+      "silver, quarantine and the key records first, bronze next, the bridge (which holds the member's hashes) last",
     );
     assert.strictEqual(report.rowsByTable["retail_silver.cart_events"], 3);
     assert.strictEqual(report.rowsByTable["retail_bronze.cart_events"], 4);
@@ -57,9 +64,17 @@ describe("erase handler", () => {
   });
 
   it("is planned with only the statements whose tables the stack has", () => {
-    const silver = ["cart_events", "order_events", "identity_bridge", "loyalty_tier", "quarantine", "loyalty_redemptions", "erp_inventory"].map(
-      (t) => `retail_silver.${t}`,
-    );
+    const silver = [
+      "cart_events",
+      "order_events",
+      "identity_bridge",
+      "loyalty_tier",
+      "quarantine",
+      "loyalty_redemptions",
+      "erp_inventory",
+      "event_keys",
+      "duplicates",
+    ].map((t) => `retail_silver.${t}`);
     const bronze = ["cart_events", "pos_transactions", "loyalty_tier"].map((t) => `retail_bronze.${t}`);
     const plan = planOperations(
       {
