@@ -90,6 +90,6 @@ describe("erase handler", () => {
     assert.ok(!targets.includes("retail_bronze.loyalty_redemptions"), "no redemptions lane: nothing of anyone's there");
     assert.ok(!targets.includes("retail_silver.loyalty_redemptions"), "its silver statement reads the missing bronze table");
     assert.ok(!plan.access.erase.writes.includes("retail_bronze.loyalty_redemptions"));
-    assert.strictEqual(targets.length, STATEMENTS.length - 3, "its silver, quarantine and bronze statements");
+    assert.strictEqual(targets.length, STATEMENTS.length - 5, "its silver, quarantine, key index, duplicates and bronze statements");
   });
 });
