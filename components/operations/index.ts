@@ -181,6 +181,7 @@ export class Operations extends pulumi.ComponentResource {
     const erase = lambda("erase", {
       handlerSettings: { statements: plan.erasure },
       query: plan.access.erase,
+      queryWrites: "delete",
       grant: (key, principal, parent) => args.emailSalt.grantRead(key, principal, parent),
       timeout: 900,
       maxEventAgeSeconds: 3600,

@@ -83,6 +83,15 @@ describe("privacy over the prod plan", function () {
     });
   });
 
+  describe("erasure", () => {
+    it("the erase role may find and delete rows (SELECT, DELETE, DESCRIBE) in bronze and silver, never insert", () => {
+      const erase = byType(prod, LF_GRANT).filter((g) => role(g) === "retail-prod-ops-erase" && g.inputs.table);
+      assert.equal(erase.length, 11, "4 bronze, 6 silver tables and the salt table");
+      for (const g of erase.filter((x) => target(x) !== "retail_ops.email_salt"))
+        assert.deepEqual(g.inputs.permissions, ["SELECT", "DELETE", "DESCRIBE"], target(g));
+    });
+  });
+
   describe("QuickSight", () => {
     const quicksight = () => byType(prod, LF_GRANT).filter((g) => role(g) === "retail-prod-gold-quicksight");
 
