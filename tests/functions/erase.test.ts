@@ -15,7 +15,17 @@ describe("erase handler", () => {
       [/./, [{ Count: 0 }]],
     ]);
     const alerts = new RecordingAlerts();
-    const report = await runErase({ loyaltyId: "L000123" }, { statements: STATEMENTS }, { runner, alerts });
+    const reingested: string[] = [];
+    const spice = {
+      datasetIds: ["retail-prod-gold-conversion-rate", "retail-prod-gold-cart-abandonment"],
+      reingest: async (id: string) => {
+        assert.strictEqual(runner.statements.length, STATEMENTS.length, "only after every delete has run");
+        reingested.push(id);
+      },
+    };
+    const report = await runErase({ loyaltyId: "L000123" }, { statements: STATEMENTS }, { runner, alerts, spice });
+    assert.deepStrictEqual(reingested, spice.datasetIds);
+    assert.deepStrictEqual(report.reingested, spice.datasetIds);
     assert.strictEqual(runner.statements.length, STATEMENTS.length);
     assert.ok(runner.statements.every((s) => !s.includes("{{") && (s.includes("'L000123'") || !s.includes("loyalty_id ="))));
     assert.deepStrictEqual(
@@ -47,7 +57,8 @@ describe("erase handler", () => {
   it("refuses a missing or malformed loyalty id before running anything, naming the field", async () => {
     for (const event of [{ loyaltyId: "L1' OR '1'='1" }, {} as { loyaltyId: string }]) {
       const runner = fakeRunner([]);
-      await assert.rejects(runErase(event, { statements: STATEMENTS }, { runner, alerts: new RecordingAlerts() }), (e: unknown) => {
+      const spice = { datasetIds: ["d"], reingest: async () => assert.fail("nothing is re-ingested for a refused request") };
+      await assert.rejects(runErase(event, { statements: STATEMENTS }, { runner, alerts: new RecordingAlerts(), spice }), (e: unknown) => {
         assert.ok(e instanceof EraseError);
         assert.match(e.message, /^erase: event\.loyaltyId: /);
         return true;
