@@ -53,7 +53,7 @@ export function validateViewInputs(inputs: AthenaViewInputs): void {
 /** Run one statement and wait for it; throws with Athena's reason when it fails or is cancelled. */
 export async function runStatement(
   client: AthenaClient,
-  q: { sql: string; database: string; workGroup: string },
+  q: { sql: string; database: string; workGroup: string; catalog?: string },
   opts: RunOptions = {},
 ): Promise<string> {
   const sleep = opts.sleep ?? defaultSleep;
@@ -61,7 +61,7 @@ export async function runStatement(
     new StartQueryExecutionCommand({
       QueryString: q.sql,
       WorkGroup: q.workGroup,
-      QueryExecutionContext: { Catalog: "AwsDataCatalog", Database: q.database },
+      QueryExecutionContext: { Catalog: q.catalog ?? "AwsDataCatalog", Database: q.database },
     }),
   );
   const id = started.QueryExecutionId;

@@ -7,8 +7,10 @@ import { NAMESPACES, NamespaceName } from "../core/namespaces";
 import { TableAccess } from "../core/sql/access";
 import { arn, AwsAccount } from "./account";
 import { Grant } from "./iam";
-import { grantTableQuery, grantTableWrite, QueryWrites, TableBucketRef } from "./tableAccess";
+import { grantTableQuery, grantTableWrite, QueryWrites, TableBucketRef, WriterKind } from "./tableAccess";
 import { TAG } from "../core/tags";
+import type { TableMigrationPlan } from "../core/schemaLedger";
+import { TableMigration } from "./tableMigration";
 
 export interface IcebergNamespaceArgs {
   /** The account, region and partition the stack runs in (the program looks them up once). */
@@ -111,11 +113,13 @@ export class IcebergNamespace extends pulumi.ComponentResource implements TableB
   /** Iceberg tables by `<namespace>.<table>`. */
   public readonly tables: Record<string, s3tablesNative.Table>;
   public readonly tableDefs: Record<string, TableDef>;
+  private readonly prefix: string;
 
   constructor(name: string, args: IcebergNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("retail:analytics:IcebergNamespace", name, {}, opts);
     validateIcebergNamespaceArgs(args, this);
     this.account = args.account;
+    this.prefix = name;
     const { tables, protect, tags = {} } = args;
     const stateful = { parent: this, protect };
 
@@ -182,8 +186,8 @@ export class IcebergNamespace extends pulumi.ComponentResource implements TableB
             ...(table.eventTimeColumn ? { [TAG.eventTimeColumn]: table.eventTimeColumn } : {}),
           }).map(([k, value]) => ({ key: k, value })),
         },
-        // Changing icebergMetadata replaces (drops) the table: schema changes must be deliberate.
-        { ...stateful, dependsOn: [namespaceResources[table.namespace as NamespaceName]] },
+        // A change of icebergMetadata would replace (drop) the table: the schema evolves in place through migrate().
+        { ...stateful, dependsOn: [namespaceResources[table.namespace as NamespaceName]], ignoreChanges: ["icebergMetadata"] },
       );
     }
 
@@ -195,9 +199,34 @@ export class IcebergNamespace extends pulumi.ComponentResource implements TableB
     });
   }
 
+  /**
+   * One TableMigration per planned table (core/schemaLedger.ts), run through `workGroup` once the table exists: the
+   * additive schema steps the DDL made since the table was created.
+   */
+  migrate(plans: readonly TableMigrationPlan[], workGroup: pulumi.Input<string>): Record<string, TableMigration> {
+    const out: Record<string, TableMigration> = {};
+    for (const p of plans) {
+      const table = this.tables[p.table];
+      if (!table) throw new pulumi.ResourceError(`IcebergNamespace: a migration names ${p.table}, which is not one of its tables.`, this);
+      out[p.table] = new TableMigration(
+        `${this.prefix}-${p.table.replace(".", "-")}-schema`,
+        {
+          table: p.table,
+          catalog: pulumi.interpolate`s3tablescatalog/${this.tableBucketName}`,
+          workGroup,
+          region: this.account.region,
+          version: p.version,
+          steps: p.steps,
+        },
+        { parent: this, dependsOn: [table] },
+      );
+    }
+    return out;
+  }
+
   /** Let `principal` write one table directly (Firehose, a Glue job); Lake Formation grants `<name>-namespace|table` under `parent`. */
-  grantWrite(name: string, principal: pulumi.Input<string>, table: string, parent: pulumi.Resource): Grant {
-    return grantTableWrite(this, name, principal, table, parent);
+  grantWrite(name: string, principal: pulumi.Input<string>, table: string, parent: pulumi.Resource, writer?: WriterKind): Grant {
+    return grantTableWrite(this, name, principal, table, parent, writer);
   }
 
   /** Let `principal` read and write what `access` names through Athena; Lake Formation grants `<name>-<table>` under `parent`. */

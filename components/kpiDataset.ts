@@ -22,6 +22,11 @@ export interface KpiDatasetArgs {
   /** UTC "HH:MM" for daily refreshes and for the nightly full refresh behind an incremental one. */
   readonly dailyRefreshTime: string;
   readonly awsAccountId: pulumi.Input<string>;
+  /**
+   * Id of a full SPICE ingestion run as part of the deploy (core/rollback.ts modeIngestionId): a new id re-ingests the
+   * dataset when the change lands, not at its next schedule. SPICE datasets only.
+   */
+  readonly deployIngestionId?: string;
   /** Protect the dataset: analyses and dashboards bind to its ARN, and a replacement breaks them. */
   readonly protect: boolean;
   readonly tags?: Record<string, string>;
@@ -97,6 +102,7 @@ export class KpiDataset extends pulumi.ComponentResource {
   public readonly spilled: boolean;
   public readonly refreshSchedules: aws.quicksight.RefreshSchedule[];
   public readonly topic?: quicksightNative.Topic;
+  public readonly deployIngestion?: aws.quicksight.Ingestion;
 
   constructor(name: string, args: KpiDatasetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("retail:analytics:KpiDataset", name, {}, opts);
@@ -162,6 +168,15 @@ export class KpiDataset extends pulumi.ComponentResource {
         // Rows older than the lookback window change too (late events, silver corrections): rebuild them nightly.
         this.refreshSchedules.push(schedule("nightly-full", "FULL_REFRESH", "DAILY"));
       }
+    }
+
+    if (importMode === "SPICE" && args.deployIngestionId !== undefined) {
+      this.deployIngestion = new aws.quicksight.Ingestion(
+        `${name}-deploy-ingestion`,
+        { awsAccountId: args.awsAccountId, dataSetId: this.dataSet.dataSetId, ingestionId: args.deployIngestionId, ingestionType: "FULL_REFRESH" },
+        // After whatever the dataset waits for (the views a mode switch rewrites), so it ingests the new rows.
+        { parent: this, dependsOn: opts?.dependsOn },
+      );
     }
 
     if (kpi.stewardApproved) {

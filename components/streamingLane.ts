@@ -6,6 +6,7 @@ import { AwsAccount } from "./account";
 import { assumeRolePolicy, iamPolicy, Statement } from "./iam";
 import type { LaneLakehouse } from "./icebergNamespace";
 import { secureBucket } from "./secureBucket";
+import { AWS_METRICS } from "../core/metrics";
 
 /** Firehose writes the product's bronze table. */
 export interface StreamingLaneArgs {
@@ -129,7 +130,7 @@ export class StreamingLane extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const bronze = args.lakehouse.grantWrite(name, this.role.arn, `retail_bronze.${product}`, this);
+    const bronze = args.lakehouse.grantWrite(name, this.role.arn, `retail_bronze.${product}`, this, "firehose");
     const statements: pulumi.Input<Statement>[] = [
       {
         Sid: "ReadSourceStream",
@@ -201,8 +202,8 @@ export class StreamingLane extends pulumi.ComponentResource {
     this.alarms = [
       alarm("iterator-age", {
         alarmDescription: `${product}: Firehose is reading the stream more than half the ${args.freshnessMinutes}-min freshness need behind. See README, Operations.`,
-        namespace: "AWS/Kinesis",
-        metricName: "GetRecords.IteratorAgeMilliseconds",
+        namespace: AWS_METRICS.kinesisIteratorAge.namespace,
+        metricName: AWS_METRICS.kinesisIteratorAge.metricName,
         dimensions: { StreamName: this.stream.name },
         statistic: "Maximum",
         period: 60,
@@ -214,8 +215,8 @@ export class StreamingLane extends pulumi.ComponentResource {
       }),
       alarm("write-throttled", {
         alarmDescription: `${product}: producers are throttled; the stream needs more shards than ${this.shardCount ?? "on-demand gives"}. See README, Operations.`,
-        namespace: "AWS/Kinesis",
-        metricName: "WriteProvisionedThroughputExceeded",
+        namespace: AWS_METRICS.kinesisWriteThrottled.namespace,
+        metricName: AWS_METRICS.kinesisWriteThrottled.metricName,
         dimensions: { StreamName: this.stream.name },
         statistic: "Sum",
         period: 60,
@@ -227,8 +228,8 @@ export class StreamingLane extends pulumi.ComponentResource {
       }),
       alarm("delivery-freshness", {
         alarmDescription: `${product}: the oldest undelivered record in Firehose is older than the ${args.freshnessMinutes}-min freshness need. See README, Operations.`,
-        namespace: "AWS/Firehose",
-        metricName: "DeliveryToIceberg.DataFreshness",
+        namespace: AWS_METRICS.firehoseIcebergFreshness.namespace,
+        metricName: AWS_METRICS.firehoseIcebergFreshness.metricName,
         dimensions: { DeliveryStreamName: this.firehose.name },
         statistic: "Maximum",
         period: 60,
@@ -240,8 +241,8 @@ export class StreamingLane extends pulumi.ComponentResource {
       }),
       alarm("delivery-failed-rows", {
         alarmDescription: `${product}: rows failed Iceberg delivery and went to s3://<errors bucket>/${product}/. See README, Operations.`,
-        namespace: "AWS/Firehose",
-        metricName: "DeliveryToIceberg.FailedRowCount",
+        namespace: AWS_METRICS.firehoseIcebergFailedRows.namespace,
+        metricName: AWS_METRICS.firehoseIcebergFailedRows.metricName,
         dimensions: { DeliveryStreamName: this.firehose.name },
         statistic: "Sum",
         period: 300,

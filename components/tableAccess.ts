@@ -31,13 +31,19 @@ function table(b: TableBucketRef, fq: string) {
 }
 
 /**
- * Lake Formation table permissions by role in the pipeline. None holds ALL, ALTER or DROP: schema changes are
- * migrations under their own role, and no data role can drop what it writes. A direct writer appends (INSERT,
- * with DESCRIBE to resolve the table); neither Firehose's Iceberg destination nor the S3 Tables Firehose guide
- * documents more than "the required permissions in Lake Formation" on the table.
+ * Lake Formation table permissions by role in the pipeline. None but Firehose (on its one bronze table, below) holds
+ * ALL, ALTER or DROP: schema changes are migrations under their own role, and no data role can drop what it writes. A
+ * direct writer appends (INSERT, with DESCRIBE to resolve the table); neither Firehose's Iceberg destination nor the
+ * S3 Tables Firehose guide documents more than "the required permissions in Lake Formation" on the table.
  */
 export const LF_TABLE_PERMISSIONS = {
   appendWriter: ["INSERT", "DESCRIBE"],
+  /**
+   * Firehose's Iceberg destination refuses anything less than ALL on its table ("Caller is required to have ALL
+   * permissions on the table" with INSERT + ALTER: the S3 Tables ingestion module thulasirajkomminar/
+   * terraform-aws-s3tables-ingestion, lakeformation.tf, and ../shared/aws-facts.md). Held on its one bronze table only.
+   */
+  firehoseWriter: ["ALL"],
   /** An Athena MERGE: reads the target to match rows, inserts, and deletes what it replaces (merge-on-read). */
   mergeWriter: ["SELECT", "INSERT", "DELETE", "DESCRIBE"],
   /** The member erasure: finds the member's rows and deletes them; it never inserts. */
@@ -54,7 +60,16 @@ export type QueryWrites = "merge" | "delete";
  * table. The catalog id goes in the nested blocks; a top-level catalogId of this form is rejected
  * (terraform-provider-aws#49463).
  */
-export function grantTableWrite(b: TableBucketRef, name: string, principal: pulumi.Input<string>, fq: string, parent: pulumi.Resource): Grant {
+export type WriterKind = "firehose" | "append";
+
+export function grantTableWrite(
+  b: TableBucketRef,
+  name: string,
+  principal: pulumi.Input<string>,
+  fq: string,
+  parent: pulumi.Resource,
+  writer: WriterKind = "append",
+): Grant {
   const [ns, tableName] = split(fq);
   const target = table(b, fq);
   const namespace = b.namespaces[ns];
@@ -96,7 +111,11 @@ export function grantTableWrite(b: TableBucketRef, name: string, principal: pulu
     ),
     new aws.lakeformation.Permissions(
       `${name}-table`,
-      { principal, permissions: [...LF_TABLE_PERMISSIONS.appendWriter], table: { catalogId: b.catalogId, databaseName: namespace, name: tableName } },
+      {
+        principal,
+        permissions: [...LF_TABLE_PERMISSIONS[writer === "firehose" ? "firehoseWriter" : "appendWriter"]],
+        table: { catalogId: b.catalogId, databaseName: namespace, name: tableName },
+      },
       { parent },
     ),
   ];

@@ -43,8 +43,8 @@ export interface PlatformOutputs {
   readonly qEligibleKpis: string[];
   /** Amazon Q topic ARNs by KPI. */
   readonly qTopics: Record<string, string>;
-  /** omnichannel, or store-only while the identity bridge backfills (the rollback switch), with each view's SQL file. */
-  readonly goldChannelMode: { readonly mode: string; readonly viewSources: Record<string, string> };
+  /** omnichannel, or store-only while the identity bridge backfills (the rollback switch), since when, and each view's SQL file. */
+  readonly goldChannelMode: { readonly mode: string; readonly since: string; readonly viewSources: Record<string, string> };
   /** Worst-case minutes from a source event to the dashboard, per KPI, and where they go. */
   readonly freshnessBudget: Record<string, KpiFreshness>;
   /** Operations Lambdas by job (merge, reconcile, freshness, maintenance). */
@@ -53,4 +53,12 @@ export interface PlatformOutputs {
   readonly reconciledTables: string[];
   /** Failed operations runs land here (SQS) for replay. */
   readonly operationsFailureQueueArn: string;
+  /**
+   * The QuickSight executive dashboard (built from the KPI catalog) with the version QuickSight publishes, and the
+   * CloudWatch operations dashboard. Added within contract 1.
+   */
+  readonly dashboards: {
+    readonly executive: { readonly id: string; readonly arn: string; readonly publishedVersion: number };
+    readonly operations: { readonly name: string; readonly arn: string };
+  };
 }

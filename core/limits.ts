@@ -56,10 +56,21 @@ export function mergeIntervalMinutes(freshnessMinutes: number): number {
   return Math.max(1, Math.floor(freshnessMinutes / 2));
 }
 
+/**
+ * Share of a product's hourly rows refused into quarantine at which it alarms: the generated data refuses ~0.4 %, so
+ * 5 % is a producer sending bad rows at scale, not the usual trickle.
+ */
+export const QUARANTINE_RATE_ALARM = 0.05;
+
 /** The silver MERGE Lambda's timeout: the worst case a merge run adds to a streaming KPI's freshness. */
 export const MERGE_TIMEOUT_SECONDS = 120;
-/** A merge invocation still waiting for the single merge slot after this long goes to the failure queue. */
-export const MERGE_MAX_EVENT_AGE_SECONDS = 900;
+/**
+ * A merge invocation still waiting for the single merge slot after this long goes to the failure queue. An hour, not the
+ * 15-minute need: Lambda backs a throttled async event off up to 5 min between tries, so at the slot's ~44 % prod
+ * utilisation an unlucky event collides ten times in a row about once a day, and a later run has merged its windows by
+ * then anyway. Starvation shows first as staleness; the queue is for real failures.
+ */
+export const MERGE_MAX_EVENT_AGE_SECONDS = 3600;
 
 /**
  * Days CloudWatch Logs can keep a log group's events: PutRetentionPolicy accepts these values and nothing in between

@@ -2,6 +2,7 @@ import { Metric } from "./alerts";
 import { QueryHandlerDeps } from "./queryRunner";
 import { renderSql, sqlTimestamp } from "../core/sql/render";
 import { splitStatements } from "../core/sql/text";
+import { OPERATIONS_METRICS } from "../core/metrics";
 
 export interface FreshnessKpi {
   /** Minutes the KPI may lag real time. */
@@ -113,12 +114,21 @@ export async function runFreshness(settings: FreshnessSettings, deps: QueryHandl
   const report: FreshnessReport = { at: now.toISOString(), tables, kpis };
   const metrics: Metric[] = [
     ...tables.flatMap((t) =>
-      t.status === "ok" ? [{ name: "TableStalenessMinutes", value: t.stalenessMinutes, unit: "None" as const, dimensions: { Table: t.table } }] : [],
+      t.status === "ok"
+        ? [
+            {
+              name: OPERATIONS_METRICS.tableStalenessMinutes.metricName,
+              value: t.stalenessMinutes,
+              unit: "None" as const,
+              dimensions: { Table: t.table },
+            },
+          ]
+        : [],
     ),
     // An unmeasurable KPI publishes nothing: its alarm treats missing data as breaching.
     ...kpis.flatMap((k) =>
       k.stalenessMinutes !== undefined
-        ? [{ name: "StalenessMinutes", value: k.stalenessMinutes, unit: "None" as const, dimensions: { Kpi: k.kpi } }]
+        ? [{ name: OPERATIONS_METRICS.stalenessMinutes.metricName, value: k.stalenessMinutes, unit: "None" as const, dimensions: { Kpi: k.kpi } }]
         : [],
     ),
   ];

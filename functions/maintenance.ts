@@ -7,6 +7,7 @@ import {
   TableMaintenanceJobType,
 } from "@aws-sdk/client-s3tables";
 import { Alerts, Metric } from "./alerts";
+import { OPERATIONS_METRICS } from "../core/metrics";
 
 export type JobType = `${(typeof TableMaintenanceJobType)[keyof typeof TableMaintenanceJobType]}`;
 
@@ -109,10 +110,10 @@ export async function runMaintenance(settings: MaintenanceSettings, deps: Mainte
   }
   const report: MaintenanceReport = { problems, hoursSinceRun };
   const metrics: Metric[] = [
-    { name: "MaintenanceProblems", value: problems.length, unit: "Count" },
+    { name: OPERATIONS_METRICS.maintenanceProblems.metricName, value: problems.length, unit: "Count" },
     ...Object.entries(hoursSinceRun).flatMap(([table, byJob]) =>
       Object.entries(byJob).map(([job, value]) => ({
-        name: "HoursSinceMaintenance",
+        name: OPERATIONS_METRICS.hoursSinceMaintenance.metricName,
         value: value!,
         unit: "None" as const,
         dimensions: { Table: table, Job: job },

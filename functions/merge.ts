@@ -2,6 +2,7 @@ import { Alerts, Metric } from "./alerts";
 import { changedRows, QueryError, QueryRunner } from "./queryRunner";
 import { renderSql, sqlTimestamp } from "../core/sql/render";
 import { splitStatements, stripComments } from "../core/sql/text";
+import { OPERATIONS_METRICS } from "../core/metrics";
 
 /** What the schedule sends: the product to merge and the time it fired (`<aws.scheduler.scheduled-time>`). */
 export interface MergeEvent {
@@ -51,7 +52,8 @@ export interface MergeReport {
   readonly rowsQuarantined: number;
 }
 
-const QUARANTINE = "retail_silver.quarantine";
+/** Where the merge refuses rows to: counted as RowsQuarantined, not RowsMerged. */
+export const QUARANTINE_TABLE = "retail_silver.quarantine";
 const DAY_MS = 86_400_000;
 
 export class MergeError extends Error {}
@@ -120,12 +122,17 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
       rowsByTable[target] = (rowsByTable[target] ?? 0) + changedRows(rows);
     }
   }
-  const rowsQuarantined = rowsByTable[QUARANTINE] ?? 0;
+  const rowsQuarantined = rowsByTable[QUARANTINE_TABLE] ?? 0;
   const metrics: Metric[] = [
     ...Object.entries(rowsByTable)
-      .filter(([table]) => table !== QUARANTINE)
-      .map(([table, value]) => ({ name: "RowsMerged", value, unit: "Count" as const, dimensions: { Product: event.product, Table: table } })),
-    { name: "RowsQuarantined", value: rowsQuarantined, unit: "Count", dimensions: { Product: event.product } },
+      .filter(([table]) => table !== QUARANTINE_TABLE)
+      .map(([table, value]) => ({
+        name: OPERATIONS_METRICS.rowsMerged.metricName,
+        value,
+        unit: "Count" as const,
+        dimensions: { Product: event.product, Table: table },
+      })),
+    { name: OPERATIONS_METRICS.rowsQuarantined.metricName, value: rowsQuarantined, unit: "Count", dimensions: { Product: event.product } },
   ];
   await deps.alerts.putMetrics(metrics);
   return {

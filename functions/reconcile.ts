@@ -2,6 +2,7 @@ import { Metric } from "./alerts";
 import { QueryHandlerDeps } from "./queryRunner";
 import { renderSql } from "../core/sql/render";
 import { splitStatements } from "../core/sql/text";
+import { OPERATIONS_METRICS } from "../core/metrics";
 
 /** Optional: reconcile a given day (backfills, re-runs); the schedule sends nothing and gets yesterday (UTC). */
 export interface ReconcileEvent {
@@ -13,6 +14,30 @@ export interface ReconcileSettings {
   readonly tables: Readonly<Record<string, string>>;
   /** Relative drift |source − silver| / source at which a table becomes a mismatch (reaching it is a mismatch). */
   readonly tolerance: number;
+}
+
+/**
+ * The file (sql/reconcile/accounting.sql) that accounts for every bronze row, one result row per product: it is
+ * checked exactly (any unaccounted row is a mismatch, whatever the tolerance) and reported as `accounting:<product>`.
+ */
+export const ACCOUNTING_FILE = "accounting";
+
+export interface ProductAccounting {
+  readonly bronze: number;
+  readonly silver: number;
+  readonly quarantined: number;
+  readonly duplicates: number;
+  /** bronze − silver − quarantined − duplicates: 0 when every bronze row is accounted for. */
+  readonly unaccounted: number;
+}
+
+/** Read one accounting row; a missing or non-numeric count is an error naming the column. */
+export function productAccounting(row: Record<string, unknown>, where: string): ProductAccounting {
+  const bronze = count(row, "bronze_rows", where);
+  const silver = count(row, "silver_rows", where);
+  const quarantined = count(row, "quarantined_rows", where);
+  const duplicates = count(row, "duplicate_rows", where);
+  return { bronze, silver, quarantined, duplicates, unaccounted: bronze - silver - quarantined - duplicates };
 }
 
 export type TableReconciliation =
@@ -51,7 +76,7 @@ function yesterday(now: Date): string {
 
 function count(row: Record<string, unknown> | undefined, column: string, table: string): number {
   const n = Number(row?.[column]);
-  if (row?.[column] === null || row?.[column] === undefined || !Number.isFinite(n)) {
+  if (row?.[column] === null || row?.[column] === undefined || typeof row[column] === "boolean" || !Number.isFinite(n)) {
     throw new Error(`sql/reconcile/${table}.sql returned ${JSON.stringify(row ?? null)}: expected a numeric column ${column}`);
   }
   return n;
@@ -63,7 +88,12 @@ const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 export function reconcileMessage(report: ReconcileReport): string {
   const lines = [`Source-vs-silver reconciliation for ${report.day} (tolerance ${pct(report.tolerance)}).`, ""];
   for (const t of report.tables) {
-    if (t.status === "mismatch") {
+    if (t.status === "mismatch" && t.table.startsWith("accounting:")) {
+      lines.push(
+        `UNACCOUNTED retail_bronze.${t.table.slice("accounting:".length)}: ${t.source} bronze rows, ${t.silver} in silver, quarantine and ` +
+          `duplicates (${t.source - t.silver} unaccounted; exact, no tolerance)`,
+      );
+    } else if (t.status === "mismatch") {
       lines.push(`MISMATCH retail_silver.${t.table}: source ${t.source} rows, silver ${t.silver} rows, drift ${pct(t.drift)}`);
     }
   }
@@ -86,6 +116,23 @@ export async function runReconcile(event: ReconcileEvent, settings: ReconcileSet
     try {
       let rows: Record<string, unknown>[] = [];
       for (const statement of splitStatements(renderSql(sql, { day }))) rows = await deps.runner.query(statement);
+      if (table === ACCOUNTING_FILE) {
+        if (rows.length === 0) throw new Error(`sql/reconcile/${table}.sql returned no rows: expected one row per product`);
+        for (const row of rows) {
+          const a = productAccounting(row, table);
+          // Exact: the tolerance is for counts from outside the lakehouse, and these are all inside it.
+          const drift = Math.abs(a.unaccounted) / Math.max(a.bronze, 1);
+          const silver = a.silver + a.quarantined + a.duplicates;
+          tables.push({
+            table: `accounting:${String(row.product)}`,
+            status: a.unaccounted === 0 ? "ok" : "mismatch",
+            source: a.bronze,
+            silver,
+            drift,
+          });
+        }
+        continue;
+      }
       const source = count(rows[0], "source_rows", table);
       const silver = count(rows[0], "silver_rows", table);
       const drift = driftRatio(source, silver);
@@ -97,11 +144,21 @@ export async function runReconcile(event: ReconcileEvent, settings: ReconcileSet
   const report: ReconcileReport = { day, tolerance: settings.tolerance, tables };
   const metrics: Metric[] = tables.flatMap((t) =>
     t.status === "error"
-      ? [{ name: "ReconcileQueryFailed", value: 1, unit: "Count" as const, dimensions: { Table: t.table } }]
+      ? [{ name: OPERATIONS_METRICS.reconcileQueryFailed.metricName, value: 1, unit: "Count" as const, dimensions: { Table: t.table } }]
       : [
-          { name: "SourceRows", value: t.source, unit: "Count" as const, dimensions: { Table: t.table } },
-          { name: "SilverRows", value: t.silver, unit: "Count" as const, dimensions: { Table: t.table } },
-          { name: "DriftRatio", value: t.drift, unit: "None" as const, dimensions: { Table: t.table } },
+          { name: OPERATIONS_METRICS.sourceRows.metricName, value: t.source, unit: "Count" as const, dimensions: { Table: t.table } },
+          { name: OPERATIONS_METRICS.silverRows.metricName, value: t.silver, unit: "Count" as const, dimensions: { Table: t.table } },
+          { name: OPERATIONS_METRICS.driftRatio.metricName, value: t.drift, unit: "None" as const, dimensions: { Table: t.table } },
+          ...(t.table.startsWith("accounting:")
+            ? [
+                {
+                  name: OPERATIONS_METRICS.unaccountedRows.metricName,
+                  value: t.source - t.silver,
+                  unit: "Count" as const,
+                  dimensions: { Table: t.table },
+                },
+              ]
+            : []),
         ],
   );
   await deps.alerts.putMetrics(metrics);

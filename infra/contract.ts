@@ -50,5 +50,9 @@ export function platformOutputs(p: Platform): PlatformOutputInputs {
     operationsFunctions: pulumi.output(Object.fromEntries(Object.entries(p.operations.functions).map(([job, fn]) => [job, fn.name]))),
     reconciledTables: p.operations.reconciledTables,
     operationsFailureQueueArn: p.operations.failureQueue.arn,
+    dashboards: pulumi.output({
+      executive: p.gold.executiveDashboard.apply((d) => ({ id: d.id, arn: d.arn, publishedVersion: d.versionNumber })),
+      operations: { name: p.operationsDashboard.dashboardName, arn: p.operationsDashboard.dashboardArn },
+    }),
   };
 }

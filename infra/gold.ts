@@ -10,9 +10,13 @@ import { REPO_ROOT } from "../core/paths";
 import { slug } from "../core/names";
 import { TAG } from "../core/tags";
 import { AwsAccount } from "../components/account";
+import { ExecutiveDashboard } from "../components/gold/executiveDashboard";
+import { kpiVisualSpecs } from "../core/kpiVisuals";
+import { formatUtc, modeIngestionId, parseUtc } from "../core/rollback";
+import { rollbackWatch } from "../components/gold/rollbackWatch";
 
 export interface GoldInputs {
-  readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "streams" | "batches">;
+  readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "goldChannelModeSince" | "streams" | "batches">;
   /** The table bucket the views read: its catalog identity, key and tables. */
   readonly lakehouse: Pick<IcebergNamespace, "catalogId" | "tableBucketName" | "tableBucketArn" | "kmsKeyArn" | "tables">;
   readonly alarmTopicArn: pulumi.Input<string>;
@@ -33,8 +37,10 @@ export interface GoldOutputs {
   readonly qEligibleKpis: string[];
   readonly qTopics: pulumi.Output<Record<string, string>>;
   /** The mode and the SQL file each view was deployed from, so a rollback is visible in the stack outputs. */
-  readonly goldChannelMode: { mode: string; viewSources: Record<string, string> };
+  readonly goldChannelMode: { mode: string; since: string; viewSources: Record<string, string> };
   readonly freshnessBudget: Record<string, KpiFreshness>;
+  /** The QuickSight executive dashboard built from the catalog, and the version QuickSight publishes. */
+  readonly executiveDashboard: pulumi.Output<{ id: string; arn: string; versionNumber: number }>;
 }
 
 /**
@@ -58,15 +64,18 @@ export function buildGold(
   name: string,
   inputs: GoldInputs,
   parent?: pulumi.Resource,
-): { goldLayer: GoldLayer; datasets: Record<string, KpiDataset>; outputs: GoldOutputs } {
+): { goldLayer: GoldLayer; datasets: Record<string, KpiDataset>; dashboard: ExecutiveDashboard; outputs: GoldOutputs } {
   const { config } = inputs;
   const goldSqlDir = inputs.goldSqlDir ?? GOLD_SQL_DIR;
   const kpis = loadKpiCatalog({ file: inputs.catalogFile, goldSqlDir, ownerTeams: Object.keys(config.quicksight.ownerGroups) });
   for (const k of kpis) effectiveImportMode(k, config.quicksight.spiceRowCap);
+  const visuals = kpiVisualSpecs(kpis);
   const budget = freshnessBudget(config, kpis);
   for (const overrun of freshnessOverruns(budget)) pulumi.log.warn(`freshness: ${overrun}`, parent);
 
   const mode = config.goldChannelMode;
+  // Validated with the config (infra/config/schema.ts).
+  const since = parseUtc(config.goldChannelModeSince)!;
   const tags = { [TAG.environment]: config.environment };
   const goldLayer = new GoldLayer(
     name,
@@ -89,6 +98,12 @@ export function buildGold(
     { parent },
   );
 
+  rollbackWatch(
+    name,
+    { mode, since, alarmTopicArn: inputs.alarmTopicArn, kmsKeyArn: inputs.lakehouse.kmsKeyArn, account: inputs.account, tags },
+    goldLayer,
+  );
+
   const refreshAt = dailyRefreshTime(config);
   const datasets: Record<string, KpiDataset> = {};
   for (const k of kpis) {
@@ -100,6 +115,7 @@ export function buildGold(
         dataSourceArn: goldLayer.dataSources[k.ownerTeam].arn,
         ownerGroupArn: quicksightGroupArn(inputs.account, config.quicksight.namespace, config.quicksight.ownerGroups[k.ownerTeam]),
         dailyRefreshTime: refreshAt,
+        deployIngestionId: modeIngestionId(mode, since),
         awsAccountId: inputs.account.accountId,
         protect: inputs.protect,
         tags,
@@ -107,6 +123,23 @@ export function buildGold(
       kpiDatasetOptions(goldLayer, parent),
     );
   }
+
+  const groupArn = (group: string) => quicksightGroupArn(inputs.account, config.quicksight.namespace, group);
+  const dashboard = new ExecutiveDashboard(
+    `${name}-executive`,
+    {
+      kpis: visuals,
+      datasetArns: Object.fromEntries(Object.entries(datasets).map(([kpi, d]) => [kpi, d.dataSet.arn])),
+      awsAccountId: inputs.account.accountId,
+      viewerArns: Object.keys(goldLayer.dataSources)
+        .sort()
+        .map((team) => groupArn(config.quicksight.ownerGroups[team])),
+      authorArn: groupArn(config.quicksight.authorGroup),
+      environment: config.environment,
+      tags,
+    },
+    { parent: goldLayer },
+  );
 
   const topics = Object.entries(datasets).filter(([, d]) => d.topic !== undefined);
   const outputs: GoldOutputs = {
@@ -130,11 +163,13 @@ export function buildGold(
     qTopics: pulumi.output(Object.fromEntries(topics.map(([kpi, d]) => [kpi, d.topic!.arn]))),
     goldChannelMode: {
       mode,
+      since: formatUtc(since),
       viewSources: Object.fromEntries(
         kpis.map((k) => [`${GOLD_DATABASE}.${k.view}`, path.relative(REPO_ROOT, path.join(goldSqlDir, mode, `${k.view}.sql`))]),
       ),
     },
     freshnessBudget: budget,
+    executiveDashboard: pulumi.output({ id: dashboard.dashboardId, arn: dashboard.arn, versionNumber: dashboard.versionNumber }),
   };
-  return { goldLayer, datasets, outputs };
+  return { goldLayer, datasets, dashboard, outputs };
 }

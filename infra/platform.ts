@@ -5,12 +5,14 @@ import * as awsxEc2 from "@pulumi/awsx/ec2";
 import { BatchLane, BatchNetwork } from "../components/batchLane";
 import { EmailSalt } from "../components/emailSalt";
 import { buildOperations, Operations } from "../components/operations";
+import { dashboardMerges, operationsDashboard } from "../components/operations/dashboard";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { secureBucket } from "../components/secureBucket";
 import { StreamingLane } from "../components/streamingLane";
 import { ConfigError, PlatformConfig } from "./config";
 import { buildGold, GoldOutputs } from "./gold";
 import { loadTableDefs, TableDef } from "../core/tables";
+import { loadSchemaLedger, planMigrations } from "../core/schemaLedger";
 import { slug } from "../core/names";
 import { AwsAccount, lookupAccount } from "../components/account";
 import { TAG } from "../core/tags";
@@ -27,6 +29,8 @@ export interface Platform {
   readonly batches: Record<string, BatchLane>;
   readonly gold: GoldOutputs;
   readonly operations: Operations;
+  /** The CloudWatch operations dashboard. */
+  readonly operationsDashboard: aws.cloudwatch.Dashboard;
 }
 
 /**
@@ -133,6 +137,8 @@ function batchNetwork(prefix: string, cfg: PlatformConfig, tags: Record<string, 
 export function buildPlatform(cfg: PlatformConfig): Platform {
   const prefix = `retail-${cfg.environment}`;
   const tables = selectTables(cfg, loadTableDefs());
+  // Judged before any resource: a schema change the tables cannot take in place stops the program here.
+  const migrations = planMigrations(tables, loadSchemaLedger());
   const tags = { [TAG.environment]: cfg.environment, "retail:platform": "retail-analytics" };
   const protect = cfg.protectStateful;
   // Looked up once: every ARN the platform writes is in this partition, account and region.
@@ -196,6 +202,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
   }
 
   const gold = buildGold(`${prefix}-gold`, { config: cfg, lakehouse, alarmTopicArn: topic.arn, account, protect });
+  lakehouse.migrate(migrations, gold.goldLayer.operationsQuery.name);
   const operations = buildOperations(`${prefix}-ops`, {
     account,
     lakehouse,
@@ -221,5 +228,40 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     tags,
   });
 
-  return { config: cfg, prefix, kmsKey, alarmTopic: topic, emailSalt, lakehouse, streams, batches, gold: gold.outputs, operations };
+  const goldLayer = gold.goldLayer;
+  const opsDashboard = operationsDashboard(`${prefix}-operations`, {
+    region: cfg.region,
+    kpis: operations.plan.kpis,
+    mergeFunction: operations.functions.merge.name,
+    failureQueue: operations.failureQueue.name,
+    ...dashboardMerges(operations.plan),
+    reconciledTables: operations.reconciledTables,
+    reconcileTolerance: cfg.operations.reconcileTolerance,
+    workgroups: {
+      platform: goldLayer.platformWorkgroup.name,
+      operations: goldLayer.operationsWorkgroup.name,
+      ...Object.fromEntries(Object.entries(goldLayer.teamWorkgroups).map(([team, wg]) => [team, wg.name])),
+    },
+    dailyScanBudgetBytes: cfg.athena.dailyScanBudgetBytes,
+    streams: cfg.streams.map((s) => ({
+      product: s.name,
+      streamName: streams[s.name].stream.name,
+      firehoseName: streams[s.name].firehose.name,
+      freshnessMinutes: s.freshnessMinutes,
+    })),
+  });
+
+  return {
+    config: cfg,
+    prefix,
+    kmsKey,
+    alarmTopic: topic,
+    emailSalt,
+    lakehouse,
+    streams,
+    batches,
+    gold: gold.outputs,
+    operations,
+    operationsDashboard: opsDashboard,
+  };
 }

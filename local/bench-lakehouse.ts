@@ -151,7 +151,7 @@ export async function benchLakehouse(): Promise<void> {
     console.log(
       `  pruning: one-day conversion_rate read ${p.oneDayBytes.toLocaleString("en-US")} bytes vs full scan ` +
         `${p.allDaysBytes.toLocaleString("en-US")} bytes (ratio ${p.ratio.toFixed(4)}, target <= 0.1); ` +
-        `bridged error ${(r.report.bridged.error * 100).toFixed(2)} %, naive ${(r.report.naive.error * 100).toFixed(2)} %`,
+        `bridged error ${((r.report.bridged.error ?? NaN) * 100).toFixed(2)} %, naive ${((r.report.naive?.error ?? NaN) * 100).toFixed(2)} %`,
     );
     const f = r.writeFloor;
     console.log(

@@ -1,5 +1,7 @@
+import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { sortedKeys } from "../core/sortedKeys";
 import { MOCK_ACCOUNT_ID, mockState } from "./mockState";
 import { collectUnhandledRejections, FAILED_RUN_GRACE_MS, runStarted, watchForStall } from "./supervision";
 
@@ -19,6 +21,9 @@ export interface RecordedResource {
   readonly urn: string;
   readonly custom: boolean;
   readonly protect: boolean;
+  /** Input paths the engine leaves alone once the resource exists, and paths whose change replaces it. */
+  readonly ignoreChanges: string[];
+  readonly replaceOnChanges: string[];
   readonly parent?: string;
   /** URNs the resource depends on, and per input property, as the engine hands them to stack policies. */
   readonly dependencies: string[];
@@ -28,6 +33,8 @@ export interface RecordedResource {
   readonly inputs: Record<string, any>;
   /** What the mock returned as the resource's state (inputs plus computed fields such as arn). */
   readonly state: Record<string, any>;
+  /** Per top-level input holding an asset or archive: a digest of its content, so a code change shows in a plan. */
+  readonly assetDigests: Record<string, string>;
 }
 
 export interface ProgramRun {
@@ -93,6 +100,27 @@ function propertyDependenciesOf(req: any): Record<string, string[]> {
   return out;
 }
 
+const ASSET_SIGS = new Set([pulumi.runtime.specialAssetSig, pulumi.runtime.specialArchiveSig]);
+
+/** sha256 of each top-level input that holds an asset or archive, over its serialized form (texts included). */
+function assetDigestsOf(raw: Record<string, unknown>): Record<string, string> {
+  const holdsAsset = (v: unknown): boolean =>
+    v !== null &&
+    typeof v === "object" &&
+    (ASSET_SIGS.has((v as Record<string, unknown>)[pulumi.runtime.specialSigKey] as string) || Object.values(v).some(holdsAsset));
+  return Object.fromEntries(
+    Object.entries(raw)
+      .filter(([, v]) => holdsAsset(v))
+      .map(([k, v]) => [
+        k,
+        crypto
+          .createHash("sha256")
+          .update(JSON.stringify(sortedKeys(v)))
+          .digest("hex"),
+      ]),
+  );
+}
+
 /** Run `opts.program` under mocks and return what it registered and exported. Runs are serialised. */
 export function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const run = queue.then(() => runProgramNow(opts));
@@ -154,12 +182,15 @@ async function runProgramNow(opts: RunOptions): Promise<ProgramRun> {
           urn: resp.getUrn(),
           custom: req.getCustom(),
           protect: req.getProtect() === true,
+          ignoreChanges: req.getIgnorechangesList(),
+          replaceOnChanges: req.getReplaceonchangesList(),
           parent: req.getParent() || undefined,
           dependencies: req.getDependenciesList(),
           propertyDependencies: propertyDependenciesOf(req),
           provider: req.getProvider() || undefined,
           inputs,
           state: states.get(`${type}::${name}`)?.state ?? inputs,
+          assetDigests: assetDigestsOf(req.getObject()?.toJavaScript() ?? {}),
         });
       }
       callback(err, resp);

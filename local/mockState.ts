@@ -90,6 +90,20 @@ export function mockState(type: string, name: string, inputs: Record<string, any
           isolatedSubnetIds: [],
         },
       };
+    case "aws-native:quicksight:Dashboard":
+      return {
+        id: inputs.dashboardId,
+        state: {
+          ...base,
+          arn: arnFor("quicksight", `dashboard/${inputs.dashboardId}`, region),
+          version: { versionNumber: 1, status: "CREATION_SUCCESSFUL" },
+        },
+      };
+    case "aws:cloudwatch/dashboard:Dashboard":
+      return {
+        id: inputs.dashboardName,
+        state: { ...base, dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${inputs.dashboardName}` },
+      };
     case "pulumi:pulumi:StackReference":
       return { id: inputs.name ?? name, state: { ...base, outputs: {} } };
     default:

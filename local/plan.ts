@@ -4,8 +4,10 @@ import { REPO_ROOT } from "../core/paths";
 import * as pulumi from "@pulumi/pulumi";
 import { Command, InvalidArgumentError } from "commander";
 import { parse as parseYaml } from "yaml";
-import { analyzeAll, Diagnostic, PackConfig, PolicyPackProcess, startPolicyPack } from "./analyzer";
+import { analyzeAll, PackConfig, PolicyPackProcess, startPolicyPack } from "./analyzer";
 import { CostEstimate, estimateCost } from "../core/cost";
+import { costCeilingFinding, stackUrn, Violation, violationsOf } from "./findings";
+import { diffPlans, PlanDiff, protectedChanges, readEarlierPlan } from "./diff";
 import { readStackFile, runInProgress, runProgram, RecordedResource } from "./harness";
 import { PACK_CONFIG_FILE } from "./packConfig";
 
@@ -22,21 +24,18 @@ const SALT_KEY = "retail:emailHashSalt";
 // Passes the program's salt format check; it only ever feeds mocks, and is marked secret like the real one.
 const OFFLINE_SALT = "offline-plan-placeholder-salt-not-a-real-secret";
 
+export type { Violation };
+
 export interface PlanOptions {
   readonly stack: string;
   /** A stack file replacing Pulumi.<stack>.yaml. */
   readonly config?: string;
   /** Another team's program entry; defaults to this repository's infra/index.ts. */
   readonly program?: string;
+  /** An earlier plan JSON to diff against (what `pulumi up` would create, update, replace, delete). */
+  readonly against?: string;
   /** Base for relative --config and --program paths. */
   readonly cwd?: string;
-}
-
-export interface Violation {
-  readonly policy: string;
-  readonly enforcementLevel: "mandatory" | "advisory";
-  readonly urn: string;
-  readonly message: string;
 }
 
 export interface PlannedResource {
@@ -44,6 +43,10 @@ export interface PlannedResource {
   readonly name: string;
   readonly urn: string;
   readonly inputs: Record<string, unknown>;
+  /** Resource options the offline diff (--against) needs; present only when set. */
+  readonly protect?: true;
+  readonly ignoreChanges?: string[];
+  readonly replaceOnChanges?: string[];
 }
 
 export interface PlanReport {
@@ -55,6 +58,8 @@ export interface PlanReport {
   readonly cost: CostEstimate;
   /** What the runner supplied or could not know offline (placeholder secrets, undecryptable keys). */
   readonly assumptions: string[];
+  /** Present with --against. */
+  readonly diff?: PlanDiff;
 }
 
 /** What the human report draws on beyond the JSON contract. */
@@ -75,8 +80,8 @@ function projectOf(program: string): { dir: string; name?: string } {
   }
 }
 
-/** How the program's input errors begin: ConfigError (infra/config/parse.ts) and KpiCatalogError (core/kpiCatalog.ts). */
-const INPUT_ERRORS = ["invalid stack configuration", "invalid KPI catalog"];
+/** How the program's input errors begin: ConfigError (infra/config/parse.ts), KpiCatalogError (core/kpiCatalog.ts), SchemaChangeError (core/schemaChange.ts). */
+const INPUT_ERRORS = ["invalid stack configuration", "invalid KPI catalog", "invalid table schema change"];
 
 /** The problems of a config or catalog error, which exit 2; matched by shape because the harness reloads the program's modules. */
 export function inputProblems(err: unknown): string[] | undefined {
@@ -98,6 +103,21 @@ export function printable(v: unknown): unknown {
   if (pulumi.asset.Asset.isInstance(v) || pulumi.asset.Archive.isInstance(v)) return `[${v.constructor.name}]`;
   if (typeof (o as { then?: unknown }).then === "function") return "[pending]";
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, printable(x)]));
+}
+
+/** A recorded resource as the plan JSON lists it: printable inputs (an archive named with its digest) and its diff options. */
+export function plannedResource(r: RecordedResource): PlannedResource {
+  const inputs = printable(r.inputs) as Record<string, unknown>;
+  for (const [key, digest] of Object.entries(r.assetDigests)) inputs[key] = `${String(inputs[key]).replace(/\]$/, "")} sha256:${digest}]`;
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    inputs,
+    ...(r.protect ? { protect: true as const } : {}),
+    ...(r.ignoreChanges.length > 0 ? { ignoreChanges: [...r.ignoreChanges] } : {}),
+    ...(r.replaceOnChanges.length > 0 ? { replaceOnChanges: [...r.replaceOnChanges] } : {}),
+  };
 }
 
 function freshnessOf(outputs: Record<string, unknown>): PlanReport["freshness"] {
@@ -132,6 +152,8 @@ async function planProgram(opts: PlanOptions, pack: Promise<PolicyPackProcess>):
       exitCode: 2,
       errors: [`--program = ${JSON.stringify(opts.program)}: no such file. Fix: give the program's entry module, e.g. infra/index.ts.`],
     };
+  const earlier = opts.against === undefined ? undefined : readEarlierPlan(opts.against, cwd);
+  if (earlier && "error" in earlier) return { exitCode: 2, errors: [earlier.error] };
   const project = projectOf(program);
   const stackFile = opts.config ? path.resolve(cwd, opts.config) : path.join(project.dir, `Pulumi.${opts.stack}.yaml`);
   const assumptions: string[] = [];
@@ -222,68 +244,24 @@ async function planProgram(opts: PlanOptions, pack: Promise<PolicyPackProcess>):
   } catch (e) {
     return { exitCode: 2, errors: [`${configFile}: ${(e as Error).message}`] };
   }
+  const resources = [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn)).map(plannedResource);
+  const diff = earlier && diffPlans(earlier.resources, resources, opts.against!);
   const diagnostics = await analyzeAll(analyzer, run.resources);
   const cost = estimateCost(run.resources);
-  const violations = violationsOf([...diagnostics, ...costCeilingFinding(cost, config)], stackUrn(run.project, opts.stack));
+  const findings = [...diagnostics, ...costCeilingFinding(cost, config), ...(diff ? protectedChanges(diff, earlier.resources, resources) : [])];
+  const violations = violationsOf(findings, stackUrn(run.project, opts.stack));
   const report: PlanReport = {
     stack: opts.stack,
-    resources: [...run.resources]
-      .sort((a, b) => a.urn.localeCompare(b.urn))
-      .map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: printable(r.inputs) as Record<string, unknown> })),
+    resources,
     outputs: run.outputs,
     policies: { violations },
     freshness: freshnessOf(run.outputs),
     cost,
     assumptions,
+    ...(diff ? { diff } : {}),
   };
   return { exitCode: violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0, report, detail: { program, recorded: run.resources } };
 }
-
-const COST_CEILING_KEY = "retail:monthlyCostCeilingUsd";
-
-/** The whole plan's estimate above the stack's configured ceiling: a mandatory, stack-wide finding. */
-export function costCeilingFinding(cost: CostEstimate, config: Readonly<Record<string, string>>): Diagnostic[] {
-  const raw = config[COST_CEILING_KEY];
-  const ceiling = Number(raw);
-  if (raw === undefined || cost.monthlyUsd <= ceiling) return [];
-  const finding = (message: string): Diagnostic[] => [
-    {
-      policy: "monthly-cost-ceiling",
-      enforcementLevel: "mandatory",
-      urn: "",
-      description: "The plan's monthly cost estimate stays within the stack's retail:monthlyCostCeilingUsd.",
-      message,
-    },
-  ];
-  // Another team's program has no config schema of ours: an unreadable ceiling is a finding, never no ceiling.
-  if (!(ceiling > 0)) return finding(`${COST_CEILING_KEY} = ${JSON.stringify(raw)} is not a positive number of USD. Fix: write it as e.g. 10000.`);
-  const top = [...cost.items].sort((a, b) => b.monthlyUsd - a.monthlyUsd).slice(0, 3);
-  return finding(
-    `the plan is estimated at $${cost.monthlyUsd} a month, above ${COST_CEILING_KEY} = ${ceiling} ` +
-      `(largest: ${top.map((i) => `${i.service} ${i.resource} $${i.monthlyUsd}`).join(", ")}). ` +
-      `Fix: find the item that grew in the plan's cost section, or raise the ceiling if the spend is intended.`,
-  );
-}
-
-/** The URN the engine gives a stack's root resource, which a stack-wide finding with no resource belongs to. */
-export function stackUrn(project: string, stack: string): string {
-  return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
-}
-
-/** The pack's diagnostics as the plan reports them: sorted, and a stack-wide one filed under the stack's URN. */
-export function violationsOf(diagnostics: readonly Diagnostic[], stack: string): Violation[] {
-  return diagnostics
-    .map((d) => ({
-      policy: d.policy,
-      enforcementLevel: d.enforcementLevel as Violation["enforcementLevel"],
-      urn: d.urn || stack,
-      message: d.message,
-    }))
-    .sort((a, b) => rank(a).localeCompare(rank(b)));
-}
-
-// Registration order under mocks follows promise resolution; sorted output keeps plans diffable in CI.
-const rank = (v: Violation) => `${v.enforcementLevel === "mandatory" ? 0 : 1}\u0000${v.policy}\u0000${v.urn}\u0000${v.message}`;
 
 function stackName(v: string): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(v)) throw new InvalidArgumentError("a stack name such as dev or prod");
@@ -296,6 +274,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption("--stack <stack>", "stack whose Pulumi.<stack>.yaml to use (dev, prod)", stackName)
     .option("--config <file>", "stack file replacing Pulumi.<stack>.yaml")
     .option("--program <entry.ts>", "another Pulumi TypeScript program to plan against this pack")
+    .option("--against <plan.json>", "an earlier plan's JSON: report what pulumi up would create, update, replace and delete")
     .option("--json", "print the plan as one JSON object")
     .exitOverride();
   try {
@@ -303,8 +282,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
-  const o = cmd.opts<{ stack: string; config?: string; program?: string; json?: boolean }>();
-  const outcome = await plan({ stack: o.stack, config: o.config, program: o.program });
+  const o = cmd.opts<{ stack: string; config?: string; program?: string; against?: string; json?: boolean }>();
+  const outcome = await plan({ stack: o.stack, config: o.config, program: o.program, against: o.against });
   if ("errors" in outcome) {
     process.stderr.write(
       `plan: ${outcome.exitCode === 2 ? "invalid configuration" : "the program failed"}\n${outcome.errors.map((e) => `  - ${e}`).join("\n")}\n`,

@@ -1,4 +1,5 @@
 import * as path from "path";
+import { parseUtc, rollbackDeadline, ROLLBACK_MAX_HOURS } from "../core/rollback";
 import Table from "cli-table3";
 import { TAG } from "../core/tags";
 import { PlanDetail, PlanReport } from "./plan";
@@ -39,6 +40,27 @@ function violations(report: PlanReport): string {
     out.push(table.toString());
   }
   return `${out.join("\n")}\n`;
+}
+
+function changes(report: PlanReport): string {
+  const d = report.diff;
+  if (!d) return "";
+  const table = new Table({ head: ["change", "resource", "properties"], colWidths: [9, 70, 50], wordWrap: true, ...STYLE });
+  for (const urn of d.create) table.push(["create", shortUrn(urn), ""]);
+  for (const c of d.update) table.push(["update", shortUrn(c.urn), c.properties.join(", ")]);
+  for (const c of d.replace) table.push(["REPLACE", shortUrn(c.urn), c.properties.join(", ")]);
+  for (const urn of d.delete) table.push(["DELETE", shortUrn(urn), ""]);
+  const counts = `${d.create.length} to create, ${d.update.length} to update, ${d.replace.length} to replace, ${d.delete.length} to delete`;
+  return `Changes against ${d.against}: ${counts}\n${table.length > 0 ? `${table.toString()}\n` : ""}`;
+}
+
+function channelMode(report: PlanReport): string {
+  const m = report.outputs.goldChannelMode as { mode?: string; since?: string } | undefined;
+  if (!m?.mode) return "";
+  const since = m.since ? parseUtc(m.since) : undefined;
+  if (m.mode !== "store-only" || !since) return `Gold channel mode: ${m.mode}${m.since ? ` since ${m.since}` : ""}\n`;
+  const hours = ((Date.now() - since.getTime()) / 3_600_000).toFixed(1);
+  return `Gold channel mode: STORE-ONLY (the rollback) since ${m.since}, ${hours} h ago; alarms at ${rollbackDeadline(since).toISOString()} (${ROLLBACK_MAX_HOURS} h)\n`;
 }
 
 function freshness(report: PlanReport): string {
@@ -104,7 +126,17 @@ function catalogSources(detail: PlanDetail): Map<string, readonly string[]> {
 export function renderReport(report: PlanReport, detail: PlanDetail): string {
   const head = `Plan for stack "${report.stack}" (${path.relative(process.cwd(), detail.program) || detail.program})\n`;
   const assumptions = report.assumptions.length > 0 ? `Assumptions:\n${report.assumptions.map((a) => `  - ${a}`).join("\n")}\n` : "";
-  return [head, assumptions, resourceSummary(report, detail.recorded), violations(report), freshness(report), cost(report), diagram(detail)]
+  return [
+    head,
+    assumptions,
+    resourceSummary(report, detail.recorded),
+    channelMode(report),
+    changes(report),
+    violations(report),
+    freshness(report),
+    cost(report),
+    diagram(detail),
+  ]
     .filter(Boolean)
     .join("\n");
 }

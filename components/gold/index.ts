@@ -15,6 +15,9 @@ export { createGoldCatalog } from "./catalog";
 export { teamSlug } from "../../core/names";
 export type { QuicksightAccess } from "./quicksightAccess";
 export { createQuicksightAccess } from "./quicksightAccess";
+export { AUTHOR_DASHBOARD_ACTIONS, ExecutiveDashboard, VIEWER_DASHBOARD_ACTIONS } from "./executiveDashboard";
+export type { ExecutiveDashboardArgs } from "./executiveDashboard";
+export { executiveDashboardDefinition } from "./dashboardDefinition";
 export type { QueryWorkgroup, QueryWorkgroups } from "./workgroups";
 export { OPERATIONS_RESULT_RETENTION_DAYS, OPERATIONS_RESULTS_PREFIX, createQueryWorkgroups, queryWorkgroup } from "./workgroups";
 

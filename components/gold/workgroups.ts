@@ -5,6 +5,7 @@ import { Statement } from "../iam";
 import { secureBucket } from "../secureBucket";
 import type { GoldLayerArgs } from "./args";
 import { OPERATIONS_WORKGROUP as OPERATIONS, PLATFORM_WORKGROUP as PLATFORM, teamSlug } from "../../core/names";
+import { ATHENA_BILLED_QUERY_STATES, AWS_METRICS } from "../../core/metrics";
 
 /** Results prefix of the operations workgroup in the shared results bucket (each workgroup writes under its suffix). */
 export const OPERATIONS_RESULTS_PREFIX = `${OPERATIONS}/`;
@@ -146,7 +147,7 @@ export function createQueryWorkgroups(
     );
   const scanAlarm = (suffix: string, wg: aws.athena.Workgroup) => {
     // Athena publishes ProcessedBytes per WorkGroup, QueryState and QueryType; cancelled queries are billed too.
-    const states = ["SUCCEEDED", "FAILED", "CANCELLED"];
+    const states = ATHENA_BILLED_QUERY_STATES;
     return new aws.cloudwatch.MetricAlarm(
       `${name}-${suffix}-daily-scan`,
       {
@@ -156,8 +157,8 @@ export function createQueryWorkgroups(
             id: `m${i}`,
             returnData: false,
             metric: {
-              namespace: "AWS/Athena",
-              metricName: "ProcessedBytes",
+              namespace: AWS_METRICS.athenaProcessedBytes.namespace,
+              metricName: AWS_METRICS.athenaProcessedBytes.metricName,
               dimensions: { WorkGroup: wg.name, QueryState: state, QueryType: "DML" },
               period: 86400,
               stat: "Sum",

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { slug } from "../../core/names";
-import { METRIC_NAMESPACE } from "../../core/runtime";
+import { AWS_METRICS, MetricRef, OPERATIONS_METRICS } from "../../core/metrics";
+import { QUARANTINE_RATE_ALARM } from "../../core/limits";
+import { ACCOUNTING_FILE } from "../../functions/reconcile";
 import { FunctionName } from "./bundle";
 import { FRESHNESS_INTERVAL_MINUTES, OperationsPlan } from "./plan";
 
@@ -14,6 +16,11 @@ export interface AlarmInputs {
   readonly reconcileTolerance: number;
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly tags: Record<string, string>;
+}
+
+/** Inclusive, as the handler's isMismatch: a drift equal to the tolerance alarms; with a tolerance of 0, any drift. */
+export function driftAlarmThreshold(tolerance: number): { comparisonOperator: string; threshold: number } {
+  return { comparisonOperator: tolerance > 0 ? "GreaterThanOrEqualToThreshold" : "GreaterThanThreshold", threshold: tolerance };
 }
 
 /**
@@ -30,8 +37,8 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
   const lambdaErrors = (fn: FunctionName, evaluationPeriods: number, what: string) =>
     alarm(`${fn}-errors`, {
       alarmDescription: `${what} See README, Operations.`,
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
+      namespace: AWS_METRICS.lambdaErrors.namespace,
+      metricName: AWS_METRICS.lambdaErrors.metricName,
       dimensions: { FunctionName: t.functions[fn].name },
       statistic: "Sum",
       period: 300,
@@ -41,6 +48,37 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
     });
+  const products = t.plan.merges.map((m) => m.product);
+  const metric = (id: string, ref: MetricRef, dimensions: Record<string, string>, stat = "Sum") => ({
+    id,
+    returnData: false,
+    metric: { namespace: ref.namespace, metricName: ref.metricName, dimensions, period: 3600, stat },
+  });
+  // Refused rows against the rows the product's own silver table took, per hour: a flood of bad rows alarms.
+  const quarantineRate = (p: string): Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags"> => ({
+    alarmDescription: `${p}: ${QUARANTINE_RATE_ALARM * 100} % or more of an hour's rows were quarantined; retail_silver.quarantine's reasons say why. See README, Operations.`,
+    metricQueries: [
+      metric("q", OPERATIONS_METRICS.rowsQuarantined, { Product: p }),
+      metric("m", OPERATIONS_METRICS.rowsMerged, { Product: p, Table: `retail_silver.${p}` }),
+      { id: "rate", expression: "q / (q + FILL(m, 0))", label: `${p} quarantine rate`, returnData: true },
+    ],
+    evaluationPeriods: 1,
+    threshold: QUARANTINE_RATE_ALARM,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "notBreaching",
+  });
+  // The accounting is exact: one row neither in silver, quarantine nor the duplicates record alarms, either sign.
+  const unaccounted = (p: string): Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags"> => ({
+    alarmDescription: `${p}: bronze rows are missing from silver, quarantine and the duplicates record (or silver holds rows bronze lacks). See README, Operations.`,
+    metricQueries: [
+      metric("u", OPERATIONS_METRICS.unaccountedRows, { Table: `accounting:${p}` }, "Maximum"),
+      { id: "abs", expression: "ABS(u)", label: `${p} unaccounted rows`, returnData: true },
+    ],
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+  });
   return {
     "merge-errors": lambdaErrors("merge", 2, "Silver MERGE has failed for 10 minutes: KPIs are going stale."),
     "reconcile-errors": lambdaErrors("reconcile", 1, "Reconciliation could not count at least one table; the SNS message lists which."),
@@ -48,8 +86,8 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
     "maintenance-errors": lambdaErrors("maintenance", 1, "The S3 Tables maintenance status could not be read for at least one table."),
     "failed-runs": alarm("failed-runs", {
       alarmDescription: "A scheduled run failed after its retries (or could not be delivered) and sits in the failure queue. See README, Operations.",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
+      namespace: AWS_METRICS.queueVisibleMessages.namespace,
+      metricName: AWS_METRICS.queueVisibleMessages.metricName,
       dimensions: { QueueName: t.failureQueue.name },
       statistic: "Maximum",
       period: 300,
@@ -61,8 +99,8 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
     "table-maintenance": alarm("table-maintenance", {
       alarmDescription:
         "An S3 Tables maintenance job failed, is disabled or is overdue; the SNS message names table and job. See README, Operations.",
-      namespace: METRIC_NAMESPACE,
-      metricName: "MaintenanceProblems",
+      namespace: OPERATIONS_METRICS.maintenanceProblems.namespace,
+      metricName: OPERATIONS_METRICS.maintenanceProblems.metricName,
       statistic: "Maximum",
       period: 3600,
       evaluationPeriods: 1,
@@ -75,25 +113,28 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
         `drift-${table}`,
         alarm(`drift-${slug(table)}`, {
           alarmDescription: `retail_silver.${table}: source and silver row counts differ by more than ${t.reconcileTolerance * 100} %. See README, Operations.`,
-          namespace: METRIC_NAMESPACE,
-          metricName: "DriftRatio",
+          namespace: OPERATIONS_METRICS.driftRatio.namespace,
+          metricName: OPERATIONS_METRICS.driftRatio.metricName,
           dimensions: { Table: table },
           statistic: "Maximum",
           period: 3600,
           evaluationPeriods: 1,
-          threshold: t.reconcileTolerance,
-          comparisonOperator: "GreaterThanThreshold",
+          ...driftAlarmThreshold(t.reconcileTolerance),
           treatMissingData: "notBreaching",
         }),
       ]),
     ),
+    ...Object.fromEntries(products.map((p) => [`quarantine-rate-${p}`, alarm(`quarantine-rate-${slug(p)}`, quarantineRate(p))])),
+    ...(ACCOUNTING_FILE in t.plan.reconcile
+      ? Object.fromEntries(products.map((p) => [`unaccounted-${p}`, alarm(`unaccounted-${slug(p)}`, unaccounted(p))]))
+      : {}),
     ...Object.fromEntries(
       Object.entries(t.plan.kpis).map(([kpi, k]) => [
         `staleness-${kpi}`,
         alarm(`staleness-${slug(kpi)}`, {
           alarmDescription: `${kpi} is staler than its ${k.budgetMinutes}-min budget (inputs: ${k.tables.join(", ")}). See README, Operations.`,
-          namespace: METRIC_NAMESPACE,
-          metricName: "StalenessMinutes",
+          namespace: OPERATIONS_METRICS.stalenessMinutes.namespace,
+          metricName: OPERATIONS_METRICS.stalenessMinutes.metricName,
           dimensions: { Kpi: kpi },
           statistic: "Maximum",
           period: FRESHNESS_INTERVAL_MINUTES * 60,

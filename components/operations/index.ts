@@ -3,7 +3,7 @@ import * as aws from "../aws";
 import { FreshnessSettings } from "../../functions/freshness";
 import { DEFAULT_WINDOW_HOURS, JobType, MaintenanceSettings } from "../../functions/maintenance";
 import { MergeSettings } from "../../functions/merge";
-import { ReconcileSettings } from "../../functions/reconcile";
+import { ACCOUNTING_FILE, ReconcileSettings } from "../../functions/reconcile";
 import { MERGE_MAX_EVENT_AGE_SECONDS, MERGE_TIMEOUT_SECONDS } from "../../core/limits";
 import { ENV } from "../../core/runtime";
 import { bridgeUse } from "../../core/sql/access";
@@ -91,7 +91,8 @@ export class Operations extends pulumi.ComponentResource {
         this,
       );
     }
-    this.reconciledTables = Object.keys(plan.reconcile);
+    // The accounting file counts bronze products, not one silver table: it is not a retail:reconciles entry.
+    this.reconciledTables = Object.keys(plan.reconcile).filter((t) => t !== ACCOUNTING_FILE);
     const opsTags = { ...tags, [TAG.component]: "Operations" };
     const parent = { parent: this };
 

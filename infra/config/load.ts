@@ -7,6 +7,7 @@ import { shardQuotaAdvisory } from "./accepts";
 import { checkCatalogFit, parsePlatformConfig } from "./parse";
 import { isConfigSecret } from "./pulumiInternals";
 import { CONFIG_NAMESPACE, PlatformConfig } from "./schema";
+import { kpiVisualSpecs } from "../../core/kpiVisuals";
 
 /** Decode Pulumi's string-valued config: structured values and scalars arrive as JSON text. */
 export function decodeConfigValue(v: string): unknown {
@@ -41,6 +42,7 @@ export function loadConfig(): PlatformConfig {
   const kpis = loadKpiCatalog({ ownerTeams: Object.keys(parsed.quicksight.ownerGroups) });
   checkCatalogFit(parsed, kpis, path.relative(REPO_ROOT, KPI_CATALOG_FILE));
   freshnessBudget(parsed, kpis);
+  kpiVisualSpecs(kpis);
   const quota = shardQuotaAdvisory(parsed.streams, parsed.region, parsed.kinesisShardQuota);
   if (quota) pulumi.log.warn(`advisory: ${quota}`);
   return { ...parsed, emailHashSalt: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("emailHashSalt") };

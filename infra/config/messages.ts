@@ -28,12 +28,14 @@ const FIXES: Record<string, string> = {
   resultRetentionDays: "give days, 1 to 365",
   spiceRowCap: `give a row count no higher than ${SPICE_ROW_CAP} (the SPICE cap)`,
   goldChannelMode: 'use "omnichannel", or "store-only" to roll gold back to store-channel reporting',
+  goldChannelModeSince: "set it to the UTC time the current mode began, e.g. $(date -u +%Y-%m-%dT%H:%M:%SZ), whenever you switch the mode",
   reconcileTolerance: "give a fraction from 0 to 0.5, e.g. 0.001",
   reconcileHourUtc: "give an hour 0 to 23 after the daily batch window",
   logRetentionDays: `give one of CloudWatch Logs' retention values, ${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")} days`,
   vpcCidr: "give an IPv4 CIDR such as 10.40.0.0/16",
   availabilityZones: "give 2 or 3",
   ownerGroups: "map each owner team to its QuickSight group name",
+  authorGroup: "name the QuickSight group that authors the dashboards, e.g. retail-platform-authors",
   namespace: `give the QuickSight namespace, usually "default": up to ${AWS_NAME_RULES.quicksightNamespace.maxLength} ${AWS_NAME_RULES.quicksightNamespace.characters}`,
 };
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { parseUtc } from "../../core/rollback";
 import { Lane, LANES } from "../../core/lanes";
 import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, AWS_NAME_RULES, SPICE_ROW_CAP } from "../../core/limits";
 
@@ -122,12 +123,16 @@ export const configSchema = z
           .max(AWS_NAME_RULES.quicksightNamespace.maxLength),
         /** Owner team (as the KPI catalog spells it) → QuickSight group that owns its datasets. */
         ownerGroups: z.record(z.string().min(1), qsPrincipal),
+        /** QuickSight group that authors the executive dashboard (the platform team); owner groups only view it. */
+        authorGroup: qsPrincipal,
         /** SPICE row cap; larger datasets spill to direct query (10M per the seed). */
         spiceRowCap: z.number().int().min(1).max(SPICE_ROW_CAP),
       })
       .strict(),
     /** store-only is the seed's rollback: gold views report the store channel only while the bridge backfills. */
     goldChannelMode: z.enum(["omnichannel", "store-only"]),
+    /** When the current mode began (UTC): a store-only period alarms 48 h after it, and a new value re-ingests SPICE. */
+    goldChannelModeSince: z.string().refine((v) => parseUtc(v) !== undefined, "must be a real UTC time written as 2026-12-04T10:00:00Z"),
     operations: z
       .object({
         /** Relative source-vs-silver drift tolerated before reconciliation alerts (0.001 = 0.1 %). */

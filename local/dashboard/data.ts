@@ -1,6 +1,8 @@
 import { LocalLakehouse } from "../lakehouse/duckdb";
-import { LakehouseDetail, LakehouseReport } from "../lakehouse/run";
+import { LakehouseDetail, MeasuredConversion } from "../lakehouse/run";
 import { FreshnessResult } from "../freshness/simulate";
+import { loadKpiCatalog } from "../../core/kpiCatalog";
+import { kpiVisualSpec } from "../../core/kpiVisuals";
 
 /**
  * What each KPI's visuals aggregate from its gold view: a ratio (numerator over denominator) or a total, per day for
@@ -15,13 +17,10 @@ export interface KpiVisualSpec {
   readonly unit: "share" | "count";
 }
 
-export const KPI_VISUALS: readonly KpiVisualSpec[] = [
-  { kpi: "conversion_rate", numerator: "converted_sessions", denominator: "sessions", breakdown: "region", unit: "share" },
-  { kpi: "cart_abandonment", numerator: "abandoned_carts", denominator: "carts", breakdown: "region", unit: "share" },
-  { kpi: "sku_velocity", numerator: "order_lines", breakdown: "channel", unit: "count" },
-  { kpi: "loyalty_redemption_rate", numerator: "redeemed_lines", denominator: "loyalty_order_lines", breakdown: "channel", unit: "share" },
-  { kpi: "inventory_fill_rate", numerator: "units_shipped", denominator: "units_ordered", breakdown: "region", unit: "share" },
-];
+/** Read from the KPI catalog and each gold view's columns (core/kpiVisuals), as the QuickSight dashboard's visuals are. */
+export const KPI_VISUALS: readonly KpiVisualSpec[] = loadKpiCatalog()
+  .map(kpiVisualSpec)
+  .map((s) => ({ kpi: s.kpi, numerator: s.numerator, denominator: s.denominator, breakdown: s.breakdown[0], unit: s.unit }));
 
 export interface KpiVisualData {
   readonly kpi: string;
@@ -37,7 +36,7 @@ export interface DashboardData {
   readonly events: number;
   readonly kpis: KpiVisualData[];
   readonly regions: LakehouseDetail["regions"];
-  readonly conversion: Pick<LakehouseReport, "truth" | "naive" | "bridged">;
+  readonly conversion: MeasuredConversion;
   readonly freshness?: FreshnessResult;
 }
 

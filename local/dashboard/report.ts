@@ -3,7 +3,7 @@ import * as path from "path";
 import { loadSimInputs, stackFilePath } from "../freshness/inputs";
 import { DEFAULT_SIM_OPTIONS, simulateFreshness } from "../freshness/simulate";
 import { LocalLakehouse } from "../lakehouse/duckdb";
-import { LakehouseDetail, LakehouseReport } from "../lakehouse/run";
+import { LakehouseDetail, LakehouseReport, measuredConversion } from "../lakehouse/run";
 import { KpiVisualData, readKpiVisuals } from "./data";
 import { dashboardHtml } from "./html";
 
@@ -30,7 +30,7 @@ export function dashboardReport(file: string): {
         events: report.events,
         kpis,
         regions: detail.regions,
-        conversion: { truth: report.truth, naive: report.naive, bridged: report.bridged },
+        conversion: measuredConversion(report),
         freshness,
       });
       fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

@@ -4,7 +4,11 @@ import { loadTableDefs, TableDef } from "../../core/tables";
 import { loadSql } from "../../core/sql/files";
 import { renderSql } from "../../core/sql/render";
 import { splitStatements } from "../../core/sql/text";
+import { loadSchemaLedger } from "../../core/schemaLedger";
 import { EMAIL_SALT_REF, EMAIL_SALT_TABLE } from "../../core/emailSalt";
+import { migratedTableStatements } from "./migrations";
+
+export { createTableSql, duckdbType } from "./migrations";
 
 /**
  * Compatibility macros: the only place where DuckDB is taught Trino's (Athena engine v3) spelling, so the files
@@ -43,20 +47,6 @@ export interface LakehouseOptions {
   readonly memoryLimit?: string;
   /** Where DuckDB spills when memoryLimit is reached; DuckDB's default is `.tmp` in the working directory. */
   readonly tempDirectory?: string;
-}
-
-/** DuckDB type for an Athena DDL type; DuckDB keeps the same names except `string`. */
-export function duckdbType(sqlType: string): string {
-  const t = sqlType.toLowerCase();
-  if (t === "string") return "VARCHAR";
-  if (t === "int") return "INTEGER";
-  return t.toUpperCase();
-}
-
-/** The DuckDB CREATE TABLE for a parsed DDL: Iceberg partitioning and table properties have no DuckDB meaning. */
-export function createTableSql(def: TableDef): string {
-  const cols = def.columns.map((c) => `${c.name} ${duckdbType(c.sqlType)}`).join(", ");
-  return `CREATE TABLE IF NOT EXISTS ${def.namespace}.${def.name} (${cols})`;
 }
 
 /** The expression Parquet export partitions on, mirroring the Iceberg partition spec of the DDL. */
@@ -103,7 +93,7 @@ export class LocalLakehouse {
     for (const macro of COMPAT_MACROS) await this.exec(macro);
     const namespaces = new Set([...this.tables.values()].map((d) => d.namespace));
     for (const ns of [...namespaces, "retail_gold"]) await this.exec(`CREATE SCHEMA IF NOT EXISTS ${ns}`);
-    for (const def of this.tables.values()) await this.exec(createTableSql(def));
+    for (const sql of migratedTableStatements([...this.tables.values()], loadSchemaLedger())) await this.exec(sql);
     // The salt table lives in the default catalog on AWS; a database of the same name keeps the SQL unchanged.
     await this.exec(`ATTACH ':memory:' AS ${EMAIL_SALT_TABLE.catalog}`);
     await this.exec(`CREATE SCHEMA ${EMAIL_SALT_TABLE.catalog}.${EMAIL_SALT_TABLE.database}`);

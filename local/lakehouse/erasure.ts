@@ -6,7 +6,10 @@ export interface ErasureReport {
   readonly members: number;
   /** Rows still tied to an erased member: their loyalty_id anywhere, their email hash in bronze or the bridge. */
   readonly rowsRemaining: number;
-  /** Rows reconciliation can no longer account for because of the erasure: the growth of |source - silver| over tables and days. */
+  /**
+   * Rows the checks can no longer account for because of the erasure: the growth of reconciliation's |source - silver|
+   * and of the accounting's |unaccounted| (bronze = silver + quarantined + duplicates), over products and days.
+   */
   readonly unaccounted: number;
 }
 
@@ -28,8 +31,9 @@ export async function eraseMembers(
   lake: LocalLakehouse,
   members: readonly string[],
   reconcile: () => Promise<readonly ReconciliationRow[]>,
+  unaccounted: () => Promise<number> = async () => 0,
 ): Promise<ErasureReport> {
-  const drift = async () => (await reconcile()).reduce((sum, r) => sum + Math.abs(r.source - r.silver), 0);
+  const drift = async () => (await reconcile()).reduce((sum, r) => sum + Math.abs(r.source - r.silver), 0) + (await unaccounted());
   const driftBefore = await drift();
   const list = members.map((m) => `'${m}'`).join(", ") || "NULL";
   // What identifies them, captured before the bridge rows go: their email hashes.

@@ -1,4 +1,5 @@
 import { LocalLakehouse } from "./duckdb";
+import { ProductAccounting, productAccounting } from "../../functions/reconcile";
 
 /** The gold KPIs, each a view file in sql/gold/omnichannel and sql/gold/store-only. */
 export const KPIS = ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"] as const;
@@ -66,4 +67,43 @@ export function summariseReconciliation(rows: readonly ReconciliationRow[]): Omi
     byTable.set(r.table, acc);
   }
   return [...byTable.values()];
+}
+
+/** sql/reconcile/accounting.sql for one accounting day, as the daily Lambda reads it: one entry per product. */
+export async function accountDay(lake: LocalLakehouse, day: string): Promise<Record<string, ProductAccounting>> {
+  const rows = await lake.runFile("reconcile/accounting.sql", { day });
+  return Object.fromEntries(rows.map((r) => [String(r.product), productAccounting(r, "accounting")]));
+}
+
+/** Add per-product accountings (days summed). */
+export function sumAccounting(days: readonly Record<string, ProductAccounting>[]): Record<string, ProductAccounting> {
+  const out: Record<string, ProductAccounting> = {};
+  for (const day of days) {
+    for (const [product, a] of Object.entries(day)) {
+      const acc = out[product] ?? { bronze: 0, silver: 0, quarantined: 0, duplicates: 0, unaccounted: 0 };
+      out[product] = {
+        bronze: acc.bronze + a.bronze,
+        silver: acc.silver + a.silver,
+        quarantined: acc.quarantined + a.quarantined,
+        duplicates: acc.duplicates + a.duplicates,
+        unaccounted: acc.unaccounted + a.unaccounted,
+      };
+    }
+  }
+  return out;
+}
+
+/**
+ * Every accounting day the bronze tables hold (arrival days, snapshot days, the event days of rows with no arrival,
+ * 1970-01-01 for rows with neither), so a whole-run accounting sums each bronze row exactly once.
+ */
+export async function accountingDays(lake: LocalLakehouse): Promise<string[]> {
+  const stream = (t: string) => `SELECT DISTINCT CAST(coalesce(CAST(received_at AS date),
+      CAST(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp) AS date), DATE '1970-01-01') AS varchar) AS d
+    FROM retail_bronze.${t}`;
+  const rows = await lake.query(`${["cart_events", "pos_transactions", "loyalty_redemptions"].map(stream).join(" UNION ")}
+    UNION SELECT DISTINCT CAST(snapshot_date AS varchar) FROM retail_bronze.erp_inventory WHERE snapshot_date IS NOT NULL
+    UNION SELECT DISTINCT CAST(snapshot_date AS varchar) FROM retail_bronze.loyalty_tier WHERE snapshot_date IS NOT NULL
+    ORDER BY 1`);
+  return rows.map((r) => String(r.d));
 }

@@ -1,6 +1,19 @@
 import { LocalLakehouse } from "./duckdb";
 import { generate, GeneratedCounts } from "./generate";
-import { createGoldViews, mergeWindow, reconcileDay, ReconciliationRow, summariseReconciliation } from "./pipeline";
+import {
+  accountDay,
+  accountingDays,
+  createGoldViews,
+  mergeWindow,
+  reconcileDay,
+  ReconciliationRow,
+  sumAccounting,
+  summariseReconciliation,
+} from "./pipeline";
+import { ProductAccounting } from "../../functions/reconcile";
+import { checkFault, dropSilver, Fault, FaultResult, plantBeforeMerge, plantResends } from "./faults";
+import { InputCounts, loadInput } from "./input";
+import { writeOut } from "./output";
 import { bridgedConversionCounts, compareConversion, referenceConversionCounts } from "./accuracy";
 import { measurePruning, PruningResult } from "./pruning";
 import { eraseMembers, ErasureReport, membersToErase } from "./erasure";
@@ -9,15 +22,11 @@ import { eraseMembers, ErasureReport, membersToErase } from "./erasure";
  * `gold` is the platform's own aggregation (the views, bridged conversion and the other KPIs); `accuracy` is the
  * offline measurement against the truth and the naive email match, which nothing deployed runs.
  */
-export const STAGES = ["generate", "merge", "gold", "accuracy", "reconcile", "pruning"] as const;
+export const STAGES = ["generate", "merge", "gold", "accuracy", "reconcile", "accounting", "pruning"] as const;
 /** `erasure` runs only with --erase, after the others. */
 export type Stage = (typeof STAGES)[number] | "erasure";
 
-/** A fault to inject after the merge; reconciliation must notice it. */
-export interface Fault {
-  readonly kind: "drop-silver";
-  readonly share: number;
-}
+export type { Fault, FaultResult };
 
 export interface LakehouseRunOptions {
   readonly events: number;
@@ -26,6 +35,10 @@ export interface LakehouseRunOptions {
   readonly fault?: Fault;
   /** Erase this many members after everything else is measured (so accuracy is of the full data). */
   readonly erase?: number;
+  /** Read bronze from `<dir>/<product>.jsonl` instead of generating it (no truth: accuracy is not measured). */
+  readonly input?: string;
+  /** Write silver, quarantine, duplicates and the accounting under this folder. */
+  readonly out?: string;
   /** DuckDB database file; in memory when omitted. */
   readonly dbPath?: string;
   /** DuckDB threads and memory_limit (e.g. "2GB"); DuckDB's defaults when omitted. */
@@ -35,7 +48,8 @@ export interface LakehouseRunOptions {
   readonly tempDirectory?: string;
   /**
    * Day offsets to reconcile with the real sql/reconcile files; every day when omitted (the CLI). The bench passes a
-   * few days at 10M+ events: each file is one query per day and table, as the daily Lambda runs it.
+   * few days at 10M+ events: each file is one query per day and table, as the daily Lambda runs it. The accounting
+   * then covers those days only.
    */
   readonly reconcileDays?: readonly number[];
   /** Runs on the finished lakehouse before it closes (the bench measures the machine's write floor there). */
@@ -46,17 +60,41 @@ export interface LakehouseRunOptions {
 export interface LakehouseReport {
   readonly events: number;
   readonly seconds: Record<(typeof STAGES)[number], number> & { erasure?: number };
-  readonly truth: { conversion_rate: number };
-  readonly naive: { conversion_rate: number; error: number; maxRegionConversionRate: number };
-  readonly bridged: { conversion_rate: number; error: number; maxRegionConversionRate: number };
+  /** null for an --input run: a user's rows carry no truth. */
+  readonly truth: { conversion_rate: number } | null;
+  readonly naive: { conversion_rate: number; error: number; maxRegionConversionRate: number } | null;
+  readonly bridged: { conversion_rate: number; error: number | null; maxRegionConversionRate: number };
   readonly reconciliation: { table: string; source: number; silver: number; status: "ok" | "mismatch" }[];
   readonly pruning: PruningResult;
+  /** Every bronze row per product: bronze = silver + quarantined + duplicates, unaccounted 0 (sql/reconcile/accounting.sql). */
+  readonly accounting: Record<string, ProductAccounting>;
+  readonly quarantineReasons: Record<string, number>;
+  /** Present with --fault: what was planted and whether this report shows it. */
+  readonly fault?: FaultResult;
   /** With --erase: rowsRemaining and unaccounted must be 0. */
   readonly erasure?: ErasureReport;
 }
 
+/** The conversion of a generated run, measured against its truth. */
+export interface MeasuredConversion {
+  readonly truth: { conversion_rate: number };
+  readonly naive: { conversion_rate: number; error: number; maxRegionConversionRate: number };
+  readonly bridged: { conversion_rate: number; error: number; maxRegionConversionRate: number };
+}
+
+/** The truth, naive and bridged measurement of a generated run; an --input run has none. */
+export function measuredConversion(report: LakehouseReport): MeasuredConversion {
+  const { truth, naive, bridged } = report;
+  if (!truth || !naive || bridged.error === null) {
+    throw new Error("this run read --input rows, which carry no truth: conversion accuracy is measured only on generated data");
+  }
+  return { truth, naive, bridged: { ...bridged, error: bridged.error } };
+}
+
 export interface LakehouseDetail {
+  /** Zero counts for an --input run, whose rows are in `input`. */
   readonly generated: GeneratedCounts;
+  readonly input?: InputCounts;
   readonly regions: { region: string; truth: number; naive: number; bridged: number }[];
   readonly kpis: Record<string, number>;
 }
@@ -65,10 +103,8 @@ export interface LakehouseDetail {
 export const LOCAL_EMAIL_SALT = "local-lakehouse-salt-not-a-secret";
 export const START_DAY = "2026-06-01";
 
-const SILVER_FAULT_TABLES = ["retail_silver.order_events", "retail_silver.cart_events"];
-
-function dayOf(offset: number): string {
-  const d = new Date(`${START_DAY}T00:00:00Z`);
+function addDays(day: string, offset: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + offset);
   return d.toISOString().slice(0, 10);
 }
@@ -81,7 +117,18 @@ async function timed<T>(seconds: Record<string, number>, stage: Stage, onStage: 
   return result;
 }
 
-/** Generate, merge (bridge included), build gold, reconcile every day and measure pruning. */
+/** The first and last day an --input run holds (arrivals and snapshot days), so it is merged and reconciled whole. */
+async function inputDays(lake: LocalLakehouse): Promise<{ first: string; count: number }> {
+  const [r] = await lake.query(`SELECT strftime(min(d), '%Y-%m-%d') AS first, date_diff('day', min(d), max(d)) + 1 AS n FROM (
+    SELECT CAST(received_at AS date) AS d FROM retail_bronze.cart_events UNION ALL SELECT CAST(received_at AS date) FROM retail_bronze.pos_transactions
+    UNION ALL SELECT CAST(received_at AS date) FROM retail_bronze.loyalty_redemptions UNION ALL SELECT snapshot_date FROM retail_bronze.loyalty_tier
+    UNION ALL SELECT snapshot_date FROM retail_bronze.erp_inventory)`);
+  return r.first === null ? { first: START_DAY, count: 1 } : { first: String(r.first), count: Number(r.n) };
+}
+
+const NO_GENERATION: GeneratedCounts = { cartEvents: 0, posLines: 0, households: 0, members: 0 };
+
+/** Generate (or load --input), merge (bridge included), build gold, reconcile and account every day, measure pruning. */
 export async function runLakehouse(
   options: LakehouseRunOptions,
   onStage: (stage: Stage) => void = () => undefined,
@@ -94,18 +141,25 @@ export async function runLakehouse(
     tempDirectory: options.tempDirectory,
   });
   try {
-    const generated = await timed(seconds, "generate", onStage, () =>
-      generate(lake, { events: options.events, seed: options.seed, days: options.days, startDay: START_DAY }),
-    );
+    const loaded = await timed(seconds, "generate", onStage, async () => {
+      if (options.input) return { generated: NO_GENERATION, input: await loadInput(lake, options.input) };
+      return { generated: await generate(lake, { events: options.events, seed: options.seed, days: options.days, startDay: START_DAY }) };
+    });
+    const span = options.input ? await inputDays(lake) : { first: START_DAY, count: options.days };
+    const dayOf = (offset: number) => addDays(span.first, offset);
+    const fault = options.fault;
+    let injected = 0;
     await timed(seconds, "merge", onStage, async () => {
+      if (fault) injected += await plantBeforeMerge(lake, fault);
       // One window over every received day (late events land up to a day after the last event day): a backfill.
-      await mergeWindow(lake, { start: `${dayOf(0)} 00:00:00`, end: `${dayOf(options.days + 2)} 00:00:00` }, LOCAL_EMAIL_SALT);
-      if (options.fault) {
-        const cut = Math.round(options.fault.share * 1_000_000);
-        for (const table of SILVER_FAULT_TABLES) {
-          await lake.run(`DELETE FROM ${table} WHERE hash(event_id, 'fault-drop-silver') % 1000000 < ${cut}`);
-        }
+      await mergeWindow(lake, { start: `${dayOf(0)} 00:00:00`, end: `${dayOf(span.count + 2)} 00:00:00` }, LOCAL_EMAIL_SALT);
+      if (fault?.kind === "resend-late") {
+        // The re-sends arrive days later, in windows of their own, as the scheduled merges would read them.
+        const resent = await plantResends(lake);
+        injected += resent.injected;
+        if (resent.window) await mergeWindow(lake, resent.window, LOCAL_EMAIL_SALT);
       }
+      if (fault?.kind === "drop-silver") injected += await dropSilver(lake, fault.share);
     });
     const { bridgedRows, kpis } = await timed(seconds, "gold", onStage, async () => {
       await createGoldViews(lake, "omnichannel");
@@ -118,45 +172,74 @@ export async function runLakehouse(
           (SELECT CAST(sum(units_shipped) AS double) / sum(units_ordered) FROM retail_gold.inventory_fill_rate) AS inventory_fill_rate`);
       return { bridgedRows, kpis: Object.fromEntries(Object.entries(k).map(([n, v]) => [n, Number(v)])) };
     });
-    const accuracy = await timed(seconds, "accuracy", onStage, async () => compareConversion(await referenceConversionCounts(lake), bridgedRows));
+    // A user's own rows have no truth: the bridged rate is reported, its error and the naive match are not.
+    const accuracy = await timed(seconds, "accuracy", onStage, async () =>
+      options.input ? undefined : compareConversion(await referenceConversionCounts(lake), bridgedRows),
+    );
     const reconciliation = await timed(seconds, "reconcile", onStage, async () => {
       const rows: ReconciliationRow[] = [];
-      const days = options.reconcileDays ?? Array.from({ length: options.days }, (_, d) => d);
+      const days = options.reconcileDays ?? Array.from({ length: span.count }, (_, d) => d);
       for (const d of days) rows.push(...(await reconcileDay(lake, dayOf(d))));
       return summariseReconciliation(rows);
     });
-    const pruning = await timed(seconds, "pruning", onStage, () => measurePruning(lake, dayOf(Math.floor(options.days / 2))));
+    const { accounting, quarantineReasons } = await timed(seconds, "accounting", onStage, async () => {
+      const perDay = [];
+      // The bench accounts the days it reconciles (one query per day, as the Lambda runs it); a run, every day it holds.
+      const days = options.reconcileDays ? options.reconcileDays.map(dayOf) : await accountingDays(lake);
+      for (const day of days) perDay.push(await accountDay(lake, day));
+      const reasons = await lake.query("SELECT reason, count(*) AS n FROM retail_silver.quarantine GROUP BY reason ORDER BY reason");
+      return { accounting: sumAccounting(perDay), quarantineReasons: Object.fromEntries(reasons.map((r) => [String(r.reason), Number(r.n)])) };
+    });
+    const pruning = await timed(seconds, "pruning", onStage, () => measurePruning(lake, dayOf(Math.floor(span.count / 2))));
+    const unaccounted = Object.values(accounting).reduce((n, a) => n + Math.abs(a.unaccounted), 0);
+    const faultResult = fault
+      ? await checkFault(lake, fault, injected, { mismatchedTables: reconciliation.filter((r) => r.status === "mismatch").length, unaccounted })
+      : undefined;
+    const measured = accuracy ?? compareConversion({ truth: bridgedRows, naive: bridgedRows }, bridgedRows);
+    const { truth, naive, bridged } = measured;
     const erasure =
       options.erase === undefined
         ? undefined
         : await timed(seconds, "erasure", onStage, async () => {
-            const days = options.reconcileDays ?? Array.from({ length: options.days }, (_, d) => d);
+            const days = options.reconcileDays ?? Array.from({ length: span.count }, (_, d) => d);
             const reconcileAll = async () => {
               const rows: ReconciliationRow[] = [];
               for (const d of days) rows.push(...(await reconcileDay(lake, dayOf(d))));
               return rows;
             };
-            return eraseMembers(lake, await membersToErase(lake, options.erase!), reconcileAll);
+            const unaccountedAll = async () => {
+              const perDay = [];
+              for (const day of await accountingDays(lake)) perDay.push(await accountDay(lake, day));
+              return Object.values(sumAccounting(perDay)).reduce((n, a) => n + Math.abs(a.unaccounted), 0);
+            };
+            return eraseMembers(lake, await membersToErase(lake, options.erase!), reconcileAll, unaccountedAll);
           });
-    const { truth, naive, bridged } = accuracy;
     const report: LakehouseReport = {
-      events: options.events,
+      events: options.input ? loaded.input!.rows.cart_events + loaded.input!.rows.pos_transactions : options.events,
       seconds,
-      truth: { conversion_rate: truth.conversion_rate },
-      naive: { conversion_rate: naive.conversion_rate, error: naive.error, maxRegionConversionRate: naive.maxRegionConversionRate },
-      bridged: { conversion_rate: bridged.conversion_rate, error: bridged.error, maxRegionConversionRate: bridged.maxRegionConversionRate },
+      truth: accuracy ? { conversion_rate: truth.conversion_rate } : null,
+      naive: accuracy ? { conversion_rate: naive.conversion_rate, error: naive.error, maxRegionConversionRate: naive.maxRegionConversionRate } : null,
+      bridged: {
+        conversion_rate: bridged.conversion_rate,
+        error: accuracy ? bridged.error : null,
+        maxRegionConversionRate: bridged.maxRegionConversionRate,
+      },
       reconciliation,
       pruning,
+      accounting,
+      quarantineReasons,
+      ...(faultResult ? { fault: faultResult } : {}),
       ...(erasure ? { erasure } : {}),
     };
-    const regions = Object.keys(truth.regions).map((region) => ({
+    const regions = Object.keys(bridged.regions).map((region) => ({
       region,
-      truth: truth.regions[region],
-      naive: naive.regions[region] ?? 0,
+      truth: accuracy ? truth.regions[region] : NaN,
+      naive: accuracy ? (naive.regions[region] ?? 0) : NaN,
       bridged: bridged.regions[region] ?? 0,
     }));
+    if (options.out) await writeOut(lake, options.out, accounting);
     if (options.beforeClose) await options.beforeClose(lake);
-    return { report, detail: { generated, regions, kpis } };
+    return { report, detail: { generated: loaded.generated, input: loaded.input, regions, kpis } };
   } finally {
     lake.close();
   }

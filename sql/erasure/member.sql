@@ -116,6 +116,74 @@ WHERE source_table = 'loyalty_tier' AND row_key IN (SELECT k FROM (
     FROM retail_bronze.loyalty_tier
     WHERE loyalty_id = '{{loyalty_id}}') AS m);
 
+-- The key index and the duplicates record hold the member's event keys (and a payload digest over their fields):
+-- they go too, by the same keys, so no trace of the member's rows is left and the accounting still balances.
+DELETE FROM retail_silver.event_keys
+WHERE source_table = 'cart_events' AND event_id IN (
+  SELECT
+    -- retail:include fragments/cart_events_key.sql
+    AS row_key
+  FROM retail_bronze.cart_events
+  WHERE loyalty_id = '{{loyalty_id}}'
+    OR (loyalty_id IS NULL AND email IS NOT NULL
+      AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+        IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+);
+
+DELETE FROM retail_silver.duplicates
+WHERE source_table = 'cart_events' AND duplicate_of IN (
+  SELECT
+    -- retail:include fragments/cart_events_key.sql
+    AS row_key
+  FROM retail_bronze.cart_events
+  WHERE loyalty_id = '{{loyalty_id}}'
+    OR (loyalty_id IS NULL AND email IS NOT NULL
+      AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+        IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+);
+
+DELETE FROM retail_silver.event_keys
+WHERE source_table = 'pos_transactions' AND event_id IN (
+  SELECT
+    -- retail:include fragments/pos_transactions_key.sql
+    AS row_key
+  FROM retail_bronze.pos_transactions
+  WHERE loyalty_id = '{{loyalty_id}}'
+    OR (loyalty_id IS NULL AND email IS NOT NULL
+      AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+        IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+);
+
+DELETE FROM retail_silver.duplicates
+WHERE source_table = 'pos_transactions' AND duplicate_of IN (
+  SELECT
+    -- retail:include fragments/pos_transactions_key.sql
+    AS row_key
+  FROM retail_bronze.pos_transactions
+  WHERE loyalty_id = '{{loyalty_id}}'
+    OR (loyalty_id IS NULL AND email IS NOT NULL
+      AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
+        IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+);
+
+DELETE FROM retail_silver.event_keys
+WHERE source_table = 'loyalty_redemptions' AND event_id IN (
+  SELECT
+    -- retail:include fragments/loyalty_redemptions_key.sql
+    AS row_key
+  FROM retail_bronze.loyalty_redemptions
+  WHERE loyalty_id = '{{loyalty_id}}'
+);
+
+DELETE FROM retail_silver.duplicates
+WHERE source_table = 'loyalty_redemptions' AND duplicate_of IN (
+  SELECT
+    -- retail:include fragments/loyalty_redemptions_key.sql
+    AS row_key
+  FROM retail_bronze.loyalty_redemptions
+  WHERE loyalty_id = '{{loyalty_id}}'
+);
+
 DELETE FROM retail_bronze.cart_events
 WHERE loyalty_id = '{{loyalty_id}}'
   OR (loyalty_id IS NULL AND email IS NOT NULL

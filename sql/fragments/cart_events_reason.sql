@@ -2,6 +2,7 @@
     -- read by its three statements so a row is kept or refused alike in cart_events, order_events and quarantine.
     -- latest_event_ts is received_at plus fragments/max_clock_skew.sql, computed by each statement's typed CTE.
     CASE
+      WHEN received_at IS NULL THEN 'missing_received_at'
       WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing_event_id'
       WHEN event_ts IS NULL THEN 'unparseable_timestamp'
       WHEN event_ts > latest_event_ts THEN 'future_event_time'

@@ -6,6 +6,7 @@
     SELECT
       typed.*,
       CASE
+        WHEN received_at IS NULL THEN 'missing_received_at'
         WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing_event_id'
         WHEN event_ts IS NULL THEN 'unparseable_timestamp'
         WHEN event_ts > latest_event_ts THEN 'future_event_time'

@@ -44,8 +44,10 @@ USING (
       AS reason
     FROM typed
   ),
+  -- A key an earlier window kept (retail_silver.event_keys) is never inserted again, whatever its event time.
   valid AS (
-    SELECT * FROM checked WHERE reason IS NULL
+    SELECT * FROM checked
+    WHERE reason IS NULL AND row_key NOT IN (SELECT event_id FROM retail_silver.event_keys WHERE source_table = 'cart_events')
   ),
   -- Keys that arrived more than once in the window (re-sends, late copies): a small share. Only those go through
   -- min_by (one over a typed row, not one per column); every other row passes straight through an anti-join.
@@ -132,7 +134,9 @@ USING (
       -- retail:include fragments/max_clock_skew.sql
       AS latest_event_ts
     FROM retail_bronze.cart_events AS b
-    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+    -- A row with no arrival time (NULL received_at) belongs to no window: every quarantine statement reads it
+    -- (the NULL partition, pruned to nothing when empty) so it is refused as missing_received_at, never skipped.
+    WHERE (b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}') OR b.received_at IS NULL
   ),
   checked AS (
     SELECT
@@ -155,7 +159,9 @@ USING (
       SELECT row_key,
         min_by(CAST(ROW(event_id, event_type, reason, session_id, channel, loyalty_id, region, sku, quantity, revenue, event_time, event_ts)
           AS ROW(event_id varchar, event_type varchar, reason varchar, session_id varchar, channel varchar, loyalty_id varchar,
-            region varchar, sku varchar, quantity integer, revenue decimal(12, 2), event_time varchar, event_ts timestamp)), received_at) AS r,
+            region varchar, sku varchar, quantity integer, revenue decimal(12, 2), event_time varchar, event_ts timestamp)),
+          -- min_by skips a NULL ordering value: a row with no arrival orders last instead of vanishing.
+          coalesce(received_at, TIMESTAMP '9999-12-31 23:59:59')) AS r,
         min(received_at) AS received_at
       FROM checked
       WHERE reason IS NOT NULL
@@ -165,39 +171,39 @@ USING (
   valid_copies AS (
     SELECT DISTINCT row_key FROM valid WHERE row_key IN (SELECT row_key FROM refused)
   ),
-  -- Conflicting duplicates: valid copies of a key whose payload (every column but the id's padding, the spelling of
-  -- its time and received_at) differs from the copy the statements above kept, the earliest arrival. Each distinct
-  -- payload is kept once, under a digest of key and payload, with the event's key as its event_id.
+  -- Conflicting duplicates: valid copies of a key whose payload digest (sql/fragments/cart_events_payload.sql)
+  -- differs from the kept copy's: the one an earlier window kept (retail_silver.event_keys), else the window's
+  -- earliest arrival. Each distinct payload is kept once, under a digest of key and payload, with the event's key
+  -- as its event_id. Only keys that arrived twice in the window or are already indexed are compared.
   repeated AS (
     SELECT row_key FROM valid GROUP BY row_key HAVING count(*) > 1
   ),
+  known AS (
+    SELECT event_id AS row_key, payload_digest FROM retail_silver.event_keys
+    WHERE source_table = 'cart_events' AND event_id IN (SELECT row_key FROM valid)
+  ),
   copies AS (
-    SELECT * FROM valid WHERE row_key IN (SELECT row_key FROM repeated)
+    SELECT valid.*,
+      -- retail:include fragments/cart_events_payload.sql
+      AS payload_digest
+    FROM valid
+    WHERE row_key IN (SELECT row_key FROM repeated) OR row_key IN (SELECT row_key FROM known)
   ),
   kept AS (
-    SELECT row_key,
-      min_by(CAST(ROW(event_type, session_id, channel, loyalty_id, email, region, sku, quantity, revenue, event_ts)
-        AS ROW(event_type varchar, session_id varchar, channel varchar, loyalty_id varchar, email varchar, region varchar,
-          sku varchar, quantity integer, revenue decimal(12, 2), event_ts timestamp)), received_at) AS k
-    FROM copies
-    GROUP BY row_key
+    SELECT c.row_key, coalesce(min(k.payload_digest), min_by(c.payload_digest, c.received_at)) AS payload_digest
+    FROM copies AS c
+    LEFT JOIN known AS k ON k.row_key = c.row_key
+    GROUP BY c.row_key
   ),
   conflicts AS (
     SELECT
-      lower(to_hex(sha256(to_utf8(concat_ws('|', 'conflicting_duplicate', to_hex(to_utf8(c.row_key)),
-        coalesce(to_hex(to_utf8(c.event_type)), '-'), coalesce(to_hex(to_utf8(c.session_id)), '-'), coalesce(to_hex(to_utf8(c.channel)), '-'),
-        coalesce(to_hex(to_utf8(c.loyalty_id)), '-'), coalesce(to_hex(to_utf8(c.email)), '-'), coalesce(to_hex(to_utf8(c.region)), '-'),
-        coalesce(to_hex(to_utf8(c.sku)), '-'), coalesce(to_hex(to_utf8(CAST(c.quantity AS varchar))), '-'),
-        coalesce(to_hex(to_utf8(CAST(c.revenue AS varchar))), '-'), to_hex(to_utf8(CAST(c.event_ts AS varchar)))))))) AS row_key,
+      lower(to_hex(sha256(to_utf8(concat_ws('|', 'conflicting_duplicate', to_hex(to_utf8(c.row_key)), c.payload_digest))))) AS row_key,
       c.row_key AS event_id, c.event_type, 'conflicting_duplicate' AS reason, c.session_id, c.channel, c.loyalty_id, c.region, c.sku,
       c.quantity, c.revenue, min(c.event_time) AS event_time, c.event_ts, min(c.received_at) AS received_at
     FROM copies AS c
     JOIN kept ON kept.row_key = c.row_key
-    WHERE c.event_type IS DISTINCT FROM kept.k.event_type OR c.session_id IS DISTINCT FROM kept.k.session_id
-      OR c.channel IS DISTINCT FROM kept.k.channel OR c.loyalty_id IS DISTINCT FROM kept.k.loyalty_id
-      OR c.email IS DISTINCT FROM kept.k.email OR c.region IS DISTINCT FROM kept.k.region OR c.sku IS DISTINCT FROM kept.k.sku
-      OR c.quantity IS DISTINCT FROM kept.k.quantity OR c.revenue IS DISTINCT FROM kept.k.revenue OR c.event_ts IS DISTINCT FROM kept.k.event_ts
-    GROUP BY c.row_key, c.event_type, c.session_id, c.channel, c.loyalty_id, c.email, c.region, c.sku, c.quantity, c.revenue, c.event_ts
+    WHERE c.payload_digest <> kept.payload_digest
+    GROUP BY c.row_key, c.payload_digest, c.event_type, c.session_id, c.channel, c.loyalty_id, c.region, c.sku, c.quantity, c.revenue, c.event_ts
   )
   SELECT refused.* FROM refused
   WHERE refused.row_key NOT IN (SELECT row_key FROM valid_copies)
@@ -212,3 +218,134 @@ WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reaso
       coalesce(CAST(s.quantity AS varchar), ''), coalesce(CAST(s.revenue AS varchar), ''),
       coalesce(s.event_time, '')), CASE WHEN s.reason = 'future_event_time' THEN s.received_at ELSE coalesce(s.event_ts, s.received_at) END,
     s.received_at);
+
+-- The key index: every key this window kept, with the kept copy's event day, payload digest and arrival (the
+-- earliest valid copy, as the cart_events statement keeps it). After the statements above, so they see only earlier
+-- windows' keys; before the duplicates statement, which needs this window's too.
+MERGE INTO retail_silver.event_keys AS t
+USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
+    FROM retail_bronze.cart_events AS b
+    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+  ),
+  checked AS (
+    SELECT
+      typed.*,
+      -- retail:include fragments/cart_events_key.sql
+      AS row_key,
+      -- retail:include fragments/cart_events_reason.sql
+      AS reason
+    FROM typed
+  ),
+  valid AS (
+    SELECT checked.*,
+      -- retail:include fragments/cart_events_payload.sql
+      AS payload_digest
+    FROM checked
+    WHERE reason IS NULL
+  )
+  SELECT row_key, CAST(k.event_ts AS date) AS event_day, k.payload_digest, received_at
+  FROM (
+    SELECT row_key,
+      min_by(CAST(ROW(event_ts, payload_digest) AS ROW(event_ts timestamp, payload_digest varchar)), received_at) AS k,
+      min(received_at) AS received_at
+    FROM valid
+    GROUP BY row_key
+  ) AS d
+) AS s
+ON t.source_table = 'cart_events' AND t.event_id = s.row_key
+WHEN NOT MATCHED THEN INSERT (source_table, event_id, event_day, payload_digest, received_at)
+  VALUES ('cart_events', s.row_key, s.event_day, s.payload_digest, s.received_at);
+
+-- The duplicates record: every bronze row of the window that is neither the silver row of its key (the copy the
+-- key index names: same payload digest and arrival) nor the quarantine row it was recorded as (its key's row, or
+-- its conflict's, with the same arrival), each naming the row it duplicates. A refused copy of a key kept in silver
+-- duplicates the silver row. Runs after the index and quarantine statements; a re-run records nothing new.
+MERGE INTO retail_silver.duplicates AS t
+USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
+    FROM retail_bronze.cart_events AS b
+    WHERE (b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}') OR b.received_at IS NULL
+  ),
+  checked AS (
+    SELECT
+      typed.*,
+      -- retail:include fragments/cart_events_key.sql
+      AS row_key,
+      -- retail:include fragments/cart_events_reason.sql
+      AS reason
+    FROM typed
+  ),
+  -- Only rows that can be a duplicate are digested: a valid key that arrived once in the window, as the copy the index
+  -- names, is its silver row (most rows). The rest are refused rows, keys that arrived twice, and re-sends of keys an
+  -- earlier window kept.
+  repeated AS (
+    SELECT row_key FROM checked GROUP BY row_key HAVING count(*) > 1
+  ),
+  candidates AS (
+    SELECT c.*, k.payload_digest AS kept_digest, k.received_at AS kept_received_at
+    FROM checked AS c
+    LEFT JOIN retail_silver.event_keys AS k ON k.source_table = 'cart_events' AND k.event_id = c.row_key
+    WHERE c.reason IS NOT NULL OR k.received_at IS DISTINCT FROM c.received_at OR c.row_key IN (SELECT row_key FROM repeated)
+  ),
+  digested AS (
+    SELECT candidates.*,
+      -- retail:include fragments/cart_events_payload.sql
+      AS payload_digest
+    FROM candidates
+  ),
+  homed AS (
+    SELECT d.*,
+      coalesce(d.reason IS NULL AND d.payload_digest = d.kept_digest, false) AS silver_home,
+      CASE
+        WHEN d.reason IS NOT NULL OR d.payload_digest = d.kept_digest THEN d.row_key
+        ELSE lower(to_hex(sha256(to_utf8(concat_ws('|', 'conflicting_duplicate', to_hex(to_utf8(d.row_key)), d.payload_digest)))))
+      END AS home_key
+    FROM digested AS d
+  ),
+  placed AS (
+    SELECT h.*, q.received_at AS quarantined_received_at, q.row_key IS NOT NULL AS in_quarantine,
+      -- A refused copy of a key silver kept (and did not quarantine) duplicates the silver row.
+      CASE WHEN h.silver_home OR (h.reason IS NOT NULL AND q.row_key IS NULL AND h.kept_digest IS NOT NULL) THEN 'silver'
+           ELSE 'quarantine' END AS home_table,
+      lower(to_hex(sha256(to_utf8(concat_ws('|', 'copy', to_hex(to_utf8(h.row_key)), h.payload_digest,
+        coalesce(to_hex(to_utf8(h.event_id)), '-'), coalesce(to_hex(to_utf8(h.event_time)), '-'),
+        coalesce(to_hex(to_utf8(CAST(h.received_at AS varchar))), '-')))))) AS copy_digest
+    FROM homed AS h
+    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'cart_events' AND q.row_key = h.home_key AND NOT h.silver_home
+  ),
+  ranked AS (
+    SELECT placed.*,
+      -- Of the copies that could be a row's own copy (same home, same arrival), one is; identical copies are told
+      -- apart by their rank, so each is recorded once.
+      row_number() OVER (PARTITION BY home_table, home_key, received_at ORDER BY copy_digest) AS home_rank,
+      row_number() OVER (PARTITION BY copy_digest ORDER BY copy_digest) AS copy_rank
+    FROM placed
+  )
+  SELECT
+    concat_ws('|', copy_digest, CAST(copy_rank AS varchar)) AS copy_key,
+    home_key AS duplicate_of,
+    home_table AS duplicate_of_table,
+    CASE WHEN reason = 'future_event_time' THEN received_at ELSE coalesce(event_ts, received_at) END AS event_ts,
+    received_at
+  FROM ranked
+  WHERE NOT (
+    home_rank = 1 AND (
+      (silver_home AND received_at = kept_received_at)
+      OR (NOT silver_home AND in_quarantine AND received_at IS NOT DISTINCT FROM quarantined_received_at)))
+) AS s
+ON t.source_table = 'cart_events' AND t.copy_key = s.copy_key
+WHEN NOT MATCHED THEN INSERT (source_table, copy_key, duplicate_of, duplicate_of_table, event_ts, received_at)
+  VALUES ('cart_events', s.copy_key, s.duplicate_of, s.duplicate_of_table, s.event_ts, s.received_at);

@@ -32,8 +32,10 @@ USING (
       AS reason
     FROM typed
   ),
+  -- A key an earlier window kept (retail_silver.event_keys) is never inserted again, whatever its event time.
   valid AS (
-    SELECT * FROM checked WHERE reason IS NULL
+    SELECT * FROM checked
+    WHERE reason IS NULL AND row_key NOT IN (SELECT event_id FROM retail_silver.event_keys WHERE source_table = 'pos_transactions')
   ),
   -- Keys that arrived more than once in the window: only those go through min_by, as in merge/cart_events.sql.
   repeated AS (
@@ -71,7 +73,9 @@ USING (
       -- retail:include fragments/max_clock_skew.sql
       AS latest_event_ts
     FROM retail_bronze.pos_transactions AS b
-    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+    -- A row with no arrival time (NULL received_at) belongs to no window: every quarantine statement reads it
+    -- (the NULL partition, pruned to nothing when empty) so it is refused as missing_received_at, never skipped.
+    WHERE (b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}') OR b.received_at IS NULL
   ),
   checked AS (
     SELECT
@@ -93,7 +97,9 @@ USING (
       SELECT row_key,
         min_by(CAST(ROW(event_id, receipt_id, reason, store_id, region, loyalty_id, sku, quantity, revenue, event_time, event_ts)
           AS ROW(event_id varchar, receipt_id varchar, reason varchar, store_id varchar, region varchar, loyalty_id varchar,
-            sku varchar, quantity integer, revenue decimal(12, 2), event_time varchar, event_ts timestamp)), received_at) AS r,
+            sku varchar, quantity integer, revenue decimal(12, 2), event_time varchar, event_ts timestamp)),
+          -- min_by skips a NULL ordering value: a row with no arrival orders last instead of vanishing.
+          coalesce(received_at, TIMESTAMP '9999-12-31 23:59:59')) AS r,
         min(received_at) AS received_at
       FROM checked
       WHERE reason IS NOT NULL
@@ -103,38 +109,38 @@ USING (
   valid_copies AS (
     SELECT DISTINCT row_key FROM valid WHERE row_key IN (SELECT row_key FROM refused)
   ),
-  -- Conflicting duplicates, as in merge/cart_events.sql: valid copies of a key whose payload differs from the kept
-  -- (earliest) copy, each distinct payload once under a digest of key and payload, with the key as its event_id.
+  -- Conflicting duplicates, as in merge/cart_events.sql: valid copies of a key whose payload digest
+  -- (sql/fragments/pos_transactions_payload.sql) differs from the kept copy's, the indexed one or else the window's
+  -- earliest, each distinct payload once under a digest of key and payload, with the key as its event_id.
   repeated AS (
     SELECT row_key FROM valid GROUP BY row_key HAVING count(*) > 1
   ),
+  known AS (
+    SELECT event_id AS row_key, payload_digest FROM retail_silver.event_keys
+    WHERE source_table = 'pos_transactions' AND event_id IN (SELECT row_key FROM valid)
+  ),
   copies AS (
-    SELECT * FROM valid WHERE row_key IN (SELECT row_key FROM repeated)
+    SELECT valid.*,
+      -- retail:include fragments/pos_transactions_payload.sql
+      AS payload_digest
+    FROM valid
+    WHERE row_key IN (SELECT row_key FROM repeated) OR row_key IN (SELECT row_key FROM known)
   ),
   kept AS (
-    SELECT row_key,
-      min_by(CAST(ROW(receipt_id, store_id, region, loyalty_id, email, sku, quantity, revenue, event_ts)
-        AS ROW(receipt_id varchar, store_id varchar, region varchar, loyalty_id varchar, email varchar, sku varchar,
-          quantity integer, revenue decimal(12, 2), event_ts timestamp)), received_at) AS k
-    FROM copies
-    GROUP BY row_key
+    SELECT c.row_key, coalesce(min(k.payload_digest), min_by(c.payload_digest, c.received_at)) AS payload_digest
+    FROM copies AS c
+    LEFT JOIN known AS k ON k.row_key = c.row_key
+    GROUP BY c.row_key
   ),
   conflicts AS (
     SELECT
-      lower(to_hex(sha256(to_utf8(concat_ws('|', 'conflicting_duplicate', to_hex(to_utf8(c.row_key)),
-        coalesce(to_hex(to_utf8(c.receipt_id)), '-'), coalesce(to_hex(to_utf8(c.store_id)), '-'), coalesce(to_hex(to_utf8(c.region)), '-'),
-        coalesce(to_hex(to_utf8(c.loyalty_id)), '-'), coalesce(to_hex(to_utf8(c.email)), '-'), coalesce(to_hex(to_utf8(c.sku)), '-'),
-        coalesce(to_hex(to_utf8(CAST(c.quantity AS varchar))), '-'), coalesce(to_hex(to_utf8(CAST(c.revenue AS varchar))), '-'),
-        to_hex(to_utf8(CAST(c.event_ts AS varchar)))))))) AS row_key,
+      lower(to_hex(sha256(to_utf8(concat_ws('|', 'conflicting_duplicate', to_hex(to_utf8(c.row_key)), c.payload_digest))))) AS row_key,
       c.row_key AS event_id, c.receipt_id, 'conflicting_duplicate' AS reason, c.store_id, c.region, c.loyalty_id, c.sku,
       c.quantity, c.revenue, min(c.event_time) AS event_time, c.event_ts, min(c.received_at) AS received_at
     FROM copies AS c
     JOIN kept ON kept.row_key = c.row_key
-    WHERE c.receipt_id IS DISTINCT FROM kept.k.receipt_id OR c.store_id IS DISTINCT FROM kept.k.store_id
-      OR c.region IS DISTINCT FROM kept.k.region OR c.loyalty_id IS DISTINCT FROM kept.k.loyalty_id
-      OR c.email IS DISTINCT FROM kept.k.email OR c.sku IS DISTINCT FROM kept.k.sku OR c.quantity IS DISTINCT FROM kept.k.quantity
-      OR c.revenue IS DISTINCT FROM kept.k.revenue OR c.event_ts IS DISTINCT FROM kept.k.event_ts
-    GROUP BY c.row_key, c.receipt_id, c.store_id, c.region, c.loyalty_id, c.email, c.sku, c.quantity, c.revenue, c.event_ts
+    WHERE c.payload_digest <> kept.payload_digest
+    GROUP BY c.row_key, c.payload_digest, c.receipt_id, c.store_id, c.region, c.loyalty_id, c.sku, c.quantity, c.revenue, c.event_ts
   )
   SELECT refused.* FROM refused
   WHERE refused.row_key NOT IN (SELECT row_key FROM valid_copies)
@@ -149,3 +155,132 @@ WHEN NOT MATCHED THEN INSERT (source_table, row_key, event_id, event_type, reaso
       coalesce(CAST(s.quantity AS varchar), ''), coalesce(CAST(s.revenue AS varchar), ''),
       coalesce(s.event_time, '')), CASE WHEN s.reason = 'future_event_time' THEN s.received_at ELSE coalesce(s.event_ts, s.received_at) END,
     s.received_at);
+
+-- The key index, as in merge/cart_events.sql: every POS key this window kept, with the kept copy's event day,
+-- payload digest and arrival. After the statements above, so they see only earlier windows' keys; before the
+-- duplicates statement, which needs this window's too.
+MERGE INTO retail_silver.event_keys AS t
+USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
+    FROM retail_bronze.pos_transactions AS b
+    WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+  ),
+  checked AS (
+    SELECT
+      typed.*,
+      -- retail:include fragments/pos_transactions_key.sql
+      AS row_key,
+      -- retail:include fragments/pos_transactions_reason.sql
+      AS reason
+    FROM typed
+  ),
+  valid AS (
+    SELECT checked.*,
+      -- retail:include fragments/pos_transactions_payload.sql
+      AS payload_digest
+    FROM checked
+    WHERE reason IS NULL
+  )
+  SELECT row_key, CAST(k.event_ts AS date) AS event_day, k.payload_digest, received_at
+  FROM (
+    SELECT row_key,
+      min_by(CAST(ROW(event_ts, payload_digest) AS ROW(event_ts timestamp, payload_digest varchar)), received_at) AS k,
+      min(received_at) AS received_at
+    FROM valid
+    GROUP BY row_key
+  ) AS d
+) AS s
+ON t.source_table = 'pos_transactions' AND t.event_id = s.row_key
+WHEN NOT MATCHED THEN INSERT (source_table, event_id, event_day, payload_digest, received_at)
+  VALUES ('pos_transactions', s.row_key, s.event_day, s.payload_digest, s.received_at);
+
+-- The duplicates record, as in merge/cart_events.sql: every bronze POS line of the window that is neither the silver
+-- row of its key nor the quarantine row it was recorded as, each naming the row it duplicates.
+MERGE INTO retail_silver.duplicates AS t
+USING (
+  WITH typed AS (
+    SELECT
+      b.*,
+      CAST(try(from_iso8601_timestamp(b.event_time)) AT TIME ZONE 'UTC' AS timestamp) AS event_ts,
+      b.received_at +
+      -- retail:include fragments/max_clock_skew.sql
+      AS latest_event_ts
+    FROM retail_bronze.pos_transactions AS b
+    WHERE (b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}') OR b.received_at IS NULL
+  ),
+  checked AS (
+    SELECT
+      typed.*,
+      -- retail:include fragments/pos_transactions_key.sql
+      AS row_key,
+      -- retail:include fragments/pos_transactions_reason.sql
+      AS reason
+    FROM typed
+  ),
+  -- Only rows that can be a duplicate are digested: a valid key that arrived once in the window, as the copy the index
+  -- names, is its silver row (most rows). The rest are refused rows, keys that arrived twice, and re-sends of keys an
+  -- earlier window kept.
+  repeated AS (
+    SELECT row_key FROM checked GROUP BY row_key HAVING count(*) > 1
+  ),
+  candidates AS (
+    SELECT c.*, k.payload_digest AS kept_digest, k.received_at AS kept_received_at
+    FROM checked AS c
+    LEFT JOIN retail_silver.event_keys AS k ON k.source_table = 'pos_transactions' AND k.event_id = c.row_key
+    WHERE c.reason IS NOT NULL OR k.received_at IS DISTINCT FROM c.received_at OR c.row_key IN (SELECT row_key FROM repeated)
+  ),
+  digested AS (
+    SELECT candidates.*,
+      -- retail:include fragments/pos_transactions_payload.sql
+      AS payload_digest
+    FROM candidates
+  ),
+  homed AS (
+    SELECT d.*,
+      coalesce(d.reason IS NULL AND d.payload_digest = d.kept_digest, false) AS silver_home,
+      CASE
+        WHEN d.reason IS NOT NULL OR d.payload_digest = d.kept_digest THEN d.row_key
+        ELSE lower(to_hex(sha256(to_utf8(concat_ws('|', 'conflicting_duplicate', to_hex(to_utf8(d.row_key)), d.payload_digest)))))
+      END AS home_key
+    FROM digested AS d
+  ),
+  placed AS (
+    SELECT h.*, q.received_at AS quarantined_received_at, q.row_key IS NOT NULL AS in_quarantine,
+      -- A refused copy of a key silver kept (and did not quarantine) duplicates the silver row.
+      CASE WHEN h.silver_home OR (h.reason IS NOT NULL AND q.row_key IS NULL AND h.kept_digest IS NOT NULL) THEN 'silver'
+           ELSE 'quarantine' END AS home_table,
+      lower(to_hex(sha256(to_utf8(concat_ws('|', 'copy', to_hex(to_utf8(h.row_key)), h.payload_digest,
+        coalesce(to_hex(to_utf8(h.event_id)), '-'), coalesce(to_hex(to_utf8(h.event_time)), '-'),
+        coalesce(to_hex(to_utf8(CAST(h.received_at AS varchar))), '-')))))) AS copy_digest
+    FROM homed AS h
+    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'pos_transactions' AND q.row_key = h.home_key AND NOT h.silver_home
+  ),
+  ranked AS (
+    SELECT placed.*,
+      -- Of the copies that could be a row's own copy (same home, same arrival), one is; identical copies are told
+      -- apart by their rank, so each is recorded once.
+      row_number() OVER (PARTITION BY home_table, home_key, received_at ORDER BY copy_digest) AS home_rank,
+      row_number() OVER (PARTITION BY copy_digest ORDER BY copy_digest) AS copy_rank
+    FROM placed
+  )
+  SELECT
+    concat_ws('|', copy_digest, CAST(copy_rank AS varchar)) AS copy_key,
+    home_key AS duplicate_of,
+    home_table AS duplicate_of_table,
+    CASE WHEN reason = 'future_event_time' THEN received_at ELSE coalesce(event_ts, received_at) END AS event_ts,
+    received_at
+  FROM ranked
+  WHERE NOT (
+    home_rank = 1 AND (
+      (silver_home AND received_at = kept_received_at)
+      OR (NOT silver_home AND in_quarantine AND received_at IS NOT DISTINCT FROM quarantined_received_at)))
+) AS s
+ON t.source_table = 'pos_transactions' AND t.copy_key = s.copy_key
+WHEN NOT MATCHED THEN INSERT (source_table, copy_key, duplicate_of, duplicate_of_table, event_ts, received_at)
+  VALUES ('pos_transactions', s.copy_key, s.duplicate_of, s.duplicate_of_table, s.event_ts, s.received_at);

@@ -2,7 +2,8 @@
 -- sources sent (row_key as the merge computes it, so duplicates count once), silver_rows counts what silver kept
 -- plus what the merge quarantined. Refused rows stay visible: equal counts mean nothing vanished.
 -- The bronze side reads the three received_at days starting at {{day}} (events may arrive up to two days late);
--- both sides prune to their day partitions.
+-- both sides prune to their day partitions. Rows with no received_at (the NULL partition) are read too: the merge
+-- quarantines them as missing_received_at, dated by their event time.
 WITH sent AS (
   SELECT count(DISTINCT row_key) AS n
   FROM (
@@ -15,7 +16,7 @@ WITH sent AS (
         THEN b.received_at
         ELSE coalesce(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) END AS ts
     FROM retail_bronze.cart_events AS b
-    WHERE b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY
+    WHERE ((b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY) OR b.received_at IS NULL)
   ) AS rows_of_day
   WHERE CAST(ts AS date) = DATE '{{day}}'
 ),

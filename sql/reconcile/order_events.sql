@@ -3,7 +3,8 @@
 -- (one fragment per source), so duplicates count once and the same id from the web and a POS counts twice;
 -- silver_rows counts what silver kept plus what the merge quarantined. Refused rows stay visible: equal counts mean nothing vanished.
 -- The bronze side reads the three received_at days starting at {{day}} (events may arrive up to two days late);
--- both sides prune to their day partitions. order_events has no source column: channel 'store' is the POS, web and app the carts.
+-- both sides prune to their day partitions. Rows with no received_at (the NULL partition) are read too: the merge
+-- quarantines them as missing_received_at, dated by their event time. order_events has no source column: channel 'store' is the POS, web and app the carts.
 WITH sent AS (
   SELECT count(*) AS n
   FROM (
@@ -19,7 +20,7 @@ WITH sent AS (
           THEN b.received_at
           ELSE coalesce(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) END AS ts
       FROM retail_bronze.cart_events AS b
-      WHERE b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY
+      WHERE ((b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY) OR b.received_at IS NULL)
         AND event_type = 'purchase'
       UNION ALL
       SELECT
@@ -32,7 +33,7 @@ WITH sent AS (
           THEN b.received_at
           ELSE coalesce(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp), b.received_at) END AS ts
       FROM retail_bronze.pos_transactions AS b
-      WHERE b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY
+      WHERE ((b.received_at >= TIMESTAMP '{{day}} 00:00:00' AND b.received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '3' DAY) OR b.received_at IS NULL)
     ) AS rows_of_day
     WHERE CAST(ts AS date) = DATE '{{day}}'
   ) AS keys_of_day

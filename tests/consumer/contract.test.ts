@@ -101,9 +101,12 @@ describe("output contract", () => {
     const cartWithoutKey: Record<string, unknown> = { ...(streams as Record<string, Record<string, unknown>>).cart_events };
     delete cartWithoutKey.kmsKeyArn;
     const gold = prod.outputs.goldChannelMode as Record<string, unknown>;
-    assert.throws(() => checkContract("prod", { ...prod.outputs, goldChannelMode: { channel: gold.mode, viewSources: gold.viewSources } }), {
-      message: /^prod goldChannelMode: contract \S+ promises mode, which the stack no longer exports\. Renaming or removing an output /,
-    });
+    assert.throws(
+      () => checkContract("prod", { ...prod.outputs, goldChannelMode: { channel: gold.mode, since: gold.since, viewSources: gold.viewSources } }),
+      {
+        message: /^prod goldChannelMode: contract \S+ promises mode, which the stack no longer exports\. Renaming or removing an output /,
+      },
+    );
     assert.throws(() => checkContract("prod", { ...prod.outputs, streams: { ...(streams as object), cart_events: cartWithoutKey } }), {
       message:
         /^prod streams\.cart_events: contract \S+ promises kmsKeyArn, which the stack no longer exports\. Renaming or removing an output .*bump CONTRACT_VERSION in core\/contract\.ts.*add a changelog line to README\.md\.$/,

@@ -40,6 +40,12 @@ describe("erase handler", () => {
         "retail_silver.quarantine",
         "retail_silver.quarantine",
         "retail_silver.quarantine",
+        "retail_silver.event_keys",
+        "retail_silver.duplicates",
+        "retail_silver.event_keys",
+        "retail_silver.duplicates",
+        "retail_silver.event_keys",
+        "retail_silver.duplicates",
         "retail_bronze.cart_events",
         "retail_bronze.pos_transactions",
         "retail_bronze.loyalty_redemptions",
@@ -68,9 +74,17 @@ describe("erase handler", () => {
   });
 
   it("is planned with only the statements whose tables the stack has", () => {
-    const silver = ["cart_events", "order_events", "identity_bridge", "loyalty_tier", "quarantine", "loyalty_redemptions", "erp_inventory"].map(
-      (t) => `retail_silver.${t}`,
-    );
+    const silver = [
+      "cart_events",
+      "order_events",
+      "identity_bridge",
+      "loyalty_tier",
+      "quarantine",
+      "loyalty_redemptions",
+      "erp_inventory",
+      "event_keys",
+      "duplicates",
+    ].map((t) => `retail_silver.${t}`);
     const bronze = ["cart_events", "pos_transactions", "loyalty_tier"].map((t) => `retail_bronze.${t}`);
     const plan = planOperations(
       {
@@ -86,6 +100,8 @@ describe("erase handler", () => {
     assert.ok(!targets.includes("retail_bronze.loyalty_redemptions"), "no redemptions lane: nothing of anyone's there");
     assert.ok(!targets.includes("retail_silver.loyalty_redemptions"), "its silver statement reads the missing bronze table");
     assert.ok(!plan.access.erase.writes.includes("retail_bronze.loyalty_redemptions"));
-    assert.strictEqual(targets.length, STATEMENTS.length - 3, "its silver, quarantine and bronze statements");
+    const readsRedemptions = STATEMENTS.filter((st) => st.includes("retail_bronze.loyalty_redemptions"));
+    assert.strictEqual(readsRedemptions.length, 5, "silver, quarantine, key index, duplicates and bronze statements of the lane");
+    assert.strictEqual(targets.length, STATEMENTS.length - readsRedemptions.length);
   });
 });

@@ -149,13 +149,13 @@ describe("the program under mocks", function () {
       assert.ok(!resources(bySid.WriteBronzeTable).some((r) => r.includes("pos_transactions")), "a lane's role must not reach another lane's table");
     });
 
-    it("grants Lake Formation DESCRIBE on the namespace and INSERT+DESCRIBE on the table, catalog id nested", () => {
+    it("grants Lake Formation DESCRIBE on the namespace and ALL on its one table (Firehose's Iceberg destination needs it), catalog id nested", () => {
       const db = named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-cart-events-namespace");
       assert.deepEqual(db.inputs.permissions, ["DESCRIBE"]);
       assert.deepEqual(db.inputs.database, { catalogId: "123456789012:s3tablescatalog/retail-prod-tables", name: "retail_bronze" });
       assert.equal(db.inputs.catalogId, undefined, "a top-level catalogId of this form is rejected by Lake Formation");
       const t = named(prod, "aws:lakeformation/permissions:Permissions", "retail-prod-cart-events-table");
-      assert.deepEqual(t.inputs.permissions, ["INSERT", "DESCRIBE"]);
+      assert.deepEqual(t.inputs.permissions, ["ALL"]);
       assert.equal(t.inputs.table.name, "cart_events");
     });
 
@@ -298,6 +298,8 @@ describe("the program under mocks", function () {
       const files = fs
         .readdirSync(path.join(REPO, "sql", "reconcile"))
         .map((f) => f.replace(/\.sql$/, ""))
+        // The accounting file counts bronze products, not one silver table.
+        .filter((f) => f !== "accounting")
         .sort();
       for (const run of [dev, prod]) assert.deepEqual([...(run.outputs.reconciledTables as string[])].sort(), files, run.stack);
     });

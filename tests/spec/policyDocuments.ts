@@ -50,6 +50,13 @@ export function policyDocuments(resources: readonly PlannedResource[]): PolicyDo
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 const label = (where: string, st: Record<string, any>, i: number) => `${where} Statement[${i}]${st.Sid ? ` (${st.Sid})` : ""}`;
 
+/**
+ * Dashboard permission actions QuickSight accepts that are no IAM action: a dashboard viewer's set is DescribeDashboard,
+ * ListDashboardVersions and QueryDashboard (docs.aws.amazon.com/quicksight/latest/developerguide/update-dashboard-permissions.html),
+ * and the service authorization reference lists no QueryDashboard. In an IAM policy they still fail.
+ */
+export const QUICKSIGHT_PERMISSION_ONLY_ACTIONS: readonly string[] = ["quicksight:QueryDashboard"];
+
 /** Action and NotAction of every statement, the action a Lambda permission grants, and QuickSight permissions' IAM actions. */
 export function plannedActions(resources: readonly PlannedResource[]): Found[] {
   const found: Found[] = [];
@@ -63,10 +70,12 @@ export function plannedActions(resources: readonly PlannedResource[]): Found[] {
     if (/:lambda[:/]permission:Permission$/i.test(r.type) && r.inputs.action !== undefined) {
       found.push({ value: String(r.inputs.action), where: `${r.type} ${r.name} inputs.action` });
     }
-    // QuickSight's ResourcePermission.Actions are IAM action names (classic and aws-native write them alike).
+    // QuickSight's ResourcePermission.Actions are IAM action names (classic and aws-native write them alike), but for
+    // the few QuickSight grants only on its own resources (QUICKSIGHT_PERMISSION_ONLY_ACTIONS).
     if (/:quicksight[:/]/.test(r.type) && Array.isArray(r.inputs.permissions)) {
       r.inputs.permissions.forEach((p: { actions?: unknown }, i: number) => {
-        for (const value of list(p.actions)) found.push({ value, where: `${r.type} ${r.name} inputs.permissions[${i}].actions` });
+        for (const value of list(p.actions).filter((a) => !QUICKSIGHT_PERMISSION_ONLY_ACTIONS.includes(a)))
+          found.push({ value, where: `${r.type} ${r.name} inputs.permissions[${i}].actions` });
       });
     }
   }

@@ -164,7 +164,10 @@ describe("sql/ files honour the contracts", () => {
     for (const f of files.filter((x) => x.startsWith("merge/") || x.startsWith("reconcile/"))) {
       const sql = loadSql(f).replace(/--[^\n]*/g, "");
       assert.doesNotMatch(sql, /try\(CAST\(from_iso8601_timestamp/, f);
-      if (/^merge\/(cart_events|pos_transactions)\.sql$/.test(f)) assert.doesNotMatch(sql, /row_number\(\)/, f);
+      // The duplicates record ranks only its candidates (refused rows, keys that arrived twice, re-sends), not the window.
+      if (/^merge\/(cart_events|pos_transactions)\.sql$/.test(f))
+        for (const st of splitStatements(sql).filter((x) => !/^MERGE INTO retail_silver\.duplicates /m.test(x)))
+          assert.doesNotMatch(st, /row_number\(\)/, f);
     }
   });
 
@@ -199,7 +202,13 @@ describe("sql/ files honour the contracts", () => {
       const fragment = fs.readFileSync(path.join(SQL_DIR, "fragments", `${t}_ranked.sql`), "utf8").trimEnd();
       assert.strictEqual(fragment.match(/END AS reason/g)?.length, 1, `${t}: one validity rule`);
       const [silver, quarantine, ...rest] = splitStatements(loadSql(`merge/${t}.sql`));
-      assert.deepStrictEqual(rest, [], `${t}: two statements`);
+      // Then the key index (redemptions) and the duplicates record, which place the copies these two did not keep.
+      assert.deepStrictEqual(
+        rest.map((st) => /^MERGE INTO (\S+) /m.exec(st)?.[1]),
+        t === "loyalty_redemptions" ? ["retail_silver.event_keys", "retail_silver.duplicates"] : ["retail_silver.duplicates"],
+        `${t}: statements after silver and quarantine`,
+      );
+      for (const st of rest) assert.ok(st.includes(fragment), `${t}: a statement without the fragment`);
       assert.match(silver, new RegExp(`^MERGE INTO retail_silver\\.${t} `, "m"));
       assert.match(quarantine, /^MERGE INTO retail_silver\.quarantine /m);
       for (const st of [silver, quarantine]) assert.ok(st.includes(fragment), `${t}: a statement without the fragment`);
@@ -230,8 +239,9 @@ describe("sql/ files honour the contracts", () => {
         );
     }
     for (const f of files.filter((x) => /^(merge|reconcile)\//.test(x))) {
-      // The one other digest is a conflicting duplicate's quarantine key, a hash of the event's key and its payload.
-      const text = fs.readFileSync(path.join(SQL_DIR, f), "utf8").replace(/sha256\(to_utf8\(concat_ws\('\|', 'conflicting_duplicate'/g, "");
+      // The other digests are tagged with what they name: a conflicting duplicate's quarantine key (the event's key and
+      // its payload) and a bronze copy in the duplicates record (key, payload and arrival).
+      const text = fs.readFileSync(path.join(SQL_DIR, f), "utf8").replace(/sha256\(to_utf8\(concat_ws\('\|', '(conflicting_duplicate|copy)'/g, "");
       assert.doesNotMatch(text, /sha256|concat_ws\('\|', CAST\(snapshot_date/, `${f} hashes a row_key of its own`);
     }
   });
@@ -255,7 +265,15 @@ describe("sql/ files honour the contracts", () => {
     for (const f of files.filter((x) => /^merge\/(cart_events|pos_transactions|loyalty_redemptions)\.sql$/.test(x))) {
       for (const s of splitStatements(loadSql(f))) assert.match(s, /received_at >= TIMESTAMP '\{\{window_start\}\}'/, f);
     }
-    for (const f of files.filter((x) => x.startsWith("reconcile/"))) {
+    const accounting = loadSql("reconcile/accounting.sql");
+    assert.strictEqual(
+      accounting.match(
+        /WHERE \(received_at >= TIMESTAMP '\{\{day\}\} 00:00:00' AND received_at < TIMESTAMP '\{\{day\}\} 00:00:00' \+ INTERVAL '1' DAY\)/g,
+      )?.length,
+      3,
+    );
+    assert.strictEqual(accounting.match(/snapshot_date = DATE '\{\{day\}\}'/g)?.length, 4);
+    for (const f of files.filter((x) => x.startsWith("reconcile/") && x !== "reconcile/accounting.sql")) {
       const sql = loadSql(f);
       assert.match(sql, /source_rows/);
       assert.match(sql, /silver_rows/);

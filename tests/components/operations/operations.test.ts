@@ -5,6 +5,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../../local/harness";
+import { driftAlarmThreshold } from "../../../components/operations/alarms";
+import { isMismatch } from "../../../functions/reconcile";
 import { OperationsArgsError, planOperations, rateExpression } from "../../../components/operations";
 import { tableAccess } from "../../../core/sql/access";
 import { BATCH_CADENCE_MINUTES } from "../../../core/lanes";
@@ -106,7 +108,11 @@ describe("Operations component under mocks", function () {
     assert.strictEqual(invokeConfigs.length, 5);
     for (const c of invokeConfigs) assert.strictEqual(c.inputs.destinationConfig.onFailure.destination, queue.state.arn);
     // A merge that waited 15 minutes for its turn means merges are not keeping up: it lands in the queue, whose alarm says so.
-    assert.strictEqual(invokeConfigs.find((c) => c.name === "retail-prod-ops-merge")!.inputs.maximumEventAgeInSeconds, 900);
+    assert.strictEqual(
+      invokeConfigs.find((c) => c.name === "retail-prod-ops-merge")!.inputs.maximumEventAgeInSeconds,
+      3600,
+      "an hour: throttle retries back off to 5 min",
+    );
     for (const lg of byType(run, "aws:cloudwatch/logGroup:LogGroup")) assert.strictEqual(lg.inputs.retentionInDays, 90);
     // Every silver table with a reconcile file: batch products land in bronze too, so none is skipped.
     assert.deepStrictEqual(
@@ -142,9 +148,17 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(merge.Metrics.Condition, { StringEquals: { "cloudwatch:namespace": "Retail/Operations" } });
     assert.deepStrictEqual(
       merge.CatalogCommit.Resource,
-      ["cart_events", "erp_inventory", "identity_bridge", "loyalty_redemptions", "loyalty_tier", "order_events", "quarantine"].map(
-        (t) => `${GLUE_TABLE}/retail_silver/${t}`,
-      ),
+      [
+        "cart_events",
+        "duplicates",
+        "erp_inventory",
+        "event_keys",
+        "identity_bridge",
+        "loyalty_redemptions",
+        "loyalty_tier",
+        "order_events",
+        "quarantine",
+      ].map((t) => `${GLUE_TABLE}/retail_silver/${t}`),
       "merge writes silver only; bronze belongs to Firehose and Glue",
     );
     for (const t of ["pos_transactions", "erp_inventory", "loyalty_tier"])
@@ -160,7 +174,7 @@ describe("Operations component under mocks", function () {
         /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r),
       ),
     );
-    assert.strictEqual(maintenance.Resource.length, 12, "7 silver tables and 5 bronze ones");
+    assert.strictEqual(maintenance.Resource.length, 14, "9 silver tables and 5 bronze ones");
     const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),
@@ -206,6 +220,47 @@ describe("Operations component under mocks", function () {
     );
     assert.strictEqual(alarm("table-maintenance").inputs.metricName, "MaintenanceProblems");
     for (const k of ["reconcile-errors", "freshness-errors", "maintenance-errors"]) assert.ok(alarm(k), k);
+  });
+
+  it("drift alarms at the tolerance itself (inclusive, as the handler's isMismatch), and at any drift for a tolerance of 0", () => {
+    assert.strictEqual(alarm("drift-order-events").inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
+    assert.deepStrictEqual(driftAlarmThreshold(0.001), { comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 0.001 });
+    assert.deepStrictEqual(
+      driftAlarmThreshold(0),
+      { comparisonOperator: "GreaterThanThreshold", threshold: 0 },
+      "a tolerance of 0 is exact: drift 0 is fine, anything above alarms",
+    );
+    // The same boundary as the handler's check, on both sides of it.
+    for (const [drift, tol] of [
+      [0.001, 0.001],
+      [0.0009, 0.001],
+      [0, 0],
+      [0.0001, 0],
+    ]) {
+      const { comparisonOperator, threshold } = driftAlarmThreshold(tol);
+      const alarms = comparisonOperator === "GreaterThanOrEqualToThreshold" ? drift >= threshold : drift > threshold;
+      assert.strictEqual(alarms, isMismatch(drift, tol), `drift ${drift} at tolerance ${tol}`);
+    }
+  });
+
+  it("alarms per product on an hour's quarantine rate (>= 5 %) and on any unaccounted bronze row, either sign", () => {
+    const products = ["cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "pos_transactions"];
+    for (const p of products) {
+      const q = alarm(`quarantine-rate-${p.replace(/_/g, "-")}`).inputs;
+      assert.deepStrictEqual([q.threshold, q.comparisonOperator, q.treatMissingData], [0.05, "GreaterThanOrEqualToThreshold", "notBreaching"], p);
+      const byId = Object.fromEntries(q.metricQueries.map((m: { id: string }) => [m.id, m]));
+      assert.deepStrictEqual(byId.q.metric.dimensions, { Product: p });
+      assert.deepStrictEqual([byId.q.metric.metricName, byId.m.metric.metricName], ["RowsQuarantined", "RowsMerged"]);
+      assert.deepStrictEqual(byId.m.metric.dimensions, { Product: p, Table: `retail_silver.${p}` });
+      assert.strictEqual(byId.rate.expression, "q / (q + FILL(m, 0))");
+      const u = alarm(`unaccounted-${p.replace(/_/g, "-")}`).inputs;
+      const uq = Object.fromEntries(u.metricQueries.map((m: { id: string }) => [m.id, m]));
+      assert.deepStrictEqual(
+        [uq.u.metric.metricName, uq.u.metric.dimensions, uq.abs.expression],
+        ["UnaccountedRows", { Table: `accounting:${p}` }, "ABS(u)"],
+      );
+      assert.deepStrictEqual([u.threshold, u.comparisonOperator], [0, "GreaterThanThreshold"]);
+    }
   });
 
   it("ships each handler as its bundle and settings file: the merge runs alone and asks for its environment", async () => {
@@ -257,9 +312,17 @@ describe("Operations refuses what it cannot plan", () => {
 
 describe("planOperations", () => {
   const base = { products: [], goldChannelMode: "omnichannel" as const, kpiFreshnessBudgetMinutes: {}, batchJobNames: {} };
-  const silver = ["cart_events", "order_events", "identity_bridge", "quarantine", "loyalty_tier", "erp_inventory", "loyalty_redemptions"].map(
-    (t) => `retail_silver.${t}`,
-  );
+  const silver = [
+    "cart_events",
+    "order_events",
+    "identity_bridge",
+    "quarantine",
+    "duplicates",
+    "event_keys",
+    "loyalty_tier",
+    "erp_inventory",
+    "loyalty_redemptions",
+  ].map((t) => `retail_silver.${t}`);
   const stream = (name: string) => ({ name, lane: "stream" as const, freshnessMinutes: 5 });
   const daily = (name: string, timeoutMinutes: number) => ({ name, lane: "batch-daily" as const, timeoutMinutes });
   const bronze = ["cart_events", "pos_transactions", "erp_inventory", "loyalty_tier"].map((t) => `retail_bronze.${t}`);
@@ -297,7 +360,12 @@ describe("planOperations", () => {
       plan.merges.map((m) => [m.product, m.trigger, m.lookbackMinutes]),
       [["erp_inventory", { kind: "glue-job-succeeded" }, BATCH_CADENCE_MINUTES["batch-daily"] + 120]],
     );
-    assert.deepStrictEqual(plan.notReconciled.map((n) => n.table).sort(), ["loyalty_redemptions"], "only tables whose bronze this stack lacks");
+    // The accounting reads every product's bronze, so a stack without one has no accounting (it names what is missing).
+    assert.deepStrictEqual(
+      plan.notReconciled.map((n) => n.table).sort(),
+      ["accounting", "loyalty_redemptions"],
+      "only files whose bronze this stack lacks",
+    );
     assert.ok("erp_inventory" in plan.reconcile && "loyalty_tier" in plan.reconcile);
   });
 

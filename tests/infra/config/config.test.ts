@@ -113,6 +113,16 @@ describe("stack config", () => {
     assert.match(p, /^retail:quicksight\.spiceRowCap = 12000000: .*Fix: give a row count no higher than 10000000 \(the SPICE cap\)\.$/);
   });
 
+  it("rejects a missing or malformed dashboard author group, naming the fix", () => {
+    const [missing] = problemsOf(prodRaw((r) => delete r.quicksight.authorGroup));
+    assert.match(
+      missing,
+      /^retail:quicksight\.authorGroup = \(missing\): .*Fix: name the QuickSight group that authors the dashboards, e\.g\. retail-platform-authors\.$/,
+    );
+    const [bad] = problemsOf(prodRaw((r) => (r.quicksight.authorGroup = "platform authors")));
+    assert.match(bad, /^retail:quicksight\.authorGroup = "platform authors": must be a QuickSight group name\./);
+  });
+
   it("rejects a missing salt and a weak salt without printing it", () => {
     assert.match(
       problemsOf(prodRaw(), { emailHashSalt: undefined })[0],

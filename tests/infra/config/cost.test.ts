@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { estimateCost } from "../../../core/cost";
 import { shardQuotaAdvisory, streamCostProblem, streamsMonthlyCost } from "../../../infra/config/accepts";
-import { costCeilingFinding } from "../../../local/plan";
+import { costCeilingFinding } from "../../../local/findings";
 
 const stream = (name: string, peakRecordsPerSecond: number, avgRecordBytes: number, capacityMode: "provisioned" | "on-demand" = "provisioned") => ({
   name,

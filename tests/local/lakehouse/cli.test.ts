@@ -19,6 +19,17 @@ describe("lakehouse CLI arguments", () => {
     assert.deepStrictEqual(parseFault("drop-silver=0.01"), { kind: "drop-silver", share: 0.01 });
     assert.strictEqual(parseArgs(["--events", "10", "--seed", "1", "--erase", "10"]).erase, 10);
     assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--erase", "0"]), /--erase "0" is not a whole number from 1 to 100000/);
+    for (const kind of ["id-collision", "resend-late", "future-events", "forge-bridge"]) assert.deepStrictEqual(parseFault(kind), { kind });
+    assert.deepStrictEqual(parseArgs(["--input", "in", "--out", "out"]), {
+      events: 0,
+      seed: 0,
+      days: 30,
+      fault: undefined,
+      input: "in",
+      out: "out",
+      json: false,
+      report: undefined,
+    });
   });
 
   it("names the option, the value and the fix for bad input", () => {
@@ -29,6 +40,12 @@ describe("lakehouse CLI arguments", () => {
     assert.throws(() => parseArgs(["--events", "10", "--seed", "-1"]), UsageError);
     assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--days", "0"]), /--days "0" is not a whole number from 1 to 366/);
     assert.throws(() => parseArgs(["--events", "10", "--seed", "1", "--fault", "drop-silver=2"]), /use drop-silver=<share> with 0 < share <= 1/);
+    assert.throws(
+      () => parseArgs(["--events", "10", "--seed", "1", "--fault", "collision"]),
+      /or one of id-collision, resend-late, future-events, forge-bridge/,
+    );
+    assert.throws(() => parseArgs(["--input", "d", "--events", "10"]), /--input reads your rows; drop --events and --seed/);
+    assert.throws(() => parseArgs(["--input", "d", "--report", "x.html"]), /--report compares with the generator's truth/);
     assert.throws(() => parseArgs(["--seed", "1"]), /required option '--events <N>'/);
   });
 
@@ -62,9 +79,24 @@ describe("lakehouse CLI arguments", () => {
     );
     assert.strictEqual(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepStrictEqual(Object.keys(out), ["events", "seconds", "truth", "naive", "bridged", "reconciliation", "pruning"]);
+    assert.deepStrictEqual(Object.keys(out), [
+      "events",
+      "seconds",
+      "truth",
+      "naive",
+      "bridged",
+      "reconciliation",
+      "pruning",
+      "accounting",
+      "quarantineReasons",
+      "fault",
+    ]);
     // gold is the platform's aggregation; accuracy the offline truth/naive measurement, timed apart from it.
-    assert.deepStrictEqual(Object.keys(out.seconds), ["generate", "merge", "gold", "accuracy", "reconcile", "pruning"]);
+    assert.deepStrictEqual(Object.keys(out.seconds), ["generate", "merge", "gold", "accuracy", "reconcile", "accounting", "pruning"]);
+    // The lost rows are unaccounted for, in the report of the run that lost them.
+    assert.ok(out.accounting.cart_events.unaccounted > 0 && out.accounting.pos_transactions.unaccounted > 0, JSON.stringify(out.accounting));
+    assert.strictEqual(out.fault.kind, "drop-silver");
+    assert.strictEqual(out.fault.caught, true);
     assert.deepStrictEqual(Object.keys(out.naive), ["conversion_rate", "error", "maxRegionConversionRate"]);
     assert.deepStrictEqual(Object.keys(out.pruning), ["oneDayBytes", "allDaysBytes", "ratio"]);
     const status = Object.fromEntries(out.reconciliation.map((r: { table: string; status: string }) => [r.table, r.status]));

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { REPO_ROOT } from "../../../core/paths";
+import { checkoutCopy, planCli } from "../../support/planCli";
 import { inputProblems, plan } from "../../../local/plan";
 
 /** Pulumi.<stack>.yaml with `change` applied to its config map, written to a fresh temp file. */
@@ -16,33 +16,12 @@ function stackFileWith(stack: "dev" | "prod", change: (config: Record<string, an
   return file;
 }
 
-/** The plan CLI as package.json's script starts it, run from `cwd` (a repository checkout). */
-function cli(args: string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script: string = JSON.parse(fs.readFileSync(path.join(cwd, "package.json"), "utf8")).scripts.plan;
-  const [bin, ...planArgs] = script.trim().split(/\s+/);
-  assert.equal(bin, "node", `scripts.plan should start with node: ${script}`);
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...planArgs, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-/** A checkout of this repository in a temp folder (node_modules linked), for changing a file the program reads. */
-function checkoutCopy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-checkout-"));
-  const skip = new Set(["node_modules", ".git", ".scratch", ".lakehouse", ".ci", "bin"]);
-  fs.cpSync(REPO_ROOT, dir, { recursive: true, filter: (src) => !skip.has(path.relative(REPO_ROOT, src).split(path.sep)[0]) });
-  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-  return dir;
-}
-
 const products = (c: Record<string, any>) => c["retail:dataProducts"] as Array<Record<string, any>>;
 
 describe("plan: config and catalog errors exit 2, always (child processes)", () => {
   it("exits 2 on the issue's 42-character product name, naming the Firehose stream, role, bucket and schedule it would make", async () => {
     const file = stackFileWith("prod", (c) => (products(c)[0].name = "cart_events_" + "x".repeat(30)));
-    const { code, stdout, stderr } = await cli(["--stack", "prod", "--config", file, "--json"]);
+    const { code, stdout, stderr } = await planCli(["--stack", "prod", "--config", file, "--json"]);
     assert.equal(code, 2, stderr);
     assert.equal(stdout, "");
     assert.match(stderr, /^plan: invalid configuration\n/);
@@ -58,7 +37,7 @@ describe("plan: config and catalog errors exit 2, always (child processes)", () 
 
   it("exits 2, not 3, when a KPI's owner team has no QuickSight group in the config", async () => {
     const file = stackFileWith("dev", (c) => delete c["retail:quicksight"].ownerGroups.Marketing);
-    const { code, stdout, stderr } = await cli(["--stack", "dev", "--config", file]);
+    const { code, stdout, stderr } = await planCli(["--stack", "dev", "--config", file]);
     assert.equal(code, 2, stderr);
     assert.equal(stdout, "");
     assert.match(
@@ -74,7 +53,7 @@ describe("plan: config and catalog errors exit 2, always (child processes)", () 
     const text = fs.readFileSync(catalog, "utf8");
     assert.match(text, /,SPICE,false,15min,E-commerce,true,30000,/);
     fs.writeFileSync(catalog, text.replace(",SPICE,false,15min,E-commerce,true,30000,", ",SPICY,false,15min,E-commerce,true,30k,"));
-    const { code, stdout, stderr } = await cli(["--stack", "dev"], copy);
+    const { code, stdout, stderr } = await planCli(["--stack", "dev"], copy);
     assert.equal(code, 2, stderr);
     assert.equal(stdout, "");
     assert.match(
@@ -88,7 +67,7 @@ describe("plan: config and catalog errors exit 2, always (child processes)", () 
 describe("plan: the Kinesis shard quota is advisory (child process)", () => {
   it("plans with exit 0 and warns, naming the shards and the quota, when the streams pass the account's configured quota", async () => {
     const file = stackFileWith("prod", (c) => (c["retail:kinesisShardQuota"] = 9));
-    const { code, stderr } = await cli(["--stack", "prod", "--config", file, "--json"]);
+    const { code, stderr } = await planCli(["--stack", "prod", "--config", file, "--json"]);
     assert.equal(code, 0, stderr);
     assert.match(
       stderr,

@@ -4,7 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../../../core/paths";
-import { plan, PlanOutcome, stackUrn, violationsOf } from "../../../local/plan";
+import { planCli } from "../../support/planCli";
+import { plan, PlanOutcome } from "../../../local/plan";
+import { stackUrn, violationsOf } from "../../../local/findings";
 
 const VIOLATIONS = "tests/fixtures/violations/index.ts";
 const COMPLIANT = "tests/fixtures/compliant/index.ts";
@@ -26,18 +28,6 @@ function misspelledConfig(): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.misspelled.yaml");
   fs.writeFileSync(file, text.replace("retail:streamRetentionHours:", "retail:streamRetentionHour:"));
   return file;
-}
-
-/** The CLI exactly as `npm run plan` starts it (package.json's script, with its own loader), minus npm. */
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts.plan;
-  const [bin, ...planArgs] = script.trim().split(/\s+/);
-  assert.equal(bin, "node", `scripts.plan should start with node: ${script}`);
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...planArgs, ...args], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
-    );
-  });
 }
 
 describe("plan: another team's program against the pack (--program)", () => {
@@ -120,7 +110,7 @@ describe("plan: violations", () => {
 
 describe("plan: the CLI's exit codes (child processes)", () => {
   it("--json exits 1 on the violations fixture and prints one JSON object", async () => {
-    const { code, stdout } = await cli(["--stack", "dev", "--program", VIOLATIONS, "--json"]);
+    const { code, stdout } = await planCli(["--stack", "dev", "--program", VIOLATIONS, "--json"]);
     assert.equal(code, 1);
     const r = JSON.parse(stdout);
     assert.equal(r.stack, "dev");
@@ -129,7 +119,7 @@ describe("plan: the CLI's exit codes (child processes)", () => {
 
   it("judges a program that empties every policy list in its own module cache: the pack runs in another process", async () => {
     // Against the in-process pack this program exited 0 with no violation.
-    const { code, stdout } = await cli(["--stack", "dev", "--program", "tests/fixtures/tamper/index.ts", "--json"]);
+    const { code, stdout } = await planCli(["--stack", "dev", "--program", "tests/fixtures/tamper/index.ts", "--json"]);
     assert.equal(code, 1);
     const mandatory = JSON.parse(stdout)
       .policies.violations.filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory")
@@ -141,7 +131,7 @@ describe("plan: the CLI's exit codes (child processes)", () => {
   it("plans the consumer example from its dev stack, answering its reference to the platform's prod with our prod plan", async () => {
     // The first run meets an unanswered StackReference, and every output depending on it rejects: in a child
     // process those rejections used to end the plan (exit 1, nothing printed) before the retry could run.
-    const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", EXAMPLE, "--json"]);
+    const { code, stdout, stderr } = await planCli(["--stack", "dev", "--program", EXAMPLE, "--json"]);
     assert.equal(code, 0, stderr);
     const r = JSON.parse(stdout);
     assert.deepEqual(r.policies.violations, []);
@@ -154,14 +144,14 @@ describe("plan: the CLI's exit codes (child processes)", () => {
   });
 
   it("exits 3 when the program leaves a rejected promise unhandled, as `pulumi up` fails the update", async () => {
-    const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", UNHANDLED, "--json"]);
+    const { code, stdout, stderr } = await planCli(["--stack", "dev", "--program", UNHANDLED, "--json"]);
     assert.equal(code, 3, stderr);
     assert.equal(stdout, "");
     assert.match(stderr, /the program failed: Error: the program left a rejected promise unhandled: the footfall feed is not configured/);
   });
 
   it("exits 3 with Pulumi's serialization error when a Lambda whose closure cannot be serialized is used by another resource", async () => {
-    const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", UNSERIALIZABLE, "--json"]);
+    const { code, stdout, stderr } = await planCli(["--stack", "dev", "--program", UNSERIALIZABLE, "--json"]);
     assert.equal(code, 3, stderr);
     assert.equal(stdout, "");
     assert.match(stderr, /Error serializing 'async \(\) => read\(\)'/);
@@ -170,7 +160,7 @@ describe("plan: the CLI's exit codes (child processes)", () => {
   });
 
   it("exits 3 when the program waits on something nothing will ever provide, instead of the leak check's exit 1", async () => {
-    const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", NEVER_FINISHES, "--json"]);
+    const { code, stdout, stderr } = await planCli(["--stack", "dev", "--program", NEVER_FINISHES, "--json"]);
     assert.equal(code, 3, stderr);
     assert.equal(stdout, "");
     assert.match(stderr, /the program never finished: it waits on a value nothing will ever provide/);
@@ -178,10 +168,10 @@ describe("plan: the CLI's exit codes (child processes)", () => {
   });
 
   it("completes an output the program resolves from its own beforeExit listener, as Pulumi's language host does", async () => {
-    const { code, stdout, stderr } = await cli(["--stack", "dev", "--program", BEFORE_EXIT, "--json"]);
+    const { code, stdout, stderr } = await planCli(["--stack", "dev", "--program", BEFORE_EXIT, "--json"]);
     assert.equal(code, 0, stderr);
     assert.equal(JSON.parse(stdout).outputs.late, "resolved on beforeExit");
-    const second = await cli(["--stack", "dev", "--program", BEFORE_EXIT.replace("index.ts", "secondEvent.ts"), "--json"]);
+    const second = await planCli(["--stack", "dev", "--program", BEFORE_EXIT.replace("index.ts", "secondEvent.ts"), "--json"]);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(JSON.parse(second.stdout).outputs.late, "resolved on the second beforeExit");
   });
@@ -231,7 +221,7 @@ describe("plan: the CLI's exit codes (child processes)", () => {
   });
 
   it("exits 2 on a misspelled key with the field, the value and the fix on stderr", async () => {
-    const { code, stdout, stderr } = await cli(["--stack", "dev", "--config", misspelledConfig()]);
+    const { code, stdout, stderr } = await planCli(["--stack", "dev", "--config", misspelledConfig()]);
     assert.equal(code, 2);
     assert.equal(stdout, "");
     assert.match(stderr, /retail:streamRetentionHour is not a known key\. Fix: /);

@@ -1,0 +1,227 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "../aws";
+import { QUARANTINE_TABLE, targetOf } from "../../functions/merge";
+import { MERGE_MAX_EVENT_AGE_SECONDS, MERGE_TIMEOUT_SECONDS } from "../../core/limits";
+import { ATHENA_BILLED_QUERY_STATES, AWS_METRICS, MetricRef, OPERATIONS_METRICS } from "../../core/metrics";
+import { sortedKeys } from "../../core/sortedKeys";
+import { bridgeUse } from "../../core/sql/access";
+import { splitStatements } from "../../core/sql/text";
+import { FRESHNESS_INTERVAL_MINUTES, OperationsPlan } from "./plan";
+
+/** Everything the operations dashboard shows, as resolved names and numbers. */
+export interface OperationsDashboardFacts {
+  readonly region: string;
+  /** Per KPI its freshness budget (the staleness alarm's threshold). */
+  readonly kpis: Readonly<Record<string, { readonly budgetMinutes: number }>>;
+  readonly mergeFunction: string;
+  readonly failureQueue: string;
+  /** Per merged product: the silver tables its RowsMerged counts, and whether its runs write the bridge first. */
+  readonly merges: readonly { readonly product: string; readonly tables: readonly string[]; readonly refreshesBridge: boolean }[];
+  readonly bridgeTable: string;
+  /** The bridge's name in the freshness handler's TableStalenessMinutes, when it measures the bridge. */
+  readonly bridgeFreshnessTable?: string;
+  readonly reconciledTables: readonly string[];
+  readonly reconcileTolerance: number;
+  /** Athena workgroups by label (platform, operations, owner teams). */
+  readonly workgroups: Readonly<Record<string, string>>;
+  readonly dailyScanBudgetBytes: number;
+  readonly streams: readonly {
+    readonly product: string;
+    readonly streamName: string;
+    readonly firehoseName: string;
+    readonly freshnessMinutes: number;
+  }[];
+}
+
+/** The merge facts from the Operations plan: RowsMerged's Table values are exactly the statements' targets. */
+export function dashboardMerges(
+  plan: Pick<OperationsPlan, "merges" | "bridgeSql" | "freshness">,
+): Pick<OperationsDashboardFacts, "merges" | "bridgeTable" | "bridgeFreshnessTable"> {
+  const targets = (sql: string) =>
+    [...new Set(splitStatements(sql).map((s) => targetOf(s)))].filter((t): t is string => !!t && t !== QUARANTINE_TABLE);
+  const [bridgeTable] = targets(plan.bridgeSql);
+  return {
+    merges: plan.merges.map((m) => ({
+      product: m.product,
+      tables: targets(m.sql).sort(),
+      refreshesBridge: bridgeUse(m.product, m.sql, plan.bridgeSql),
+    })),
+    bridgeTable,
+    bridgeFreshnessTable: Object.keys(plan.freshness).find((t) => `retail_silver.${t}` === bridgeTable),
+  };
+}
+
+type MetricLine = (string | Record<string, unknown>)[];
+interface Widget {
+  readonly type: "metric" | "text";
+  readonly width: number;
+  readonly height: number;
+  readonly properties: Record<string, unknown>;
+}
+
+/** A metric line: namespace, name, then each dimension name (from the catalog) with its value, then options. */
+export function metricLine(ref: MetricRef, values: readonly string[], options: Record<string, unknown> = {}): MetricLine {
+  if (values.length !== ref.dimensions.length)
+    throw new Error(`${ref.metricName} takes ${ref.dimensions.length} dimension value(s) (${ref.dimensions.join(", ")}), got ${values.length}.`);
+  return [ref.namespace, ref.metricName, ...ref.dimensions.flatMap((d, i) => [d, values[i]]), options];
+}
+
+const text = (markdown: string): Widget => ({ type: "text", width: 24, height: 1, properties: { markdown } });
+const graph = (width: number, title: string, region: string, metrics: MetricLine[], extra: Record<string, unknown> = {}): Widget => ({
+  type: "metric",
+  width,
+  height: 6,
+  properties: { title, region, metrics, view: "timeSeries", stacked: false, ...extra },
+});
+const budget = (label: string, value: number) => ({ horizontal: [{ label, value }] });
+const sortedEntries = <T>(r: Readonly<Record<string, T>>) => Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1));
+
+/**
+ * The operations dashboard body: KPI freshness against budget, the merge's run time and queue, quarantine rate per
+ * product, reconciliation drift, bridge links, Athena bytes per workgroup, Firehose Iceberg delivery and Kinesis
+ * reads and throttles. Every metric comes from core/metrics (the names the handlers publish and the alarms watch);
+ * lists are sorted and keys canonical, so the same facts give byte-identical JSON.
+ */
+export function operationsDashboardBody(f: OperationsDashboardFacts): { widgets: Record<string, unknown>[] } {
+  const M = OPERATIONS_METRICS;
+  const A = AWS_METRICS;
+  const r = f.region;
+  const merges = [...f.merges].sort((a, b) => (a.product < b.product ? -1 : 1));
+  const streams = [...f.streams].sort((a, b) => (a.product < b.product ? -1 : 1));
+  const widgets: Widget[] = [
+    text("## KPI freshness against budget (minutes since the newest input event)"),
+    ...sortedEntries(f.kpis).map(([kpi, k]) =>
+      graph(8, kpi, r, [metricLine(M.stalenessMinutes, [kpi], { stat: "Maximum", period: FRESHNESS_INTERVAL_MINUTES * 60 })], {
+        annotations: budget(`budget ${k.budgetMinutes} min`, k.budgetMinutes),
+      }),
+    ),
+    text("## Silver MERGE: run time and queue (one slot: reserved concurrency 1)"),
+    graph(
+      12,
+      "merge run time (ms)",
+      r,
+      [
+        metricLine(A.lambdaDuration, [f.mergeFunction], { stat: "Maximum", label: "max" }),
+        metricLine(A.lambdaDuration, [f.mergeFunction], { stat: "Average", label: "average" }),
+      ],
+      { period: 300, annotations: budget("timeout", MERGE_TIMEOUT_SECONDS * 1000) },
+    ),
+    graph(
+      12,
+      "merge queue: wait for the slot (ms) and failed runs",
+      r,
+      [
+        metricLine(A.lambdaAsyncEventAge, [f.mergeFunction], { stat: "Maximum", label: "oldest waiting event" }),
+        metricLine(A.queueVisibleMessages, [f.failureQueue], { stat: "Maximum", label: "failed runs", yAxis: "right" }),
+      ],
+      { period: 300, annotations: budget("fails into the queue", MERGE_MAX_EVENT_AGE_SECONDS * 1000) },
+    ),
+    text("## Quarantine rate per product (% of merged rows refused)"),
+    graph(
+      24,
+      "quarantine rate (%)",
+      r,
+      merges.flatMap((m, i) => {
+        const q = `q${i}`;
+        const merged = m.tables.map((_, j) => `m${i}_${j}`);
+        return [
+          [
+            {
+              expression: `100 * FILL(${q}, 0) / (FILL(${q}, 0)${merged.map((id) => ` + FILL(${id}, 0)`).join("")})`,
+              label: m.product,
+              id: `rate${i}`,
+            },
+          ],
+          metricLine(M.rowsQuarantined, [m.product], { id: q, visible: false }),
+          ...m.tables.map((t, j) => metricLine(M.rowsMerged, [m.product, t], { id: merged[j], visible: false })),
+        ];
+      }),
+      { period: 3600, stat: "Sum" },
+    ),
+    text("## Reconciliation drift and identity bridge"),
+    graph(
+      12,
+      "drift ratio (source vs silver)",
+      r,
+      [...f.reconciledTables].sort().map((t) => metricLine(M.driftRatio, [t], { stat: "Maximum" })),
+      { period: 3600, annotations: budget("tolerance", f.reconcileTolerance) },
+    ),
+    graph(
+      12,
+      `bridge coverage: links written to ${f.bridgeTable} per product`,
+      r,
+      [
+        ...merges
+          .filter((m) => m.refreshesBridge)
+          .map((m) => metricLine(M.rowsMerged, [m.product, f.bridgeTable], { stat: "Sum", label: m.product })),
+        ...(f.bridgeFreshnessTable
+          ? [metricLine(M.tableStalenessMinutes, [f.bridgeFreshnessTable], { stat: "Maximum", label: "newest link (min ago)", yAxis: "right" })]
+          : []),
+      ],
+      { period: 3600 },
+    ),
+    text("## Athena bytes scanned per workgroup (per day)"),
+    graph(
+      24,
+      "bytes scanned per day",
+      r,
+      sortedEntries(f.workgroups).flatMap(([label, wg], i) => [
+        [{ expression: ATHENA_BILLED_QUERY_STATES.map((_, j) => `FILL(w${i}_${j}, 0)`).join(" + "), label, id: `scan${i}` }],
+        ...ATHENA_BILLED_QUERY_STATES.map((state, j) => metricLine(A.athenaProcessedBytes, [wg, state, "DML"], { id: `w${i}_${j}`, visible: false })),
+      ]),
+      { period: 86400, stat: "Sum", annotations: budget("daily budget", f.dailyScanBudgetBytes) },
+    ),
+    text("## Streams: Firehose delivery to Iceberg, Kinesis reads and throttles"),
+    ...streams.flatMap((s) => [
+      graph(
+        12,
+        `${s.product}: Iceberg delivery freshness (s) and failed rows`,
+        r,
+        [
+          metricLine(A.firehoseIcebergFreshness, [s.firehoseName], { stat: "Maximum", period: 60, label: "oldest undelivered (s)" }),
+          metricLine(A.firehoseIcebergFailedRows, [s.firehoseName], { stat: "Sum", period: 300, label: "failed rows", yAxis: "right" }),
+        ],
+        { annotations: budget(`freshness need ${s.freshnessMinutes} min`, s.freshnessMinutes * 60) },
+      ),
+      graph(12, `${s.product}: Kinesis iterator age (ms) and write throttles`, r, [
+        metricLine(A.kinesisIteratorAge, [s.streamName], { stat: "Maximum", period: 60, label: "iterator age (ms)" }),
+        metricLine(A.kinesisWriteThrottled, [s.streamName], { stat: "Sum", period: 60, label: "throttled writes", yAxis: "right" }),
+      ]),
+    ]),
+  ];
+  // Left to right on CloudWatch's 24-column grid, wrapping: positions follow from the list alone.
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  const placed = widgets.map((w) => {
+    if (x + w.width > 24) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
+    const at = { ...w, x, y };
+    x += w.width;
+    rowHeight = Math.max(rowHeight, w.height);
+    return at;
+  });
+  return sortedKeys({ widgets: placed });
+}
+
+/** Facts whose names may still be outputs (function, queue, stream and workgroup names). */
+export type DeepInput<T> = T extends string | number | boolean
+  ? pulumi.Input<T>
+  : T extends readonly (infer E)[]
+    ? readonly DeepInput<E>[]
+    : { readonly [K in keyof T]: DeepInput<T[K]> };
+
+/** The CloudWatch operations dashboard, named as given (`<prefix>-operations`); dashboards take no tags. */
+export function operationsDashboard(name: string, facts: DeepInput<OperationsDashboardFacts>, parent?: pulumi.Resource): aws.cloudwatch.Dashboard {
+  return new aws.cloudwatch.Dashboard(
+    name,
+    {
+      dashboardName: name,
+      dashboardBody: pulumi.output(facts).apply((f) => JSON.stringify(operationsDashboardBody(f as unknown as OperationsDashboardFacts))),
+    },
+    parent ? { parent } : undefined,
+  );
+}
