@@ -7,7 +7,7 @@ import { NAMESPACES, NamespaceName } from "../core/namespaces";
 import { TableAccess } from "../core/sql/access";
 import { arn, AwsAccount } from "./account";
 import { Grant } from "./iam";
-import { grantTableQuery, grantTableWrite, TableBucketRef, WriterKind } from "./tableAccess";
+import { grantTableQuery, grantTableWrite, QueryWrites, TableBucketRef, WriterKind } from "./tableAccess";
 import { TAG } from "../core/tags";
 import type { TableMigrationPlan } from "../core/schemaLedger";
 import { TableMigration } from "./tableMigration";
@@ -230,7 +230,7 @@ export class IcebergNamespace extends pulumi.ComponentResource implements TableB
   }
 
   /** Let `principal` read and write what `access` names through Athena; Lake Formation grants `<name>-<table>` under `parent`. */
-  grantQuery(name: string, principal: pulumi.Input<string>, access: TableAccess, parent: pulumi.Resource): Grant {
-    return grantTableQuery(this, name, principal, access, parent);
+  grantQuery(name: string, principal: pulumi.Input<string>, access: TableAccess, parent: pulumi.Resource, writeKind?: QueryWrites): Grant {
+    return grantTableQuery(this, name, principal, access, parent, writeKind);
   }
 }

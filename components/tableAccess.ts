@@ -31,10 +31,10 @@ function table(b: TableBucketRef, fq: string) {
 }
 
 /**
- * Lake Formation table permissions by role in the pipeline. None holds ALL, ALTER or DROP: schema changes are
- * migrations under their own role, and no data role can drop what it writes. A direct writer appends (INSERT,
- * with DESCRIBE to resolve the table); neither Firehose's Iceberg destination nor the S3 Tables Firehose guide
- * documents more than "the required permissions in Lake Formation" on the table.
+ * Lake Formation table permissions by role in the pipeline. None but Firehose (on its one bronze table, below) holds
+ * ALL, ALTER or DROP: schema changes are migrations under their own role, and no data role can drop what it writes. A
+ * direct writer appends (INSERT, with DESCRIBE to resolve the table); neither Firehose's Iceberg destination nor the
+ * S3 Tables Firehose guide documents more than "the required permissions in Lake Formation" on the table.
  */
 export const LF_TABLE_PERMISSIONS = {
   appendWriter: ["INSERT", "DESCRIBE"],
@@ -46,8 +46,13 @@ export const LF_TABLE_PERMISSIONS = {
   firehoseWriter: ["ALL"],
   /** An Athena MERGE: reads the target to match rows, inserts, and deletes what it replaces (merge-on-read). */
   mergeWriter: ["SELECT", "INSERT", "DELETE", "DESCRIBE"],
+  /** The member erasure: finds the member's rows and deletes them; it never inserts. */
+  deleter: ["SELECT", "DELETE", "DESCRIBE"],
   reader: ["SELECT", "DESCRIBE"],
 } as const satisfies Record<string, readonly string[]>;
+
+/** What a query principal's statements do to the tables they write: MERGE/INSERT (and DELETE), or DELETE alone. */
+export type QueryWrites = "merge" | "delete";
 
 /**
  * A direct writer of exactly one table (Firehose, a Glue job): the Glue catalog chain down to that table, the
@@ -129,6 +134,7 @@ export function grantTableQuery(
   principal: pulumi.Input<string>,
   access: TableAccess,
   parent: pulumi.Resource,
+  writeKind: QueryWrites = "merge",
 ): Grant {
   const glue = (resource: pulumi.Input<string>) => arn(b.account, "glue", resource);
   const all = [...access.reads, ...access.writes];
@@ -166,7 +172,7 @@ export function grantTableQuery(
   const resources = [
     ...namespaces.map((ns) => grant(ns, ["DESCRIBE"], { database: { catalogId: b.catalogId, name: b.namespaces[ns] } }, [])),
     ...access.reads.map((t) => tableGrant(t, [...LF_TABLE_PERMISSIONS.reader])),
-    ...access.writes.map((t) => tableGrant(t, [...LF_TABLE_PERMISSIONS.mergeWriter])),
+    ...access.writes.map((t) => tableGrant(t, [...LF_TABLE_PERMISSIONS[writeKind === "delete" ? "deleter" : "mergeWriter"]])),
   ];
   return { statements, resources };
 }

@@ -10,6 +10,9 @@ export const ENV = {
   queryDeadlineMs: "QUERY_DEADLINE_MS",
   topicArn: "ALARM_TOPIC_ARN",
   tableBucketArn: "TABLE_BUCKET_ARN",
+  /** JSON array of the SPICE dataset ids the erase function re-ingests. */
+  spiceDatasetIds: "SPICE_DATASET_IDS",
+  quicksightAccountId: "QUICKSIGHT_ACCOUNT_ID",
 } as const;
 
 /** CloudWatch namespace every operations metric goes to; the Lambda roles may write to this one only. */

@@ -16,6 +16,15 @@ export interface EraseSettings {
 /** Rows removed per table. The loyalty id is not repeated: the report is logged, and the id is personal data. */
 export interface EraseReport {
   readonly rowsByTable: Record<string, number>;
+  /** SPICE datasets whose ingestion was started, so dashboards drop the member's rows too. */
+  readonly reingested: string[];
+}
+
+export interface EraseDeps {
+  readonly runner: QueryRunner;
+  readonly alerts: Pick<Alerts, "putMetrics">;
+  /** The SPICE datasets over the erased tables, and how to start one's ingestion. */
+  readonly spice: { readonly datasetIds: readonly string[]; reingest(datasetId: string): Promise<void> };
 }
 
 export class EraseError extends Error {}
@@ -29,11 +38,7 @@ function targetOf(statement: string): string {
  * Erase one loyalty member: run the erasure statements in order (silver and quarantine, bronze, the bridge last) and
  * count the rows each removed. A repeated run removes nothing more, so a failed run is retried whole.
  */
-export async function runErase(
-  event: EraseEvent,
-  settings: EraseSettings,
-  deps: { runner: QueryRunner; alerts: Pick<Alerts, "putMetrics"> },
-): Promise<EraseReport> {
+export async function runErase(event: EraseEvent, settings: EraseSettings, deps: EraseDeps): Promise<EraseReport> {
   const rendered = settings.statements.map((st) => {
     try {
       return renderSql(st, { loyalty_id: event?.loyaltyId });
@@ -50,5 +55,7 @@ export async function runErase(
   await deps.alerts.putMetrics(
     Object.entries(rowsByTable).map(([table, value]) => ({ name: "RowsErased", value, unit: "Count" as const, dimensions: { Table: table } })),
   );
-  return { rowsByTable };
+  // After every delete has committed: an ingestion started earlier could copy the member's rows back into SPICE.
+  for (const id of deps.spice.datasetIds) await deps.spice.reingest(id);
+  return { rowsByTable, reingested: [...deps.spice.datasetIds] };
 }

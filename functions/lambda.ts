@@ -2,6 +2,7 @@ import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { S3TablesClient } from "@aws-sdk/client-s3tables";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { CreateIngestionCommand, QuickSightClient } from "@aws-sdk/client-quicksight";
 import { ENV } from "../core/runtime";
 import { AwsAlerts } from "./alerts";
 import { AthenaRunner } from "./athenaRunner";
@@ -51,7 +52,16 @@ export async function mergeEntry(event: MergeEvent, settings: MergeSettings, con
 }
 
 export async function eraseEntry(event: EraseEvent, settings: EraseSettings, context?: InvocationContext): Promise<EraseReport> {
-  const report = await runErase(event, settings, { runner: athena(context), alerts: alerts() });
+  const quicksight = new QuickSightClient({});
+  const spice = {
+    datasetIds: JSON.parse(env(ENV.spiceDatasetIds)) as string[],
+    reingest: async (id: string) => {
+      await quicksight.send(
+        new CreateIngestionCommand({ AwsAccountId: env(ENV.quicksightAccountId), DataSetId: id, IngestionId: `erasure-${Date.now()}` }),
+      );
+    },
+  };
+  const report = await runErase(event, settings, { runner: athena(context), alerts: alerts(), spice });
   console.log(JSON.stringify({ erase: report }));
   return report;
 }

@@ -211,6 +211,11 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     // Not the platform workgroup: its SSE_KMS results would refuse the MERGE on S3 Tables (see GoldLayer).
     workgroup: gold.goldLayer.operationsQuery,
     emailSalt,
+    spiceDatasets: Object.fromEntries(
+      Object.entries(gold.datasets)
+        .filter(([, d]) => d.importMode === "SPICE")
+        .map(([kpi, d]) => [kpi, { id: d.dataSet.dataSetId, arn: d.dataSet.arn }]),
+    ),
     batchJobNames: Object.fromEntries(Object.entries(batches).map(([product, lane]) => [product, lane.job.name])),
     kpiFreshnessBudgetMinutes: Object.fromEntries(Object.entries(gold.outputs.freshnessBudget).map(([kpi, f]) => [kpi, f.budgetMinutes])),
     products: [

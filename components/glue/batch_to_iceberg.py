@@ -3,7 +3,7 @@
 Everything the job needs arrives as job arguments set by components/batchLane.ts (tests check that both
 sides name the same arguments). Validation, dedupe, the salted email hash and quarantine belong to the silver
 MERGE (sql/merge/<product>.sql), which Operations runs when this job succeeds, exactly as for streamed products:
-one tested definition of silver, and the salt read in one place. So this job only casts to the bronze schema.
+one tested definition of silver, and the salt read in one place (its table, by the merge SQL). So this job only casts to the bronze schema.
 """
 import json
 import sys

@@ -37,12 +37,11 @@ export class GoldLayer extends pulumi.ComponentResource {
   /** Runs view DDL. */
   public readonly platformWorkgroup: aws.athena.Workgroup;
   /**
-   * Runs the Operations handlers' queries (silver MERGE, reconciliation, freshness), and nothing else. Its results
-   * are SSE_S3 because Athena refuses INSERT/UPDATE/DELETE/MERGE on S3 Tables from a workgroup with SSE-KMS or
-   * CSE-KMS results (https://docs.aws.amazon.com/athena/latest/ug/gdc-register-s3-table-bucket-cat.html,
-   * "Considerations and limitations"). The merge's query text carries the email-hash salt, which Athena keeps in
-   * the workgroup's query history: only the Operations roles may have athena actions on this workgroup, and no
-   * other workload may be pointed at it.
+   * Runs the Operations handlers' queries (silver MERGE, reconciliation, freshness, member erasure), and nothing
+   * else. Its results are SSE_S3 because Athena refuses INSERT/UPDATE/DELETE/MERGE on S3 Tables from a workgroup with
+   * SSE-KMS or CSE-KMS results (https://docs.aws.amazon.com/athena/latest/ug/gdc-register-s3-table-bucket-cat.html,
+   * "Considerations and limitations"). Its query history names tables and loyalty ids (an erasure's), never the
+   * email-hash salt (read from its table): still, only the Operations roles may have athena actions on it.
    */
   public readonly operationsWorkgroup: aws.athena.Workgroup;
   /** The operations workgroup and its query grant, handed to Operations. */

@@ -30,7 +30,7 @@ export function commonStatements(scope: AccessScope, logGroup: aws.cloudwatch.Lo
     },
     { Sid: "Alert", Effect: "Allow", Action: ["sns:Publish"], Resource: [args.alarmTopicArn] },
     { Sid: "FailureDestination", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [scope.failureQueueArn] },
-    // The alarm topic, the failure queue and the salt secret are encrypted with the platform key.
+    // The alarm topic, the failure queue and the salt object are encrypted with the platform key.
     { Sid: "PlatformKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn] },
   ];
 }

@@ -3,6 +3,7 @@ import * as aws from "../aws";
 import { TableAccess } from "../../core/sql/access";
 import { assumeRolePolicy, Grant, iamPolicy, Statement } from "../iam";
 import { AccessScope, commonStatements } from "./access";
+import type { QueryWrites } from "../tableAccess";
 import { FunctionName, functionArchive, HANDLER } from "./bundle";
 
 export interface OperationsFunctionSettings {
@@ -10,6 +11,8 @@ export interface OperationsFunctionSettings {
   readonly handlerSettings: unknown;
   /** Tables the handler queries through the operations workgroup: the workgroup and the lakehouse grant them. */
   readonly query?: TableAccess;
+  /** What the handler's statements do to the tables they write (default: MERGE). */
+  readonly queryWrites?: QueryWrites;
   /** Statements of this handler alone, after the common and query ones. */
   readonly statements?: Statement[];
   /** Access an owner grants this handler's role (e.g. the email-salt table), made once the role exists. */
@@ -51,7 +54,7 @@ export function operationsFunction(
     { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com", scope.args.account), tags: scope.tags },
     { parent },
   );
-  const query = settings.query ? scope.args.lakehouse.grantQuery(key, role.arn, settings.query, parent) : undefined;
+  const query = settings.query ? scope.args.lakehouse.grantQuery(key, role.arn, settings.query, parent, settings.queryWrites) : undefined;
   const owned = settings.grant?.(key, role.arn, parent);
   const statements = [
     ...commonStatements(scope, logGroup),

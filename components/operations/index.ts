@@ -36,6 +36,8 @@ export interface OperationsArgs extends PlanInputs {
    * operations workgroup. Its results must not be SSE-KMS, or Athena refuses the MERGE on S3 Tables.
    */
   readonly workgroup: QueryWorkgroup;
+  /** SPICE datasets (by KPI) the erase function re-ingests after removing a member, so dashboards drop their rows. */
+  readonly spiceDatasets?: Readonly<Record<string, { readonly id: pulumi.Input<string>; readonly arn: pulumi.Input<string> }>>;
   /** The email-hash salt table the merge SQL reads; only the merge function is granted it. */
   readonly emailSalt: Pick<EmailSalt, "grantRead">;
   /** Glue job name per batch product (BatchLane's job): its successful runs trigger the product's merge. */
@@ -178,14 +180,32 @@ export class Operations extends pulumi.ComponentResource {
       maxEventAgeSeconds: 3600,
       environment: { [ENV.topicArn]: args.alarmTopicArn, [ENV.tableBucketArn]: lakehouse.tableBucketArn },
     });
+    const spice = Object.keys(args.spiceDatasets ?? {})
+      .sort()
+      .map((kpi) => args.spiceDatasets![kpi]);
     // Run by an operator for a right-to-delete request, never on a schedule: the scheduler may not invoke it.
     const erase = lambda("erase", {
       handlerSettings: { statements: plan.erasure },
       query: plan.access.erase,
+      queryWrites: "delete",
       grant: (key, principal, parent) => args.emailSalt.grantRead(key, principal, parent),
+      statements: spice.length
+        ? [
+            {
+              Sid: "ReingestSpice",
+              Effect: "Allow",
+              Action: ["quicksight:CreateIngestion"],
+              Resource: spice.map((d) => pulumi.interpolate`${d.arn}/ingestion/*`),
+            },
+          ]
+        : [],
       timeout: 900,
       maxEventAgeSeconds: 3600,
-      environment: queryEnv(840),
+      environment: {
+        ...queryEnv(840),
+        [ENV.spiceDatasetIds]: pulumi.jsonStringify(spice.map((d) => d.id)),
+        [ENV.quicksightAccountId]: args.account.accountId,
+      },
     });
     this.functions = { merge, reconcile, freshness, maintenance, erase };
     const byFunction = made as Record<FunctionName, ReturnType<typeof operationsFunction>>;

@@ -99,7 +99,7 @@ export interface LakehouseDetail {
   readonly kpis: Record<string, number>;
 }
 
-/** Salt for local runs only; the platform's comes from Secrets Manager. */
+/** Salt for local runs only; the platform's is the retail:emailHashSalt secret, written to its salt table. */
 export const LOCAL_EMAIL_SALT = "local-lakehouse-salt-not-a-secret";
 export const START_DAY = "2026-06-01";
 

@@ -91,6 +91,29 @@ describe("privacy over the prod plan", function () {
     });
   });
 
+  describe("erasure", () => {
+    it("the erase role may find and delete rows (SELECT, DELETE, DESCRIBE) in bronze and silver, never insert", () => {
+      const erase = byType(prod, LF_GRANT).filter((g) => role(g) === "retail-prod-ops-erase" && g.inputs.table);
+      assert.equal(erase.length, 13, "4 bronze, 8 silver tables (the key index and duplicates record included) and the salt table");
+      for (const g of erase.filter((x) => target(x) !== "retail_ops.email_salt"))
+        assert.deepEqual(g.inputs.permissions, ["SELECT", "DELETE", "DESCRIBE"], target(g));
+    });
+
+    it("re-ingests exactly the SPICE datasets after erasing, and may start nothing else in QuickSight", () => {
+      const spice = byType(prod, "aws:quicksight/dataSet:DataSet").filter((d) => d.inputs.importMode === "SPICE");
+      assert.ok(spice.length > 0);
+      const fn = byType(prod, "aws:lambda/function:Function").find((f) => f.name === "retail-prod-ops-erase")!;
+      assert.deepEqual(JSON.parse(fn.inputs.environment.variables.SPICE_DATASET_IDS), spice.map((d) => d.inputs.dataSetId).sort());
+      const policy = JSON.parse(byType(prod, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "retail-prod-ops-erase")!.inputs.policy);
+      const quicksight = policy.Statement.filter((st: { Action: string[] }) => st.Action.some((a) => a.startsWith("quicksight:")));
+      assert.deepEqual(
+        quicksight.map((st: { Action: string[] }) => st.Action),
+        [["quicksight:CreateIngestion"]],
+      );
+      assert.deepEqual(quicksight[0].Resource, spice.map((d) => `${d.state.arn}/ingestion/*`).sort());
+    });
+  });
+
   describe("QuickSight", () => {
     const quicksight = () => byType(prod, LF_GRANT).filter((g) => role(g) === "retail-prod-gold-quicksight");
 

@@ -7,6 +7,7 @@ const cloudwatch = require("@aws-sdk/client-cloudwatch");
 const s3tables = require("@aws-sdk/client-s3tables");
 const secrets = require("@aws-sdk/client-secrets-manager");
 const sns = require("@aws-sdk/client-sns");
+const quicksight = require("@aws-sdk/client-quicksight");
 
 const [dir, eventJson] = process.argv.slice(2);
 const a = mockClient(athena.AthenaClient);
@@ -29,6 +30,8 @@ published.on(sns.PublishCommand).resolves({ MessageId: "m-1" });
 // No handler should ask for a secret (the salt is read by the SQL from its table); any request is counted.
 const secretReads = mockClient(secrets.SecretsManagerClient);
 secretReads.on(secrets.GetSecretValueCommand).resolves({ SecretString: "never-handed-out" });
+const ingestions = mockClient(quicksight.QuickSightClient);
+ingestions.on(quicksight.CreateIngestionCommand).resolves({ IngestionStatus: "INITIALIZED" });
 const tables = mockClient(s3tables.S3TablesClient);
 tables.on(s3tables.GetTableMaintenanceJobStatusCommand).resolves({ status: {} });
 tables.on(s3tables.GetTableCommand).resolves({ createdAt: new Date("2026-07-01T00:00:00Z") });
@@ -43,6 +46,9 @@ handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then
         queries,
         published: published.commandCalls(sns.PublishCommand).length,
         secretReads: secretReads.commandCalls(secrets.GetSecretValueCommand).length,
+        ingestions: ingestions
+          .commandCalls(quicksight.CreateIngestionCommand)
+          .map((c) => `${c.args[0].input.AwsAccountId}/${c.args[0].input.DataSetId}`),
       })}\n`,
     );
   },

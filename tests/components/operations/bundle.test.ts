@@ -17,6 +17,8 @@ const ENVIRONMENT = {
   QUERY_DEADLINE_MS: "60000",
   ALARM_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:retail-prod-alarms",
   TABLE_BUCKET_ARN: "arn:aws:s3tables:eu-west-1:123456789012:bucket/retail-prod-tables",
+  SPICE_DATASET_IDS: '["retail-prod-gold-conversion-rate"]',
+  QUICKSIGHT_ACCOUNT_ID: "123456789012",
 };
 const SETTINGS: Record<FunctionName, unknown> = {
   merge: MERGE_SETTINGS,
@@ -40,7 +42,7 @@ function invoke(
   dir: string,
   fn: FunctionName,
   code: string,
-): { report: Record<string, unknown>; queries: string[]; published: number; secretReads: number } {
+): { report: Record<string, unknown>; queries: string[]; published: number; secretReads: number; ingestions: string[] } {
   const folder = path.join(dir, fn);
   fs.mkdirSync(folder);
   fs.writeFileSync(path.join(folder, "index.js"), code);
@@ -101,5 +103,7 @@ describe("operations bundles (components/operations/bundle.ts)", function () {
     const erase = invoke(dir, "erase", bundles.erase);
     assert.deepStrictEqual(erase.queries, ["DELETE FROM retail_silver.cart_events WHERE loyalty_id = 'L000123'"]);
     assert.deepStrictEqual(Object.keys(erase.report.rowsByTable as object), ["retail_silver.cart_events"], "the id is not in the report");
+    assert.deepStrictEqual(erase.report.reingested, ["retail-prod-gold-conversion-rate"]);
+    assert.deepStrictEqual(erase.ingestions, ["123456789012/retail-prod-gold-conversion-rate"]);
   });
 });
