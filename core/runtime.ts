@@ -11,6 +11,8 @@ export const ENV = {
   topicArn: "ALARM_TOPIC_ARN",
   saltSecretArn: "EMAIL_SALT_SECRET_ARN",
   tableBucketArn: "TABLE_BUCKET_ARN",
+  /** JSON object: Kinesis stream name by stream product, for the canary. */
+  canaryStreams: "CANARY_STREAMS",
 } as const;
 
 /** CloudWatch namespace every operations metric goes to; the Lambda roles may write to this one only. */

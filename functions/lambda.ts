@@ -1,11 +1,13 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { S3TablesClient } from "@aws-sdk/client-s3tables";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { ENV } from "../core/runtime";
 import { AwsAlerts } from "./alerts";
 import { AthenaRunner } from "./athenaRunner";
+import { CanaryReport, CanarySettings, runCanary } from "./canary";
 import { FreshnessReport, FreshnessSettings, runFreshness } from "./freshness";
 import { MaintenanceReport, MaintenanceSettings, runMaintenance } from "./maintenance";
 import { MergeEvent, MergeReport, MergeSettings, runMerge } from "./merge";
@@ -85,5 +87,21 @@ export async function maintenanceEntry(settings: Omit<MaintenanceSettings, "tabl
     { s3tables: new S3TablesClient({}), alerts: alerts(), now: () => new Date() },
   );
   console.log(JSON.stringify({ maintenance: report }));
+  return report;
+}
+
+export async function canaryEntry(): Promise<CanaryReport> {
+  const kinesis = new KinesisClient({});
+  const settings: CanarySettings = { streams: JSON.parse(env(ENV.canaryStreams)) as Record<string, string> };
+  const report = await runCanary(settings, {
+    streams: {
+      putRecord: async (StreamName, PartitionKey, Data) => {
+        await kinesis.send(new PutRecordCommand({ StreamName, PartitionKey, Data }));
+      },
+    },
+    alerts: alerts(),
+    now: () => new Date(),
+  });
+  console.log(JSON.stringify({ canary: report }));
   return report;
 }

@@ -228,6 +228,12 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     goldChannelMode: cfg.goldChannelMode,
     reconcile: { tolerance: cfg.operations.reconcileTolerance, hourUtc: cfg.operations.reconcileHourUtc },
     logRetentionDays: cfg.operations.logRetentionDays,
+    canary: cfg.canary.enabled
+      ? {
+          intervalMinutes: cfg.canary.intervalMinutes,
+          streams: Object.fromEntries(Object.entries(streams).map(([p, lane]) => [p, { name: lane.stream.name, arn: lane.stream.arn }])),
+        }
+      : undefined,
     tags,
   });
 

@@ -2,12 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { slug } from "../../core/names";
 import { AWS_METRICS, OPERATIONS_METRICS } from "../../core/metrics";
-import { FunctionName } from "./bundle";
+import { FunctionName, OperationsFunctions } from "./bundle";
 import { FRESHNESS_INTERVAL_MINUTES, OperationsPlan } from "./plan";
 
 export interface AlarmInputs {
   readonly plan: OperationsPlan;
-  readonly functions: Record<FunctionName, aws.lambda.Function>;
+  readonly functions: OperationsFunctions<aws.lambda.Function>;
   readonly failureQueue: aws.sqs.Queue;
   readonly reconciledTables: readonly string[];
   /** Drift ratio above which a reconciled table alarms. */
@@ -32,7 +32,7 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
       alarmDescription: `${what} See README, Operations.`,
       namespace: AWS_METRICS.lambdaErrors.namespace,
       metricName: AWS_METRICS.lambdaErrors.metricName,
-      dimensions: { FunctionName: t.functions[fn].name },
+      dimensions: { FunctionName: t.functions[fn]!.name },
       statistic: "Sum",
       period: 300,
       evaluationPeriods,
@@ -46,6 +46,9 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
     "reconcile-errors": lambdaErrors("reconcile", 1, "Reconciliation could not count at least one table; the SNS message lists which."),
     "freshness-errors": lambdaErrors("freshness", 2, "The freshness check cannot read silver: KPI staleness is not being measured."),
     "maintenance-errors": lambdaErrors("maintenance", 1, "The S3 Tables maintenance status could not be read for at least one table."),
+    ...(t.functions.canary
+      ? { "canary-errors": lambdaErrors("canary", 2, "The freshness canary could not put its events: measured freshness goes unmeasured.") }
+      : {}),
     "failed-runs": alarm("failed-runs", {
       alarmDescription: "A scheduled run failed after its retries (or could not be delivered) and sits in the failure queue. See README, Operations.",
       namespace: AWS_METRICS.queueVisibleMessages.namespace,

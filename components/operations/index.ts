@@ -12,7 +12,7 @@ import { IcebergNamespace } from "../icebergNamespace";
 import { operationsAlarms } from "./alarms";
 import { AwsAccount } from "../account";
 import type { QueryWorkgroup } from "../gold/workgroups";
-import { bundleHandlers, FunctionName } from "./bundle";
+import { bundleHandlers, FunctionName, OperationsFunctions } from "./bundle";
 import { operationsFunction, OperationsFunctionSettings } from "./function";
 import { FRESHNESS_INTERVAL_MINUTES, OperationsArgsError, OperationsPlan, PlanInputs, planOperations } from "./plan";
 import { operationsTriggers } from "./triggers";
@@ -44,6 +44,14 @@ export interface OperationsArgs extends PlanInputs {
   readonly reconcile: { readonly tolerance: number; readonly hourUtc: number };
   /** Days the functions' logs are kept. */
   readonly logRetentionDays: number;
+  /**
+   * The freshness canary, when enabled: its round interval and the streams it puts on (name and ARN by product).
+   * Absent, no canary runs and measured freshness is neither computed nor alarmed.
+   */
+  readonly canary?: {
+    readonly intervalMinutes: number;
+    readonly streams: Readonly<Record<string, { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> }>>;
+  };
   /** Hours each S3 Tables maintenance job may go without a run (default DEFAULT_WINDOW_HOURS). */
   readonly maintenanceWindowHours?: Partial<Record<JobType, number>>;
   readonly tags?: Record<string, string>;
@@ -69,8 +77,8 @@ export class Operations extends pulumi.ComponentResource {
   public readonly plan: OperationsPlan;
   /** Silver tables the reconcile function counts (also its `retail:reconciles` tag). */
   public readonly reconciledTables: string[];
-  public readonly functions: Record<FunctionName, aws.lambda.Function>;
-  public readonly roles: Record<FunctionName, aws.iam.Role>;
+  public readonly functions: OperationsFunctions<aws.lambda.Function>;
+  public readonly roles: OperationsFunctions<aws.iam.Role>;
   public readonly failureQueue: aws.sqs.Queue;
   public readonly schedules: Record<string, aws.scheduler.Schedule>;
   /** By batch product: the EventBridge rule that runs its merge when its Glue job succeeds. */
@@ -137,6 +145,21 @@ export class Operations extends pulumi.ComponentResource {
       tables: existing,
       windowHours: { ...DEFAULT_WINDOW_HOURS, ...args.maintenanceWindowHours } as Record<JobType, number>,
     };
+    const canaryFunction = (c: NonNullable<OperationsArgs["canary"]>) => {
+      const products = Object.keys(c.streams).sort();
+      return lambda("canary", {
+        handlerSettings: {},
+        statements: [{ Sid: "CanaryPut", Effect: "Allow", Action: ["kinesis:PutRecord"], Resource: products.map((p) => c.streams[p].arn) }],
+        timeout: 30,
+        // A round older than the next one measures nothing new.
+        maxEventAgeSeconds: c.intervalMinutes * 60,
+        // Stream names exist only once the streams do: the environment, unlike the settings file, takes outputs.
+        environment: {
+          [ENV.topicArn]: args.alarmTopicArn,
+          [ENV.canaryStreams]: pulumi.jsonStringify(Object.fromEntries(products.map((p) => [p, c.streams[p].name]))),
+        },
+      });
+    };
     const maintenanceTableArns = existing.map((t) => lakehouse.tables[t].tableArn as pulumi.Output<string>);
 
     const merge = lambda("merge", {
@@ -178,13 +201,15 @@ export class Operations extends pulumi.ComponentResource {
       maxEventAgeSeconds: 3600,
       environment: { [ENV.topicArn]: args.alarmTopicArn, [ENV.tableBucketArn]: lakehouse.tableBucketArn },
     });
-    this.functions = { merge, reconcile, freshness, maintenance };
-    const byFunction = made as Record<FunctionName, ReturnType<typeof operationsFunction>>;
+    const canary = args.canary && canaryFunction(args.canary);
+    this.functions = { merge, reconcile, freshness, maintenance, ...(canary ? { canary } : {}) };
+    const byFunction = made as OperationsFunctions<ReturnType<typeof operationsFunction>>;
     this.roles = {
       merge: byFunction.merge.role,
       reconcile: byFunction.reconcile.role,
       freshness: byFunction.freshness.role,
       maintenance: byFunction.maintenance.role,
+      ...(byFunction.canary ? { canary: byFunction.canary.role } : {}),
     };
 
     const triggers = operationsTriggers(
@@ -196,6 +221,7 @@ export class Operations extends pulumi.ComponentResource {
         kmsKeyArn: args.kmsKeyArn,
         batchJobNames: args.batchJobNames,
         reconcileHourUtc: args.reconcile.hourUtc,
+        canaryIntervalMinutes: args.canary?.intervalMinutes,
         account: args.account,
         tags: opsTags,
       },

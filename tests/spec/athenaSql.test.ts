@@ -34,6 +34,7 @@ const NEVER_SENT = [
   "bronze/loyalty_redemptions.sql",
   "bronze/loyalty_tier.sql",
   "bronze/pos_transactions.sql",
+  "silver/canary_arrivals.sql",
   "silver/cart_events.sql",
   "silver/duplicates.sql",
   "silver/erp_inventory.sql",

@@ -7,6 +7,7 @@ const cloudwatch = require("@aws-sdk/client-cloudwatch");
 const s3tables = require("@aws-sdk/client-s3tables");
 const secrets = require("@aws-sdk/client-secrets-manager");
 const sns = require("@aws-sdk/client-sns");
+const kinesis = require("@aws-sdk/client-kinesis");
 
 const [dir, eventJson, salt] = process.argv.slice(2);
 const a = mockClient(athena.AthenaClient);
@@ -31,11 +32,18 @@ const tables = mockClient(s3tables.S3TablesClient);
 tables.on(s3tables.GetTableMaintenanceJobStatusCommand).resolves({ status: {} });
 tables.on(s3tables.GetTableCommand).resolves({ createdAt: new Date("2026-07-01T00:00:00Z") });
 
+const streams = mockClient(kinesis.KinesisClient);
+streams.on(kinesis.PutRecordCommand).resolves({ ShardId: "shardId-000000000000", SequenceNumber: "1" });
+
 const { handler } = require(`${dir}/index.js`);
 handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then(
   (report) => {
     const queries = a.commandCalls(athena.StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString);
-    process.stdout.write(`${JSON.stringify({ report, queries, published: published.commandCalls(sns.PublishCommand).length })}\n`);
+    const records = streams.commandCalls(kinesis.PutRecordCommand).map((c) => ({
+      stream: c.args[0].input.StreamName,
+      data: JSON.parse(Buffer.from(c.args[0].input.Data).toString("utf8")),
+    }));
+    process.stdout.write(`${JSON.stringify({ report, queries, published: published.commandCalls(sns.PublishCommand).length, records })}\n`);
   },
   (e) => {
     process.stderr.write(`${e.stack}\n`);

@@ -18,24 +18,31 @@ const ENVIRONMENT = {
   ALARM_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:retail-prod-alarms",
   EMAIL_SALT_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:retail-prod-email-salt",
   TABLE_BUCKET_ARN: "arn:aws:s3tables:eu-west-1:123456789012:bucket/retail-prod-tables",
+  CANARY_STREAMS: JSON.stringify({ cart_events: "retail-prod-cart-events", pos_transactions: "retail-prod-pos-transactions" }),
 };
 const SETTINGS: Record<FunctionName, unknown> = {
   merge: MERGE_SETTINGS,
   reconcile: { tables: { cart_events: "SELECT 10 AS source_rows, 10 AS silver_rows" }, tolerance: 0.001 },
   freshness: { tables: {}, kpis: {}, intervalMinutes: 5 },
   maintenance: { tables: ["retail_silver.cart_events"], windowHours: DEFAULT_WINDOW_HOURS },
+  canary: {},
 };
 const EVENTS: Record<FunctionName, unknown> = {
   merge: { product: "cart_events", scheduledTime: "2026-07-01T10:00:00Z" },
   reconcile: { day: "2026-06-30" },
   freshness: {},
   maintenance: {},
+  canary: {},
 };
 
 const sha = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 
 /** Write a function's bundle and settings as its archive lays them out, then invoke it in a fresh Node process. */
-function invoke(dir: string, fn: FunctionName, code: string): { report: Record<string, unknown>; queries: string[]; published: number } {
+function invoke(
+  dir: string,
+  fn: FunctionName,
+  code: string,
+): { report: Record<string, unknown>; queries: string[]; published: number; records: { stream: string; data: Record<string, unknown> }[] } {
   const folder = path.join(dir, fn);
   fs.mkdirSync(folder);
   fs.writeFileSync(path.join(folder, "index.js"), code);
@@ -96,5 +103,15 @@ describe("operations bundles (components/operations/bundle.ts)", function () {
     assert.deepStrictEqual(freshness.queries, []);
     const maintenance = invoke(dir, "maintenance", bundles.maintenance);
     assert.ok(Array.isArray(maintenance.report.problems), JSON.stringify(maintenance.report));
+  });
+
+  it("canary: puts one marked, valid record on each stream its environment names", () => {
+    const { records, queries } = invoke(dir, "canary", bundles.canary);
+    assert.deepStrictEqual(queries, []);
+    assert.deepStrictEqual(
+      records.map((r) => r.stream),
+      ["retail-prod-cart-events", "retail-prod-pos-transactions"],
+    );
+    for (const r of records) assert.match(String(r.data.event_id), /^canary-(cart_events|pos_transactions)-\d+$/);
   });
 });

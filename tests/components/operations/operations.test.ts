@@ -139,6 +139,7 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(
       merge.CatalogCommit.Resource,
       [
+        "canary_arrivals",
         "cart_events",
         "duplicates",
         "erp_inventory",
@@ -164,7 +165,7 @@ describe("Operations component under mocks", function () {
         /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r),
       ),
     );
-    assert.strictEqual(maintenance.Resource.length, 14, "9 silver tables and 5 bronze ones");
+    assert.strictEqual(maintenance.Resource.length, 15, "10 silver tables and 5 bronze ones");
     const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),

@@ -128,7 +128,10 @@ describe("stack config", () => {
     assert.deepEqual(cfg.canary, { enabled: true, intervalMinutes: 15 });
     assert.equal(cfg.operations.bridgeCoverageMin, 0.8);
     assert.equal(cfg.baselineRefreshHours, 26);
-    const off = parsePlatformConfig(prodRaw((r) => (r.canary = { enabled: false })), ctx);
+    const off = parsePlatformConfig(
+      prodRaw((r) => (r.canary = { enabled: false })),
+      ctx,
+    );
     assert.deepEqual(off.canary, { enabled: false, intervalMinutes: 15 });
   });
 
@@ -147,7 +150,10 @@ describe("stack config", () => {
 
   it("requires the before figure, retail:baselineRefreshHours, as a positive number of hours", () => {
     const [missing] = problemsOf(prodRaw((r) => delete r.baselineRefreshHours));
-    assert.match(missing, /^retail:baselineRefreshHours = \(missing\): .*Fix: give the dashboards' refresh lag before this platform in hours, e\.g\. 26/);
+    assert.match(
+      missing,
+      /^retail:baselineRefreshHours = \(missing\): .*Fix: give the dashboards' refresh lag before this platform in hours, e\.g\. 26/,
+    );
     const [zero] = problemsOf(prodRaw((r) => (r.baselineRefreshHours = 0)));
     assert.match(zero, /^retail:baselineRefreshHours = 0: /);
   });
