@@ -11,6 +11,8 @@ export const ENV = {
   topicArn: "ALARM_TOPIC_ARN",
   saltSecretArn: "EMAIL_SALT_SECRET_ARN",
   tableBucketArn: "TABLE_BUCKET_ARN",
+  /** The account QuickSight's ListIngestions names, for the freshness function's SPICE KPIs. */
+  awsAccountId: "AWS_ACCOUNT_ID",
   /** JSON object: Kinesis stream name by stream product, for the canary. */
   canaryStreams: "CANARY_STREAMS",
 } as const;

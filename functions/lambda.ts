@@ -1,6 +1,7 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
+import { ListIngestionsCommand, QuickSightClient } from "@aws-sdk/client-quicksight";
 import { S3TablesClient } from "@aws-sdk/client-s3tables";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -9,6 +10,7 @@ import { AwsAlerts } from "./alerts";
 import { AthenaRunner } from "./athenaRunner";
 import { CanaryReport, CanarySettings, runCanary } from "./canary";
 import { FreshnessReport, FreshnessSettings, runFreshness } from "./freshness";
+import { Ingestion } from "./measuredFreshness";
 import { MaintenanceReport, MaintenanceSettings, runMaintenance } from "./maintenance";
 import { MergeEvent, MergeReport, MergeSettings, runMerge } from "./merge";
 import { ReconcileEvent, ReconcileReport, ReconcileSettings, runReconcile } from "./reconcile";
@@ -75,8 +77,43 @@ export async function reconcileEntry(event: ReconcileEvent, settings: ReconcileS
   return report;
 }
 
+/** Pages of ListIngestions read per data set at most: a refresh every 15 minutes fills one page in a day. */
+const INGESTION_PAGES = 5;
+
+/** SPICE ingestions of a data set created since `since`; paging stops at a page that reaches back past it. */
+export function listIngestions(quicksight: QuickSightClient, awsAccountId: string) {
+  return async (dataSetId: string, since: Date): Promise<Ingestion[]> => {
+    const out: Ingestion[] = [];
+    let NextToken: string | undefined;
+    for (let page = 0; page < INGESTION_PAGES; page++) {
+      const res = await quicksight.send(new ListIngestionsCommand({ AwsAccountId: awsAccountId, DataSetId: dataSetId, NextToken, MaxResults: 100 }));
+      for (const i of res.Ingestions ?? []) {
+        if (!i.CreatedTime) continue;
+        out.push({
+          createdAt: i.CreatedTime,
+          status: String(i.IngestionStatus),
+          ...(i.IngestionStatus === "COMPLETED" && i.IngestionTimeInSeconds !== undefined
+            ? { completedAt: new Date(i.CreatedTime.getTime() + i.IngestionTimeInSeconds * 1000) }
+            : {}),
+        });
+      }
+      NextToken = res.NextToken;
+      const oldest = Math.min(...(res.Ingestions ?? []).map((i) => i.CreatedTime?.getTime() ?? Infinity));
+      if (!NextToken || oldest < since.getTime()) break;
+    }
+    return out.filter((i) => i.createdAt.getTime() >= since.getTime());
+  };
+}
+
 export async function freshnessEntry(settings: FreshnessSettings, context?: InvocationContext): Promise<FreshnessReport> {
-  const report = await runFreshness(settings, { runner: athena(context), alerts: alerts(), now: () => new Date() });
+  const report = await runFreshness(settings, {
+    runner: athena(context),
+    alerts: alerts(),
+    now: () => new Date(),
+    ...(settings.canary && Object.values(settings.canary.kpis).some((k) => k.dataSetId !== undefined)
+      ? { ingestions: listIngestions(new QuickSightClient({}), env(ENV.awsAccountId)) }
+      : {}),
+  });
   console.log(JSON.stringify({ freshness: report }));
   return report;
 }

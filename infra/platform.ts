@@ -227,7 +227,13 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     ],
     goldChannelMode: cfg.goldChannelMode,
     reconcile: { tolerance: cfg.operations.reconcileTolerance, hourUtc: cfg.operations.reconcileHourUtc },
+    bridgeCoverageMin: cfg.operations.bridgeCoverageMin,
     logRetentionDays: cfg.operations.logRetentionDays,
+    spiceDataSetIds: Object.fromEntries(
+      Object.entries(gold.datasets)
+        .filter(([, d]) => d.importMode === "SPICE")
+        .map(([kpi, d]) => [kpi, d.dataSetId]),
+    ),
     canary: cfg.canary.enabled
       ? {
           intervalMinutes: cfg.canary.intervalMinutes,
@@ -241,6 +247,10 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
   const opsDashboard = operationsDashboard(`${prefix}-operations`, {
     region: cfg.region,
     kpis: operations.plan.kpis,
+    measuredKpis: Object.keys(operations.plan.canary?.kpis ?? {}),
+    baselineRefreshHours: cfg.baselineRefreshHours,
+    bridgeCoverageProducts: operations.plan.bridgeCoverageProducts,
+    bridgeCoverageMin: cfg.operations.bridgeCoverageMin,
     mergeFunction: operations.functions.merge.name,
     failureQueue: operations.failureQueue.name,
     ...dashboardMerges(operations.plan),

@@ -12,6 +12,8 @@ export interface AlarmInputs {
   readonly reconciledTables: readonly string[];
   /** Drift ratio above which a reconciled table alarms. */
   readonly reconcileTolerance: number;
+  /** Share of purchases with a resolved loyalty_id below which a product's bridge coverage alarms. */
+  readonly bridgeCoverageMin: number;
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly tags: Record<string, string>;
 }
@@ -106,6 +108,43 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
           comparisonOperator: "GreaterThanThreshold",
           // No datapoint means the KPI could not be measured (empty input, failed check): not provably fresh.
           treatMissingData: "breaching",
+        }),
+      ]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(t.plan.canary?.kpis ?? {}).map(([kpi, k]) => [
+        `measured-freshness-${kpi}`,
+        alarm(`measured-freshness-${slug(kpi)}`, {
+          alarmDescription: `${kpi}: the canary took longer than the ${k.budgetMinutes}-min budget to reach the dashboard (streams: ${k.products.join(", ")}${k.dataSetId ? ", then SPICE" : ""}). See README, Operations.`,
+          namespace: OPERATIONS_METRICS.measuredFreshnessMinutes.namespace,
+          metricName: OPERATIONS_METRICS.measuredFreshnessMinutes.metricName,
+          dimensions: { Kpi: kpi },
+          statistic: "Maximum",
+          period: FRESHNESS_INTERVAL_MINUTES * 60,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          threshold: k.budgetMinutes,
+          comparisonOperator: "GreaterThanThreshold",
+          // No datapoint means no canary round is on record: the freshness is not proven.
+          treatMissingData: "breaching",
+        }),
+      ]),
+    ),
+    ...Object.fromEntries(
+      t.plan.bridgeCoverageProducts.map((product) => [
+        `bridge-coverage-${product}`,
+        alarm(`bridge-coverage-${slug(product)}`, {
+          alarmDescription: `${product}: under ${t.bridgeCoverageMin * 100} % of the last hour's purchases carry a resolved loyalty_id (scan or identity_bridge). See README, Operations.`,
+          namespace: OPERATIONS_METRICS.bridgeCoverage.namespace,
+          metricName: OPERATIONS_METRICS.bridgeCoverage.metricName,
+          dimensions: { Product: product },
+          statistic: "Minimum",
+          period: 3600,
+          evaluationPeriods: 1,
+          threshold: t.bridgeCoverageMin,
+          comparisonOperator: "LessThanThreshold",
+          // A quiet hour has no purchases to cover.
+          treatMissingData: "notBreaching",
         }),
       ]),
     ),

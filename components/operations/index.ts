@@ -14,7 +14,7 @@ import { AwsAccount } from "../account";
 import type { QueryWorkgroup } from "../gold/workgroups";
 import { bundleHandlers, FunctionName, OperationsFunctions } from "./bundle";
 import { operationsFunction, OperationsFunctionSettings } from "./function";
-import { FRESHNESS_INTERVAL_MINUTES, OperationsArgsError, OperationsPlan, PlanInputs, planOperations } from "./plan";
+import { BRIDGE_COVERAGE_WINDOW_MINUTES, FRESHNESS_INTERVAL_MINUTES, OperationsArgsError, OperationsPlan, PlanInputs, planOperations } from "./plan";
 import { operationsTriggers } from "./triggers";
 
 export { FRESHNESS_INTERVAL_MINUTES, LATE_ARRIVAL_MINUTES, OperationsArgsError, planOperations } from "./plan";
@@ -40,6 +40,8 @@ export interface OperationsArgs extends PlanInputs {
   readonly saltSecretArn: pulumi.Input<string>;
   /** Glue job name per batch product (BatchLane's job): its successful runs trigger the product's merge. */
   readonly batchJobNames: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Share of purchases with a resolved loyalty_id below which bridge coverage alarms. */
+  readonly bridgeCoverageMin: number;
   /** Daily reconciliation: the drift ratio that alarms and the hour (UTC) it runs. */
   readonly reconcile: { readonly tolerance: number; readonly hourUtc: number };
   /** Days the functions' logs are kept. */
@@ -60,7 +62,7 @@ export interface OperationsArgs extends PlanInputs {
 /** The plan, its problems reported against the component. */
 function planned(args: OperationsArgs, existing: readonly string[], component: pulumi.Resource): OperationsPlan {
   try {
-    return planOperations(args, existing);
+    return planOperations({ ...args, canaryIntervalMinutes: args.canary?.intervalMinutes }, existing);
   } catch (e) {
     if (e instanceof OperationsArgsError) throw new pulumi.ResourceError(e.message, component);
     throw e;
@@ -140,7 +142,14 @@ export class Operations extends pulumi.ComponentResource {
       bridgeSql: plan.bridgeSql,
     };
     const reconcileSettings: ReconcileSettings = { tables: plan.reconcile, tolerance: args.reconcile.tolerance };
-    const freshnessSettings: FreshnessSettings = { tables: plan.freshness, kpis: plan.kpis, intervalMinutes: FRESHNESS_INTERVAL_MINUTES };
+    const freshnessSettings: FreshnessSettings = {
+      tables: plan.freshness,
+      kpis: plan.kpis,
+      intervalMinutes: FRESHNESS_INTERVAL_MINUTES,
+      ...(plan.canary ? { canary: plan.canary } : {}),
+      bridgeCoverage: { sql: plan.bridgeCoverageSql, windowMinutes: BRIDGE_COVERAGE_WINDOW_MINUTES },
+    };
+    const spiceKpis = Object.values(plan.canary?.kpis ?? {}).some((k) => k.dataSetId !== undefined);
     const maintenanceSettings: Omit<MaintenanceSettings, "tableBucketArn"> = {
       tables: existing,
       windowHours: { ...DEFAULT_WINDOW_HOURS, ...args.maintenanceWindowHours } as Record<JobType, number>,
@@ -183,9 +192,12 @@ export class Operations extends pulumi.ComponentResource {
     const freshness = lambda("freshness", {
       handlerSettings: freshnessSettings,
       query: plan.access.freshness,
+      // ListIngestions has no resource-level permissions (the IAM reference lists no resource type for it), so "*" is
+      // the only Resource it takes; it returns ingestion status and times, no data.
+      statements: spiceKpis ? [{ Sid: "SpiceIngestions", Effect: "Allow", Action: ["quicksight:ListIngestions"], Resource: ["*"] }] : [],
       timeout: 240,
       maxEventAgeSeconds: 600,
-      environment: queryEnv(60),
+      environment: { ...queryEnv(60), ...(spiceKpis ? { [ENV.awsAccountId]: args.account.accountId } : {}) },
     });
     const maintenance = lambda("maintenance", {
       handlerSettings: maintenanceSettings,
@@ -237,6 +249,7 @@ export class Operations extends pulumi.ComponentResource {
         failureQueue: this.failureQueue,
         reconciledTables: this.reconciledTables,
         reconcileTolerance: args.reconcile.tolerance,
+        bridgeCoverageMin: args.bridgeCoverageMin,
         alarmTopicArn: args.alarmTopicArn,
         tags: opsTags,
       },

@@ -1,6 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { FreshnessKpi } from "../../functions/freshness";
+import { CanaryFreshnessSettings } from "../../functions/measuredFreshness";
+import { QUARANTINE_TABLE, targetOf } from "../../functions/merge";
+import { CANARY_PRODUCTS } from "../../core/canary";
+import { splitStatements } from "../../core/sql/text";
 import { BATCH_CADENCE_MINUTES, Lane } from "../../core/lanes";
 import { mergeIntervalMinutes } from "../../core/limits";
 import { SQL_DIR } from "../../core/paths";
@@ -35,7 +39,14 @@ export interface PlanInputs {
   readonly batchJobNames: Readonly<Record<string, unknown>>;
   /** Root of the SQL files (default the repository's sql/); tests point it at fixtures. */
   readonly sqlRoot?: string;
+  /** The freshness canary's round interval, when it is on (Operations sets it from its canary arg). */
+  readonly canaryIntervalMinutes?: number;
+  /** QuickSight data set id of each SPICE KPI: measured freshness waits for its next ingestion. */
+  readonly spiceDataSetIds?: Readonly<Record<string, string>>;
 }
+
+/** Minutes of purchases bridge coverage reads each run: an hour, so a quiet store hour still has a few. */
+export const BRIDGE_COVERAGE_WINDOW_MINUTES = 60;
 
 /** What starts a product's merge: a schedule for streams, its Glue job's successful run for batch products. */
 export type MergeTrigger = { readonly kind: "schedule"; readonly intervalMinutes: number } | { readonly kind: "glue-job-succeeded" };
@@ -50,6 +61,12 @@ export interface OperationsPlan {
   readonly freshness: Record<string, string>;
   readonly kpis: Record<string, FreshnessKpi>;
   readonly access: { merge: TableAccess; reconcile: TableAccess; freshness: TableAccess };
+  /** What the freshness function measures from the canary's rounds; undefined while the canary is off. */
+  readonly canary?: CanaryFreshnessSettings;
+  /** sql/coverage/bridge_coverage.sql. */
+  readonly bridgeCoverageSql: string;
+  /** Stream products whose purchases land in order_events: the ones bridge coverage reports. */
+  readonly bridgeCoverageProducts: string[];
 }
 
 function sqlFiles(root: string, dir: string): Record<string, string> {
@@ -169,6 +186,11 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
     kpis[kpi] = { budgetMinutes, tables };
   }
 
+  const canary = args.canaryIntervalMinutes !== undefined ? planCanary(args, root, merges, kpis, problems) : undefined;
+  const bridgeCoverageSql = sqlFiles(root, "coverage")["bridge_coverage"];
+  if (bridgeCoverageSql === undefined)
+    problems.push("sql/coverage/bridge_coverage.sql is missing: bridge coverage would go unmeasured. Fix: restore it.");
+
   if (problems.length > 0) throw new OperationsArgsError(`Operations:\n  - ${problems.join("\n  - ")}`);
   return {
     merges,
@@ -180,7 +202,48 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
     access: {
       merge: tableAccess([bridgeSql!, ...merges.map((m) => m.sql)]),
       reconcile: tableAccess(Object.values(reconcile)),
-      freshness: tableAccess(Object.values(freshness)),
+      freshness: tableAccess([...Object.values(freshness), ...(canary ? [canary.sql] : []), bridgeCoverageSql!]),
     },
+    ...(canary ? { canary } : {}),
+    bridgeCoverageSql: bridgeCoverageSql!,
+    bridgeCoverageProducts: merges
+      .filter((m) => m.trigger.kind === "schedule" && mergeTargets(m.sql).includes("retail_silver.order_events"))
+      .map((m) => m.product)
+      .sort(),
   };
+}
+
+/** Silver tables a merge's statements write, the quarantine aside. */
+export function mergeTargets(sql: string): string[] {
+  return [...new Set(splitStatements(sql).map((st) => targetOf(st)))].filter((t): t is string => !!t && t !== QUARANTINE_TABLE).sort();
+}
+
+/**
+ * Which stream products' canaries each KPI waits for: those whose merges write a silver table its view reads. A KPI
+ * read from batch products alone has no canary to follow and is left to its staleness alarm.
+ */
+function planCanary(
+  args: PlanInputs,
+  root: string,
+  merges: OperationsPlan["merges"],
+  kpis: Record<string, FreshnessKpi>,
+  problems: string[],
+): CanaryFreshnessSettings | undefined {
+  const sql = sqlFiles(root, "canary")["arrivals"];
+  if (sql === undefined) problems.push("sql/canary/arrivals.sql is missing: the canary's rounds could not be followed. Fix: restore it.");
+  const streams = merges.filter((m) => m.trigger.kind === "schedule");
+  for (const m of streams.filter((m) => !CANARY_PRODUCTS.includes(m.product))) {
+    problems.push(
+      `stream product "${m.product}" has no canary row, so the canary could not measure it. Fix: add one to core/canary.ts, or set retail:canary.enabled to false.`,
+    );
+  }
+  const out: Record<string, CanaryFreshnessSettings["kpis"][string]> = {};
+  for (const [kpi, k] of Object.entries(kpis)) {
+    const reads = new Set(k.tables.map((t) => `retail_silver.${t}`));
+    const products = streams.filter((m) => mergeTargets(m.sql).some((t) => reads.has(t))).map((m) => m.product);
+    if (products.length === 0) continue;
+    const dataSetId = args.spiceDataSetIds?.[kpi];
+    out[kpi] = { budgetMinutes: k.budgetMinutes, products, ...(dataSetId !== undefined ? { dataSetId } : {}) };
+  }
+  return sql === undefined ? undefined : { sql, intervalMinutes: args.canaryIntervalMinutes!, kpis: out };
 }

@@ -21,7 +21,7 @@ import { trinoSyntaxErrors } from "./trino";
  */
 
 /** Folders whose files the merge, reconcile and freshness handlers load (components/operations/plan.ts), rendered then split. */
-const HANDLER_DIRS = ["merge", "bridge", "reconcile", "freshness"];
+const HANDLER_DIRS = ["merge", "bridge", "reconcile", "freshness", "canary", "coverage"];
 /** Gold views: one CREATE OR REPLACE VIEW per file and channel mode, sent whole (core/kpiCatalog.ts viewStatement). */
 const GOLD_DIRS = ["gold/omnichannel", "gold/store-only"];
 /**
