@@ -34,7 +34,7 @@ const FIXES: Record<string, string> = {
   baselineRefreshHours: "give the dashboards' refresh lag before this platform in hours, e.g. 26 (the nightly warehouse)",
   enabled: "set retail:canary.enabled to true (measure freshness) or false",
   intervalMinutes: "give whole minutes from 1 to 60, e.g. 15",
-  bridgeCoverageMin: "give a share from 0 to 1 of purchases that must carry a loyalty_id, e.g. 0.8",
+  bridgeCoverageMin: "give a share from 0 to 1 of purchases that must carry a loyalty_id, e.g. 0.95",
   vpcCidr: "give an IPv4 CIDR such as 10.40.0.0/16",
   availabilityZones: "give 2 or 3",
   ownerGroups: "map each owner team to its QuickSight group name",

@@ -133,11 +133,11 @@ describe("operations dashboard (CloudWatch)", () => {
     assert.deepEqual(
       floor.map((a) => [a.inputs.dimensions.Product, a.inputs.threshold, a.inputs.comparisonOperator]),
       [
-        ["cart_events", 0.8, "LessThanThreshold"],
-        ["pos_transactions", 0.8, "LessThanThreshold"],
+        ["cart_events", 0.95, "LessThanThreshold"],
+        ["pos_transactions", 0.95, "LessThanThreshold"],
       ],
     );
-    assert.equal(coverage.properties.annotations.horizontal[0].value, 0.8);
+    assert.equal(coverage.properties.annotations.horizontal[0].value, 0.95);
     // Every stream, delivery stream and reconciled table an alarm watches is graphed, with the same dimension values.
     const graphed = new Set(
       body.widgets.flatMap((w) =>

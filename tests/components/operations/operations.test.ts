@@ -90,20 +90,20 @@ describe("Operations component under mocks", function () {
 
   it("runs each handler one at a time, with an explicit role, a bounded timeout and an on-failure queue", () => {
     const functions = byType(run, "aws:lambda/function:Function");
-    assert.strictEqual(functions.length, 4);
+    assert.strictEqual(functions.length, 5, "merge, reconcile, freshness, maintenance and the canary");
     const roles = new Set(byType(run, "aws:iam/role:Role").map((r) => r.state.arn));
     for (const f of functions) {
       assert.ok(roles.has(f.inputs.role), `${f.name} uses its own role`);
       assert.strictEqual(f.inputs.reservedConcurrentExecutions, 1, f.name);
     }
-    assert.strictEqual(new Set(functions.map((f) => f.inputs.role)).size, 4, "one role per function");
+    assert.strictEqual(new Set(functions.map((f) => f.inputs.role)).size, 5, "one role per function");
     assert.deepStrictEqual(byType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), [], "no managed policies");
     assert.strictEqual(fn("merge").inputs.timeout, MERGE_TIMEOUT_SECONDS);
     assert.ok(Number(fn("merge").inputs.environment.variables.QUERY_DEADLINE_MS) < MERGE_TIMEOUT_SECONDS * 1000);
     const queue = byType(run, "aws:sqs/queue:Queue")[0];
     assert.strictEqual(queue.inputs.kmsMasterKeyId, ARNS.key);
     const invokeConfigs = byType(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
-    assert.strictEqual(invokeConfigs.length, 4);
+    assert.strictEqual(invokeConfigs.length, 5);
     for (const c of invokeConfigs) assert.strictEqual(c.inputs.destinationConfig.onFailure.destination, queue.state.arn);
     // A merge that waited 15 minutes for its turn means merges are not keeping up: it lands in the queue, whose alarm says so.
     assert.strictEqual(invokeConfigs.find((c) => c.name === "retail-prod-ops-merge")!.inputs.maximumEventAgeInSeconds, 900);
@@ -120,12 +120,12 @@ describe("Operations component under mocks", function () {
   });
 
   it("scopes every role statement to exact ARNs, with no wildcard action", () => {
-    for (const role of ["merge", "reconcile", "freshness", "maintenance", "scheduler"]) {
+    for (const role of ["merge", "reconcile", "freshness", "maintenance", "canary", "scheduler"]) {
       for (const s of statements(role)) {
         for (const a of s.Action) assert.ok(!a.includes("*"), `${role}/${s.Sid}: action ${a}`);
         if (s.Resource.includes("*")) {
-          // Neither action supports resource-level permissions; the namespace condition pins the metrics one.
-          assert.ok(["Metrics", "LakeFormationCredentials"].includes(s.Sid), `${role}/${s.Sid} has Resource "*"`);
+          // None of these actions supports resource-level permissions; the namespace condition pins the metrics one.
+          assert.ok(["Metrics", "LakeFormationCredentials", "SpiceIngestions"].includes(s.Sid), `${role}/${s.Sid} has Resource "*"`);
         }
       }
     }
@@ -158,6 +158,16 @@ describe("Operations component under mocks", function () {
       const sids = statements(role).map((s) => s.Sid);
       assert.ok(!sids.includes("EmailSalt") && !sids.includes("CatalogCommit"), `${role} neither reads the salt nor writes tables`);
     }
+    // The canary puts on exactly the platform's streams; the freshness role lists SPICE ingestions, which IAM cannot scope.
+    const put = statements("canary").find((s) => s.Sid === "CanaryPut")!;
+    assert.deepStrictEqual(put.Action, ["kinesis:PutRecord"]);
+    assert.deepStrictEqual(put.Resource, [
+      "arn:aws:kinesis:us-east-1:123456789012:stream/retail-prod-cart-events",
+      "arn:aws:kinesis:us-east-1:123456789012:stream/retail-prod-pos-transactions",
+    ]);
+    assert.ok(!statements("canary").some((s) => s.Sid === "CatalogRead" || s.Sid === "EmailSalt"), "the canary reads no table and no salt");
+    const spice = statements("freshness").find((s) => s.Sid === "SpiceIngestions")!;
+    assert.deepStrictEqual([spice.Action, spice.Resource], [["quicksight:ListIngestions"], ["*"]]);
     const maintenance = statements("maintenance").find((s) => s.Sid === "MaintenanceStatus")!;
     assert.deepStrictEqual(maintenance.Action, ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"]);
     assert.ok(

@@ -126,7 +126,7 @@ describe("stack config", () => {
   it("defaults the canary and bridge coverage, and takes the before figure as given", () => {
     const cfg = parsePlatformConfig(prodRaw(), ctx);
     assert.deepEqual(cfg.canary, { enabled: true, intervalMinutes: 15 });
-    assert.equal(cfg.operations.bridgeCoverageMin, 0.8);
+    assert.equal(cfg.operations.bridgeCoverageMin, 0.95);
     assert.equal(cfg.baselineRefreshHours, 26);
     const off = parsePlatformConfig(
       prodRaw((r) => (r.canary = { enabled: false })),

@@ -99,6 +99,20 @@ describe("freshness canaries through the local lakehouse", () => {
     assert.strictEqual(Number(none.n), 0);
   });
 
+  it("are not purchases to bridge coverage, which counts the fixture's store and web purchases", async () => {
+    const coverage = async (lake: LocalLakehouse) =>
+      (await lake.runFile("coverage/bridge_coverage.sql", { since: "2026-06-24 00:00:00" }))
+        .map((r) => [r.product, Number(r.purchases), Number(r.resolved)])
+        .sort();
+    const plainCoverage = await coverage(plain);
+    assert.deepStrictEqual(await coverage(canaried), plainCoverage);
+    assert.deepStrictEqual(
+      plainCoverage.map(([p]) => p),
+      ["cart_events", "pos_transactions"],
+    );
+    for (const [p, purchases, resolved] of plainCoverage) assert.ok(Number(resolved) <= Number(purchases) && Number(purchases) > 0, String(p));
+  });
+
   it("do not make a table look fresher to the staleness check", async () => {
     const newest = async (lake: LocalLakehouse, table: string) =>
       (await lake.runFile(`freshness/${table}.sql`, { since: "2026-06-24 00:00:00" }))[0].newest_event_ts;
