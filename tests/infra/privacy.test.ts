@@ -27,10 +27,14 @@ describe("privacy over the prod plan", function () {
   });
 
   describe("log groups", () => {
-    it("encrypts every log group with the platform key (the 4 Lambda and 2 Firehose groups)", () => {
+    it("encrypts every log group with the platform key (the 5 Lambda and 2 Firehose groups)", () => {
       const [key] = byType(prod, "aws:kms/key:Key");
       const groups = byType(prod, LOG_GROUP);
-      assert.equal(groups.length, 6, `expected 4 Lambda + 2 Firehose log groups, got ${groups.map((g) => g.name).join(", ")}`);
+      assert.equal(
+        groups.length,
+        7,
+        `expected 5 Lambda (merge, reconcile, freshness, maintenance, canary) + 2 Firehose log groups, got ${groups.map((g) => g.name).join(", ")}`,
+      );
       const keyArn = `arn:aws:kms:us-east-1:123456789012:key/${key.name}-key-id`;
       const wrong = groups.filter((g) => g.inputs.kmsKeyId !== keyArn).map((g) => `${g.name}: ${JSON.stringify(g.inputs.kmsKeyId ?? null)}`);
       assert.deepEqual(wrong, [], "log groups without the platform key");
@@ -77,7 +81,18 @@ describe("privacy over the prod plan", function () {
     it("the merge role runs its DML on silver (SELECT, INSERT, DELETE, DESCRIBE) and only reads bronze", () => {
       const merge = grants().filter((g) => role(g) === "retail-prod-ops-merge" && !g.inputs.database);
       const silver = merge.filter((g) => target(g).startsWith("retail_silver."));
-      assert.equal(silver.length, 7);
+      assert.deepEqual(silver.map(target).sort(), [
+        "retail_silver.canary_arrivals",
+        "retail_silver.cart_events",
+        "retail_silver.duplicates",
+        "retail_silver.erp_inventory",
+        "retail_silver.event_keys",
+        "retail_silver.identity_bridge",
+        "retail_silver.loyalty_redemptions",
+        "retail_silver.loyalty_tier",
+        "retail_silver.order_events",
+        "retail_silver.quarantine",
+      ]);
       for (const g of silver) assert.deepEqual(g.inputs.permissions, ["SELECT", "INSERT", "DELETE", "DESCRIBE"], target(g));
       for (const g of merge.filter((x) => target(x).startsWith("retail_bronze."))) assert.deepEqual(g.inputs.permissions, ["SELECT", "DESCRIBE"]);
     });
