@@ -55,7 +55,13 @@ const minutesBetween = (from: Date, to: Date) => Math.max(0, (to.getTime() - fro
 
 /** The rows of sql/canary/arrivals.sql, typed. */
 export function parseArrivals(rows: readonly Record<string, unknown>[]): CanaryArrival[] {
-  return rows.map((r) => ({ product: String(r.product), sentAt: parseEventTime(r.sent_at)!, silverAt: parseEventTime(r.silver_at)! }));
+  return rows.map((r) => {
+    const sentAt = parseEventTime(r.sent_at);
+    const silverAt = parseEventTime(r.silver_at);
+    if (typeof r.product !== "string" || !sentAt || !silverAt)
+      throw new Error(`canary arrival ${JSON.stringify(r)} lacks product, sent_at or silver_at`);
+    return { product: r.product, sentAt, silverAt };
+  });
 }
 
 /** The first completed ingestion that started at or after `from`: the one whose data includes what silver had then. */

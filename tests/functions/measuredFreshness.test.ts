@@ -120,6 +120,19 @@ describe("freshness handler: canary rounds, SPICE ingestions and bridge coverage
     assert.strictEqual(report.measured?.length, 2);
   });
 
+  it("refuses an arrival row without its times instead of measuring from nothing", async () => {
+    const alerts = new RecordingAlerts();
+    const bad = fakeRunner([
+      [/canary_arrivals/, [{ product: "cart_events", event_id: "canary-cart_events-1", sent_at: null, silver_at: "2026-07-01 10:07:00" }]],
+      [/coverage/, []],
+    ]);
+    await assert.rejects(
+      runFreshness({ ...settings, canary: { ...settings.canary, kpis: { sku_velocity: DIRECT } } }, { runner: bad, alerts, now: () => t("10:20") }),
+      /canary_arrivals \(canary arrival .* lacks product, sent_at or silver_at\)/,
+    );
+    assert.strictEqual(alerts.metric("MeasuredFreshnessMinutes"), undefined);
+  });
+
   it("fails the run naming the data set when QuickSight cannot be read, after publishing what it measured", async () => {
     quicksight.on(ListIngestionsCommand).rejects(new Error("AccessDeniedException"));
     const alerts = new RecordingAlerts();

@@ -8,19 +8,19 @@ const s3tables = require("@aws-sdk/client-s3tables");
 const secrets = require("@aws-sdk/client-secrets-manager");
 const sns = require("@aws-sdk/client-sns");
 const kinesis = require("@aws-sdk/client-kinesis");
+const quicksight = require("@aws-sdk/client-quicksight");
 
 const [dir, eventJson, salt] = process.argv.slice(2);
 const a = mockClient(athena.AthenaClient);
 a.on(athena.StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-1" });
 a.on(athena.GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
-const columns = [
-  { Name: "source_rows", Type: "bigint" },
-  { Name: "silver_rows", Type: "bigint" },
-];
+// One answer for every query: the row given as the fourth argument (JSON), else reconciliation's counts.
+const answer = process.argv[5] ? JSON.parse(process.argv[5]) : { source_rows: "10", silver_rows: "10" };
+const columns = Object.keys(answer).map((Name) => ({ Name, Type: "varchar" }));
 a.on(athena.GetQueryResultsCommand).resolves({
   ResultSet: {
     ResultSetMetadata: { ColumnInfo: columns },
-    Rows: [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }, { Data: [{ VarCharValue: "10" }, { VarCharValue: "10" }] }],
+    Rows: [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }, { Data: columns.map((c) => ({ VarCharValue: answer[c.Name] })) }],
   },
   UpdateCount: 1,
 });
@@ -35,6 +35,9 @@ tables.on(s3tables.GetTableCommand).resolves({ createdAt: new Date("2026-07-01T0
 const streams = mockClient(kinesis.KinesisClient);
 streams.on(kinesis.PutRecordCommand).resolves({ ShardId: "shardId-000000000000", SequenceNumber: "1" });
 
+const ingestions = mockClient(quicksight.QuickSightClient);
+ingestions.on(quicksight.ListIngestionsCommand).resolves({ Ingestions: [] });
+
 const { handler } = require(`${dir}/index.js`);
 handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then(
   (report) => {
@@ -43,7 +46,8 @@ handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then
       stream: c.args[0].input.StreamName,
       data: JSON.parse(Buffer.from(c.args[0].input.Data).toString("utf8")),
     }));
-    process.stdout.write(`${JSON.stringify({ report, queries, published: published.commandCalls(sns.PublishCommand).length, records })}\n`);
+    const listed = ingestions.commandCalls(quicksight.ListIngestionsCommand).map((c) => c.args[0].input);
+    process.stdout.write(`${JSON.stringify({ report, queries, published: published.commandCalls(sns.PublishCommand).length, records, listed })}\n`);
   },
   (e) => {
     process.stderr.write(`${e.stack}\n`);

@@ -18,6 +18,7 @@ const ENVIRONMENT = {
   ALARM_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:retail-prod-alarms",
   EMAIL_SALT_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:retail-prod-email-salt",
   TABLE_BUCKET_ARN: "arn:aws:s3tables:eu-west-1:123456789012:bucket/retail-prod-tables",
+  AWS_ACCOUNT_ID: "123456789012",
   CANARY_STREAMS: JSON.stringify({ cart_events: "retail-prod-cart-events", pos_transactions: "retail-prod-pos-transactions" }),
 };
 const SETTINGS: Record<FunctionName, unknown> = {
@@ -42,14 +43,27 @@ function invoke(
   dir: string,
   fn: FunctionName,
   code: string,
-): { report: Record<string, unknown>; queries: string[]; published: number; records: { stream: string; data: Record<string, unknown> }[] } {
-  const folder = path.join(dir, fn);
+  variant?: { folder: string; settings: unknown; answer: Record<string, string> },
+): {
+  report: Record<string, unknown>;
+  queries: string[];
+  published: number;
+  records: { stream: string; data: Record<string, unknown> }[];
+  listed: { AwsAccountId: string; DataSetId: string }[];
+} {
+  const folder = path.join(dir, variant?.folder ?? fn);
   fs.mkdirSync(folder);
   fs.writeFileSync(path.join(folder, "index.js"), code);
-  fs.writeFileSync(path.join(folder, SETTINGS_FILE), JSON.stringify(SETTINGS[fn]));
+  fs.writeFileSync(path.join(folder, SETTINGS_FILE), JSON.stringify(variant ? variant.settings : SETTINGS[fn]));
   const out = execFileSync(
     process.execPath,
-    [path.join(__dirname, "..", "..", "support", "invokeBundle.js"), folder, JSON.stringify(EVENTS[fn]), SALT],
+    [
+      path.join(__dirname, "..", "..", "support", "invokeBundle.js"),
+      folder,
+      JSON.stringify(EVENTS[fn]),
+      SALT,
+      ...(variant ? [JSON.stringify(variant.answer)] : []),
+    ],
     {
       cwd: dir,
       // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the SDK.
@@ -103,6 +117,30 @@ describe("operations bundles (components/operations/bundle.ts)", function () {
     assert.deepStrictEqual(freshness.queries, []);
     const maintenance = invoke(dir, "maintenance", bundles.maintenance);
     assert.ok(Array.isArray(maintenance.report.problems), JSON.stringify(maintenance.report));
+  });
+
+  it("freshness with the canary on: follows the rounds and lists the SPICE data set's ingestions from the bundle alone", () => {
+    const settings = {
+      tables: {},
+      kpis: {},
+      intervalMinutes: 5,
+      canary: {
+        sql: "SELECT product, event_id, sent_at, silver_at FROM retail_silver.canary_arrivals WHERE sent_at >= TIMESTAMP '{{since}}'",
+        intervalMinutes: 15,
+        kpis: { cart_abandonment: { budgetMinutes: 22, products: ["cart_events"], dataSetId: "retail-prod-gold-cart-abandonment" } },
+      },
+    };
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000).toISOString().replace("T", " ").slice(0, 19);
+    const { report, listed } = invoke(dir, "freshness", bundles.freshness, {
+      folder: "freshness-canary",
+      settings,
+      answer: { product: "cart_events", event_id: "canary-cart_events-1", sent_at: now, silver_at: now },
+    });
+    assert.deepStrictEqual(
+      listed.map((l) => [l.AwsAccountId, l.DataSetId]),
+      [["123456789012", "retail-prod-gold-cart-abandonment"]],
+    );
+    assert.strictEqual((report.measured as { kpi: string }[])[0].kpi, "cart_abandonment");
   });
 
   it("canary: puts one marked, valid record on each stream its environment names", () => {
