@@ -190,6 +190,13 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
   const bridgeCoverageSql = sqlFiles(root, "coverage")["bridge_coverage"];
   if (bridgeCoverageSql === undefined)
     problems.push("sql/coverage/bridge_coverage.sql is missing: bridge coverage would go unmeasured. Fix: restore it.");
+  for (const [file, text] of [
+    ["canary/arrivals", canary?.sql],
+    ["coverage/bridge_coverage", bridgeCoverageSql],
+  ] as const) {
+    const missing = text === undefined ? [] : missingOf([text]);
+    if (missing.length > 0) problems.push(`sql/${file}.sql names ${missing.join(", ")}, which this stack does not create.`);
+  }
 
   if (problems.length > 0) throw new OperationsArgsError(`Operations:\n  - ${problems.join("\n  - ")}`);
   return {

@@ -10,6 +10,7 @@ import { tableAccess } from "../../../core/sql/access";
 import { BATCH_CADENCE_MINUTES } from "../../../core/lanes";
 import { MERGE_TIMEOUT_SECONDS } from "../../../core/limits";
 import { parseReconciles, TAG } from "../../../core/tags";
+import { SQL_DIR } from "../../../core/paths";
 import { ARNS } from "../../support/arns";
 
 type PolicyStatement = { Sid: string; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> };
@@ -280,6 +281,7 @@ describe("planOperations", () => {
     "loyalty_tier",
     "erp_inventory",
     "loyalty_redemptions",
+    "canary_arrivals",
   ].map((t) => `retail_silver.${t}`);
   const stream = (name: string) => ({ name, lane: "stream" as const, freshnessMinutes: 5 });
   const daily = (name: string, timeoutMinutes: number) => ({ name, lane: "batch-daily" as const, timeoutMinutes });
@@ -337,6 +339,51 @@ describe("planOperations", () => {
         return true;
       },
     );
+  });
+
+  it("follows the canary into every KPI fed by a stream, and waits for SPICE where the KPI has a data set", () => {
+    const both = [...silver, ...bronze, "retail_bronze.loyalty_redemptions"];
+    const plan = planOperations(
+      {
+        ...base,
+        products: [stream("cart_events"), stream("pos_transactions"), daily("erp_inventory", 120)],
+        batchJobNames: { erp_inventory: "job" },
+        kpiFreshnessBudgetMinutes: { cart_abandonment: 22, sku_velocity: 15, inventory_fill_rate: 1800 },
+        canaryIntervalMinutes: 15,
+        spiceDataSetIds: { cart_abandonment: "retail-prod-gold-cart-abandonment" },
+      },
+      both,
+    );
+    assert.deepStrictEqual(plan.canary?.kpis, {
+      cart_abandonment: { budgetMinutes: 22, products: ["cart_events", "pos_transactions"], dataSetId: "retail-prod-gold-cart-abandonment" },
+      sku_velocity: { budgetMinutes: 15, products: ["cart_events", "pos_transactions"] },
+    });
+    assert.ok(plan.access.freshness.reads.includes("retail_silver.canary_arrivals"));
+    assert.deepStrictEqual(plan.bridgeCoverageProducts, ["cart_events", "pos_transactions"]);
+    assert.strictEqual(planOperations({ ...base, products: [stream("cart_events"), stream("pos_transactions")] }, both).canary, undefined);
+  });
+
+  it("refuses the canary on a stream product it has no valid row for, naming the fix", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "canary-sql-"));
+    fs.cpSync(SQL_DIR, root, { recursive: true });
+    fs.copyFileSync(path.join(SQL_DIR, "merge", "cart_events.sql"), path.join(root, "merge", "clickstream.sql"));
+    try {
+      assert.throws(
+        () =>
+          planOperations(
+            {
+              ...base,
+              sqlRoot: root,
+              products: [stream("clickstream"), stream("cart_events"), stream("pos_transactions")],
+              canaryIntervalMinutes: 15,
+            },
+            [...silver, ...bronze],
+          ),
+        /stream product "clickstream" has no canary row, so the canary could not measure it\. Fix: add one to core\/canary\.ts, or set retail:canary\.enabled to false\./,
+      );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("tells reads from writes", () => {
