@@ -97,6 +97,8 @@ export function validateKpiDatasetArgs(
  */
 export class KpiDataset extends pulumi.ComponentResource {
   public readonly dataSet: aws.quicksight.DataSet;
+  /** The data set's id (the component's name), known before deployment: the freshness function lists its ingestions. */
+  public readonly dataSetId: string;
   public readonly importMode: ImportMode;
   /** True when a SPICE KPI runs as DIRECT_QUERY because it exceeds the SPICE cap. */
   public readonly spilled: boolean;
@@ -110,12 +112,13 @@ export class KpiDataset extends pulumi.ComponentResource {
     const { kpi, tags = {} } = args;
     this.importMode = importMode;
     this.spilled = spilled;
+    this.dataSetId = name;
     const refresh = importMode === "SPICE" ? kpi.refresh : undefined;
 
     this.dataSet = new aws.quicksight.DataSet(
       `${name}-dataset`,
       {
-        dataSetId: name,
+        dataSetId: this.dataSetId,
         name: kpi.kpi,
         awsAccountId: args.awsAccountId,
         importMode,

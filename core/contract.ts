@@ -47,7 +47,19 @@ export interface PlatformOutputs {
   readonly goldChannelMode: { readonly mode: string; readonly since: string; readonly viewSources: Record<string, string> };
   /** Worst-case minutes from a source event to the dashboard, per KPI, and where they go. */
   readonly freshnessBudget: Record<string, KpiFreshness>;
-  /** Operations Lambdas by job (merge, reconcile, freshness, maintenance). */
+  /**
+   * Freshness measured by the canary against the "before" figure: the hours dashboards lagged before this platform
+   * (retail:baselineRefreshHours), whether the canary runs, the KPIs it measures and the CloudWatch metric holding the
+   * minutes. Added within contract 1.
+   */
+  readonly freshnessMeasured: {
+    readonly baselineRefreshHours: number;
+    readonly canaryEnabled: boolean;
+    readonly kpis: string[];
+    readonly metricNamespace: string;
+    readonly metricName: string;
+  };
+  /** Operations Lambdas by job (merge, reconcile, freshness, maintenance; the canary is not part of the contract). */
   readonly operationsFunctions: Record<string, string>;
   /** Silver tables the daily reconciliation covers. */
   readonly reconciledTables: string[];

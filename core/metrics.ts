@@ -31,6 +31,12 @@ export const OPERATIONS_METRICS = {
   /** reconcile: bronze rows neither in silver, quarantine nor the duplicates record (accounting:<product> tables). */
   unaccountedRows: ops("UnaccountedRows", "Table"),
   reconcileQueryFailed: ops("ReconcileQueryFailed", "Table"),
+  /** canary: 1 when a round's record could not be put on the product's stream. */
+  canaryPutFailed: ops("CanaryPutFailed", "Product"),
+  /** freshness: minutes from a canary's send to its KPI's dashboard (gold view, or the SPICE ingestion after it). */
+  measuredFreshnessMinutes: ops("MeasuredFreshnessMinutes", "Kpi"),
+  /** freshness: share of the window's purchases (order_events) whose loyalty_id resolved, per stream product. */
+  bridgeCoverage: ops("BridgeCoverage", "Product"),
   /** maintenance: failed, disabled or overdue S3 Tables jobs. */
   maintenanceProblems: ops("MaintenanceProblems"),
   hoursSinceMaintenance: ops("HoursSinceMaintenance", "Table", "Job"),

@@ -12,7 +12,10 @@ export const ENV = {
   tableBucketArn: "TABLE_BUCKET_ARN",
   /** JSON array of the SPICE dataset ids the erase function re-ingests. */
   spiceDatasetIds: "SPICE_DATASET_IDS",
-  quicksightAccountId: "QUICKSIGHT_ACCOUNT_ID",
+  /** The account QuickSight's calls name: ListIngestions (freshness, SPICE KPIs), CreateIngestion (erase). */
+  awsAccountId: "AWS_ACCOUNT_ID",
+  /** JSON object: Kinesis stream name by stream product, for the canary. */
+  canaryStreams: "CANARY_STREAMS",
 } as const;
 
 /** CloudWatch namespace every operations metric goes to; the Lambda roles may write to this one only. */

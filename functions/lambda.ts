@@ -1,13 +1,16 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { S3TablesClient } from "@aws-sdk/client-s3tables";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { CreateIngestionCommand, QuickSightClient } from "@aws-sdk/client-quicksight";
+import { CreateIngestionCommand, ListIngestionsCommand, QuickSightClient } from "@aws-sdk/client-quicksight";
 import { ENV } from "../core/runtime";
 import { AwsAlerts } from "./alerts";
 import { AthenaRunner } from "./athenaRunner";
 import { EraseEvent, EraseReport, EraseSettings, runErase } from "./erase";
+import { CanaryReport, CanarySettings, runCanary } from "./canary";
 import { FreshnessReport, FreshnessSettings, runFreshness } from "./freshness";
+import { Ingestion } from "./measuredFreshness";
 import { MaintenanceReport, MaintenanceSettings, runMaintenance } from "./maintenance";
 import { MergeEvent, MergeReport, MergeSettings, runMerge } from "./merge";
 import { ReconcileEvent, ReconcileReport, ReconcileSettings, runReconcile } from "./reconcile";
@@ -56,9 +59,7 @@ export async function eraseEntry(event: EraseEvent, settings: EraseSettings, con
   const spice = {
     datasetIds: JSON.parse(env(ENV.spiceDatasetIds)) as string[],
     reingest: async (id: string) => {
-      await quicksight.send(
-        new CreateIngestionCommand({ AwsAccountId: env(ENV.quicksightAccountId), DataSetId: id, IngestionId: `erasure-${Date.now()}` }),
-      );
+      await quicksight.send(new CreateIngestionCommand({ AwsAccountId: env(ENV.awsAccountId), DataSetId: id, IngestionId: `erasure-${Date.now()}` }));
     },
   };
   const report = await runErase(event, settings, { runner: athena(context), alerts: alerts(), spice });
@@ -72,8 +73,43 @@ export async function reconcileEntry(event: ReconcileEvent, settings: ReconcileS
   return report;
 }
 
+/** Pages of ListIngestions read per data set at most: a refresh every 15 minutes fills one page in a day. */
+const INGESTION_PAGES = 5;
+
+/** SPICE ingestions of a data set created since `since`; paging stops at a page that reaches back past it. */
+export function listIngestions(quicksight: QuickSightClient, awsAccountId: string) {
+  return async (dataSetId: string, since: Date): Promise<Ingestion[]> => {
+    const out: Ingestion[] = [];
+    let NextToken: string | undefined;
+    for (let page = 0; page < INGESTION_PAGES; page++) {
+      const res = await quicksight.send(new ListIngestionsCommand({ AwsAccountId: awsAccountId, DataSetId: dataSetId, NextToken, MaxResults: 100 }));
+      for (const i of res.Ingestions ?? []) {
+        if (!i.CreatedTime) continue;
+        out.push({
+          createdAt: i.CreatedTime,
+          status: String(i.IngestionStatus),
+          ...(i.IngestionStatus === "COMPLETED" && i.IngestionTimeInSeconds !== undefined
+            ? { completedAt: new Date(i.CreatedTime.getTime() + i.IngestionTimeInSeconds * 1000) }
+            : {}),
+        });
+      }
+      NextToken = res.NextToken;
+      const oldest = Math.min(...(res.Ingestions ?? []).map((i) => i.CreatedTime?.getTime() ?? Infinity));
+      if (!NextToken || oldest < since.getTime()) break;
+    }
+    return out.filter((i) => i.createdAt.getTime() >= since.getTime());
+  };
+}
+
 export async function freshnessEntry(settings: FreshnessSettings, context?: InvocationContext): Promise<FreshnessReport> {
-  const report = await runFreshness(settings, { runner: athena(context), alerts: alerts(), now: () => new Date() });
+  const report = await runFreshness(settings, {
+    runner: athena(context),
+    alerts: alerts(),
+    now: () => new Date(),
+    ...(settings.canary && Object.values(settings.canary.kpis).some((k) => k.dataSetId !== undefined)
+      ? { ingestions: listIngestions(new QuickSightClient({}), env(ENV.awsAccountId)) }
+      : {}),
+  });
   console.log(JSON.stringify({ freshness: report }));
   return report;
 }
@@ -84,5 +120,21 @@ export async function maintenanceEntry(settings: Omit<MaintenanceSettings, "tabl
     { s3tables: new S3TablesClient({}), alerts: alerts(), now: () => new Date() },
   );
   console.log(JSON.stringify({ maintenance: report }));
+  return report;
+}
+
+export async function canaryEntry(): Promise<CanaryReport> {
+  const kinesis = new KinesisClient({});
+  const settings: CanarySettings = { streams: JSON.parse(env(ENV.canaryStreams)) as Record<string, string> };
+  const report = await runCanary(settings, {
+    streams: {
+      putRecord: async (StreamName, PartitionKey, Data) => {
+        await kinesis.send(new PutRecordCommand({ StreamName, PartitionKey, Data }));
+      },
+    },
+    alerts: alerts(),
+    now: () => new Date(),
+  });
+  console.log(JSON.stringify({ canary: report }));
   return report;
 }

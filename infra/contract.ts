@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT_VERSION, PlatformOutputs } from "../core/contract";
+import { OPERATIONS_METRICS } from "../core/metrics";
 import { Platform } from "./platform";
 
 /** Outputs as Pulumi values, typed against the contract so a missing or misspelled key fails to compile. */
@@ -47,7 +48,20 @@ export function platformOutputs(p: Platform): PlatformOutputInputs {
     qTopics: p.gold.qTopics,
     goldChannelMode: p.gold.goldChannelMode,
     freshnessBudget: p.gold.freshnessBudget,
-    operationsFunctions: pulumi.output(Object.fromEntries(Object.entries(p.operations.functions).map(([job, fn]) => [job, fn.name]))),
+    freshnessMeasured: {
+      baselineRefreshHours: p.config.baselineRefreshHours,
+      canaryEnabled: p.config.canary.enabled,
+      kpis: Object.keys(p.operations.plan.canary?.kpis ?? {}).sort(),
+      metricNamespace: OPERATIONS_METRICS.measuredFreshnessMinutes.namespace,
+      metricName: OPERATIONS_METRICS.measuredFreshnessMinutes.metricName,
+    },
+    operationsFunctions: pulumi.output(
+      Object.fromEntries(
+        Object.entries(p.operations.functions)
+          .filter(([job]) => job !== "canary")
+          .map(([job, fn]) => [job, fn!.name]),
+      ),
+    ),
     reconciledTables: p.operations.reconciledTables,
     operationsFailureQueueArn: p.operations.failureQueue.arn,
     dashboards: pulumi.output({

@@ -224,7 +224,19 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     ],
     goldChannelMode: cfg.goldChannelMode,
     reconcile: { tolerance: cfg.operations.reconcileTolerance, hourUtc: cfg.operations.reconcileHourUtc },
+    bridgeCoverageMin: cfg.operations.bridgeCoverageMin,
     logRetentionDays: cfg.operations.logRetentionDays,
+    spiceDataSetIds: Object.fromEntries(
+      Object.entries(gold.datasets)
+        .filter(([, d]) => d.importMode === "SPICE")
+        .map(([kpi, d]) => [kpi, d.dataSetId]),
+    ),
+    canary: cfg.canary.enabled
+      ? {
+          intervalMinutes: cfg.canary.intervalMinutes,
+          streams: Object.fromEntries(Object.entries(streams).map(([p, lane]) => [p, { name: lane.stream.name, arn: lane.stream.arn }])),
+        }
+      : undefined,
     tags,
   });
 
@@ -232,6 +244,10 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
   const opsDashboard = operationsDashboard(`${prefix}-operations`, {
     region: cfg.region,
     kpis: operations.plan.kpis,
+    measuredKpis: Object.keys(operations.plan.canary?.kpis ?? {}),
+    baselineRefreshHours: cfg.baselineRefreshHours,
+    bridgeCoverageProducts: operations.plan.bridgeCoverageProducts,
+    bridgeCoverageMin: cfg.operations.bridgeCoverageMin,
     mergeFunction: operations.functions.merge.name,
     failureQueue: operations.failureQueue.name,
     ...dashboardMerges(operations.plan),

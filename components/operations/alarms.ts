@@ -4,16 +4,18 @@ import { slug } from "../../core/names";
 import { AWS_METRICS, MetricRef, OPERATIONS_METRICS } from "../../core/metrics";
 import { QUARANTINE_RATE_ALARM } from "../../core/limits";
 import { ACCOUNTING_FILE } from "../../functions/reconcile";
-import { FunctionName } from "./bundle";
+import { FunctionName, OperationsFunctions } from "./bundle";
 import { FRESHNESS_INTERVAL_MINUTES, OperationsPlan } from "./plan";
 
 export interface AlarmInputs {
   readonly plan: OperationsPlan;
-  readonly functions: Record<FunctionName, aws.lambda.Function>;
+  readonly functions: OperationsFunctions<aws.lambda.Function>;
   readonly failureQueue: aws.sqs.Queue;
   readonly reconciledTables: readonly string[];
   /** Drift ratio above which a reconciled table alarms. */
   readonly reconcileTolerance: number;
+  /** Share of purchases with a resolved loyalty_id below which a product's bridge coverage alarms. */
+  readonly bridgeCoverageMin: number;
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly tags: Record<string, string>;
 }
@@ -39,7 +41,7 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
       alarmDescription: `${what} See README, Operations.`,
       namespace: AWS_METRICS.lambdaErrors.namespace,
       metricName: AWS_METRICS.lambdaErrors.metricName,
-      dimensions: { FunctionName: t.functions[fn].name },
+      dimensions: { FunctionName: t.functions[fn]!.name },
       statistic: "Sum",
       period: 300,
       evaluationPeriods,
@@ -84,6 +86,9 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
     "reconcile-errors": lambdaErrors("reconcile", 1, "Reconciliation could not count at least one table; the SNS message lists which."),
     "freshness-errors": lambdaErrors("freshness", 2, "The freshness check cannot read silver: KPI staleness is not being measured."),
     "maintenance-errors": lambdaErrors("maintenance", 1, "The S3 Tables maintenance status could not be read for at least one table."),
+    ...(t.functions.canary
+      ? { "canary-errors": lambdaErrors("canary", 2, "The freshness canary could not put its events: measured freshness goes unmeasured.") }
+      : {}),
     "failed-runs": alarm("failed-runs", {
       alarmDescription: "A scheduled run failed after its retries (or could not be delivered) and sits in the failure queue. See README, Operations.",
       namespace: AWS_METRICS.queueVisibleMessages.namespace,
@@ -144,6 +149,43 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
           comparisonOperator: "GreaterThanThreshold",
           // No datapoint means the KPI could not be measured (empty input, failed check): not provably fresh.
           treatMissingData: "breaching",
+        }),
+      ]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(t.plan.canary?.kpis ?? {}).map(([kpi, k]) => [
+        `measured-freshness-${kpi}`,
+        alarm(`measured-freshness-${slug(kpi)}`, {
+          alarmDescription: `${kpi}: the canary took longer than the ${k.budgetMinutes}-min budget to reach the dashboard (streams: ${k.products.join(", ")}${k.dataSetId ? ", then SPICE" : ""}). See README, Operations.`,
+          namespace: OPERATIONS_METRICS.measuredFreshnessMinutes.namespace,
+          metricName: OPERATIONS_METRICS.measuredFreshnessMinutes.metricName,
+          dimensions: { Kpi: kpi },
+          statistic: "Maximum",
+          period: FRESHNESS_INTERVAL_MINUTES * 60,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          threshold: k.budgetMinutes,
+          comparisonOperator: "GreaterThanThreshold",
+          // No datapoint means no canary round is on record: the freshness is not proven.
+          treatMissingData: "breaching",
+        }),
+      ]),
+    ),
+    ...Object.fromEntries(
+      t.plan.bridgeCoverageProducts.map((product) => [
+        `bridge-coverage-${product}`,
+        alarm(`bridge-coverage-${slug(product)}`, {
+          alarmDescription: `${product}: under ${t.bridgeCoverageMin * 100} % of the last hour's purchases carry a resolved loyalty_id (scan or identity_bridge). See README, Operations.`,
+          namespace: OPERATIONS_METRICS.bridgeCoverage.namespace,
+          metricName: OPERATIONS_METRICS.bridgeCoverage.metricName,
+          dimensions: { Product: product },
+          statistic: "Minimum",
+          period: 3600,
+          evaluationPeriods: 1,
+          threshold: t.bridgeCoverageMin,
+          comparisonOperator: "LessThanThreshold",
+          // A quiet hour has no purchases to cover.
+          treatMissingData: "notBreaching",
         }),
       ]),
     ),

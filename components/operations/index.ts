@@ -13,9 +13,9 @@ import { IcebergNamespace } from "../icebergNamespace";
 import { operationsAlarms } from "./alarms";
 import { AwsAccount } from "../account";
 import type { QueryWorkgroup } from "../gold/workgroups";
-import { bundleHandlers, FunctionName } from "./bundle";
+import { bundleHandlers, FunctionName, OperationsFunctions } from "./bundle";
 import { operationsFunction, OperationsFunctionSettings } from "./function";
-import { FRESHNESS_INTERVAL_MINUTES, OperationsArgsError, OperationsPlan, PlanInputs, planOperations } from "./plan";
+import { BRIDGE_COVERAGE_WINDOW_MINUTES, FRESHNESS_INTERVAL_MINUTES, OperationsArgsError, OperationsPlan, PlanInputs, planOperations } from "./plan";
 import { operationsTriggers } from "./triggers";
 
 export { FRESHNESS_INTERVAL_MINUTES, LATE_ARRIVAL_MINUTES, OperationsArgsError, planOperations } from "./plan";
@@ -42,10 +42,20 @@ export interface OperationsArgs extends PlanInputs {
   readonly emailSalt: Pick<EmailSalt, "grantRead">;
   /** Glue job name per batch product (BatchLane's job): its successful runs trigger the product's merge. */
   readonly batchJobNames: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Share of purchases with a resolved loyalty_id below which bridge coverage alarms. */
+  readonly bridgeCoverageMin: number;
   /** Daily reconciliation: the drift ratio that alarms and the hour (UTC) it runs. */
   readonly reconcile: { readonly tolerance: number; readonly hourUtc: number };
   /** Days the functions' logs are kept. */
   readonly logRetentionDays: number;
+  /**
+   * The freshness canary, when enabled: its round interval and the streams it puts on (name and ARN by product).
+   * Absent, no canary runs and measured freshness is neither computed nor alarmed.
+   */
+  readonly canary?: {
+    readonly intervalMinutes: number;
+    readonly streams: Readonly<Record<string, { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> }>>;
+  };
   /** Hours each S3 Tables maintenance job may go without a run (default DEFAULT_WINDOW_HOURS). */
   readonly maintenanceWindowHours?: Partial<Record<JobType, number>>;
   readonly tags?: Record<string, string>;
@@ -54,7 +64,7 @@ export interface OperationsArgs extends PlanInputs {
 /** The plan, its problems reported against the component. */
 function planned(args: OperationsArgs, existing: readonly string[], component: pulumi.Resource): OperationsPlan {
   try {
-    return planOperations(args, existing);
+    return planOperations({ ...args, canaryIntervalMinutes: args.canary?.intervalMinutes }, existing);
   } catch (e) {
     if (e instanceof OperationsArgsError) throw new pulumi.ResourceError(e.message, component);
     throw e;
@@ -71,8 +81,8 @@ export class Operations extends pulumi.ComponentResource {
   public readonly plan: OperationsPlan;
   /** Silver tables the reconcile function counts (also its `retail:reconciles` tag). */
   public readonly reconciledTables: string[];
-  public readonly functions: Record<FunctionName, aws.lambda.Function>;
-  public readonly roles: Record<FunctionName, aws.iam.Role>;
+  public readonly functions: OperationsFunctions<aws.lambda.Function>;
+  public readonly roles: OperationsFunctions<aws.iam.Role>;
   public readonly failureQueue: aws.sqs.Queue;
   public readonly schedules: Record<string, aws.scheduler.Schedule>;
   /** By batch product: the EventBridge rule that runs its merge when its Glue job succeeds. */
@@ -134,10 +144,32 @@ export class Operations extends pulumi.ComponentResource {
       bridgeSql: plan.bridgeSql,
     };
     const reconcileSettings: ReconcileSettings = { tables: plan.reconcile, tolerance: args.reconcile.tolerance };
-    const freshnessSettings: FreshnessSettings = { tables: plan.freshness, kpis: plan.kpis, intervalMinutes: FRESHNESS_INTERVAL_MINUTES };
+    const freshnessSettings: FreshnessSettings = {
+      tables: plan.freshness,
+      kpis: plan.kpis,
+      intervalMinutes: FRESHNESS_INTERVAL_MINUTES,
+      ...(plan.canary ? { canary: plan.canary } : {}),
+      bridgeCoverage: { sql: plan.bridgeCoverageSql, windowMinutes: BRIDGE_COVERAGE_WINDOW_MINUTES },
+    };
+    const spiceKpis = Object.values(plan.canary?.kpis ?? {}).some((k) => k.dataSetId !== undefined);
     const maintenanceSettings: Omit<MaintenanceSettings, "tableBucketArn"> = {
       tables: existing,
       windowHours: { ...DEFAULT_WINDOW_HOURS, ...args.maintenanceWindowHours } as Record<JobType, number>,
+    };
+    const canaryFunction = (c: NonNullable<OperationsArgs["canary"]>) => {
+      const products = Object.keys(c.streams).sort();
+      return lambda("canary", {
+        handlerSettings: {},
+        statements: [{ Sid: "CanaryPut", Effect: "Allow", Action: ["kinesis:PutRecord"], Resource: products.map((p) => c.streams[p].arn) }],
+        timeout: 30,
+        // A round older than the next one measures nothing new.
+        maxEventAgeSeconds: c.intervalMinutes * 60,
+        // Stream names exist only once the streams do: the environment, unlike the settings file, takes outputs.
+        environment: {
+          [ENV.topicArn]: args.alarmTopicArn,
+          [ENV.canaryStreams]: pulumi.jsonStringify(Object.fromEntries(products.map((p) => [p, c.streams[p].name]))),
+        },
+      });
     };
     const maintenanceTableArns = existing.map((t) => lakehouse.tables[t].tableArn as pulumi.Output<string>);
 
@@ -162,9 +194,12 @@ export class Operations extends pulumi.ComponentResource {
     const freshness = lambda("freshness", {
       handlerSettings: freshnessSettings,
       query: plan.access.freshness,
+      // ListIngestions has no resource-level permissions (the IAM reference lists no resource type for it), so "*" is
+      // the only Resource it takes; it returns ingestion status and times, no data.
+      statements: spiceKpis ? [{ Sid: "SpiceIngestions", Effect: "Allow", Action: ["quicksight:ListIngestions"], Resource: ["*"] }] : [],
       timeout: 240,
       maxEventAgeSeconds: 600,
-      environment: queryEnv(60),
+      environment: { ...queryEnv(60), ...(spiceKpis ? { [ENV.awsAccountId]: args.account.accountId } : {}) },
     });
     const maintenance = lambda("maintenance", {
       handlerSettings: maintenanceSettings,
@@ -204,28 +239,31 @@ export class Operations extends pulumi.ComponentResource {
       environment: {
         ...queryEnv(840),
         [ENV.spiceDatasetIds]: pulumi.jsonStringify(spice.map((d) => d.id)),
-        [ENV.quicksightAccountId]: args.account.accountId,
+        [ENV.awsAccountId]: args.account.accountId,
       },
     });
-    this.functions = { merge, reconcile, freshness, maintenance, erase };
-    const byFunction = made as Record<FunctionName, ReturnType<typeof operationsFunction>>;
+    const canary = args.canary && canaryFunction(args.canary);
+    this.functions = { merge, reconcile, freshness, maintenance, erase, ...(canary ? { canary } : {}) };
+    const byFunction = made as OperationsFunctions<ReturnType<typeof operationsFunction>>;
     this.roles = {
       merge: byFunction.merge.role,
       reconcile: byFunction.reconcile.role,
       freshness: byFunction.freshness.role,
       maintenance: byFunction.maintenance.role,
       erase: byFunction.erase.role,
+      ...(byFunction.canary ? { canary: byFunction.canary.role } : {}),
     };
 
     const triggers = operationsTriggers(
       name,
       {
         plan,
-        functions: { merge, reconcile, freshness, maintenance },
+        functions: { merge, reconcile, freshness, maintenance, ...(canary ? { canary } : {}) },
         failureQueue: this.failureQueue,
         kmsKeyArn: args.kmsKeyArn,
         batchJobNames: args.batchJobNames,
         reconcileHourUtc: args.reconcile.hourUtc,
+        canaryIntervalMinutes: args.canary?.intervalMinutes,
         account: args.account,
         tags: opsTags,
       },
@@ -241,6 +279,7 @@ export class Operations extends pulumi.ComponentResource {
         failureQueue: this.failureQueue,
         reconciledTables: this.reconciledTables,
         reconcileTolerance: args.reconcile.tolerance,
+        bridgeCoverageMin: args.bridgeCoverageMin,
         alarmTopicArn: args.alarmTopicArn,
         tags: opsTags,
       },

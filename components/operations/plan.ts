@@ -1,11 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { FreshnessKpi } from "../../functions/freshness";
+import { CanaryFreshnessSettings } from "../../functions/measuredFreshness";
+import { QUARANTINE_TABLE, targetOf } from "../../functions/merge";
+import { CANARY_PRODUCTS } from "../../core/canary";
+import { splitStatements } from "../../core/sql/text";
 import { BATCH_CADENCE_MINUTES, Lane } from "../../core/lanes";
 import { mergeIntervalMinutes } from "../../core/limits";
 import { SQL_DIR } from "../../core/paths";
 import { loadSql } from "../../core/sql/files";
-import { splitStatements } from "../../core/sql/text";
 import { TableAccess, tableAccess } from "../../core/sql/access";
 import { formatReconciles, TAG } from "../../core/tags";
 
@@ -36,7 +39,14 @@ export interface PlanInputs {
   readonly batchJobNames: Readonly<Record<string, unknown>>;
   /** Root of the SQL files (default the repository's sql/); tests point it at fixtures. */
   readonly sqlRoot?: string;
+  /** The freshness canary's round interval, when it is on (Operations sets it from its canary arg). */
+  readonly canaryIntervalMinutes?: number;
+  /** QuickSight data set id of each SPICE KPI: measured freshness waits for its next ingestion. */
+  readonly spiceDataSetIds?: Readonly<Record<string, string>>;
 }
+
+/** Minutes of purchases bridge coverage reads each run: an hour, so a quiet store hour still has a few. */
+export const BRIDGE_COVERAGE_WINDOW_MINUTES = 60;
 
 /** What starts a product's merge: a schedule for streams, its Glue job's successful run for batch products. */
 export type MergeTrigger = { readonly kind: "schedule"; readonly intervalMinutes: number } | { readonly kind: "glue-job-succeeded" };
@@ -53,6 +63,12 @@ export interface OperationsPlan {
   /** sql/erasure/member.sql's statements whose tables this stack has (a table it lacks holds no one's data). */
   readonly erasure: string[];
   readonly access: { merge: TableAccess; reconcile: TableAccess; freshness: TableAccess; erase: TableAccess };
+  /** What the freshness function measures from the canary's rounds; undefined while the canary is off. */
+  readonly canary?: CanaryFreshnessSettings;
+  /** sql/coverage/bridge_coverage.sql. */
+  readonly bridgeCoverageSql: string;
+  /** Stream products whose purchases land in order_events: the ones bridge coverage reports. */
+  readonly bridgeCoverageProducts: string[];
 }
 
 function sqlFiles(root: string, dir: string): Record<string, string> {
@@ -180,6 +196,17 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
   const erasureSql = loadOptional(root, "erasure/member.sql");
   const erasure = erasureSql === undefined ? [] : splitStatements(erasureSql).filter((st) => missingOf([st]).length === 0);
   if (erasureSql !== undefined && erasure.length === 0) problems.push("sql/erasure/member.sql names no table this stack creates.");
+  const canary = args.canaryIntervalMinutes !== undefined ? planCanary(args, root, merges, kpis, problems) : undefined;
+  const bridgeCoverageSql = sqlFiles(root, "coverage")["bridge_coverage"];
+  if (bridgeCoverageSql === undefined)
+    problems.push("sql/coverage/bridge_coverage.sql is missing: bridge coverage would go unmeasured. Fix: restore it.");
+  for (const [file, text] of [
+    ["canary/arrivals", canary?.sql],
+    ["coverage/bridge_coverage", bridgeCoverageSql],
+  ] as const) {
+    const missing = text === undefined ? [] : missingOf([text]);
+    if (missing.length > 0) problems.push(`sql/${file}.sql names ${missing.join(", ")}, which this stack does not create.`);
+  }
 
   if (problems.length > 0) throw new OperationsArgsError(`Operations:\n  - ${problems.join("\n  - ")}`);
   return {
@@ -193,8 +220,49 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
     access: {
       merge: tableAccess([bridgeSql!, ...merges.map((m) => m.sql)]),
       reconcile: tableAccess(Object.values(reconcile)),
-      freshness: tableAccess(Object.values(freshness)),
+      freshness: tableAccess([...Object.values(freshness), ...(canary ? [canary.sql] : []), bridgeCoverageSql!]),
       erase: tableAccess(erasure),
     },
+    ...(canary ? { canary } : {}),
+    bridgeCoverageSql: bridgeCoverageSql!,
+    bridgeCoverageProducts: merges
+      .filter((m) => m.trigger.kind === "schedule" && mergeTargets(m.sql).includes("retail_silver.order_events"))
+      .map((m) => m.product)
+      .sort(),
   };
+}
+
+/** Silver tables a merge's statements write, the quarantine aside. */
+export function mergeTargets(sql: string): string[] {
+  return [...new Set(splitStatements(sql).map((st) => targetOf(st)))].filter((t): t is string => !!t && t !== QUARANTINE_TABLE).sort();
+}
+
+/**
+ * Which stream products' canaries each KPI waits for: those whose merges write a silver table its view reads. A KPI
+ * read from batch products alone has no canary to follow and is left to its staleness alarm.
+ */
+function planCanary(
+  args: PlanInputs,
+  root: string,
+  merges: OperationsPlan["merges"],
+  kpis: Record<string, FreshnessKpi>,
+  problems: string[],
+): CanaryFreshnessSettings | undefined {
+  const sql = sqlFiles(root, "canary")["arrivals"];
+  if (sql === undefined) problems.push("sql/canary/arrivals.sql is missing: the canary's rounds could not be followed. Fix: restore it.");
+  const streams = merges.filter((m) => m.trigger.kind === "schedule");
+  for (const m of streams.filter((m) => !CANARY_PRODUCTS.includes(m.product))) {
+    problems.push(
+      `stream product "${m.product}" has no canary row, so the canary could not measure it. Fix: add one to core/canary.ts, or set retail:canary.enabled to false.`,
+    );
+  }
+  const out: Record<string, CanaryFreshnessSettings["kpis"][string]> = {};
+  for (const [kpi, k] of Object.entries(kpis)) {
+    const reads = new Set(k.tables.map((t) => `retail_silver.${t}`));
+    const products = streams.filter((m) => mergeTargets(m.sql).some((t) => reads.has(t))).map((m) => m.product);
+    if (products.length === 0) continue;
+    const dataSetId = args.spiceDataSetIds?.[kpi];
+    out[kpi] = { budgetMinutes: k.budgetMinutes, products, ...(dataSetId !== undefined ? { dataSetId } : {}) };
+  }
+  return sql === undefined ? undefined : { sql, intervalMinutes: args.canaryIntervalMinutes!, kpis: out };
 }

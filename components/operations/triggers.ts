@@ -3,7 +3,7 @@ import * as aws from "../aws";
 import { slug } from "../../core/names";
 import { assumeRolePolicy, iamPolicy } from "../iam";
 import type { AwsAccount } from "../account";
-import { FunctionName } from "./bundle";
+import { OperationsFunctions } from "./bundle";
 import { FRESHNESS_INTERVAL_MINUTES, OperationsPlan } from "./plan";
 
 /** EventBridge Scheduler rate expression; the unit is singular for one. */
@@ -14,7 +14,9 @@ export function rateExpression(minutes: number): string {
 export interface TriggerInputs {
   readonly plan: OperationsPlan;
   /** The scheduled functions; erase is an operator's alone. */
-  readonly functions: Record<Exclude<FunctionName, "erase">, aws.lambda.Function>;
+  readonly functions: Omit<OperationsFunctions<aws.lambda.Function>, "erase">;
+  /** Minutes between canary rounds, when the canary function exists. */
+  readonly canaryIntervalMinutes?: number;
   readonly failureQueue: aws.sqs.Queue;
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Glue job name per batch product. */
@@ -44,7 +46,7 @@ export function operationsTriggers(name: string, t: TriggerInputs, parent: pulum
     {
       role: schedulerRole.id,
       policy: iamPolicy([
-        { Sid: "Invoke", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: Object.values(functions).map((f) => f.arn) },
+        { Sid: "Invoke", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: Object.values(functions).map((f) => f!.arn) },
         { Sid: "DeadLetter", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [failureQueue.arn] },
         { Sid: "PlatformKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [t.kmsKeyArn] },
       ]),
@@ -88,6 +90,16 @@ export function operationsTriggers(name: string, t: TriggerInputs, parent: pulum
     reconcile: schedule("reconcile", functions.reconcile, `cron(0 ${hour} * * ? *)`, "Daily source-vs-silver reconciliation of yesterday (UTC)"),
     freshness: schedule("freshness", functions.freshness, rateExpression(FRESHNESS_INTERVAL_MINUTES), "KPI freshness against budget"),
     maintenance: schedule("maintenance", functions.maintenance, `cron(30 ${hour} * * ? *)`, "S3 Tables maintenance job status"),
+    ...(functions.canary && t.canaryIntervalMinutes !== undefined
+      ? {
+          canary: schedule(
+            "canary",
+            functions.canary,
+            rateExpression(t.canaryIntervalMinutes),
+            "Freshness canary: one marked event on every stream, followed to the dashboards by the freshness function",
+          ),
+        }
+      : {}),
   };
 
   // A batch product's merge waits for its data, not for a clock: Glue reports each job run's state to EventBridge,

@@ -129,6 +129,20 @@ export const configSchema = z
         spiceRowCap: z.number().int().min(1).max(SPICE_ROW_CAP),
       })
       .strict(),
+    /**
+     * Hours the dashboards lagged before this platform (the seed's nightly warehouse: 26): the "before" beside the
+     * canary's measured freshness on the operations dashboard and in the stack outputs.
+     */
+    baselineRefreshHours: z.number().positive().max(8760),
+    /** The freshness canary: one marked event on every stream each interval, measured to the dashboard. */
+    canary: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Minutes between canary rounds (EventBridge Scheduler rate). */
+        intervalMinutes: z.number().int().min(1).max(60).default(15),
+      })
+      .strict()
+      .default({ enabled: true, intervalMinutes: 15 }),
     /** store-only is the seed's rollback: gold views report the store channel only while the bridge backfills. */
     goldChannelMode: z.enum(["omnichannel", "store-only"]),
     /** When the current mode began (UTC): a store-only period alarms 48 h after it, and a new value re-ingests SPICE. */
@@ -141,6 +155,11 @@ export const configSchema = z
         reconcileHourUtc: z.number().int().min(0).max(23),
         /** Days Lambda logs are kept: one of CloudWatch Logs' retention values (checked in parse.ts). */
         logRetentionDays: z.number().int().min(1).max(3653),
+        /**
+         * Share of purchases with a resolved loyalty_id below which the bridge-coverage alarm fires. 0.95: on the local
+         * lakehouse POS purchases resolve at 0.986 with the bridge and 0.90 on loyalty scans alone (bridge not refreshing).
+         */
+        bridgeCoverageMin: z.number().min(0).max(1).default(0.95),
       })
       .strict(),
     /** Only needed when a batch product reads a jdbc source. */

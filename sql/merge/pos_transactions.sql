@@ -284,3 +284,20 @@ USING (
 ON t.source_table = 'pos_transactions' AND t.copy_key = s.copy_key
 WHEN NOT MATCHED THEN INSERT (source_table, copy_key, duplicate_of, duplicate_of_table, event_ts, received_at)
   VALUES ('pos_transactions', s.copy_key, s.duplicate_of, s.duplicate_of_table, s.event_ts, s.received_at);
+
+-- Freshness canaries (core/canary.ts, event_id 'canary-...') of this window that are now in retail_silver.order_events, with
+-- the time they got there: this statement runs after the ones above committed, so its clock is when the canary became
+-- readable through the gold views. A canary already recorded keeps its first time; a re-read window adds nothing.
+MERGE INTO retail_silver.canary_arrivals AS t
+USING (
+  SELECT 'pos_transactions' AS product, s.event_id, s.event_ts AS sent_at
+  FROM retail_silver.order_events AS s
+  WHERE s.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY AND s.channel = 'store'
+    AND s.event_id IN (
+      SELECT trim(b.event_id) FROM retail_bronze.pos_transactions AS b
+      WHERE b.received_at >= TIMESTAMP '{{window_start}}' AND b.received_at < TIMESTAMP '{{window_end}}'
+        AND starts_with(b.event_id, 'canary-'))
+) AS s
+ON t.product = s.product AND t.event_id = s.event_id
+WHEN NOT MATCHED THEN INSERT (product, event_id, sent_at, silver_at)
+  VALUES (s.product, s.event_id, s.sent_at, CAST(current_timestamp AT TIME ZONE 'UTC' AS timestamp));

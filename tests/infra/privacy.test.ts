@@ -31,7 +31,11 @@ describe("privacy over the prod plan", function () {
     it("encrypts every log group with the platform key (the 5 Lambda and 2 Firehose groups)", () => {
       const [key] = byType(prod, "aws:kms/key:Key");
       const groups = byType(prod, LOG_GROUP);
-      assert.equal(groups.length, 7, `expected 5 Lambda + 2 Firehose log groups, got ${groups.map((g) => g.name).join(", ")}`);
+      assert.equal(
+        groups.length,
+        8,
+        `expected 6 Lambda (merge, reconcile, freshness, maintenance, erase, canary) + 2 Firehose log groups, got ${groups.map((g) => g.name).join(", ")}`,
+      );
       const keyArn = `arn:aws:kms:us-east-1:123456789012:key/${key.name}-key-id`;
       const wrong = groups.filter((g) => g.inputs.kmsKeyId !== keyArn).map((g) => `${g.name}: ${JSON.stringify(g.inputs.kmsKeyId ?? null)}`);
       assert.deepEqual(wrong, [], "log groups without the platform key");

@@ -14,7 +14,7 @@ export const PROBE_SALT = "Qx7vLr2pWn9sKd4tHb6mZc8yFg3jTe5uAa";
  * Folders whose files the merge, reconcile and freshness handlers load (components/operations/plan.ts), and the member
  * erasure (sql/erasure, run by an operator), rendered then split.
  */
-export const HANDLER_DIRS = ["merge", "bridge", "reconcile", "freshness", "erasure"];
+export const HANDLER_DIRS = ["merge", "bridge", "reconcile", "freshness", "erasure", "canary", "coverage"];
 /** Gold views: one CREATE OR REPLACE VIEW per file and channel mode, sent whole (core/kpiCatalog.ts viewStatement). */
 export const GOLD_DIRS = ["gold/omnichannel", "gold/store-only"];
 /**
@@ -27,6 +27,7 @@ export const NEVER_SENT = [
   "bronze/loyalty_redemptions.sql",
   "bronze/loyalty_tier.sql",
   "bronze/pos_transactions.sql",
+  "silver/canary_arrivals.sql",
   "silver/cart_events.sql",
   "silver/duplicates.sql",
   "silver/erp_inventory.sql",

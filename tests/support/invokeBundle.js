@@ -4,23 +4,23 @@
 const { mockClient } = require("aws-sdk-client-mock");
 const athena = require("@aws-sdk/client-athena");
 const cloudwatch = require("@aws-sdk/client-cloudwatch");
+const kinesis = require("@aws-sdk/client-kinesis");
 const s3tables = require("@aws-sdk/client-s3tables");
 const secrets = require("@aws-sdk/client-secrets-manager");
 const sns = require("@aws-sdk/client-sns");
 const quicksight = require("@aws-sdk/client-quicksight");
 
-const [dir, eventJson] = process.argv.slice(2);
+const [dir, eventJson, answerJson] = process.argv.slice(2);
 const a = mockClient(athena.AthenaClient);
 a.on(athena.StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-1" });
 a.on(athena.GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
-const columns = [
-  { Name: "source_rows", Type: "bigint" },
-  { Name: "silver_rows", Type: "bigint" },
-];
+// One answer for every query: the row given as the third argument (JSON), else reconciliation's counts.
+const answer = answerJson ? JSON.parse(answerJson) : { source_rows: "10", silver_rows: "10" };
+const columns = Object.keys(answer).map((Name) => ({ Name, Type: "varchar" }));
 a.on(athena.GetQueryResultsCommand).resolves({
   ResultSet: {
     ResultSetMetadata: { ColumnInfo: columns },
-    Rows: [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }, { Data: [{ VarCharValue: "10" }, { VarCharValue: "10" }] }],
+    Rows: [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }, { Data: columns.map((c) => ({ VarCharValue: answer[c.Name] })) }],
   },
   UpdateCount: 1,
 });
@@ -32,6 +32,9 @@ const secretReads = mockClient(secrets.SecretsManagerClient);
 secretReads.on(secrets.GetSecretValueCommand).resolves({ SecretString: "never-handed-out" });
 const ingestions = mockClient(quicksight.QuickSightClient);
 ingestions.on(quicksight.CreateIngestionCommand).resolves({ IngestionStatus: "INITIALIZED" });
+ingestions.on(quicksight.ListIngestionsCommand).resolves({ Ingestions: [] });
+const streams = mockClient(kinesis.KinesisClient);
+streams.on(kinesis.PutRecordCommand).resolves({ ShardId: "shardId-000000000000", SequenceNumber: "1" });
 const tables = mockClient(s3tables.S3TablesClient);
 tables.on(s3tables.GetTableMaintenanceJobStatusCommand).resolves({ status: {} });
 tables.on(s3tables.GetTableCommand).resolves({ createdAt: new Date("2026-07-01T00:00:00Z") });
@@ -40,6 +43,10 @@ const { handler } = require(`${dir}/index.js`);
 handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then(
   (report) => {
     const queries = a.commandCalls(athena.StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString);
+    const records = streams.commandCalls(kinesis.PutRecordCommand).map((c) => ({
+      stream: c.args[0].input.StreamName,
+      data: JSON.parse(Buffer.from(c.args[0].input.Data).toString("utf8")),
+    }));
     process.stdout.write(
       `${JSON.stringify({
         report,
@@ -49,6 +56,8 @@ handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then
         ingestions: ingestions
           .commandCalls(quicksight.CreateIngestionCommand)
           .map((c) => `${c.args[0].input.AwsAccountId}/${c.args[0].input.DataSetId}`),
+        records,
+        listed: ingestions.commandCalls(quicksight.ListIngestionsCommand).map((c) => c.args[0].input),
       })}\n`,
     );
   },

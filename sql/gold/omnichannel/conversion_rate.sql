@@ -3,6 +3,7 @@
 -- loyalty_id (scan, else identity_bridge), so a household email can never credit one member's receipt to
 -- another member's session, and each session counts at most once: the rate cannot exceed 100 %.
 -- day is CAST(event_ts AS date) of the partition column, so `WHERE day = DATE '...'` prunes on day(event_ts).
+-- Freshness canaries (event_id 'canary-...', core/canary.ts) are left out: they measure the pipeline, not shoppers.
 CREATE OR REPLACE VIEW retail_gold.conversion_rate AS
 WITH sessions AS (
   SELECT
@@ -12,12 +13,13 @@ WITH sessions AS (
     max(loyalty_id) AS loyalty_id,
     max(CASE WHEN event_type = 'purchase' THEN 1 ELSE 0 END) AS bought_in_session
   FROM retail_silver.cart_events
+  WHERE NOT starts_with(event_id, 'canary-')
   GROUP BY CAST(event_ts AS date), session_id
 ),
 buyers AS (
   SELECT DISTINCT CAST(event_ts AS date) AS day, loyalty_id
   FROM retail_silver.order_events
-  WHERE loyalty_id IS NOT NULL
+  WHERE loyalty_id IS NOT NULL AND NOT starts_with(event_id, 'canary-')
 )
 SELECT
   s.day,

@@ -1,10 +1,11 @@
 -- loyalty_redemption_rate (Marketing): share of loyalty order lines (resolved loyalty_id, any channel) that points
 -- paid for, per channel and day. A redemption is written at checkout, so it shares its order line's day.
+-- Freshness canaries (event_id 'canary-...', core/canary.ts) are left out: they measure the pipeline, not shoppers.
 CREATE OR REPLACE VIEW retail_gold.loyalty_redemption_rate AS
 WITH loyalty_lines AS (
   SELECT CAST(event_ts AS date) AS day, channel, event_id
   FROM retail_silver.order_events
-  WHERE loyalty_id IS NOT NULL
+  WHERE loyalty_id IS NOT NULL AND NOT starts_with(event_id, 'canary-')
 ),
 redeemed AS (
   SELECT DISTINCT CAST(event_ts AS date) AS day, order_event_id

@@ -18,7 +18,8 @@ const ENVIRONMENT = {
   ALARM_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:retail-prod-alarms",
   TABLE_BUCKET_ARN: "arn:aws:s3tables:eu-west-1:123456789012:bucket/retail-prod-tables",
   SPICE_DATASET_IDS: '["retail-prod-gold-conversion-rate"]',
-  QUICKSIGHT_ACCOUNT_ID: "123456789012",
+  AWS_ACCOUNT_ID: "123456789012",
+  CANARY_STREAMS: JSON.stringify({ cart_events: "retail-prod-cart-events", pos_transactions: "retail-prod-pos-transactions" }),
 };
 const SETTINGS: Record<FunctionName, unknown> = {
   merge: MERGE_SETTINGS,
@@ -26,6 +27,7 @@ const SETTINGS: Record<FunctionName, unknown> = {
   freshness: { tables: {}, kpis: {}, intervalMinutes: 5 },
   maintenance: { tables: ["retail_silver.cart_events"], windowHours: DEFAULT_WINDOW_HOURS },
   erase: { statements: ["DELETE FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}'"] },
+  canary: {},
 };
 const EVENTS: Record<FunctionName, unknown> = {
   merge: { product: "cart_events", scheduledTime: "2026-07-01T10:00:00Z" },
@@ -33,6 +35,7 @@ const EVENTS: Record<FunctionName, unknown> = {
   freshness: {},
   maintenance: {},
   erase: { loyaltyId: "L000123" },
+  canary: {},
 };
 
 const sha = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
@@ -42,17 +45,35 @@ function invoke(
   dir: string,
   fn: FunctionName,
   code: string,
-): { report: Record<string, unknown>; queries: string[]; published: number; secretReads: number; ingestions: string[] } {
-  const folder = path.join(dir, fn);
+  variant?: { folder: string; settings: unknown; answer: Record<string, string> },
+): {
+  report: Record<string, unknown>;
+  queries: string[];
+  published: number;
+  secretReads: number;
+  ingestions: string[];
+  records: { stream: string; data: Record<string, unknown> }[];
+  listed: { AwsAccountId: string; DataSetId: string }[];
+} {
+  const folder = path.join(dir, variant?.folder ?? fn);
   fs.mkdirSync(folder);
   fs.writeFileSync(path.join(folder, "index.js"), code);
-  fs.writeFileSync(path.join(folder, SETTINGS_FILE), JSON.stringify(SETTINGS[fn]));
-  const out = execFileSync(process.execPath, [path.join(__dirname, "..", "..", "support", "invokeBundle.js"), folder, JSON.stringify(EVENTS[fn])], {
-    cwd: dir,
-    // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the SDK.
-    env: { PATH: process.env.PATH, NODE_PATH: path.join(REPO_ROOT, "node_modules"), NODE_NO_WARNINGS: "1", ...ENVIRONMENT },
-    encoding: "utf8",
-  });
+  fs.writeFileSync(path.join(folder, SETTINGS_FILE), JSON.stringify(variant ? variant.settings : SETTINGS[fn]));
+  const out = execFileSync(
+    process.execPath,
+    [
+      path.join(__dirname, "..", "..", "support", "invokeBundle.js"),
+      folder,
+      JSON.stringify(EVENTS[fn]),
+      ...(variant ? [JSON.stringify(variant.answer)] : []),
+    ],
+    {
+      cwd: dir,
+      // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the SDK.
+      env: { PATH: process.env.PATH, NODE_PATH: path.join(REPO_ROOT, "node_modules"), NODE_NO_WARNINGS: "1", ...ENVIRONMENT },
+      encoding: "utf8",
+    },
+  );
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 
@@ -105,5 +126,39 @@ describe("operations bundles (components/operations/bundle.ts)", function () {
     assert.deepStrictEqual(Object.keys(erase.report.rowsByTable as object), ["retail_silver.cart_events"], "the id is not in the report");
     assert.deepStrictEqual(erase.report.reingested, ["retail-prod-gold-conversion-rate"]);
     assert.deepStrictEqual(erase.ingestions, ["123456789012/retail-prod-gold-conversion-rate"]);
+  });
+
+  it("freshness with the canary on: follows the rounds and lists the SPICE data set's ingestions from the bundle alone", () => {
+    const settings = {
+      tables: {},
+      kpis: {},
+      intervalMinutes: 5,
+      canary: {
+        sql: "SELECT product, event_id, sent_at, silver_at FROM retail_silver.canary_arrivals WHERE sent_at >= TIMESTAMP '{{since}}'",
+        intervalMinutes: 15,
+        kpis: { cart_abandonment: { budgetMinutes: 22, products: ["cart_events"], dataSetId: "retail-prod-gold-cart-abandonment" } },
+      },
+    };
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000).toISOString().replace("T", " ").slice(0, 19);
+    const { report, listed } = invoke(dir, "freshness", bundles.freshness, {
+      folder: "freshness-canary",
+      settings,
+      answer: { product: "cart_events", event_id: "canary-cart_events-1", sent_at: now, silver_at: now },
+    });
+    assert.deepStrictEqual(
+      listed.map((l) => [l.AwsAccountId, l.DataSetId]),
+      [["123456789012", "retail-prod-gold-cart-abandonment"]],
+    );
+    assert.strictEqual((report.measured as { kpi: string }[])[0].kpi, "cart_abandonment");
+  });
+
+  it("canary: puts one marked, valid record on each stream its environment names", () => {
+    const { records, queries } = invoke(dir, "canary", bundles.canary);
+    assert.deepStrictEqual(queries, []);
+    assert.deepStrictEqual(
+      records.map((r) => r.stream),
+      ["retail-prod-cart-events", "retail-prod-pos-transactions"],
+    );
+    for (const r of records) assert.match(String(r.data.event_id), /^canary-(cart_events|pos_transactions)-\d+$/);
   });
 });

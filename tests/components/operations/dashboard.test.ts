@@ -101,10 +101,43 @@ describe("operations dashboard (CloudWatch)", () => {
     assert.ok(staleness.length >= 5);
     for (const alarm of staleness) {
       const kpi = alarm.inputs.dimensions.Kpi;
-      const w = body.widgets.find((x) => x.properties.title === kpi);
-      assert.ok(w, `no widget for ${kpi}`);
+      const w = body.widgets.find((x) => x.properties.title === `${kpi} (before: 26 h)`);
+      assert.ok(w, `no widget for ${kpi} with the before figure`);
       assert.equal(w.properties.annotations.horizontal[0].value, alarm.inputs.threshold);
     }
+    // Measured freshness beside the staleness on the same widget, alarmed at the same budget.
+    const measured = prod.resources.filter(
+      (r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.metricName === OPERATIONS_METRICS.measuredFreshnessMinutes.metricName,
+    );
+    assert.deepEqual(measured.map((a) => a.inputs.dimensions.Kpi).sort(), [
+      "cart_abandonment",
+      "conversion_rate",
+      "loyalty_redemption_rate",
+      "sku_velocity",
+    ]);
+    for (const alarm of measured) {
+      const kpi = alarm.inputs.dimensions.Kpi;
+      const w = body.widgets.find((x) => x.properties.title === `${kpi} (before: 26 h)`);
+      assert.ok(JSON.stringify(w.properties.metrics).includes('"MeasuredFreshnessMinutes"'), `${kpi}: no measured line`);
+      const stale = staleness.find((a) => a.inputs.dimensions.Kpi === kpi)!;
+      assert.equal(alarm.inputs.threshold, stale.inputs.threshold, kpi);
+      assert.equal(alarm.inputs.treatMissingData, "breaching");
+    }
+    assert.ok(body.widgets.some((w) => /Before this platform: 26 h \(1560 min\)/.test(w.properties.markdown ?? "")));
+    const coverage = body.widgets.find((w) => /^bridge coverage/.test(w.properties.title ?? ""));
+    assert.deepEqual(
+      coverage.properties.metrics.map((l: unknown[]) => l[3]),
+      ["cart_events", "pos_transactions"],
+    );
+    const floor = prod.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.metricName === "BridgeCoverage");
+    assert.deepEqual(
+      floor.map((a) => [a.inputs.dimensions.Product, a.inputs.threshold, a.inputs.comparisonOperator]),
+      [
+        ["cart_events", 0.95, "LessThanThreshold"],
+        ["pos_transactions", 0.95, "LessThanThreshold"],
+      ],
+    );
+    assert.equal(coverage.properties.annotations.horizontal[0].value, 0.95);
     // Every stream, delivery stream and reconciled table an alarm watches is graphed, with the same dimension values.
     const graphed = new Set(
       body.widgets.flatMap((w) =>
@@ -137,6 +170,10 @@ describe("operations dashboard (CloudWatch)", () => {
     const facts: OperationsDashboardFacts = {
       region: "us-east-1",
       kpis: { b: { budgetMinutes: 30 }, a: { budgetMinutes: 22 } },
+      measuredKpis: ["a"],
+      baselineRefreshHours: 26,
+      bridgeCoverageProducts: ["pos", "cart"],
+      bridgeCoverageMin: 0.8,
       mergeFunction: "merge",
       failureQueue: "failures",
       merges: [
@@ -161,6 +198,7 @@ describe("operations dashboard (CloudWatch)", () => {
       reconciledTables: [...facts.reconciledTables].reverse(),
       workgroups: { a: "wg-a", z: "wg-z" },
       streams: [...facts.streams].reverse(),
+      bridgeCoverageProducts: ["cart", "pos"],
     };
     assert.equal(JSON.stringify(operationsDashboardBody(reordered)), once);
     const unsorted: string[] = [];

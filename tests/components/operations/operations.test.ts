@@ -12,6 +12,7 @@ import { tableAccess } from "../../../core/sql/access";
 import { BATCH_CADENCE_MINUTES } from "../../../core/lanes";
 import { MERGE_TIMEOUT_SECONDS } from "../../../core/limits";
 import { parseReconciles, TAG } from "../../../core/tags";
+import { SQL_DIR } from "../../../core/paths";
 import { ARNS } from "../../support/arns";
 
 type PolicyStatement = { Sid: string; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> };
@@ -92,7 +93,7 @@ describe("Operations component under mocks", function () {
 
   it("runs each handler one at a time, with an explicit role, a bounded timeout and an on-failure queue", () => {
     const functions = byType(run, "aws:lambda/function:Function");
-    assert.strictEqual(functions.length, 5);
+    assert.strictEqual(functions.length, 6, "merge, reconcile, freshness, maintenance, erase and the canary");
     const roles = new Set(byType(run, "aws:iam/role:Role").map((r) => r.state.arn));
     for (const f of functions) {
       assert.ok(roles.has(f.inputs.role), `${f.name} uses its own role`);
@@ -125,12 +126,12 @@ describe("Operations component under mocks", function () {
   });
 
   it("scopes every role statement to exact ARNs, with no wildcard action", () => {
-    for (const role of ["merge", "reconcile", "freshness", "maintenance", "scheduler"]) {
+    for (const role of ["merge", "reconcile", "freshness", "maintenance", "canary", "scheduler"]) {
       for (const s of statements(role)) {
         for (const a of s.Action) assert.ok(!a.includes("*"), `${role}/${s.Sid}: action ${a}`);
         if (s.Resource.includes("*")) {
-          // Neither action supports resource-level permissions; the namespace condition pins the metrics one.
-          assert.ok(["Metrics", "LakeFormationCredentials"].includes(s.Sid), `${role}/${s.Sid} has Resource "*"`);
+          // None of these actions supports resource-level permissions; the namespace condition pins the metrics one.
+          assert.ok(["Metrics", "LakeFormationCredentials", "SpiceIngestions"].includes(s.Sid), `${role}/${s.Sid} has Resource "*"`);
         }
       }
     }
@@ -149,6 +150,7 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(
       merge.CatalogCommit.Resource,
       [
+        "canary_arrivals",
         "cart_events",
         "duplicates",
         "erp_inventory",
@@ -167,6 +169,16 @@ describe("Operations component under mocks", function () {
       const sids = statements(role).map((s) => s.Sid);
       assert.ok(!sids.some((s) => s.startsWith("EmailSalt")) && !sids.includes("CatalogCommit"), `${role} neither reads the salt nor writes tables`);
     }
+    // The canary puts on exactly the platform's streams; the freshness role lists SPICE ingestions, which IAM cannot scope.
+    const put = statements("canary").find((s) => s.Sid === "CanaryPut")!;
+    assert.deepStrictEqual(put.Action, ["kinesis:PutRecord"]);
+    assert.deepStrictEqual(put.Resource, [
+      "arn:aws:kinesis:us-east-1:123456789012:stream/retail-prod-cart-events",
+      "arn:aws:kinesis:us-east-1:123456789012:stream/retail-prod-pos-transactions",
+    ]);
+    assert.ok(!statements("canary").some((s) => s.Sid === "CatalogRead" || s.Sid === "EmailSalt"), "the canary reads no table and no salt");
+    const spice = statements("freshness").find((s) => s.Sid === "SpiceIngestions")!;
+    assert.deepStrictEqual([spice.Action, spice.Resource], [["quicksight:ListIngestions"], ["*"]]);
     const maintenance = statements("maintenance").find((s) => s.Sid === "MaintenanceStatus")!;
     assert.deepStrictEqual(maintenance.Action, ["s3tables:GetTableMaintenanceJobStatus", "s3tables:GetTable"]);
     assert.ok(
@@ -174,7 +186,7 @@ describe("Operations component under mocks", function () {
         /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r),
       ),
     );
-    assert.strictEqual(maintenance.Resource.length, 14, "9 silver tables and 5 bronze ones");
+    assert.strictEqual(maintenance.Resource.length, 15, "10 silver tables and 5 bronze ones");
     const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),
@@ -322,6 +334,7 @@ describe("planOperations", () => {
     "loyalty_tier",
     "erp_inventory",
     "loyalty_redemptions",
+    "canary_arrivals",
   ].map((t) => `retail_silver.${t}`);
   const stream = (name: string) => ({ name, lane: "stream" as const, freshnessMinutes: 5 });
   const daily = (name: string, timeoutMinutes: number) => ({ name, lane: "batch-daily" as const, timeoutMinutes });
@@ -379,6 +392,51 @@ describe("planOperations", () => {
         return true;
       },
     );
+  });
+
+  it("follows the canary into every KPI fed by a stream, and waits for SPICE where the KPI has a data set", () => {
+    const both = [...silver, ...bronze, "retail_bronze.loyalty_redemptions"];
+    const plan = planOperations(
+      {
+        ...base,
+        products: [stream("cart_events"), stream("pos_transactions"), daily("erp_inventory", 120)],
+        batchJobNames: { erp_inventory: "job" },
+        kpiFreshnessBudgetMinutes: { cart_abandonment: 22, sku_velocity: 15, inventory_fill_rate: 1800 },
+        canaryIntervalMinutes: 15,
+        spiceDataSetIds: { cart_abandonment: "retail-prod-gold-cart-abandonment" },
+      },
+      both,
+    );
+    assert.deepStrictEqual(plan.canary?.kpis, {
+      cart_abandonment: { budgetMinutes: 22, products: ["cart_events", "pos_transactions"], dataSetId: "retail-prod-gold-cart-abandonment" },
+      sku_velocity: { budgetMinutes: 15, products: ["cart_events", "pos_transactions"] },
+    });
+    assert.ok(plan.access.freshness.reads.includes("retail_silver.canary_arrivals"));
+    assert.deepStrictEqual(plan.bridgeCoverageProducts, ["cart_events", "pos_transactions"]);
+    assert.strictEqual(planOperations({ ...base, products: [stream("cart_events"), stream("pos_transactions")] }, both).canary, undefined);
+  });
+
+  it("refuses the canary on a stream product it has no valid row for, naming the fix", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "canary-sql-"));
+    fs.cpSync(SQL_DIR, root, { recursive: true });
+    fs.copyFileSync(path.join(SQL_DIR, "merge", "cart_events.sql"), path.join(root, "merge", "clickstream.sql"));
+    try {
+      assert.throws(
+        () =>
+          planOperations(
+            {
+              ...base,
+              sqlRoot: root,
+              products: [stream("clickstream"), stream("cart_events"), stream("pos_transactions")],
+              canaryIntervalMinutes: 15,
+            },
+            [...silver, ...bronze],
+          ),
+        /stream product "clickstream" has no canary row, so the canary could not measure it\. Fix: add one to core\/canary\.ts, or set retail:canary\.enabled to false\./,
+      );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("tells reads from writes", () => {

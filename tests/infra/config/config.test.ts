@@ -123,6 +123,41 @@ describe("stack config", () => {
     assert.match(bad, /^retail:quicksight\.authorGroup = "platform authors": must be a QuickSight group name\./);
   });
 
+  it("defaults the canary and bridge coverage, and takes the before figure as given", () => {
+    const cfg = parsePlatformConfig(prodRaw(), ctx);
+    assert.deepEqual(cfg.canary, { enabled: true, intervalMinutes: 15 });
+    assert.equal(cfg.operations.bridgeCoverageMin, 0.95);
+    assert.equal(cfg.baselineRefreshHours, 26);
+    const off = parsePlatformConfig(
+      prodRaw((r) => (r.canary = { enabled: false })),
+      ctx,
+    );
+    assert.deepEqual(off.canary, { enabled: false, intervalMinutes: 15 });
+  });
+
+  it("rejects a canary interval outside 1..60 minutes, a non-boolean switch and a coverage share above 1, naming the fix", () => {
+    for (const bad of [0, 61, 7.5]) {
+      const [p] = problemsOf(prodRaw((r) => (r.canary = { intervalMinutes: bad })));
+      assert.match(p, new RegExp(`^retail:canary\\.intervalMinutes = ${bad}: .*Fix: give whole minutes from 1 to 60, e\\.g\\. 15\\.$`));
+    }
+    const [sw] = problemsOf(prodRaw((r) => (r.canary = { enabled: "yes" })));
+    assert.match(sw, /^retail:canary\.enabled = "yes": .*Fix: set retail:canary\.enabled to true \(measure freshness\) or false\.$/);
+    const [cov] = problemsOf(prodRaw((r) => (r.operations.bridgeCoverageMin = 1.5)));
+    assert.match(cov, /^retail:operations\.bridgeCoverageMin = 1\.5: .*Fix: give a share from 0 to 1/);
+    const [unknown] = problemsOf(prodRaw((r) => (r.canary = { intervalMinute: 5 })));
+    assert.match(unknown, /^retail:canary\.intervalMinute is not a known key\./);
+  });
+
+  it("requires the before figure, retail:baselineRefreshHours, as a positive number of hours", () => {
+    const [missing] = problemsOf(prodRaw((r) => delete r.baselineRefreshHours));
+    assert.match(
+      missing,
+      /^retail:baselineRefreshHours = \(missing\): .*Fix: give the dashboards' refresh lag before this platform in hours, e\.g\. 26/,
+    );
+    const [zero] = problemsOf(prodRaw((r) => (r.baselineRefreshHours = 0)));
+    assert.match(zero, /^retail:baselineRefreshHours = 0: /);
+  });
+
   it("rejects a missing salt and a weak salt without printing it", () => {
     assert.match(
       problemsOf(prodRaw(), { emailHashSalt: undefined })[0],

@@ -435,7 +435,9 @@ describe("the merge horizon", () => {
   it("bounds every merge's match against silver by that horizon, the same 3 days reconciliation reads", () => {
     const horizon = "t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY";
     for (const f of ["merge/cart_events.sql", "merge/pos_transactions.sql", "merge/loyalty_redemptions.sql"]) {
-      const targets = splitStatements(loadSql(f)).filter((st) => !/^MERGE INTO retail_silver\.(quarantine|event_keys|duplicates) /m.test(st));
+      const targets = splitStatements(loadSql(f)).filter(
+        (st) => !/^MERGE INTO retail_silver\.(quarantine|event_keys|duplicates|canary_arrivals) /m.test(st),
+      );
       assert.ok(targets.length > 0, f);
       for (const st of targets)
         assert.match(
@@ -443,6 +445,11 @@ describe("the merge horizon", () => {
           new RegExp(`^ON t\\.event_id = s\\.row_key AND (t\\.channel [^\\n]* AND )?${horizon.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"),
           f,
         );
+    }
+    // The canary record reads silver within the same horizon (its rows were just merged there).
+    for (const f of ["merge/cart_events.sql", "merge/pos_transactions.sql"]) {
+      const [canary] = splitStatements(loadSql(f)).filter((st) => /^MERGE INTO retail_silver\.canary_arrivals /m.test(st));
+      assert.match(canary, /s\.event_ts >= TIMESTAMP '\{\{window_start\}\}' - INTERVAL '3' DAY/, f);
     }
     for (const f of ["reconcile/cart_events.sql", "reconcile/order_events.sql", "reconcile/loyalty_redemptions.sql"]) {
       assert.match(loadSql(f), /b\.received_at < TIMESTAMP '\{\{day\}\} 00:00:00' \+ INTERVAL '3' DAY/, f);
