@@ -51,7 +51,7 @@ const T = {
 } as const;
 
 /** The Operations functions (components/operations/bundle.ts FUNCTIONS). */
-const OPERATIONS_FUNCTIONS = ["merge", "reconcile", "freshness", "maintenance", "erase"] as const;
+const OPERATIONS_FUNCTIONS = ["merge", "reconcile", "freshness", "maintenance", "erase", "canary"] as const;
 
 /** StreamingLane `${prefix}-${slug}` (components/streamingLane.ts) and its merge schedule (components/operations/triggers.ts). */
 export function streamNames(prefix: string, product: string): Name[] {
@@ -110,7 +110,7 @@ export function environmentNames(prefix: string, hasBatches: boolean): Name[] {
       auto("iamRole", T.role, `${ops}-${fn}`),
       explicit("logGroup", T.logGroup, `${ops}-${fn}`, `/retail/operations/${ops}-${fn}`),
     ]),
-    ...["reconcile", "freshness", "maintenance"].map((s) => auto("schedulerSchedule", T.schedule, `${ops}-${s}`)),
+    ...["reconcile", "freshness", "maintenance", "canary"].map((s) => auto("schedulerSchedule", T.schedule, `${ops}-${s}`)),
   ];
 }
 

@@ -84,6 +84,7 @@ describe("erase handler", () => {
       "erp_inventory",
       "event_keys",
       "duplicates",
+      "canary_arrivals",
     ].map((t) => `retail_silver.${t}`);
     const bronze = ["cart_events", "pos_transactions", "loyalty_tier"].map((t) => `retail_bronze.${t}`);
     const plan = planOperations(

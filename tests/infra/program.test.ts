@@ -365,7 +365,7 @@ describe("the program under mocks", function () {
 
     it("trusts its service only for this account (confused deputy), as the service documents it", () => {
       const roles = [...byType(prod, "aws:iam/role:Role"), ...byType(dev, "aws:iam/role:Role")];
-      assert.equal(byType(prod, "aws:iam/role:Role").length, 12);
+      assert.equal(byType(prod, "aws:iam/role:Role").length, 13, "11 service roles, the erase function's and the canary's");
       for (const role of roles) {
         const [st, ...rest] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
         assert.equal(rest.length, 0, role.name);

@@ -99,14 +99,14 @@ describe("Operations component under mocks", function () {
       assert.ok(roles.has(f.inputs.role), `${f.name} uses its own role`);
       assert.strictEqual(f.inputs.reservedConcurrentExecutions, 1, f.name);
     }
-    assert.strictEqual(new Set(functions.map((f) => f.inputs.role)).size, 5, "one role per function");
+    assert.strictEqual(new Set(functions.map((f) => f.inputs.role)).size, 6, "one role per function");
     assert.deepStrictEqual(byType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), [], "no managed policies");
     assert.strictEqual(fn("merge").inputs.timeout, MERGE_TIMEOUT_SECONDS);
     assert.ok(Number(fn("merge").inputs.environment.variables.QUERY_DEADLINE_MS) < MERGE_TIMEOUT_SECONDS * 1000);
     const queue = byType(run, "aws:sqs/queue:Queue")[0];
     assert.strictEqual(queue.inputs.kmsMasterKeyId, ARNS.key);
     const invokeConfigs = byType(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
-    assert.strictEqual(invokeConfigs.length, 5);
+    assert.strictEqual(invokeConfigs.length, 6);
     for (const c of invokeConfigs) assert.strictEqual(c.inputs.destinationConfig.onFailure.destination, queue.state.arn);
     // A merge that waited 15 minutes for its turn means merges are not keeping up: it lands in the queue, whose alarm says so.
     assert.strictEqual(
