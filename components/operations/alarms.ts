@@ -20,6 +20,8 @@ export interface AlarmInputs {
   readonly tags: Record<string, string>;
 }
 
+type AlarmArgs = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags">;
+
 /** Inclusive, as the handler's isMismatch: a drift equal to the tolerance alarms; with a tolerance of 0, any drift. */
 export function driftAlarmThreshold(tolerance: number): { comparisonOperator: string; threshold: number } {
   return { comparisonOperator: tolerance > 0 ? "GreaterThanOrEqualToThreshold" : "GreaterThanThreshold", threshold: tolerance };
@@ -30,7 +32,7 @@ export function driftAlarmThreshold(tolerance: number): { comparisonOperator: st
  * reconciled table and staleness per KPI budget.
  */
 export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Resource): Record<string, aws.cloudwatch.MetricAlarm> {
-  const alarm = (key: string, a: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags">) =>
+  const alarm = (key: string, a: AlarmArgs) =>
     new aws.cloudwatch.MetricAlarm(
       `${name}-${key}`,
       { ...a, alarmActions: [t.alarmTopicArn], okActions: [t.alarmTopicArn], tags: t.tags },
@@ -51,13 +53,27 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
       treatMissingData: "notBreaching",
     });
   const products = t.plan.merges.map((m) => m.product);
+  // Minutes per KPI against its budget, two checks running; no datapoint is breaching (nothing proves it fresh).
+  const overBudget = (ref: MetricRef, kpi: string, budgetMinutes: number, alarmDescription: string): AlarmArgs => ({
+    alarmDescription,
+    namespace: ref.namespace,
+    metricName: ref.metricName,
+    dimensions: { Kpi: kpi },
+    statistic: "Maximum",
+    period: FRESHNESS_INTERVAL_MINUTES * 60,
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
+    threshold: budgetMinutes,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "breaching",
+  });
   const metric = (id: string, ref: MetricRef, dimensions: Record<string, string>, stat = "Sum") => ({
     id,
     returnData: false,
     metric: { namespace: ref.namespace, metricName: ref.metricName, dimensions, period: 3600, stat },
   });
   // Refused rows against the rows the product's own silver table took, per hour: a flood of bad rows alarms.
-  const quarantineRate = (p: string): Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags"> => ({
+  const quarantineRate = (p: string): AlarmArgs => ({
     alarmDescription: `${p}: ${QUARANTINE_RATE_ALARM * 100} % or more of an hour's rows were quarantined; retail_silver.quarantine's reasons say why. See README, Operations.`,
     metricQueries: [
       metric("q", OPERATIONS_METRICS.rowsQuarantined, { Product: p }),
@@ -70,7 +86,7 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
     treatMissingData: "notBreaching",
   });
   // The accounting is exact: one row neither in silver, quarantine nor the duplicates record alarms, either sign.
-  const unaccounted = (p: string): Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags"> => ({
+  const unaccounted = (p: string): AlarmArgs => ({
     alarmDescription: `${p}: bronze rows are missing from silver, quarantine and the duplicates record (or silver holds rows bronze lacks). See README, Operations.`,
     metricQueries: [
       metric("u", OPERATIONS_METRICS.unaccountedRows, { Table: `accounting:${p}` }, "Maximum"),
@@ -136,39 +152,31 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
     ...Object.fromEntries(
       Object.entries(t.plan.kpis).map(([kpi, k]) => [
         `staleness-${kpi}`,
-        alarm(`staleness-${slug(kpi)}`, {
-          alarmDescription: `${kpi} is staler than its ${k.budgetMinutes}-min budget (inputs: ${k.tables.join(", ")}). See README, Operations.`,
-          namespace: OPERATIONS_METRICS.stalenessMinutes.namespace,
-          metricName: OPERATIONS_METRICS.stalenessMinutes.metricName,
-          dimensions: { Kpi: kpi },
-          statistic: "Maximum",
-          period: FRESHNESS_INTERVAL_MINUTES * 60,
-          evaluationPeriods: 2,
-          datapointsToAlarm: 2,
-          threshold: k.budgetMinutes,
-          comparisonOperator: "GreaterThanThreshold",
+        alarm(
+          `staleness-${slug(kpi)}`,
           // No datapoint means the KPI could not be measured (empty input, failed check): not provably fresh.
-          treatMissingData: "breaching",
-        }),
+          overBudget(
+            OPERATIONS_METRICS.stalenessMinutes,
+            kpi,
+            k.budgetMinutes,
+            `${kpi} is staler than its ${k.budgetMinutes}-min budget (inputs: ${k.tables.join(", ")}). See README, Operations.`,
+          ),
+        ),
       ]),
     ),
     ...Object.fromEntries(
       Object.entries(t.plan.canary?.kpis ?? {}).map(([kpi, k]) => [
         `measured-freshness-${kpi}`,
-        alarm(`measured-freshness-${slug(kpi)}`, {
-          alarmDescription: `${kpi}: the canary took longer than the ${k.budgetMinutes}-min budget to reach the dashboard (streams: ${k.products.join(", ")}${k.dataSetId ? ", then SPICE" : ""}). See README, Operations.`,
-          namespace: OPERATIONS_METRICS.measuredFreshnessMinutes.namespace,
-          metricName: OPERATIONS_METRICS.measuredFreshnessMinutes.metricName,
-          dimensions: { Kpi: kpi },
-          statistic: "Maximum",
-          period: FRESHNESS_INTERVAL_MINUTES * 60,
-          evaluationPeriods: 2,
-          datapointsToAlarm: 2,
-          threshold: k.budgetMinutes,
-          comparisonOperator: "GreaterThanThreshold",
+        alarm(
+          `measured-freshness-${slug(kpi)}`,
           // No datapoint means no canary round is on record: the freshness is not proven.
-          treatMissingData: "breaching",
-        }),
+          overBudget(
+            OPERATIONS_METRICS.measuredFreshnessMinutes,
+            kpi,
+            k.budgetMinutes,
+            `${kpi}: the canary took longer than the ${k.budgetMinutes}-min budget to reach the dashboard (streams: ${k.products.join(", ")}${k.dataSetId ? ", then SPICE" : ""}). See README, Operations.`,
+          ),
+        ),
       ]),
     ),
     ...Object.fromEntries(
