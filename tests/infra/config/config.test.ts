@@ -152,13 +152,21 @@ describe("stack config", () => {
     assert.deepEqual(parsePlatformConfig(prodRaw(), ctx).privacy, { rawEmailRetentionDays: 30 });
     // Both sides of each bound: 7 and 365 are accepted, 6 and 366 refused.
     for (const ok of [7, 365]) {
-      assert.equal(parsePlatformConfig(prodRaw((r) => (r.privacy = { rawEmailRetentionDays: ok })), ctx).privacy.rawEmailRetentionDays, ok);
+      assert.equal(
+        parsePlatformConfig(
+          prodRaw((r) => (r.privacy = { rawEmailRetentionDays: ok })),
+          ctx,
+        ).privacy.rawEmailRetentionDays,
+        ok,
+      );
     }
     for (const bad of [6, 366, 30.5, "30"]) {
       const [p] = problemsOf(prodRaw((r) => (r.privacy = { rawEmailRetentionDays: bad })));
       assert.match(
         p,
-        new RegExp(`^retail:privacy\\.rawEmailRetentionDays = ${JSON.stringify(bad).replace(".", "\\.")}: .*Fix: give whole days from 7 to 365, e\\.g\\. 30: at least the 3-day merge horizon`),
+        new RegExp(
+          `^retail:privacy\\.rawEmailRetentionDays = ${JSON.stringify(bad).replace(".", "\\.")}: .*Fix: give whole days from 7 to 365, e\\.g\\. 30: at least the 3-day merge horizon`,
+        ),
       );
     }
   });
