@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { LocalLakehouse } from "../../../local/lakehouse/duckdb";
+import { eraseMembers } from "../../../local/lakehouse/erasure";
 import { accountDay, accountingDays, mergeWindow, reconcileDay } from "../../../local/lakehouse/pipeline";
-import { FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
+import { DAY, FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
 
 /** Every row of a bronze table but its email, in a fixed order, to show the retention changes nothing else. */
 const ALL_BUT_EMAIL: Record<string, string> = {
@@ -94,6 +95,37 @@ describe("raw-email retention (sql/retention/raw_email.sql on the local lakehous
       // Idempotent: a second run changes nothing.
       await lake.runFile("retention/raw_email.sql", { cutoff: CUTOFF });
       assert.deepStrictEqual(await emails(lake), after);
+    } finally {
+      lake.close();
+    }
+  });
+
+  it("leaves a member erasable: erin's anonymous session and unscanned receipt, past the retention, go through their silver rows", async () => {
+    const lake = await LocalLakehouse.open();
+    try {
+      await loadFixture(lake);
+      await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+      await lake.runFile("retention/raw_email.sql", { cutoff: CUTOFF });
+      const [scrubbed] = await lake.query("SELECT count(*) AS n FROM retail_bronze.cart_events WHERE event_id IN ('c10', 'c11') AND email IS NULL");
+      assert.strictEqual(Number(scrubbed.n), 2, "her anonymous session no longer carries her email");
+      const report = await eraseMembers(lake, ["L5"], () => reconcileDay(lake, DAY));
+      // Before the erasure found rows by resolved loyalty_id too, this reported rowsRemaining 3 (2 carts, 1 order).
+      assert.deepStrictEqual(report, { members: 1, rowsRemaining: 0, unaccounted: 0 });
+      const [left] = await lake.query(`SELECT
+        (SELECT count(*) FROM retail_silver.cart_events WHERE loyalty_id = 'L5') + (SELECT count(*) FROM retail_silver.order_events WHERE loyalty_id = 'L5')
+        + (SELECT count(*) FROM retail_bronze.cart_events WHERE event_id IN ('c10', 'c11'))
+        + (SELECT count(*) FROM retail_bronze.pos_transactions WHERE event_id = 'p5') AS n`);
+      assert.strictEqual(Number(left.n), 0, "her silver rows and their bronze rows are gone");
+      for (const day of await accountingDays(lake)) {
+        assert.ok(
+          Object.values(await accountDay(lake, day)).every((a) => a.unaccounted === 0),
+          `accounting balances on ${day}`,
+        );
+        assert.ok(
+          (await reconcileDay(lake, day)).every((r) => r.status === "ok"),
+          `reconciliation ok on ${day}`,
+        );
+      }
     } finally {
       lake.close();
     }
