@@ -62,6 +62,20 @@ export function mergeIntervalMinutes(freshnessMinutes: number): number {
  */
 export const QUARANTINE_RATE_ALARM = 0.05;
 
+/** Days back from a window's start the merges match silver and accept an event (`older_than_merge_horizon` beyond). */
+export const MERGE_HORIZON_DAYS = 3;
+/** Days of arrivals reconciliation reads for one event day (events may arrive up to two days late). */
+export const RECONCILE_ARRIVAL_DAYS = 3;
+/**
+ * The shortest raw-email retention: a scrubbed bronze row must never be read again by a merge or a reconciliation,
+ * because a keyless row's row_key is a digest that includes its email. A row arriving on day A is merged within the
+ * horizon (A + 3), reconciled under an event day no earlier than A - 3 whose arrival span ends at A, and the daily
+ * reconciliation runs the day after: 3 + 3 + 1 = 7 whole days.
+ */
+export const RAW_EMAIL_RETENTION_MIN_DAYS = MERGE_HORIZON_DAYS + RECONCILE_ARRIVAL_DAYS + 1;
+/** The longest: a year. Keeping raw emails longer is what the retention is for not doing (issue 20). */
+export const RAW_EMAIL_RETENTION_MAX_DAYS = 365;
+
 /** The silver MERGE Lambda's timeout: the worst case a merge run adds to a streaming KPI's freshness. */
 export const MERGE_TIMEOUT_SECONDS = 120;
 /**

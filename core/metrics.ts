@@ -40,6 +40,8 @@ export const OPERATIONS_METRICS = {
   /** maintenance: failed, disabled or overdue S3 Tables jobs. */
   maintenanceProblems: ops("MaintenanceProblems"),
   hoursSinceMaintenance: ops("HoursSinceMaintenance", "Table", "Job"),
+  /** maintenance: bronze emails set to NULL past retail:privacy.rawEmailRetentionDays, per table and run. */
+  rowsScrubbed: ops("RowsScrubbed", "Table"),
 } as const satisfies Record<string, MetricRef>;
 
 /**

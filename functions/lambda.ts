@@ -14,6 +14,7 @@ import { Ingestion } from "./measuredFreshness";
 import { MaintenanceReport, MaintenanceSettings, runMaintenance } from "./maintenance";
 import { MergeEvent, MergeReport, MergeSettings, runMerge } from "./merge";
 import { ReconcileEvent, ReconcileReport, ReconcileSettings, runReconcile } from "./reconcile";
+import { RetentionReport, RetentionSettings, runRetention } from "./retention";
 
 /**
  * The Lambda entry points: each reads its ARNs from the environment, builds the AWS clients and calls the plain
@@ -114,13 +115,33 @@ export async function freshnessEntry(settings: FreshnessSettings, context?: Invo
   return report;
 }
 
-export async function maintenanceEntry(settings: Omit<MaintenanceSettings, "tableBucketArn">): Promise<MaintenanceReport> {
+/** The maintenance function's settings: the table status check, and the raw-email retention when the stack has it. */
+export type MaintenanceEntrySettings = Omit<MaintenanceSettings, "tableBucketArn"> & { readonly retention?: RetentionSettings };
+
+export async function maintenanceEntry(
+  settings: MaintenanceEntrySettings,
+  context?: InvocationContext,
+): Promise<MaintenanceReport & { retention?: RetentionReport }> {
+  const { retention: retentionSettings, ...status } = settings;
+  // Retention first and on its own: a table whose status cannot be read must not keep emails a day longer.
+  let retention: RetentionReport | undefined;
+  let retentionError: unknown;
+  if (retentionSettings && retentionSettings.statements.length > 0) {
+    try {
+      retention = await runRetention(retentionSettings, { runner: athena(context), alerts: alerts(), now: () => new Date() });
+    } catch (e) {
+      retentionError = e;
+      console.error(JSON.stringify({ retentionFailed: (e as Error).message }));
+    }
+  }
   const report = await runMaintenance(
-    { ...settings, tableBucketArn: env(ENV.tableBucketArn) },
+    { ...status, tableBucketArn: env(ENV.tableBucketArn) },
     { s3tables: new S3TablesClient({}), alerts: alerts(), now: () => new Date() },
   );
-  console.log(JSON.stringify({ maintenance: report }));
-  return report;
+  console.log(JSON.stringify({ maintenance: report, ...(retention ? { retention } : {}) }));
+  // A failed retention fails the invocation (into the failure queue and its alarm); the next day's run retries it.
+  if (retentionError !== undefined) throw retentionError;
+  return { ...report, ...(retention ? { retention } : {}) };
 }
 
 export async function canaryEntry(): Promise<CanaryReport> {

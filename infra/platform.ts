@@ -226,6 +226,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     reconcile: { tolerance: cfg.operations.reconcileTolerance, hourUtc: cfg.operations.reconcileHourUtc },
     bridgeCoverageMin: cfg.operations.bridgeCoverageMin,
     logRetentionDays: cfg.operations.logRetentionDays,
+    rawEmailRetentionDays: cfg.privacy.rawEmailRetentionDays,
     spiceDataSetIds: Object.fromEntries(
       Object.entries(gold.datasets)
         .filter(([, d]) => d.importMode === "SPICE")

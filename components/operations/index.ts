@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { FreshnessSettings } from "../../functions/freshness";
-import { DEFAULT_WINDOW_HOURS, JobType, MaintenanceSettings } from "../../functions/maintenance";
+import { DEFAULT_WINDOW_HOURS, JobType } from "../../functions/maintenance";
+import type { MaintenanceEntrySettings } from "../../functions/lambda";
 import { MergeSettings } from "../../functions/merge";
 import { ACCOUNTING_FILE, ReconcileSettings } from "../../functions/reconcile";
 import { MERGE_MAX_EVENT_AGE_SECONDS, MERGE_TIMEOUT_SECONDS } from "../../core/limits";
@@ -58,6 +59,8 @@ export interface OperationsArgs extends PlanInputs {
   };
   /** Hours each S3 Tables maintenance job may go without a run (default DEFAULT_WINDOW_HOURS). */
   readonly maintenanceWindowHours?: Partial<Record<JobType, number>>;
+  /** retail:privacy.rawEmailRetentionDays: the maintenance function scrubs bronze emails older than this, daily. */
+  readonly rawEmailRetentionDays: number;
   readonly tags?: Record<string, string>;
 }
 
@@ -152,9 +155,10 @@ export class Operations extends pulumi.ComponentResource {
       bridgeCoverage: { sql: plan.bridgeCoverageSql, windowMinutes: BRIDGE_COVERAGE_WINDOW_MINUTES },
     };
     const spiceKpis = Object.values(plan.canary?.kpis ?? {}).some((k) => k.dataSetId !== undefined);
-    const maintenanceSettings: Omit<MaintenanceSettings, "tableBucketArn"> = {
+    const maintenanceSettings: MaintenanceEntrySettings = {
       tables: existing,
       windowHours: { ...DEFAULT_WINDOW_HOURS, ...args.maintenanceWindowHours } as Record<JobType, number>,
+      retention: { statements: plan.retention, retentionDays: args.rawEmailRetentionDays },
     };
     const canaryFunction = (c: NonNullable<OperationsArgs["canary"]>) => {
       const products = Object.keys(c.streams).sort();
@@ -201,8 +205,11 @@ export class Operations extends pulumi.ComponentResource {
       maxEventAgeSeconds: 600,
       environment: { ...queryEnv(60), ...(spiceKpis ? { [ENV.awsAccountId]: args.account.accountId } : {}) },
     });
+    // The daily maintenance run also scrubs raw emails past their retention: it runs once a day already, and the
+    // erase function is an operator's (the scheduler may not invoke it). Its Athena access is the UPDATEs' tables only.
     const maintenance = lambda("maintenance", {
       handlerSettings: maintenanceSettings,
+      ...(plan.retention.length > 0 ? { query: plan.access.retention } : {}),
       statements: [
         {
           Sid: "MaintenanceStatus",
@@ -211,9 +218,14 @@ export class Operations extends pulumi.ComponentResource {
           Resource: maintenanceTableArns,
         },
       ],
-      timeout: 120,
+      // Up to three UPDATEs over bronze, then the status reads.
+      timeout: plan.retention.length > 0 ? 900 : 120,
       maxEventAgeSeconds: 3600,
-      environment: { [ENV.topicArn]: args.alarmTopicArn, [ENV.tableBucketArn]: lakehouse.tableBucketArn },
+      environment: {
+        ...(plan.retention.length > 0 ? queryEnv(270) : {}),
+        [ENV.topicArn]: args.alarmTopicArn,
+        [ENV.tableBucketArn]: lakehouse.tableBucketArn,
+      },
     });
     const spice = Object.keys(args.spiceDatasets ?? {})
       .sort()

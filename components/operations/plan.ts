@@ -62,7 +62,9 @@ export interface OperationsPlan {
   readonly kpis: Record<string, FreshnessKpi>;
   /** sql/erasure/member.sql's statements whose tables this stack has (a table it lacks holds no one's data). */
   readonly erasure: string[];
-  readonly access: { merge: TableAccess; reconcile: TableAccess; freshness: TableAccess; erase: TableAccess };
+  /** sql/retention/raw_email.sql's statements whose tables this stack has: the maintenance function runs them daily. */
+  readonly retention: string[];
+  readonly access: { merge: TableAccess; reconcile: TableAccess; freshness: TableAccess; erase: TableAccess; retention: TableAccess };
   /** What the freshness function measures from the canary's rounds; undefined while the canary is off. */
   readonly canary?: CanaryFreshnessSettings;
   /** sql/coverage/bridge_coverage.sql. */
@@ -196,6 +198,9 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
   const erasureSql = loadOptional(root, "erasure/member.sql");
   const erasure = erasureSql === undefined ? [] : splitStatements(erasureSql).filter((st) => missingOf([st]).length === 0);
   if (erasureSql !== undefined && erasure.length === 0) problems.push("sql/erasure/member.sql names no table this stack creates.");
+  // One UPDATE per bronze table holding raw emails; a stack without a product has no emails of it to scrub.
+  const retentionSql = loadOptional(root, "retention/raw_email.sql");
+  const retention = retentionSql === undefined ? [] : splitStatements(retentionSql).filter((st) => missingOf([st]).length === 0);
   const canary = args.canaryIntervalMinutes !== undefined ? planCanary(args, root, merges, kpis, problems) : undefined;
   const bridgeCoverageSql = sqlFiles(root, "coverage")["bridge_coverage"];
   if (bridgeCoverageSql === undefined)
@@ -217,11 +222,13 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
     freshness,
     kpis,
     erasure,
+    retention,
     access: {
       merge: tableAccess([bridgeSql!, ...merges.map((m) => m.sql)]),
       reconcile: tableAccess(Object.values(reconcile)),
       freshness: tableAccess([...Object.values(freshness), ...(canary ? [canary.sql] : []), bridgeCoverageSql!]),
       erase: tableAccess(erasure),
+      retention: tableAccess(retention),
     },
     ...(canary ? { canary } : {}),
     bridgeCoverageSql: bridgeCoverageSql!,

@@ -26,6 +26,10 @@ const PLACEHOLDERS: Record<string, PlaceholderRule> = {
     fix: "pass the member's loyalty id as 1-64 characters of A-Z a-z 0-9 _ -, e.g. L000123",
     notDate: true,
   },
+  cutoff: {
+    pattern: /^\d{4}-\d{2}-\d{2}$/,
+    fix: "pass the retention cutoff as a calendar date YYYY-MM-DD (UTC midnight; rows that arrived before it are scrubbed), e.g. 2026-06-01",
+  },
   since: {
     pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
     fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-06-24 10:00:00",

@@ -1,7 +1,7 @@
-import { maintenanceEntry } from "../lambda";
-import { MaintenanceSettings } from "../maintenance";
+import { MaintenanceEntrySettings, maintenanceEntry } from "../lambda";
+import type { InvocationContext } from "../lambda";
 import { readSettings } from "./settings";
 
-const settings = readSettings<Omit<MaintenanceSettings, "tableBucketArn">>();
+const settings = readSettings<MaintenanceEntrySettings>();
 
-export const handler = () => maintenanceEntry(settings);
+export const handler = (_event: unknown, context?: InvocationContext) => maintenanceEntry(settings, context);

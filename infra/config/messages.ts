@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { LANES } from "../../core/lanes";
-import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, AWS_NAME_RULES, CLOUDWATCH_LOG_RETENTION_DAYS, SPICE_ROW_CAP } from "../../core/limits";
+import {
+  ATHENA_MIN_BYTES_SCANNED_CUTOFF,
+  AWS_NAME_RULES,
+  CLOUDWATCH_LOG_RETENTION_DAYS,
+  MERGE_HORIZON_DAYS,
+  RAW_EMAIL_RETENTION_MAX_DAYS,
+  RAW_EMAIL_RETENTION_MIN_DAYS,
+  RECONCILE_ARRIVAL_DAYS,
+  SPICE_ROW_CAP,
+} from "../../core/limits";
 import { CONFIG_NAMESPACE } from "./schema";
 
 /** How to fix a field, by its last path segment: the part of each message a person acts on. */
@@ -36,6 +45,9 @@ const FIXES: Record<string, string> = {
   enabled: "set retail:canary.enabled to true (measure freshness) or false",
   intervalMinutes: "give whole minutes from 1 to 60, e.g. 15",
   bridgeCoverageMin: "give a share from 0 to 1 of purchases that must carry a loyalty_id, e.g. 0.95",
+  rawEmailRetentionDays:
+    `give whole days from ${RAW_EMAIL_RETENTION_MIN_DAYS} to ${RAW_EMAIL_RETENTION_MAX_DAYS}, e.g. 30: at least the ${MERGE_HORIZON_DAYS}-day merge horizon + ` +
+    `${RECONCILE_ARRIVAL_DAYS} days of arrivals reconciliation reads + 1 (it runs the next day), so no scrubbed row is re-keyed before it is reconciled`,
   vpcCidr: "give an IPv4 CIDR such as 10.40.0.0/16",
   availabilityZones: "give 2 or 3",
   ownerGroups: "map each owner team to its QuickSight group name",

@@ -2,7 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parseUtc } from "../../core/rollback";
 import { Lane, LANES } from "../../core/lanes";
-import { ATHENA_MIN_BYTES_SCANNED_CUTOFF, AWS_NAME_RULES, SPICE_ROW_CAP } from "../../core/limits";
+import {
+  ATHENA_MIN_BYTES_SCANNED_CUTOFF,
+  AWS_NAME_RULES,
+  RAW_EMAIL_RETENTION_MAX_DAYS,
+  RAW_EMAIL_RETENTION_MIN_DAYS,
+  SPICE_ROW_CAP,
+} from "../../core/limits";
 
 /**
  * The stack's `retail:` configuration: read once, validated whole before any resource is created.
@@ -143,6 +149,13 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: true, intervalMinutes: 15 }),
+    /** PII retention: raw emails in bronze are set to NULL this many whole days after arrival (operations maintenance, daily). */
+    privacy: z
+      .object({
+        rawEmailRetentionDays: z.number().int().min(RAW_EMAIL_RETENTION_MIN_DAYS).max(RAW_EMAIL_RETENTION_MAX_DAYS).default(30),
+      })
+      .strict()
+      .default({ rawEmailRetentionDays: 30 }),
     /** store-only is the seed's rollback: gold views report the store channel only while the bridge backfills. */
     goldChannelMode: z.enum(["omnichannel", "store-only"]),
     /** When the current mode began (UTC): a store-only period alarms 48 h after it, and a new value re-ingests SPICE. */

@@ -1,9 +1,10 @@
 -- Erase one loyalty member ({{loyalty_id}}) from bronze, silver, the identity bridge and quarantine, for a right-to-delete
 -- request. The member's rows are the bronze rows that carry the loyalty_id, or that carry no loyalty_id and an email whose
--- salted hash the bridge links to the member (their anonymous sessions and unscanned receipts); everything keyed by those
+-- salted hash the bridge links to the member (their anonymous sessions and unscanned receipts), or no loyalty_id and a
+-- key whose silver row the merge resolved to the member (such rows past the raw-email retention); everything keyed by those
 -- rows' row_keys goes, on both sides of reconciliation, so the daily counts still balance. Statements run in this order:
--- each finds the member's keys in bronze, so silver and quarantine go first, bronze next, the bridge last (it holds the
--- member's email hashes). erp_inventory holds no member data.
+-- each finds the member's keys in bronze, so silver and quarantine go first, bronze next, then the silver rows found only
+-- by their resolved loyalty_id, the bridge last (it holds the member's email hashes). erp_inventory holds no member data.
 DELETE FROM retail_silver.cart_events
 WHERE event_id IN (
   SELECT
@@ -63,7 +64,10 @@ WHERE source_table = 'cart_events' AND (row_key IN (SELECT k FROM (
     WHERE loyalty_id = '{{loyalty_id}}'
       OR (loyalty_id IS NULL AND email IS NOT NULL
         AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
-          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m)
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+      OR (loyalty_id IS NULL AND trim(event_id) IN (
+        SELECT event_id FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}'
+          UNION ALL SELECT event_id FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}' AND channel IN ('web', 'app')))) AS m)
   OR event_id IN (SELECT k FROM (
     SELECT
       -- retail:include fragments/cart_events_key.sql
@@ -72,7 +76,10 @@ WHERE source_table = 'cart_events' AND (row_key IN (SELECT k FROM (
     WHERE loyalty_id = '{{loyalty_id}}'
       OR (loyalty_id IS NULL AND email IS NOT NULL
         AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
-          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m));
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+      OR (loyalty_id IS NULL AND trim(event_id) IN (
+        SELECT event_id FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}'
+          UNION ALL SELECT event_id FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}' AND channel IN ('web', 'app')))) AS m));
 
 DELETE FROM retail_silver.quarantine
 WHERE source_table = 'pos_transactions' AND (row_key IN (SELECT k FROM (
@@ -83,7 +90,9 @@ WHERE source_table = 'pos_transactions' AND (row_key IN (SELECT k FROM (
     WHERE loyalty_id = '{{loyalty_id}}'
       OR (loyalty_id IS NULL AND email IS NOT NULL
         AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
-          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m)
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+      OR (loyalty_id IS NULL AND trim(event_id) IN (
+        SELECT event_id FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}' AND channel = 'store'))) AS m)
   OR event_id IN (SELECT k FROM (
     SELECT
       -- retail:include fragments/pos_transactions_key.sql
@@ -92,7 +101,9 @@ WHERE source_table = 'pos_transactions' AND (row_key IN (SELECT k FROM (
     WHERE loyalty_id = '{{loyalty_id}}'
       OR (loyalty_id IS NULL AND email IS NOT NULL
         AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
-          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))) AS m));
+          IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+      OR (loyalty_id IS NULL AND trim(event_id) IN (
+        SELECT event_id FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}' AND channel = 'store'))) AS m));
 
 DELETE FROM retail_silver.quarantine
 WHERE source_table = 'loyalty_redemptions' AND (row_key IN (SELECT k FROM (
@@ -128,6 +139,9 @@ WHERE source_table = 'cart_events' AND event_id IN (
     OR (loyalty_id IS NULL AND email IS NOT NULL
       AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
         IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+    OR (loyalty_id IS NULL AND trim(event_id) IN (
+      SELECT event_id FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}'
+        UNION ALL SELECT event_id FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}' AND channel IN ('web', 'app')))
 );
 
 DELETE FROM retail_silver.duplicates
@@ -140,6 +154,9 @@ WHERE source_table = 'cart_events' AND duplicate_of IN (
     OR (loyalty_id IS NULL AND email IS NOT NULL
       AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
         IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+    OR (loyalty_id IS NULL AND trim(event_id) IN (
+      SELECT event_id FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}'
+        UNION ALL SELECT event_id FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}' AND channel IN ('web', 'app')))
 );
 
 DELETE FROM retail_silver.event_keys
@@ -152,6 +169,8 @@ WHERE source_table = 'pos_transactions' AND event_id IN (
     OR (loyalty_id IS NULL AND email IS NOT NULL
       AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
         IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+    OR (loyalty_id IS NULL AND trim(event_id) IN (
+      SELECT event_id FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}' AND channel = 'store'))
 );
 
 DELETE FROM retail_silver.duplicates
@@ -164,6 +183,8 @@ WHERE source_table = 'pos_transactions' AND duplicate_of IN (
     OR (loyalty_id IS NULL AND email IS NOT NULL
       AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
         IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+    OR (loyalty_id IS NULL AND trim(event_id) IN (
+      SELECT event_id FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}' AND channel = 'store'))
 );
 
 DELETE FROM retail_silver.event_keys
@@ -188,16 +209,29 @@ DELETE FROM retail_bronze.cart_events
 WHERE loyalty_id = '{{loyalty_id}}'
   OR (loyalty_id IS NULL AND email IS NOT NULL
     AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
-      IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'));
+      IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+  OR (loyalty_id IS NULL AND trim(event_id) IN (
+    SELECT event_id FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}'
+      UNION ALL SELECT event_id FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}' AND channel IN ('web', 'app')));
 
 DELETE FROM retail_bronze.pos_transactions
 WHERE loyalty_id = '{{loyalty_id}}'
   OR (loyalty_id IS NULL AND email IS NOT NULL
     AND lower(to_hex(sha256(to_utf8(concat((SELECT salt FROM awsdatacatalog.retail_ops.email_salt), lower(trim(email)))))))
-      IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'));
+      IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}'))
+  OR (loyalty_id IS NULL AND trim(event_id) IN (
+    SELECT event_id FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}' AND channel = 'store'));
 
 DELETE FROM retail_bronze.loyalty_redemptions WHERE loyalty_id = '{{loyalty_id}}';
 
 DELETE FROM retail_bronze.loyalty_tier WHERE loyalty_id = '{{loyalty_id}}';
+
+-- Last, the member's silver rows by their resolved loyalty_id: an anonymous row whose bronze email the raw-email
+-- retention (sql/retention/raw_email.sql) has set to NULL can no longer be found by its email, only through the silver
+-- row the merge resolved to the member. The statements above find such rows' keys in these silver rows, so they go
+-- after them.
+DELETE FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}';
+
+DELETE FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}';
 
 DELETE FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}';

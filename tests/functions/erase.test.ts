@@ -10,7 +10,7 @@ const STATEMENTS = splitStatements(loadSql("erasure/member.sql"));
 describe("erase handler", () => {
   it("runs the erasure statements in order for the member and counts the rows each table lost", async () => {
     const runner = fakeRunner([
-      [/DELETE FROM retail_silver.cart_events/, [{ Count: 3 }]],
+      [/DELETE FROM retail_silver.cart_events\nWHERE event_id IN/, [{ Count: 3 }]],
       [/DELETE FROM retail_bronze.cart_events/, [{ Count: 4 }]],
       [/./, [{ Count: 0 }]],
     ]);
@@ -50,9 +50,11 @@ describe("erase handler", () => {
         "retail_bronze.pos_transactions",
         "retail_bronze.loyalty_redemptions",
         "retail_bronze.loyalty_tier",
+        "retail_silver.cart_events",
+        "retail_silver.order_events",
         "retail_silver.identity_bridge",
       ],
-      "silver and quarantine first, bronze next, the bridge (which holds the member's hashes) last",
+      "silver and quarantine first, bronze next, silver rows by resolved loyalty_id (their keys served the statements above), the bridge (which holds the member's hashes) last",
     );
     assert.strictEqual(report.rowsByTable["retail_silver.cart_events"], 3);
     assert.strictEqual(report.rowsByTable["retail_bronze.cart_events"], 4);

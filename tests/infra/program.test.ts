@@ -320,7 +320,7 @@ describe("the program under mocks", function () {
         "SSE_S3",
         "Athena refuses MERGE on S3 Tables with SSE-KMS results",
       );
-      for (const f of ["merge", "reconcile", "freshness", "erase"]) {
+      for (const f of ["merge", "reconcile", "freshness", "erase", "maintenance"]) {
         assert.equal(
           named(prod, "aws:lambda/function:Function", `retail-prod-ops-${f}`).inputs.environment.variables.ATHENA_WORKGROUP,
           wg.state.name,
@@ -339,7 +339,7 @@ describe("the program under mocks", function () {
           .sort();
         assert.deepEqual(
           users,
-          ["erase", "freshness", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`),
+          ["erase", "freshness", "maintenance", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`),
           run.stack,
         );
       }

@@ -94,7 +94,7 @@ describe("policy: Lake Formation grants on PII tables (lakeformation-pii-grants)
         const out = await run(make(role("retail-prod-pos-transactions-firehose-aa11"), { table: "cart_events" }, "retail_bronze"));
         assert.match(
           out.violations[0],
-          /on PII table retail_bronze.cart_events; sql\/bronze\/cart_events.sql allows only roles named with cart-events-firehose, ops-merge, ops-reconcile, ops-erase\./,
+          /on PII table retail_bronze.cart_events; sql\/bronze\/cart_events.sql allows only roles named with cart-events-firehose, ops-merge, ops-reconcile, ops-erase, ops-maintenance\./,
         );
       });
 

@@ -12,9 +12,9 @@ export const PROBE_SALT = "Qx7vLr2pWn9sKd4tHb6mZc8yFg3jTe5uAa";
 
 /**
  * Folders whose files the merge, reconcile and freshness handlers load (components/operations/plan.ts), and the member
- * erasure (sql/erasure, run by an operator), rendered then split.
+ * erasure (sql/erasure, run by an operator) and the raw-email retention (sql/retention, run by maintenance), rendered then split.
  */
-export const HANDLER_DIRS = ["merge", "bridge", "reconcile", "freshness", "erasure", "canary", "coverage"];
+export const HANDLER_DIRS = ["merge", "bridge", "reconcile", "freshness", "erasure", "canary", "coverage", "retention"];
 /** Gold views: one CREATE OR REPLACE VIEW per file and channel mode, sent whole (core/kpiCatalog.ts viewStatement). */
 export const GOLD_DIRS = ["gold/omnichannel", "gold/store-only"];
 /**
@@ -46,6 +46,7 @@ export const SAMPLE_PARAMS: Record<string, string> = {
   since: "2026-06-24 10:00:00",
   day: "2026-07-01",
   loyalty_id: "L000123",
+  cutoff: "2026-06-01",
   // No file uses it any more (the salt is read from its table); a salt spliced back in renders with the test salt,
   // which tests/spec/saltFree.test.ts then finds.
   email_salt: PROBE_SALT,

@@ -167,8 +167,14 @@ describe("Operations component under mocks", function () {
       assert.ok(merge.CatalogRead.Resource.includes(`${GLUE_TABLE}/retail_bronze/${t}`), t);
     for (const role of ["reconcile", "freshness", "maintenance"]) {
       const sids = statements(role).map((s) => s.Sid);
-      assert.ok(!sids.some((s) => s.startsWith("EmailSalt")) && !sids.includes("CatalogCommit"), `${role} neither reads the salt nor writes tables`);
+      assert.ok(!sids.some((s) => s.startsWith("EmailSalt")), `${role} does not read the salt`);
+      if (role !== "maintenance") assert.ok(!sids.includes("CatalogCommit"), `${role} writes no table`);
     }
+    // The raw-email retention: maintenance commits to exactly the three bronze tables holding emails.
+    assert.deepStrictEqual(
+      statements("maintenance").find((s) => s.Sid === "CatalogCommit")!.Resource,
+      ["cart_events", "loyalty_tier", "pos_transactions"].map((t) => `${GLUE_TABLE}/retail_bronze/${t}`),
+    );
     // The canary puts on exactly the platform's streams; the freshness role lists SPICE ingestions, which IAM cannot scope.
     const put = statements("canary").find((s) => s.Sid === "CanaryPut")!;
     assert.deepStrictEqual(put.Action, ["kinesis:PutRecord"]);
@@ -207,7 +213,18 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(on("merge", "retail_bronze.loyalty_tier"), ["SELECT", "DESCRIBE"]);
     assert.deepStrictEqual(on("merge", "retail_silver.loyalty_tier"), ["SELECT", "INSERT", "DELETE", "DESCRIBE"]);
     assert.deepStrictEqual(on("reconcile", "retail_silver.order_events"), ["SELECT", "DESCRIBE"]);
-    assert.ok(grants.every((g) => !g.name.includes("maintenance")));
+    // The retention's UPDATEs (Athena: merge-on-read, so position deletes plus rewritten rows) on exactly the three
+    // bronze email tables, and DESCRIBE on their namespace; nothing else.
+    assert.deepStrictEqual(
+      grants
+        .filter((g) => g.name.startsWith("retail-prod-ops-maintenance-"))
+        .map((g) => [g.name.slice("retail-prod-ops-maintenance-".length), g.inputs.permissions])
+        .sort(),
+      [
+        ["retail_bronze", ["DESCRIBE"]],
+        ...["cart_events", "loyalty_tier", "pos_transactions"].map((t) => [`retail_bronze.${t}`, ["SELECT", "INSERT", "DELETE", "DESCRIBE"]]),
+      ],
+    );
   });
 
   it("alarms on errors, failed runs, drift over tolerance and staleness over budget, all to the alarm topic", () => {

@@ -148,6 +148,29 @@ describe("stack config", () => {
     assert.match(unknown, /^retail:canary\.intervalMinute is not a known key\./);
   });
 
+  it("defaults the raw-email retention to 30 days and refuses one outside 7..365 whole days, naming key, value and fix", () => {
+    assert.deepEqual(parsePlatformConfig(prodRaw(), ctx).privacy, { rawEmailRetentionDays: 30 });
+    // Both sides of each bound: 7 and 365 are accepted, 6 and 366 refused.
+    for (const ok of [7, 365]) {
+      assert.equal(
+        parsePlatformConfig(
+          prodRaw((r) => (r.privacy = { rawEmailRetentionDays: ok })),
+          ctx,
+        ).privacy.rawEmailRetentionDays,
+        ok,
+      );
+    }
+    for (const bad of [6, 366, 30.5, "30"]) {
+      const [p] = problemsOf(prodRaw((r) => (r.privacy = { rawEmailRetentionDays: bad })));
+      assert.match(
+        p,
+        new RegExp(
+          `^retail:privacy\\.rawEmailRetentionDays = ${JSON.stringify(bad).replace(".", "\\.")}: .*Fix: give whole days from 7 to 365, e\\.g\\. 30: at least the 3-day merge horizon`,
+        ),
+      );
+    }
+  });
+
   it("requires the before figure, retail:baselineRefreshHours, as a positive number of hours", () => {
     const [missing] = problemsOf(prodRaw((r) => delete r.baselineRefreshHours));
     assert.match(
