@@ -1,4 +1,5 @@
 import * as crypto from "crypto";
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { sortedKeys } from "../core/sortedKeys";
@@ -102,12 +103,27 @@ function propertyDependenciesOf(req: any): Record<string, string[]> {
 
 const ASSET_SIGS = new Set([pulumi.runtime.specialAssetSig, pulumi.runtime.specialArchiveSig]);
 
-/** sha256 of each top-level input that holds an asset or archive, over its serialized form (texts included). */
+/**
+ * sha256 of each top-level input that holds an asset or archive, over its serialized form (texts included); a file
+ * asset counts by its content, not its absolute path, so the digest is the same in every checkout.
+ */
 function assetDigestsOf(raw: Record<string, unknown>): Record<string, string> {
   const holdsAsset = (v: unknown): boolean =>
     v !== null &&
     typeof v === "object" &&
     (ASSET_SIGS.has((v as Record<string, unknown>)[pulumi.runtime.specialSigKey] as string) || Object.values(v).some(holdsAsset));
+  const byContent = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(byContent);
+    if (v === null || typeof v !== "object") return v;
+    const o = v as Record<string, unknown>;
+    if (o[pulumi.runtime.specialSigKey] === pulumi.runtime.specialAssetSig && typeof o.path === "string" && fs.existsSync(o.path)) {
+      return {
+        [pulumi.runtime.specialSigKey]: o[pulumi.runtime.specialSigKey],
+        contentSha256: crypto.createHash("sha256").update(fs.readFileSync(o.path)).digest("hex"),
+      };
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, byContent(x)]));
+  };
   return Object.fromEntries(
     Object.entries(raw)
       .filter(([, v]) => holdsAsset(v))
@@ -115,7 +131,7 @@ function assetDigestsOf(raw: Record<string, unknown>): Record<string, string> {
         k,
         crypto
           .createHash("sha256")
-          .update(JSON.stringify(sortedKeys(v)))
+          .update(JSON.stringify(sortedKeys(byContent(v))))
           .digest("hex"),
       ]),
   );

@@ -124,6 +124,8 @@ describe("plan --against the landed plans (plans/<stack>.json)", () => {
       assert.deepEqual(found, [], "refresh plans/ with npm run plan:land after a reviewed change");
       assert.equal(o.exitCode, 0);
       assert.equal(o.report.diff?.against, `plans/${stack}.json`);
+      // The same in every checkout: a file asset counts by its content, not its absolute path.
+      assert.ok(!JSON.stringify(o.report).includes(REPO_ROOT), "the plan JSON names this checkout's path");
     });
   }
 
