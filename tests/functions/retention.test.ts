@@ -58,12 +58,10 @@ describe("raw-email retention in the maintenance function", () => {
     athena.on(StartQueryExecutionCommand).callsFake(() => ({ QueryExecutionId: `q-${++n}` }));
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
     const counts: Record<string, number> = { "q-1": 5, "q-2": 7, "q-3": 2 };
-    athena
-      .on(GetQueryResultsCommand)
-      .callsFake((input: { QueryExecutionId: string }) => ({
-        ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] },
-        UpdateCount: counts[input.QueryExecutionId],
-      }));
+    athena.on(GetQueryResultsCommand).callsFake((input: { QueryExecutionId: string }) => ({
+      ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] },
+      UpdateCount: counts[input.QueryExecutionId],
+    }));
     cloudwatch.on(PutMetricDataCommand).resolves({});
     s3tables.on(GetTableMaintenanceJobStatusCommand).resolves({ tableARN: "t", status: healthy });
     console.log = () => undefined;
