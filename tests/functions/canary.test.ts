@@ -1,3 +1,4 @@
+import { withEnvironment } from "./fakes";
 import * as assert from "assert";
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
@@ -17,20 +18,8 @@ const ENVIRONMENT = { ALARM_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:retai
 const decoded = (data: Uint8Array | undefined) => JSON.parse(Buffer.from(data!).toString("utf8")) as Record<string, unknown>;
 
 describe("canary (functions/canary.ts)", () => {
-  const saved: Record<string, string | undefined> = {};
   const log = console.log;
-  before(() => {
-    for (const [k, v] of Object.entries(ENVIRONMENT)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-  });
-  after(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
+  withEnvironment(ENVIRONMENT);
   beforeEach(() => {
     for (const m of [kinesis, cloudwatch, sns]) m.reset();
     cloudwatch.on(PutMetricDataCommand).resolves({});

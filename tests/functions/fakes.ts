@@ -33,3 +33,20 @@ export function fakeRunner(rules: [RegExp, Row[] | Error][]): QueryRunner & { st
     },
   };
 }
+
+/** Set `env` in process.env for the enclosing describe block, restoring what was there after it. */
+export function withEnvironment(env: Record<string, string>): void {
+  const saved: Record<string, string | undefined> = {};
+  before(() => {
+    for (const [k, v] of Object.entries(env)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+  });
+  after(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+}

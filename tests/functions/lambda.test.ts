@@ -1,3 +1,4 @@
+import { withEnvironment } from "./fakes";
 import * as assert from "assert";
 import { mockClient } from "aws-sdk-client-mock";
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
@@ -28,22 +29,10 @@ async function coldStart() {
 }
 
 describe("merge entry point and the salt", () => {
-  const saved: Record<string, string | undefined> = {};
   const log = console.log;
   let logged: string[];
 
-  before(() => {
-    for (const [k, v] of Object.entries(ENVIRONMENT)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-  });
-  after(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
+  withEnvironment(ENVIRONMENT);
   beforeEach(() => {
     for (const m of [secrets, athena, cloudwatch, sns]) m.reset();
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-1" });

@@ -1,3 +1,4 @@
+import { withEnvironment } from "./fakes";
 import * as assert from "assert";
 import { mockClient } from "aws-sdk-client-mock";
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
@@ -36,21 +37,9 @@ async function coldStart() {
 }
 
 describe("raw-email retention in the maintenance function", () => {
-  const saved: Record<string, string | undefined> = {};
   const log = console.log;
   const error = console.error;
-  before(() => {
-    for (const [k, v] of Object.entries(ENVIRONMENT)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-  });
-  after(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
+  withEnvironment(ENVIRONMENT);
   beforeEach(() => {
     for (const m of [athena, cloudwatch, sns, s3tables]) m.reset();
     // Each UPDATE reports its own count: cart 5, POS 7, loyalty tier 2.
