@@ -73,11 +73,11 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
     metric: { namespace: ref.namespace, metricName: ref.metricName, dimensions, period: 3600, stat },
   });
   // Refused rows against the rows the product's own silver table took, per hour: a flood of bad rows alarms.
-  const quarantineRate = (p: string): AlarmArgs => ({
+  const quarantineRate = ({ product: p, silverTable }: { product: string; silverTable: string }): AlarmArgs => ({
     alarmDescription: `${p}: ${QUARANTINE_RATE_ALARM * 100} % or more of an hour's rows were quarantined; retail_silver.quarantine's reasons say why. See README, Operations.`,
     metricQueries: [
       metric("q", OPERATIONS_METRICS.rowsQuarantined, { Product: p }),
-      metric("m", OPERATIONS_METRICS.rowsMerged, { Product: p, Table: `retail_silver.${p}` }),
+      metric("m", OPERATIONS_METRICS.rowsMerged, { Product: p, Table: silverTable }),
       { id: "rate", expression: "q / (q + FILL(m, 0))", label: `${p} quarantine rate`, returnData: true },
     ],
     evaluationPeriods: 1,
@@ -145,7 +145,7 @@ export function operationsAlarms(name: string, t: AlarmInputs, parent: pulumi.Re
         }),
       ]),
     ),
-    ...Object.fromEntries(products.map((p) => [`quarantine-rate-${p}`, alarm(`quarantine-rate-${slug(p)}`, quarantineRate(p))])),
+    ...Object.fromEntries(t.plan.merges.map((m) => [`quarantine-rate-${m.product}`, alarm(`quarantine-rate-${slug(m.product)}`, quarantineRate(m))])),
     ...(ACCOUNTING_FILE in t.plan.reconcile
       ? Object.fromEntries(products.map((p) => [`unaccounted-${p}`, alarm(`unaccounted-${slug(p)}`, unaccounted(p))]))
       : {}),

@@ -23,7 +23,13 @@ export interface OperationsDashboardFacts {
   readonly mergeFunction: string;
   readonly failureQueue: string;
   /** Per merged product: the silver tables its RowsMerged counts, and whether its runs write the bridge first. */
-  readonly merges: readonly { readonly product: string; readonly tables: readonly string[]; readonly refreshesBridge: boolean }[];
+  readonly merges: readonly {
+    readonly product: string;
+    readonly tables: readonly string[];
+    /** The table that takes the product's accepted rows: the quarantine rate's denominator, as its alarm reads it. */
+    readonly silverTable: string;
+    readonly refreshesBridge: boolean;
+  }[];
   readonly bridgeTable: string;
   /** The bridge's name in the freshness handler's TableStalenessMinutes, when it measures the bridge. */
   readonly bridgeFreshnessTable?: string;
@@ -51,6 +57,7 @@ export function dashboardMerges(
     merges: plan.merges.map((m) => ({
       product: m.product,
       tables: targets(m.sql).sort(),
+      silverTable: m.silverTable,
       refreshesBridge: bridgeUse(m.product, m.sql, plan.bridgeSql),
     })),
     bridgeTable,
@@ -148,17 +155,11 @@ export function operationsDashboardBody(f: OperationsDashboardFacts): { widgets:
       r,
       merges.flatMap((m, i) => {
         const q = `q${i}`;
-        const merged = m.tables.map((_, j) => `m${i}_${j}`);
+        const merged = `m${i}`;
         return [
-          [
-            {
-              expression: `100 * FILL(${q}, 0) / (FILL(${q}, 0)${merged.map((id) => ` + FILL(${id}, 0)`).join("")})`,
-              label: m.product,
-              id: `rate${i}`,
-            },
-          ],
+          [{ expression: `100 * FILL(${q}, 0) / (FILL(${q}, 0) + FILL(${merged}, 0))`, label: m.product, id: `rate${i}` }],
           metricLine(M.rowsQuarantined, [m.product], { id: q, visible: false }),
-          ...m.tables.map((t, j) => metricLine(M.rowsMerged, [m.product, t], { id: merged[j], visible: false })),
+          metricLine(M.rowsMerged, [m.product, m.silverTable], { id: merged, visible: false }),
         ];
       }),
       { period: 3600, stat: "Sum" },

@@ -26,7 +26,20 @@ export type OperationsProduct =
   | { readonly name: string; readonly lane: Exclude<Lane, "stream">; readonly timeoutMinutes: number };
 
 /** Which gold SQL folder the KPI views come from (sql/gold/<mode>/). */
-export type GoldChannelMode = "omnichannel" | "store-only";
+import type { GoldChannelMode } from "../../core/rollback";
+export type { GoldChannelMode };
+
+/** Tables a merge writes besides its product's rows: the bookkeeping RowsMerged also counts. */
+const BOOKKEEPING_TABLES = ["quarantine", "event_keys", "duplicates", "canary_arrivals", "identity_bridge"].map((t) => `retail_silver.${t}`);
+
+/**
+ * The silver table that takes a product's accepted rows (its RowsMerged against RowsQuarantined is the quarantine
+ * rate): `retail_silver.<product>` when the merge writes it, else its one other data table (POS lines: order_events).
+ */
+export function productSilverTable(product: string, sql: string): string {
+  const targets = [...new Set(splitStatements(sql).map((st) => targetOf(st)))].filter((t): t is string => !!t && !BOOKKEEPING_TABLES.includes(t));
+  return targets.find((t) => t === `retail_silver.${product}`) ?? targets[0] ?? `retail_silver.${product}`;
+}
 
 /** What planning reads: the products, the KPI budgets, the batch jobs and where the SQL lives. */
 export interface PlanInputs {
@@ -53,7 +66,7 @@ export type MergeTrigger = { readonly kind: "schedule"; readonly intervalMinutes
 
 /** What the handlers will run, worked out from the products and the SQL files before any resource exists. */
 export interface OperationsPlan {
-  readonly merges: { product: string; trigger: MergeTrigger; lookbackMinutes: number; sql: string }[];
+  readonly merges: { product: string; trigger: MergeTrigger; lookbackMinutes: number; sql: string; silverTable: string }[];
   readonly bridgeSql: string;
   readonly reconcile: Record<string, string>;
   /** Reconcile files left out because they read a table this stack does not create. */
@@ -122,7 +135,13 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
     const sql = mergeOf("streaming", s.name);
     if (sql === undefined) continue;
     const intervalMinutes = mergeIntervalMinutes(s.freshnessMinutes);
-    merges.push({ product: s.name, trigger: { kind: "schedule", intervalMinutes }, lookbackMinutes: intervalMinutes + LATE_ARRIVAL_MINUTES, sql });
+    merges.push({
+      product: s.name,
+      trigger: { kind: "schedule", intervalMinutes },
+      lookbackMinutes: intervalMinutes + LATE_ARRIVAL_MINUTES,
+      sql,
+      silverTable: productSilverTable(s.name, sql),
+    });
   }
   for (const b of args.products) {
     if (b.lane === "stream") continue;
@@ -140,6 +159,7 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
       trigger: { kind: "glue-job-succeeded" },
       lookbackMinutes: BATCH_CADENCE_MINUTES[b.lane] + b.timeoutMinutes,
       sql,
+      silverTable: productSilverTable(b.name, sql),
     });
   }
   for (const [file, text] of [["bridge/identity_bridge", bridgeSql ?? ""], ...merges.map((m) => [`merge/${m.product}`, m.sql])]) {

@@ -177,8 +177,13 @@ describe("operations dashboard (CloudWatch)", () => {
       mergeFunction: "merge",
       failureQueue: "failures",
       merges: [
-        { product: "pos", tables: ["retail_silver.order_events"], refreshesBridge: true },
-        { product: "cart", tables: ["retail_silver.cart_events", "retail_silver.order_events"], refreshesBridge: true },
+        { product: "pos", tables: ["retail_silver.order_events"], silverTable: "retail_silver.order_events", refreshesBridge: true },
+        {
+          product: "cart",
+          tables: ["retail_silver.cart_events", "retail_silver.order_events"],
+          silverTable: "retail_silver.cart_events",
+          refreshesBridge: true,
+        },
       ],
       bridgeTable: "retail_silver.identity_bridge",
       reconciledTables: ["t2", "t1"],

@@ -6,6 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../../local/harness";
 import { driftAlarmThreshold } from "../../../components/operations/alarms";
+import { productSilverTable } from "../../../components/operations/plan";
+import { targetOf } from "../../../functions/merge";
 import { isMismatch } from "../../../functions/reconcile";
 import { OperationsArgsError, planOperations, rateExpression } from "../../../components/operations";
 import { tableAccess } from "../../../core/sql/access";
@@ -280,7 +282,9 @@ describe("Operations component under mocks", function () {
       const byId = Object.fromEntries(q.metricQueries.map((m: { id: string }) => [m.id, m]));
       assert.deepStrictEqual(byId.q.metric.dimensions, { Product: p });
       assert.deepStrictEqual([byId.q.metric.metricName, byId.m.metric.metricName], ["RowsQuarantined", "RowsMerged"]);
-      assert.deepStrictEqual(byId.m.metric.dimensions, { Product: p, Table: `retail_silver.${p}` });
+      // The table the product's accepted rows land in, as the merge publishes RowsMerged for it: POS lines go to order_events.
+      const own = p === "pos_transactions" ? "retail_silver.order_events" : `retail_silver.${p}`;
+      assert.deepStrictEqual(byId.m.metric.dimensions, { Product: p, Table: own });
       assert.strictEqual(byId.rate.expression, "q / (q + FILL(m, 0))");
       const u = alarm(`unaccounted-${p.replace(/_/g, "-")}`).inputs;
       const uq = Object.fromEntries(u.metricQueries.map((m: { id: string }) => [m.id, m]));
@@ -464,5 +468,20 @@ describe("planOperations", () => {
         writes: ["retail_silver.a"],
       },
     );
+  });
+});
+
+describe("productSilverTable: the quarantine rate's denominator is a table the merge really writes", () => {
+  it("is the product's own silver table, else its one data table; never bookkeeping", () => {
+    for (const product of ["cart_events", "pos_transactions", "erp_inventory", "loyalty_tier", "loyalty_redemptions"]) {
+      const sql = fs.readFileSync(path.join(__dirname, "../../../sql/merge", `${product}.sql`), "utf8");
+      const table = productSilverTable(product, sql);
+      const written = sql
+        .split(";")
+        .map((st) => targetOf(st))
+        .filter(Boolean);
+      assert.ok(written.includes(table), `${product}: ${table} is not a target of its merge`);
+      assert.strictEqual(table, product === "pos_transactions" ? "retail_silver.order_events" : `retail_silver.${product}`);
+    }
   });
 });
