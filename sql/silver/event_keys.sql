@@ -1,4 +1,6 @@
--- retail:table semantics=snapshot
+-- retail:table semantics=snapshot pii=ops-merge,ops-reconcile,ops-erase
+-- PII: payload_digest (and an id-less copy key) hashes every field, the raw email included, unsalted; only the roles
+-- that write, count or erase these rows may read it.
 -- The key index of the stream merges: one row per event key a merge kept in silver, with its source (the same id
 -- from the web and from a POS is two events), the kept copy's event day and payload digest and its arrival. A merge
 -- matches silver only within its 3-day horizon; this index is how a re-send of a known key, whatever its event time,
