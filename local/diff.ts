@@ -47,6 +47,11 @@ const REPLACING_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   "aws:glue/catalogDatabase:CatalogDatabase": ["catalogId"],
   "aws:cloudwatch/logStream:LogStream": ["logGroupName"],
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": ["destination"],
+  "aws:kms/key:Key": ["keyUsage", "customerMasterKeySpec", "keySpec", "customKeyStoreId", "multiRegion", "xksKeyId"],
+  "aws:s3/bucketObjectv2:BucketObjectv2": ["bucket", "key"],
+  "aws:glue/catalogTable:CatalogTable": ["databaseName", "catalogId"],
+  // Lake Formation grants have no update: any change revokes and grants again.
+  "aws:lakeformation/permissions:Permissions": ["*"],
 };
 
 /** The replacement rules of a resource: its own replaceOnChanges plus the classic type's naming properties. */

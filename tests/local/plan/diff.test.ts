@@ -63,6 +63,10 @@ describe("plan --against: the offline diff", () => {
     assert.equal(diffPlans([role("a", "x")], [role("a", "y")], "e").update.length, 1);
     const bucket = (b: string) => res("aws:s3/bucket:Bucket", "b", { bucket: b });
     assert.equal(diffPlans([bucket("one")], [bucket("two")], "e").replace.length, 1);
+    const key = (spec: string) => res("aws:kms/key:Key", "k", { keySpec: spec, description: "d" });
+    assert.equal(diffPlans([key("SYMMETRIC_DEFAULT")], [key("RSA_2048")], "e").replace.length, 1, "a KMS key's spec is create-only");
+    const grant = (p: string[]) => res("aws:lakeformation/permissions:Permissions", "g", { permissions: p });
+    assert.equal(diffPlans([grant(["SELECT"])], [grant(["SELECT", "DESCRIBE"])], "e").replace.length, 1, "a grant has no update");
     // A component has no physical name: its inputs changing is an update.
     const comp = (n: string) => res("retail:analytics:GoldLayer", "g", { name: n });
     assert.equal(diffPlans([comp("a")], [comp("b")], "e").update.length, 1);
