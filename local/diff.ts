@@ -122,8 +122,29 @@ export function protectedChanges(diff: PlanDiff, earlier: readonly PlannedResour
   ];
 }
 
+/**
+ * A switch of the gold channel mode that keeps the earlier `goldChannelModeSince`: the 48 h watch would count from the
+ * old time (paging at once, or never), and the SPICE re-ingestion id would repeat one QuickSight already holds.
+ */
+export function modeSwitchFindings(earlier: Record<string, unknown>, current: Record<string, unknown>): Diagnostic[] {
+  const mode = (o: Record<string, unknown>) => o.goldChannelMode as { mode?: string; since?: string } | undefined;
+  const [was, now] = [mode(earlier), mode(current)];
+  if (!was?.mode || !now?.mode || was.mode === now.mode || was.since !== now.since) return [];
+  return [
+    {
+      policy: "rollback-switch-recorded",
+      enforcementLevel: "mandatory",
+      urn: "",
+      description: "A gold channel mode switch records when it happened.",
+      message:
+        `retail:goldChannelMode switches ${was.mode} -> ${now.mode} but retail:goldChannelModeSince stays ${now.since}. ` +
+        `Fix: pulumi config set retail:goldChannelModeSince "$(date -u +%Y-%m-%dT%H:%M:%SZ)" in the same change.`,
+    },
+  ];
+}
+
 /** An earlier plan's resources, read from `file`: errors name the file and the fix (they exit 2). */
-export function readEarlierPlan(file: string, cwd: string): { resources: PlannedResource[] } | { error: string } {
+export function readEarlierPlan(file: string, cwd: string): { resources: PlannedResource[]; outputs: Record<string, unknown> } | { error: string } {
   const shown = path.relative(cwd, path.resolve(cwd, file)) || file;
   const fix = "Fix: give a file written by `npm run --silent plan -- --stack <s> --json`, e.g. plans/<s>.json.";
   let parsed: unknown;
@@ -140,5 +161,6 @@ export function readEarlierPlan(file: string, cwd: string): { resources: Planned
     const where = Array.isArray(resources) ? `resources[${bad}] has no urn, type and inputs object` : "it has no resources array";
     return { error: `--against = ${JSON.stringify(shown)}: not a plan (${where}). ${fix}` };
   }
-  return { resources: resources as PlannedResource[] };
+  const outputs = (parsed as { outputs?: unknown }).outputs;
+  return { resources: resources as PlannedResource[], outputs: outputs && typeof outputs === "object" ? (outputs as Record<string, unknown>) : {} };
 }

@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { analyzeAll, PackConfig, PolicyPackProcess, startPolicyPack } from "./analyzer";
 import { CostEstimate, estimateCost } from "../core/cost";
 import { costCeilingFinding, stackUrn, Violation, violationsOf } from "./findings";
-import { diffPlans, PlanDiff, protectedChanges, readEarlierPlan } from "./diff";
+import { diffPlans, modeSwitchFindings, PlanDiff, protectedChanges, readEarlierPlan } from "./diff";
 import { readStackFile, runInProgress, runProgram, RecordedResource } from "./harness";
 import { PACK_CONFIG_FILE } from "./packConfig";
 
@@ -248,7 +248,11 @@ async function planProgram(opts: PlanOptions, pack: Promise<PolicyPackProcess>):
   const diff = earlier && diffPlans(earlier.resources, resources, opts.against!);
   const diagnostics = await analyzeAll(analyzer, run.resources);
   const cost = estimateCost(run.resources);
-  const findings = [...diagnostics, ...costCeilingFinding(cost, config), ...(diff ? protectedChanges(diff, earlier.resources, resources) : [])];
+  const findings = [
+    ...diagnostics,
+    ...costCeilingFinding(cost, config),
+    ...(diff ? [...protectedChanges(diff, earlier.resources, resources), ...modeSwitchFindings(earlier.outputs, run.outputs)] : []),
+  ];
   const violations = violationsOf(findings, stackUrn(run.project, opts.stack));
   const report: PlanReport = {
     stack: opts.stack,

@@ -159,7 +159,11 @@ export const configSchema = z
     /** store-only is the seed's rollback: gold views report the store channel only while the bridge backfills. */
     goldChannelMode: z.enum(["omnichannel", "store-only"]),
     /** When the current mode began (UTC): a store-only period alarms 48 h after it, and a new value re-ingests SPICE. */
-    goldChannelModeSince: z.string().refine((v) => parseUtc(v) !== undefined, "must be a real UTC time written as 2026-12-04T10:00:00Z"),
+    goldChannelModeSince: z
+      .string()
+      .refine((v) => parseUtc(v) !== undefined, "must be a real UTC time written as 2026-12-04T10:00:00Z")
+      // A switch time ahead of the clock would push the 48 h watch out by as much (10 min of clock skew tolerated).
+      .refine((v) => (parseUtc(v)?.getTime() ?? 0) <= Date.now() + 600_000, "is in the future"),
     operations: z
       .object({
         /** Relative source-vs-silver drift tolerated before reconciliation alerts (0.001 = 0.1 %). */

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { formatUtc, modeIngestionId, parseUtc, rollbackDeadline, schedulerAt } from "../../core/rollback";
 import { byType, ProgramRun } from "../../local/harness";
+import { modeSwitchFindings } from "../../local/diff";
 import { platformConfig } from "../support/config";
 import { runStack, runWith } from "../support/stacks";
 
@@ -41,6 +42,7 @@ describe("rollback switch: guarded", () => {
         [undefined, "(missing)"],
         ["2026-12-04 10:00", '"2026-12-04 10:00"'],
         ["2026-02-30T00:00:00Z", '"2026-02-30T00:00:00Z"'],
+        ["2999-01-01T00:00:00Z", '"2999-01-01T00:00:00Z"'],
       ] as const) {
         assert.throws(
           () =>
@@ -53,6 +55,21 @@ describe("rollback switch: guarded", () => {
           String(value),
         );
       }
+    });
+  });
+
+  describe("plan --against: a mode switch records its time", () => {
+    const plan = (mode: string, since: string) => ({ goldChannelMode: { mode, since, viewSources: {} } });
+    it("files a mandatory finding for a switch that keeps the earlier since, and none for a recorded one or no switch", () => {
+      const [f] = modeSwitchFindings(plan("omnichannel", "2026-12-01T00:00:00Z"), plan("store-only", "2026-12-01T00:00:00Z"));
+      assert.deepEqual([f.policy, f.enforcementLevel], ["rollback-switch-recorded", "mandatory"]);
+      assert.match(
+        f.message,
+        /switches omnichannel -> store-only but retail:goldChannelModeSince stays 2026-12-01T00:00:00Z\. Fix: pulumi config set/,
+      );
+      assert.deepEqual(modeSwitchFindings(plan("omnichannel", "2026-12-01T00:00:00Z"), plan("store-only", "2026-12-04T08:00:00Z")), []);
+      assert.deepEqual(modeSwitchFindings(plan("omnichannel", "2026-12-01T00:00:00Z"), plan("omnichannel", "2026-12-01T00:00:00Z")), []);
+      assert.deepEqual(modeSwitchFindings({}, plan("store-only", "2026-12-01T00:00:00Z")), [], "an earlier plan without the output");
     });
   });
 

@@ -133,6 +133,21 @@ describe("plan --against the landed plans (plans/<stack>.json)", () => {
     });
   }
 
+  it("prod: switching to store-only without a new goldChannelModeSince fails the plan (exit 1) naming the key", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-mode-")), "Pulumi.prod.yaml");
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")
+        .replace("retail:goldChannelMode: omnichannel", "retail:goldChannelMode: store-only"),
+    );
+    const o = await plan({ stack: "prod", config: file, against: "plans/prod.json", cwd: REPO_ROOT });
+    assert.equal(o.exitCode, 1);
+    assert.ok("report" in o);
+    const found = o.report.policies.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy);
+    assert.deepEqual(found, ["rollback-switch-recorded"]);
+  });
+
   it("prod: a protected table in the landed plan that the program no longer has fails the plan (exit 1)", async () => {
     const earlier = landed("prod");
     const orders = earlier.resources.find((r) => r.type === TABLE && r.name.endsWith("retail_silver-order_events"))!;
