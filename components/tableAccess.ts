@@ -32,9 +32,11 @@ function table(b: TableBucketRef, fq: string) {
 
 /**
  * Lake Formation table permissions by role in the pipeline. None but Firehose (on its one bronze table, below) holds
- * ALL, ALTER or DROP: schema changes are migrations under their own role, and no data role can drop what it writes. A
- * direct writer appends (INSERT, with DESCRIBE to resolve the table); neither Firehose's Iceberg destination nor the
- * S3 Tables Firehose guide documents more than "the required permissions in Lake Formation" on the table.
+ * ALL, ALTER or DROP: schema changes are migrations run with the deploying identity (components/tableMigration.ts),
+ * and no data role can drop what it writes. A direct writer appends (INSERT, with DESCRIBE to resolve the table);
+ * neither Firehose's Iceberg destination nor the S3 Tables Firehose guide documents more than "the required
+ * permissions in Lake Formation" on the table. That DML without ALL is enough for Athena's MERGE, UPDATE and DELETE
+ * on S3 Tables is not verified offline: the first dev deploy's merge proves it or not.
  */
 export const LF_TABLE_PERMISSIONS = {
   appendWriter: ["INSERT", "DESCRIBE"],
