@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
-import { QUARANTINE_TABLE, targetOf } from "../../functions/merge";
 import { MERGE_MAX_EVENT_AGE_SECONDS, MERGE_TIMEOUT_SECONDS } from "../../core/limits";
 import { ATHENA_BILLED_QUERY_STATES, AWS_METRICS, MetricRef, OPERATIONS_METRICS } from "../../core/metrics";
 import { sortedKeys } from "../../core/sortedKeys";
 import { bridgeUse } from "../../core/sql/access";
-import { splitStatements } from "../../core/sql/text";
-import { FRESHNESS_INTERVAL_MINUTES, OperationsPlan } from "./plan";
+import { FRESHNESS_INTERVAL_MINUTES, mergeTargets, OperationsPlan } from "./plan";
 
 /** Everything the operations dashboard shows, as resolved names and numbers. */
 export interface OperationsDashboardFacts {
@@ -50,13 +48,11 @@ export interface OperationsDashboardFacts {
 export function dashboardMerges(
   plan: Pick<OperationsPlan, "merges" | "bridgeSql" | "freshness">,
 ): Pick<OperationsDashboardFacts, "merges" | "bridgeTable" | "bridgeFreshnessTable"> {
-  const targets = (sql: string) =>
-    [...new Set(splitStatements(sql).map((s) => targetOf(s)))].filter((t): t is string => !!t && t !== QUARANTINE_TABLE);
-  const [bridgeTable] = targets(plan.bridgeSql);
+  const [bridgeTable] = mergeTargets(plan.bridgeSql);
   return {
     merges: plan.merges.map((m) => ({
       product: m.product,
-      tables: targets(m.sql).sort(),
+      tables: mergeTargets(m.sql),
       silverTable: m.silverTable,
       refreshesBridge: bridgeUse(m.product, m.sql, plan.bridgeSql),
     })),

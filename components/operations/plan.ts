@@ -37,7 +37,7 @@ const BOOKKEEPING_TABLES = ["quarantine", "event_keys", "duplicates", "canary_ar
  * rate): `retail_silver.<product>` when the merge writes it, else its one other data table (POS lines: order_events).
  */
 export function productSilverTable(product: string, sql: string): string {
-  const targets = [...new Set(splitStatements(sql).map((st) => targetOf(st)))].filter((t): t is string => !!t && !BOOKKEEPING_TABLES.includes(t));
+  const targets = mergeTargets(sql).filter((t) => !BOOKKEEPING_TABLES.includes(t));
   return targets.find((t) => t === `retail_silver.${product}`) ?? targets[0] ?? `retail_silver.${product}`;
 }
 
