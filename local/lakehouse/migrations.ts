@@ -12,7 +12,7 @@ export function migratedTableStatements(defs: readonly TableDef[], ledger: Schem
   return defs.flatMap((def) => {
     const table = `${def.namespace}.${def.name}`;
     const first = ledger[table]?.[0];
-    const base: TableDef = first ? { ...def, columns: first.columns.map((c) => ({ ...c, icebergType: "" })) } : def;
+    const base = first ? { ...def, columns: first.columns } : def;
     const steps = first ? (plans.get(table)?.steps ?? []) : [];
     return [
       createTableSql(base),
@@ -33,7 +33,9 @@ export function duckdbType(sqlType: string): string {
 }
 
 /** The DuckDB CREATE TABLE for a parsed DDL: Iceberg partitioning and table properties have no DuckDB meaning. */
-export function createTableSql(def: TableDef): string {
+export function createTableSql(
+  def: Pick<TableDef, "namespace" | "name"> & { readonly columns: readonly { name: string; sqlType: string }[] },
+): string {
   const cols = def.columns.map((c) => `${c.name} ${duckdbType(c.sqlType)}`).join(", ");
   return `CREATE TABLE IF NOT EXISTS ${def.namespace}.${def.name} (${cols})`;
 }
