@@ -108,7 +108,11 @@ export function printable(v: unknown): unknown {
 /** A recorded resource as the plan JSON lists it: printable inputs (an archive named with its digest) and its diff options. */
 export function plannedResource(r: RecordedResource): PlannedResource {
   const inputs = printable(r.inputs) as Record<string, unknown>;
-  for (const [key, digest] of Object.entries(r.assetDigests)) inputs[key] = `${String(inputs[key]).replace(/\]$/, "")} sha256:${digest}]`;
+  // "[AssetArchive]" becomes "[AssetArchive sha256:…]"; an input holding assets deeper in is named by its digest alone.
+  for (const [key, digest] of Object.entries(r.assetDigests)) {
+    const shown = inputs[key];
+    inputs[key] = typeof shown === "string" ? `${shown.replace(/\]$/, "")} sha256:${digest}]` : `[assets sha256:${digest}]`;
+  }
   return {
     type: r.type,
     name: r.name,
