@@ -287,3 +287,12 @@ export function awsNameProblem(rule: AwsNameRule, name: string): string | undefi
   if (!rule.pattern.test(name)) return `AWS allows only ${rule.characters}`;
   return undefined;
 }
+
+/**
+ * retail:operations.reresolveHorizonDays: how far back (event time) silver rows merged unresolved are re-resolved when
+ * the bridge learns a link (sql/reresolve/). At least the merge horizon, so a row is never recorded already expired;
+ * at most the raw-email retention (checked in infra/config), which drops the side rows (first_seen) anyway.
+ */
+export const RERESOLVE_HORIZON_DEFAULT_DAYS = 30;
+export const RERESOLVE_HORIZON_MIN_DAYS = MERGE_HORIZON_DAYS;
+export const RERESOLVE_HORIZON_MAX_DAYS = RAW_EMAIL_RETENTION_MAX_DAYS;

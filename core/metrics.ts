@@ -18,6 +18,8 @@ const ops = (metricName: string, ...dimensions: string[]): MetricRef => ({ names
 export const OPERATIONS_METRICS = {
   /** merge: rows written per silver table and window. */
   rowsMerged: ops("RowsMerged", "Product", "Table"),
+  /** merge: silver rows given a loyalty_id by the re-resolution after a bridge refresh that changed the bridge (sql/reresolve/). */
+  rowsReresolved: ops("RowsReresolved", "Product", "Table"),
   /** merge: rows refused into retail_silver.quarantine. */
   rowsQuarantined: ops("RowsQuarantined", "Product"),
   /** freshness: minutes since the newest event of each KPI's inputs. */

@@ -3,6 +3,7 @@ import { changedRows, QueryError, QueryRunner } from "./queryRunner";
 import { renderSql, sqlTimestamp } from "../core/sql/render";
 import { splitStatements, stripComments } from "../core/sql/text";
 import { OPERATIONS_METRICS } from "../core/metrics";
+import { ReresolveSettings, runReresolve } from "./reresolve";
 
 /** What the schedule sends: the product to merge and the time it fired (`<aws.scheduler.scheduled-time>`). */
 export interface MergeEvent {
@@ -31,7 +32,14 @@ export interface MergeSettings {
   readonly products: Readonly<Record<string, MergeProduct>>;
   /** Text of sql/bridge/identity_bridge.sql; it runs before the product's statements of the same window. */
   readonly bridgeSql: string;
+  /**
+   * sql/reresolve/ (files named in core/reresolve.ts, the statements whose tables this stack has): run after a bridge
+   * refresh that changed bridge rows, so silver rows merged before the bridge knew their link are re-resolved.
+   * Absent in a stack whose merges record no unresolved rows (components/operations/plan.ts decides).
+   */
+  readonly reresolve?: ReresolveSettings;
 }
+
 
 export interface MergeDeps {
   readonly runner: QueryRunner;
@@ -47,9 +55,11 @@ export interface MergeWindow {
 export interface MergeReport {
   readonly product: string;
   readonly windows: { start: string; end: string }[];
-  /** Rows each silver table gained or changed, summed over the windows. */
+  /** Rows each silver table gained or changed, summed over the windows (re-resolution not included). */
   readonly rowsByTable: Record<string, number>;
   readonly rowsQuarantined: number;
+  /** Silver rows the re-resolution gave a loyalty_id, per table (empty when the bridge changed no row). */
+  readonly rowsReresolved: Record<string, number>;
 }
 
 /** Where the merge refuses rows to: counted as RowsQuarantined, not RowsMerged. */
@@ -101,26 +111,43 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
   }
   const windows = mergeWindows(end, lookback);
   const rowsByTable: Record<string, number> = {};
+  const rowsReresolved: Record<string, number> = {};
+  const guarded = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      const message = `merge ${event.product} ${what}: ${(e as Error).message}`;
+      if (e instanceof QueryError) {
+        // Keep the class: whether the run is worth retrying is the runner's call.
+        e.message = message;
+        throw e;
+      }
+      throw new MergeError(message);
+    }
+  };
+  /** Run statements in order, adding each one's changed rows to its target's count; the rows they changed in all. */
+  const runStatements = async (statements: string[], params: Record<string, string>, where: string): Promise<number> => {
+    let changed = 0;
+    for (const statement of statements) {
+      const target = targetOf(statement) ?? "(unknown table)";
+      const n = changedRows(await guarded(`${where} into ${target}`, () => deps.runner.query(renderSql(statement, params))));
+      rowsByTable[target] = (rowsByTable[target] ?? 0) + n;
+      changed += n;
+    }
+    return changed;
+  };
   for (const w of windows) {
     // The salt is not a parameter: the SQL reads it from its table (core/emailSalt.ts), so this function never holds it.
     const params = { window_start: sqlTimestamp(w.start), window_end: sqlTimestamp(w.end) };
-    const statements = [...(product.refreshesBridge ? splitStatements(settings.bridgeSql) : []), ...splitStatements(product.sql)];
-    for (const statement of statements) {
-      const target = targetOf(statement) ?? "(unknown table)";
-      let rows;
-      try {
-        rows = await deps.runner.query(renderSql(statement, params));
-      } catch (e) {
-        const message = `merge ${event.product} [${params.window_start}, ${params.window_end}) into ${target}: ${(e as Error).message}`;
-        if (e instanceof QueryError) {
-          // Keep the class: whether the run is worth retrying is the runner's call.
-          e.message = message;
-          throw e;
-        }
-        throw new MergeError(message);
-      }
-      rowsByTable[target] = (rowsByTable[target] ?? 0) + changedRows(rows);
+    const where = `[${params.window_start}, ${params.window_end})`;
+    const bridgeRows = product.refreshesBridge ? await runStatements(splitStatements(settings.bridgeSql), params, where) : 0;
+    // A bridge that learned or widened a link may resolve rows merged before it: re-resolve them before this window's
+    // statements, which resolve their own rows against the same bridge.
+    if (bridgeRows > 0 && settings.reresolve) {
+      const changed = await guarded(`re-resolution after ${where}`, () => runReresolve(settings.reresolve!, w.end, deps.runner));
+      for (const [table, n] of Object.entries(changed.rowsByTable)) rowsReresolved[table] = (rowsReresolved[table] ?? 0) + n;
     }
+    await runStatements(splitStatements(product.sql), params, where);
   }
   const rowsQuarantined = rowsByTable[QUARANTINE_TABLE] ?? 0;
   const metrics: Metric[] = [
@@ -133,6 +160,12 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
         dimensions: { Product: event.product, Table: table },
       })),
     { name: OPERATIONS_METRICS.rowsQuarantined.metricName, value: rowsQuarantined, unit: "Count", dimensions: { Product: event.product } },
+    ...Object.entries(rowsReresolved).map(([table, value]) => ({
+      name: OPERATIONS_METRICS.rowsReresolved.metricName,
+      value,
+      unit: "Count" as const,
+      dimensions: { Product: event.product, Table: table },
+    })),
   ];
   await deps.alerts.putMetrics(metrics);
   return {
@@ -140,5 +173,6 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
     windows: windows.map((w) => ({ start: sqlTimestamp(w.start), end: sqlTimestamp(w.end) })),
     rowsByTable,
     rowsQuarantined,
+    rowsReresolved,
   };
 }

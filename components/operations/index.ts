@@ -61,6 +61,8 @@ export interface OperationsArgs extends PlanInputs {
   readonly maintenanceWindowHours?: Partial<Record<JobType, number>>;
   /** retail:privacy.rawEmailRetentionDays: the maintenance function scrubs bronze emails older than this, daily. */
   readonly rawEmailRetentionDays: number;
+  /** retail:operations.reresolveHorizonDays: how far back (event time) the merge re-resolves rows after a bridge change. */
+  readonly reresolveHorizonDays: number;
   readonly tags?: Record<string, string>;
 }
 
@@ -145,6 +147,7 @@ export class Operations extends pulumi.ComponentResource {
         ]),
       ),
       bridgeSql: plan.bridgeSql,
+      ...(plan.reresolve ? { reresolve: { ...plan.reresolve, horizonDays: args.reresolveHorizonDays } } : {}),
     };
     const reconcileSettings: ReconcileSettings = { tables: plan.reconcile, tolerance: args.reconcile.tolerance };
     const freshnessSettings: FreshnessSettings = {

@@ -11,6 +11,7 @@ import { SQL_DIR } from "../../core/paths";
 import { loadSql } from "../../core/sql/files";
 import { TableAccess, tableAccess } from "../../core/sql/access";
 import { formatReconciles, TAG } from "../../core/tags";
+import { RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE, UNRESOLVED_TABLE } from "../../core/reresolve";
 
 /** Minutes between freshness runs. */
 export const FRESHNESS_INTERVAL_MINUTES = 5;
@@ -30,7 +31,7 @@ import type { GoldChannelMode } from "../../core/rollback";
 export type { GoldChannelMode };
 
 /** Tables a merge writes besides its product's rows: the bookkeeping RowsMerged also counts. */
-const BOOKKEEPING_TABLES = ["quarantine", "event_keys", "duplicates", "canary_arrivals", "identity_bridge"].map((t) => `retail_silver.${t}`);
+const BOOKKEEPING_TABLES = ["quarantine", "event_keys", "duplicates", "canary_arrivals", "identity_bridge", "unresolved_identities"].map((t) => `retail_silver.${t}`);
 
 /**
  * The silver table that takes a product's accepted rows (its RowsMerged against RowsQuarantined is the quarantine
@@ -68,6 +69,11 @@ export type MergeTrigger = { readonly kind: "schedule"; readonly intervalMinutes
 export interface OperationsPlan {
   readonly merges: { product: string; trigger: MergeTrigger; lookbackMinutes: number; sql: string; silverTable: string }[];
   readonly bridgeSql: string;
+  /**
+   * sql/reresolve/ (core/reresolve.ts), run by the merge after a bridge refresh that changed rows: the update statements
+   * whose silver table this stack has. Undefined when no merge records unresolved rows (no side table written).
+   */
+  readonly reresolve?: { pending: string; apply: string[]; cleanup: string[] };
   readonly reconcile: Record<string, string>;
   /** Reconcile files left out because they read a table this stack does not create. */
   readonly notReconciled: { table: string; missing: string[] }[];
@@ -170,6 +176,8 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
       );
   }
 
+  const reresolve = planReresolve(root, merges, missingOf, problems);
+
   const reconcile: Record<string, string> = {};
   const notReconciled: { table: string; missing: string[] }[] = [];
   for (const [table, text] of Object.entries(sqlFiles(root, "reconcile"))) {
@@ -237,6 +245,7 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
   return {
     merges,
     bridgeSql: bridgeSql!,
+    ...(reresolve ? { reresolve } : {}),
     reconcile,
     notReconciled,
     freshness,
@@ -244,7 +253,11 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
     erasure,
     retention,
     access: {
-      merge: tableAccess([bridgeSql!, ...merges.map((m) => m.sql)]),
+      merge: tableAccess([
+        bridgeSql!,
+        ...merges.map((m) => m.sql),
+        ...(reresolve ? [reresolve.pending, ...reresolve.apply, ...reresolve.cleanup] : []),
+      ]),
       reconcile: tableAccess(Object.values(reconcile)),
       freshness: tableAccess([...Object.values(freshness), ...(canary ? [canary.sql] : []), bridgeCoverageSql!]),
       erase: tableAccess(erasure),
@@ -257,6 +270,32 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
       .map((m) => m.product)
       .sort(),
   };
+}
+
+/**
+ * The re-resolution, when some merge writes the side table: its pending query and cleanup (which read and write only the
+ * side table and the bridge) and each update whose silver table the stack has.
+ */
+function planReresolve(
+  root: string,
+  merges: OperationsPlan["merges"],
+  missingOf: (texts: string[]) => string[],
+  problems: string[],
+): OperationsPlan["reresolve"] {
+  if (!merges.some((m) => mergeTargets(m.sql).includes(UNRESOLVED_TABLE))) return undefined;
+  const file = (rel: string) => {
+    const text = loadOptional(root, rel);
+    if (text === undefined) problems.push(`sql/${rel} is missing: rows merged unresolved would never be re-resolved. Fix: restore it.`);
+    return text ?? "";
+  };
+  const pending = file(RERESOLVE_PENDING_FILE);
+  const cleanup = splitStatements(file(RERESOLVE_CLEANUP_FILE));
+  for (const [rel, text] of [[RERESOLVE_PENDING_FILE, pending], [RERESOLVE_CLEANUP_FILE, cleanup.join(";\n")]]) {
+    const missing = missingOf([text]);
+    if (missing.length > 0) problems.push(`sql/${rel} names ${missing.join(", ")}, which this stack does not create.`);
+  }
+  const apply = RERESOLVE_APPLY_FILES.map(file).filter((text) => text !== "" && missingOf([text]).length === 0);
+  return { pending, apply, cleanup };
 }
 
 /** Silver tables a merge's statements write, the quarantine aside. */

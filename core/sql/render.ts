@@ -30,6 +30,18 @@ const PLACEHOLDERS: Record<string, PlaceholderRule> = {
     pattern: /^\d{4}-\d{2}-\d{2}$/,
     fix: "pass the retention cutoff as a calendar date YYYY-MM-DD (UTC midnight; rows that arrived before it are scrubbed), e.g. 2026-06-01",
   },
+  horizon_start: {
+    pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
+    fix: "pass the re-resolution horizon's start as 'YYYY-MM-DD HH:MM:SS' (UTC: now minus retail:operations.reresolveHorizonDays), e.g. 2026-06-01 00:00:00",
+  },
+  reresolve_from: {
+    pattern: /^\d{4}-\d{2}-\d{2} 00:00:00$/,
+    fix: "pass the first event day reresolve/pending.sql found as 'YYYY-MM-DD 00:00:00' (UTC midnight), e.g. 2026-06-01 00:00:00",
+  },
+  reresolve_to: {
+    pattern: /^\d{4}-\d{2}-\d{2} 00:00:00$/,
+    fix: "pass the day after the last event day reresolve/pending.sql found as 'YYYY-MM-DD 00:00:00' (UTC midnight), e.g. 2026-06-04 00:00:00",
+  },
   since: {
     pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
     fix: "pass a timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. 2026-06-24 10:00:00",

@@ -7,6 +7,9 @@ import {
   MERGE_HORIZON_DAYS,
   RAW_EMAIL_RETENTION_MAX_DAYS,
   RAW_EMAIL_RETENTION_MIN_DAYS,
+  RERESOLVE_HORIZON_DEFAULT_DAYS,
+  RERESOLVE_HORIZON_MAX_DAYS,
+  RERESOLVE_HORIZON_MIN_DAYS,
   RECONCILE_ARRIVAL_DAYS,
   SPICE_ROW_CAP,
 } from "../../core/limits";
@@ -48,6 +51,9 @@ const FIXES: Record<string, string> = {
   rawEmailRetentionDays:
     `give whole days from ${RAW_EMAIL_RETENTION_MIN_DAYS} to ${RAW_EMAIL_RETENTION_MAX_DAYS}, e.g. 30: at least the ${MERGE_HORIZON_DAYS}-day merge horizon + ` +
     `${RECONCILE_ARRIVAL_DAYS} days of arrivals reconciliation reads + 1 (it runs the next day), so no scrubbed row is re-keyed before it is reconciled`,
+  reresolveHorizonDays:
+    `give whole days from ${RERESOLVE_HORIZON_MIN_DAYS} (the merge horizon) to ${RERESOLVE_HORIZON_MAX_DAYS}, e.g. ${RERESOLVE_HORIZON_DEFAULT_DAYS}, ` +
+    "no more than retail:privacy.rawEmailRetentionDays",
   vpcCidr: "give an IPv4 CIDR such as 10.40.0.0/16",
   availabilityZones: "give 2 or 3",
   ownerGroups: "map each owner team to its QuickSight group name",

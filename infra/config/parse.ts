@@ -152,6 +152,11 @@ export function parsePlatformConfig(
       `${CONFIG_NAMESPACE}:athena.dailyScanBudgetBytes = ${cfg.athena.dailyScanBudgetBytes}: below bytesScannedCutoffPerQuery = ${cfg.athena.bytesScannedCutoffPerQuery}, so one allowed query would trip the daily alarm. Fix: raise dailyScanBudgetBytes or lower the cutoff.`,
     );
   }
+  if (cfg.operations.reresolveHorizonDays > cfg.privacy.rawEmailRetentionDays) {
+    problems.push(
+      `${CONFIG_NAMESPACE}:operations.reresolveHorizonDays = ${cfg.operations.reresolveHorizonDays}: longer than privacy.rawEmailRetentionDays = ${cfg.privacy.rawEmailRetentionDays}, whose daily retention drops the unresolved rows sooner, so the horizon would promise re-resolution it cannot give. Fix: lower reresolveHorizonDays to at most ${cfg.privacy.rawEmailRetentionDays}, or raise the retention.`,
+    );
+  }
   if (Object.keys(cfg.quicksight.ownerGroups).length === 0) {
     problems.push(
       `${CONFIG_NAMESPACE}:quicksight.ownerGroups = {}: every KPI owner team needs a QuickSight group. Fix: map each owner team in core/catalog to its group, e.g. Merchandising: retail-merchandising.`,

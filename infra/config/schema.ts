@@ -7,6 +7,9 @@ import {
   AWS_NAME_RULES,
   RAW_EMAIL_RETENTION_MAX_DAYS,
   RAW_EMAIL_RETENTION_MIN_DAYS,
+  RERESOLVE_HORIZON_DEFAULT_DAYS,
+  RERESOLVE_HORIZON_MAX_DAYS,
+  RERESOLVE_HORIZON_MIN_DAYS,
   SPICE_ROW_CAP,
 } from "../../core/limits";
 
@@ -177,6 +180,11 @@ export const configSchema = z
          * lakehouse POS purchases resolve at 0.986 with the bridge and 0.90 on loyalty scans alone (bridge not refreshing).
          */
         bridgeCoverageMin: z.number().min(0).max(1).default(0.95),
+        /**
+         * Days back (event time) the merge re-resolves silver rows left unresolved when the bridge learns a link
+         * (sql/reresolve/); at most retail:privacy.rawEmailRetentionDays (checked in parse.ts).
+         */
+        reresolveHorizonDays: z.number().int().min(RERESOLVE_HORIZON_MIN_DAYS).max(RERESOLVE_HORIZON_MAX_DAYS).default(RERESOLVE_HORIZON_DEFAULT_DAYS),
       })
       .strict(),
     /** Only needed when a batch product reads a jdbc source. */

@@ -1,5 +1,11 @@
 import { LocalLakehouse } from "./duckdb";
 import { ProductAccounting, productAccounting } from "../../functions/reconcile";
+import { ReresolveSettings, runReresolve } from "../../functions/reresolve";
+import { changedRows } from "../../functions/queryRunner";
+import { RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE } from "../../core/reresolve";
+import { RERESOLVE_HORIZON_DEFAULT_DAYS } from "../../core/limits";
+import { loadSql } from "../../core/sql/files";
+import { splitStatements } from "../../core/sql/text";
 
 /** The gold KPIs, each a view file in sql/gold/omnichannel and sql/gold/store-only. */
 export const KPIS = ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"] as const;
@@ -27,16 +33,52 @@ export interface ReconciliationRow {
   readonly status: "ok" | "mismatch";
 }
 
+export interface MergeWindowOptions {
+  /** Only these products' merges (a backfill's set); every product when omitted. The bridge always runs. */
+  readonly products?: readonly string[];
+  /** retail:operations.reresolveHorizonDays; its default when omitted. */
+  readonly reresolveHorizonDays?: number;
+}
+
+/** What a window's cycle did beyond the merges: silver rows re-resolved after a bridge that changed, per table. */
+export interface MergeWindowReport {
+  readonly bridgeRowsChanged: number;
+  readonly rowsReresolved: Record<string, number>;
+}
+
+/** sql/reresolve/ as the merge function receives it (every table exists locally). */
+export function localReresolveSettings(horizonDays: number = RERESOLVE_HORIZON_DEFAULT_DAYS): ReresolveSettings {
+  return {
+    pending: loadSql(RERESOLVE_PENDING_FILE),
+    apply: RERESOLVE_APPLY_FILES.map((f) => loadSql(f)),
+    cleanup: splitStatements(loadSql(RERESOLVE_CLEANUP_FILE)),
+    horizonDays,
+  };
+}
+
 /**
- * One merge cycle of the platform for a received_at window: batch merges, bridge build, stream merges. The salt goes
- * into the salt table the SQL reads (as deployment writes it on AWS), never into the statements.
+ * One merge cycle of the platform for a received_at window: batch merges, bridge build, the re-resolution when the
+ * bridge changed rows (as functions/merge.ts runs it), stream merges. The salt goes into the salt table the SQL reads
+ * (as deployment writes it on AWS), never into the statements.
  */
-export async function mergeWindow(lake: LocalLakehouse, window: MergeWindow, emailSalt: string): Promise<void> {
+export async function mergeWindow(
+  lake: LocalLakehouse,
+  window: MergeWindow,
+  emailSalt: string,
+  options: MergeWindowOptions = {},
+): Promise<MergeWindowReport> {
   await lake.setEmailSalt(emailSalt);
   const params = { window_start: window.start, window_end: window.end };
-  for (const table of BATCH_MERGES) await lake.runFile(`merge/${table}.sql`, params);
-  await lake.runFile("bridge/identity_bridge.sql", params);
-  for (const table of STREAM_MERGES) await lake.runFile(`merge/${table}.sql`, params);
+  const runs = (table: string) => options.products === undefined || options.products.includes(table);
+  for (const table of BATCH_MERGES.filter(runs)) await lake.runFile(`merge/${table}.sql`, params);
+  const bridgeRowsChanged = changedRows(await lake.runFile("bridge/identity_bridge.sql", params));
+  const rowsReresolved =
+    bridgeRowsChanged > 0
+      ? (await runReresolve(localReresolveSettings(options.reresolveHorizonDays), new Date(`${window.end.replace(" ", "T")}Z`), lake))
+          .rowsByTable
+      : {};
+  for (const table of STREAM_MERGES.filter(runs)) await lake.runFile(`merge/${table}.sql`, params);
+  return { bridgeRowsChanged, rowsReresolved };
 }
 
 /** Point the retail_gold views at one variant; switching variants is the seed's rollback. */

@@ -1,0 +1,15 @@
+-- After reresolve/cart_events.sql and reresolve/order_events.sql: side rows whose email_hash now resolves were just
+-- applied to silver and go; rows older than the horizon will never be re-resolved and go too. A second run deletes nothing.
+MERGE INTO retail_silver.unresolved_identities AS t
+USING (
+  WITH
+  -- retail:include fragments/resolving_emails.sql
+  SELECT u.source_table, u.event_id
+  FROM retail_silver.unresolved_identities AS u
+  JOIN resolving_emails AS r ON r.email_hash = u.email_hash
+  WHERE u.event_ts >= TIMESTAMP '{{horizon_start}}'
+) AS s
+ON t.source_table = s.source_table AND t.event_id = s.event_id
+WHEN MATCHED THEN DELETE;
+
+DELETE FROM retail_silver.unresolved_identities WHERE event_ts < TIMESTAMP '{{horizon_start}}';
