@@ -42,7 +42,7 @@ export const OPERATIONS_METRICS = {
   /** maintenance: failed, disabled or overdue S3 Tables jobs. */
   maintenanceProblems: ops("MaintenanceProblems"),
   hoursSinceMaintenance: ops("HoursSinceMaintenance", "Table", "Job"),
-  /** maintenance: bronze emails set to NULL past retail:privacy.rawEmailRetentionDays, per table and run. */
+  /** maintenance: bronze emails set to NULL (and unresolved-identity rows deleted) past retail:privacy.rawEmailRetentionDays, per table and run. */
   rowsScrubbed: ops("RowsScrubbed", "Table"),
 } as const satisfies Record<string, MetricRef>;
 

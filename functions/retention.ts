@@ -26,9 +26,9 @@ export interface RetentionDeps {
 
 const DAY_MS = 86_400_000;
 
-/** The `namespace.table` an UPDATE statement changes. */
+/** The `namespace.table` an UPDATE (a bronze scrub) or DELETE (the unresolved-identities expiry) statement changes. */
 function targetOf(statement: string): string {
-  return /\bUPDATE\s+([a-z0-9_]+\.[a-z0-9_]+)/i.exec(stripComments(statement))?.[1] ?? "(unknown table)";
+  return /\b(?:UPDATE|DELETE\s+FROM)\s+([a-z0-9_]+\.[a-z0-9_]+)/i.exec(stripComments(statement))?.[1] ?? "(unknown table)";
 }
 
 /** Today's UTC midnight minus the retention: a row that arrived before it has been kept for the whole retention. */
@@ -41,8 +41,8 @@ export function retentionCutoff(now: Date, retentionDays: number): string {
 }
 
 /**
- * Set every raw email older than the retention to NULL, one statement per bronze table, and count the rows each
- * changed (RowsScrubbed per table). Idempotent: a repeated or retried run changes nothing more.
+ * Set every raw email older than the retention to NULL, one statement per bronze table, and drop the unresolved-identity
+ * rows as old, and count the rows each changed (RowsScrubbed per table). Idempotent: a repeated or retried run changes nothing more.
  */
 export async function runRetention(settings: RetentionSettings, deps: RetentionDeps): Promise<RetentionReport> {
   const cutoff = retentionCutoff(deps.now(), settings.retentionDays);

@@ -82,3 +82,29 @@ export async function measureConversion(lake: LocalLakehouse): Promise<Accuracy>
   const bridged = await bridgedConversionCounts(lake);
   return compareConversion(await referenceConversionCounts(lake), bridged);
 }
+
+/** Conversion over event days [fromDay, toDay) (YYYY-MM-DD) of the installed gold view, against the truth of those days. */
+export async function conversionOverDays(
+  lake: LocalLakehouse,
+  startDay: string,
+  fromDay: string,
+  toDay: string,
+): Promise<{ truth: number; measured: number; error: number }> {
+  const offset = (day: string) => Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${startDay}T00:00:00Z`)) / 86_400_000);
+  const truth = summarise(
+    await counts(
+      lake,
+      `SELECT region, count(*) AS sessions, count_if(converted) AS converted_sessions FROM truth.sessions
+       WHERE d >= ${offset(fromDay)} AND d < ${offset(toDay)} GROUP BY region`,
+    ),
+  ).rate;
+  const measured = measure(
+    await counts(
+      lake,
+      `SELECT region, sum(sessions) AS sessions, sum(converted_sessions) AS converted_sessions FROM retail_gold.conversion_rate
+       WHERE day >= DATE '${fromDay}' AND day < DATE '${toDay}' GROUP BY region`,
+    ),
+    truth,
+  );
+  return { truth, measured: measured.conversion_rate, error: measured.error };
+}

@@ -4,7 +4,7 @@ import { ReconciliationRow } from "./pipeline";
 /** `--erase <n>`: what erasing n members left behind. Both counts must be 0. */
 export interface ErasureReport {
   readonly members: number;
-  /** Rows still tied to an erased member: their loyalty_id anywhere, their email hash in bronze or the bridge. */
+  /** Rows still tied to an erased member: their loyalty_id anywhere, their email hash in bronze, the bridge or the unresolved rows. */
   readonly rowsRemaining: number;
   /**
    * Rows the checks can no longer account for because of the erasure: the growth of reconciliation's |source - silver|
@@ -51,6 +51,7 @@ export async function eraseMembers(
     + (SELECT count(*) FROM retail_silver.loyalty_redemptions WHERE loyalty_id IN (${list}))
     + (SELECT count(*) FROM retail_silver.loyalty_tier WHERE loyalty_id IN (${list}))
     + (SELECT count(*) FROM retail_silver.identity_bridge WHERE loyalty_id IN (${list}))
+    + (SELECT count(*) FROM retail_silver.unresolved_identities WHERE email_hash IN (SELECT email_hash FROM erased_hashes))
     AS n`);
   return { members: members.length, rowsRemaining: Number(left.n), unaccounted: (await drift()) - driftBefore };
 }

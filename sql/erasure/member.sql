@@ -4,7 +4,8 @@
 -- key whose silver row the merge resolved to the member (such rows past the raw-email retention); everything keyed by those
 -- rows' row_keys goes, on both sides of reconciliation, so the daily counts still balance. Statements run in this order:
 -- each finds the member's keys in bronze, so silver and quarantine go first, bronze next, then the silver rows found only
--- by their resolved loyalty_id, the bridge last (it holds the member's email hashes). erp_inventory holds no member data.
+-- by their resolved loyalty_id, the rows merged unresolved with one of the member's email hashes, the bridge last (it
+-- holds the member's email hashes). erp_inventory holds no member data.
 DELETE FROM retail_silver.cart_events
 WHERE event_id IN (
   SELECT
@@ -233,5 +234,10 @@ DELETE FROM retail_bronze.loyalty_tier WHERE loyalty_id = '{{loyalty_id}}';
 DELETE FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}';
 
 DELETE FROM retail_silver.order_events WHERE loyalty_id = '{{loyalty_id}}';
+
+-- The rows merged unresolved that carry one of the member's email hashes (retail_silver.unresolved_identities): their
+-- bronze and silver rows went above; the side rows go before the bridge, which is how they are found.
+DELETE FROM retail_silver.unresolved_identities
+WHERE email_hash IN (SELECT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}');
 
 DELETE FROM retail_silver.identity_bridge WHERE loyalty_id = '{{loyalty_id}}';

@@ -22,3 +22,9 @@ WHERE email IS NOT NULL
 UPDATE retail_bronze.loyalty_tier SET email = NULL
 WHERE email IS NOT NULL
   AND coalesce(received_at, CAST(snapshot_date AS timestamp)) < TIMESTAMP '{{cutoff}} 00:00:00';
+
+-- The rows merged unresolved (retail_silver.unresolved_identities) hold a salted email_hash only to re-resolve their
+-- silver row; they are kept no longer than the raw email (first_seen is the kept copy's arrival). The re-resolution
+-- horizon is at most this retention (infra/config), so this only drops rows the horizon has already given up on,
+-- and is what bounds the table when no bridge change runs the re-resolution's own cleanup.
+DELETE FROM retail_silver.unresolved_identities WHERE first_seen < TIMESTAMP '{{cutoff}} 00:00:00';
