@@ -40,7 +40,6 @@ export interface MergeSettings {
   readonly reresolve?: ReresolveSettings;
 }
 
-
 export interface MergeDeps {
   readonly runner: QueryRunner;
   readonly alerts: Pick<Alerts, "putMetrics">;

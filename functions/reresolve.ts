@@ -46,7 +46,8 @@ export async function runReresolve(settings: ReresolveSettings, end: Date, runne
     }
   }
   for (const statement of settings.cleanup) {
-    if (targetOf(statement) !== UNRESOLVED_TABLE) throw new Error(`reresolve: a cleanup statement writes ${targetOf(statement)}, not ${UNRESOLVED_TABLE}`);
+    if (targetOf(statement) !== UNRESOLVED_TABLE)
+      throw new Error(`reresolve: a cleanup statement writes ${targetOf(statement)}, not ${UNRESOLVED_TABLE}`);
     await runner.query(renderSql(statement, horizon));
   }
   return { pending, rowsByTable };

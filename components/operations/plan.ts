@@ -31,7 +31,9 @@ import type { GoldChannelMode } from "../../core/rollback";
 export type { GoldChannelMode };
 
 /** Tables a merge writes besides its product's rows: the bookkeeping RowsMerged also counts. */
-const BOOKKEEPING_TABLES = ["quarantine", "event_keys", "duplicates", "canary_arrivals", "identity_bridge", "unresolved_identities"].map((t) => `retail_silver.${t}`);
+const BOOKKEEPING_TABLES = ["quarantine", "event_keys", "duplicates", "canary_arrivals", "identity_bridge", "unresolved_identities"].map(
+  (t) => `retail_silver.${t}`,
+);
 
 /**
  * The silver table that takes a product's accepted rows (its RowsMerged against RowsQuarantined is the quarantine
@@ -290,7 +292,10 @@ function planReresolve(
   };
   const pending = file(RERESOLVE_PENDING_FILE);
   const cleanup = splitStatements(file(RERESOLVE_CLEANUP_FILE));
-  for (const [rel, text] of [[RERESOLVE_PENDING_FILE, pending], [RERESOLVE_CLEANUP_FILE, cleanup.join(";\n")]]) {
+  for (const [rel, text] of [
+    [RERESOLVE_PENDING_FILE, pending],
+    [RERESOLVE_CLEANUP_FILE, cleanup.join(";\n")],
+  ]) {
     const missing = missingOf([text]);
     if (missing.length > 0) problems.push(`sql/${rel} names ${missing.join(", ")}, which this stack does not create.`);
   }

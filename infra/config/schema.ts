@@ -184,7 +184,12 @@ export const configSchema = z
          * Days back (event time) the merge re-resolves silver rows left unresolved when the bridge learns a link
          * (sql/reresolve/); at most retail:privacy.rawEmailRetentionDays (checked in parse.ts).
          */
-        reresolveHorizonDays: z.number().int().min(RERESOLVE_HORIZON_MIN_DAYS).max(RERESOLVE_HORIZON_MAX_DAYS).default(RERESOLVE_HORIZON_DEFAULT_DAYS),
+        reresolveHorizonDays: z
+          .number()
+          .int()
+          .min(RERESOLVE_HORIZON_MIN_DAYS)
+          .max(RERESOLVE_HORIZON_MAX_DAYS)
+          .default(RERESOLVE_HORIZON_DEFAULT_DAYS),
       })
       .strict(),
     /** Only needed when a batch product reads a jdbc source. */

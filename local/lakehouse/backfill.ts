@@ -68,9 +68,12 @@ const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T
 export function backfillWindows(from: string, to: string, windowHours: number): MergeWindow[] {
   const start = dayMs("from", from);
   const stop = dayMs("to", to);
-  if (stop <= start) throw new BackfillError(`backfill: to ${to} is not after from ${from}; the range is [from, to), e.g. from 2026-06-01 to 2026-06-04`);
+  if (stop <= start)
+    throw new BackfillError(`backfill: to ${to} is not after from ${from}; the range is [from, to), e.g. from 2026-06-01 to 2026-06-04`);
   if (!Number.isInteger(windowHours) || windowHours < 1 || 24 % windowHours !== 0) {
-    throw new BackfillError(`backfill: windowHours ${windowHours} must be a whole divisor of 24 (1, 2, 3, 4, 6, 8, 12 or 24), so windows cut at midnight`);
+    throw new BackfillError(
+      `backfill: windowHours ${windowHours} must be a whole divisor of 24 (1, 2, 3, 4, 6, 8, 12 or 24), so windows cut at midnight`,
+    );
   }
   const windows: MergeWindow[] = [];
   for (let t = start; t < stop; t += windowHours * 3_600_000) windows.push({ start: stamp(t), end: stamp(t + windowHours * 3_600_000) });
@@ -84,7 +87,12 @@ export const SWITCH_BACK_COVERAGE_MIN = 0.95;
  * Bridge coverage (sql/coverage/bridge_coverage.sql) since `from`, reconciliation of the event days [from, to) and the
  * accounting of every day bronze holds (all of it must balance, not only the range: a replay must not disturb the rest).
  */
-export async function switchBackChecks(lake: LocalLakehouse, from: string, to: string, coverageMin = SWITCH_BACK_COVERAGE_MIN): Promise<SwitchBackChecks> {
+export async function switchBackChecks(
+  lake: LocalLakehouse,
+  from: string,
+  to: string,
+  coverageMin = SWITCH_BACK_COVERAGE_MIN,
+): Promise<SwitchBackChecks> {
   const coverage = (await lake.runFile("coverage/bridge_coverage.sql", { since: `${from} 00:00:00` }))
     .map((r) => ({ product: String(r.product), purchases: Number(r.purchases), resolved: Number(r.resolved) }))
     .map((c) => ({ ...c, share: c.purchases === 0 ? 1 : c.resolved / c.purchases }))
@@ -115,5 +123,12 @@ export async function backfill(lake: LocalLakehouse, options: BackfillOptions): 
     windowsDone += 1;
     options.onWindow?.(windowsDone, windows.length, w);
   }
-  return { from: options.from, to: options.to, products, windowsDone, rowsReresolved, checks: await switchBackChecks(lake, options.from, options.to) };
+  return {
+    from: options.from,
+    to: options.to,
+    products,
+    windowsDone,
+    rowsReresolved,
+    checks: await switchBackChecks(lake, options.from, options.to),
+  };
 }

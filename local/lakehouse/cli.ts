@@ -10,6 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { settingsFor } from "../bench-lakehouse";
+import { LocalLakehouse } from "./duckdb";
+import { LateBridgeReport, lateBridgeTable, runLateBridge } from "./scenario";
 
 /**
  * `npm run --silent lakehouse -- --events <N> --seed <S> [--days <D>] [--fault <spec>] [--json]`, or
@@ -65,6 +67,15 @@ export interface CliOptions {
   readonly json: boolean;
   /** Also write the dashboard's visuals over this run to this HTML file. */
   readonly report?: string;
+  /** `--scenario late-bridge`: the seed's incident replayed instead of one clean run. */
+  readonly scenario?: { readonly name: "late-bridge"; readonly gapDays: number; readonly windowHours: number };
+}
+
+export const SCENARIOS = ["late-bridge"] as const;
+
+function scenarioName(value: string): "late-bridge" {
+  if (value === "late-bridge") return value;
+  throw new InvalidArgumentError(`--scenario ${JSON.stringify(value)} is not a known scenario; use one of ${SCENARIOS.join(", ")}`);
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -79,6 +90,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     .option("--erase <n>", "after the run, erase n loyalty members through the erasure SQL and report what is left", positiveInt("--erase", 100_000))
     .option("--json", "print one JSON object (design.md contract)", false)
     .option("--report <file.html>", "also write the dashboard's visuals over this run as one self-contained HTML file")
+    .option("--scenario <name>", "replay an incident instead of one clean run: late-bridge (the CRM lands days late; backfill)", scenarioName)
+    .option("--gap-days <k>", "late-bridge: days without the loyalty CRM, from the first", positiveInt("--gap-days", 365))
+    .option("--window-hours <h>", "late-bridge: hours per merge and backfill window (a divisor of 24)", positiveInt("--window-hours", 24))
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
   parseOptions(program, argv);
@@ -92,7 +106,23 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     erase?: number;
     json: boolean;
     report?: string;
+    scenario?: "late-bridge";
+    gapDays?: number;
+    windowHours?: number;
   }>();
+  if (o.scenario === undefined && (o.gapDays !== undefined || o.windowHours !== undefined)) {
+    throw new UsageError("--gap-days and --window-hours set up --scenario late-bridge; add --scenario late-bridge or drop them");
+  }
+  if (o.scenario !== undefined) {
+    const clash = (["input", "out", "fault", "erase", "report"] as const).filter((k) => o[k] !== undefined);
+    if (clash.length > 0) throw new UsageError(`--scenario runs its own generated data; drop ${clash.map((k) => `--${k}`).join(", ")}`);
+    if (o.windowHours !== undefined && 24 % o.windowHours !== 0) {
+      throw new UsageError(`--window-hours ${o.windowHours} must divide 24 (1, 2, 3, 4, 6, 8, 12 or 24), so windows cut at midnight`);
+    }
+    const gapDays = o.gapDays ?? 3;
+    if (gapDays >= o.days)
+      throw new UsageError(`--gap-days ${gapDays} must be less than --days ${o.days}, so the CRM arrives inside the run; e.g. --days 6 --gap-days 3`);
+  }
   if (o.input === undefined) {
     if (o.events === undefined) throw new UsageError("error: required option '--events <N>' not specified (or pass --input <dir>)");
     if (o.seed === undefined) throw new UsageError("error: required option '--seed <S>' not specified (or pass --input <dir>)");
@@ -111,7 +141,27 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     ...(o.out !== undefined ? { out: o.out } : {}),
     json: o.json,
     report: o.report,
+    ...(o.scenario !== undefined ? { scenario: { name: o.scenario, gapDays: o.gapDays ?? 3, windowHours: o.windowHours ?? 24 } } : {}),
   };
+}
+
+/** `--scenario late-bridge`: `{events, seed, days, seconds, scenario}` with --json, a table otherwise. */
+async function runScenario(options: CliOptions): Promise<number> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-"));
+  const { dbPath, threads, memoryLimit, tempDirectory } = settingsFor(options.events, scratch);
+  const lake = await LocalLakehouse.open({ path: dbPath, threads, memoryLimit, tempDirectory });
+  const t0 = process.hrtime.bigint();
+  let scenario: LateBridgeReport;
+  try {
+    scenario = await runLateBridge(lake, { events: options.events, seed: options.seed, days: options.days, ...options.scenario! });
+  } finally {
+    lake.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  const seconds = Math.round(Number(process.hrtime.bigint() - t0) / 1e6) / 1000;
+  if (options.json) console.log(JSON.stringify({ events: options.events, seed: options.seed, days: options.days, seconds, scenario }));
+  else console.log(`${lateBridgeTable(scenario)}\n${options.events} events over ${options.days} days in ${seconds.toFixed(2)} s`);
+  return 0;
 }
 
 const pct = (x: number | null | undefined) => (typeof x === "number" && Number.isFinite(x) ? `${(x * 100).toFixed(2)} %` : "n/a");
@@ -174,6 +224,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   }
+  if (options.scenario) return runScenario(options);
   const bar = options.json ? undefined : new cliProgress.SingleBar({ format: "{bar} {stage} ({value}/{total})" }, cliProgress.Presets.shades_classic);
   bar?.start(STAGES.length, 0, { stage: "starting" });
   const page = options.report ? dashboardReport(options.report) : undefined;

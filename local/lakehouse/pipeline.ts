@@ -74,8 +74,7 @@ export async function mergeWindow(
   const bridgeRowsChanged = changedRows(await lake.runFile("bridge/identity_bridge.sql", params));
   const rowsReresolved =
     bridgeRowsChanged > 0
-      ? (await runReresolve(localReresolveSettings(options.reresolveHorizonDays), new Date(`${window.end.replace(" ", "T")}Z`), lake))
-          .rowsByTable
+      ? (await runReresolve(localReresolveSettings(options.reresolveHorizonDays), new Date(`${window.end.replace(" ", "T")}Z`), lake)).rowsByTable
       : {};
   for (const table of STREAM_MERGES.filter(runs)) await lake.runFile(`merge/${table}.sql`, params);
   return { bridgeRowsChanged, rowsReresolved };

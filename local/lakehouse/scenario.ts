@@ -148,10 +148,22 @@ const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 /** The scenario for people: conversion before, after and at the end, the backfill and the switch-back checks. */
 export function lateBridgeTable(r: LateBridgeReport): string {
   const t = new Table({ head: ["late-bridge", "gold mode", "event days", "truth", "gold shows", "error", "bridged error", "unaccounted"] });
-  const row = (name: string, p: ConversionPoint) => [name, p.mode, `${p.from} .. ${p.to}`, pct(p.truth), pct(p.conversion_rate), pct(p.error), pct(p.bridgedError), p.unaccounted];
+  const row = (name: string, p: ConversionPoint) => [
+    name,
+    p.mode,
+    `${p.from} .. ${p.to}`,
+    pct(p.truth),
+    pct(p.conversion_rate),
+    pct(p.error),
+    pct(p.bridgedError),
+    p.unaccounted,
+  ];
   t.push(row(`before (no CRM for ${r.gapDays} days)`, r.before), row("after backfill", r.after), row("end of run", r.final));
   const b = r.backfill;
-  const reresolved = Object.entries(b.rowsReresolved).map(([table, n]) => `${table} ${n}`).join(", ") || "none";
+  const reresolved =
+    Object.entries(b.rowsReresolved)
+      .map(([table, n]) => `${table} ${n}`)
+      .join(", ") || "none";
   const coverage = r.checks.bridgeCoverage.map((c) => `${c.product} ${pct(c.share)} of ${c.purchases}`).join(", ");
   return [
     t.toString(),
