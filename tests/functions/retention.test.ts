@@ -42,11 +42,11 @@ describe("raw-email retention in the maintenance function", () => {
   withEnvironment(ENVIRONMENT);
   beforeEach(() => {
     for (const m of [athena, cloudwatch, sns, s3tables]) m.reset();
-    // Each UPDATE reports its own count: cart 5, POS 7, loyalty tier 2.
+    // Each statement reports its own count: cart 5, POS 7, loyalty tier 2, unresolved identities deleted 3.
     let n = 0;
     athena.on(StartQueryExecutionCommand).callsFake(() => ({ QueryExecutionId: `q-${++n}` }));
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
-    const counts: Record<string, number> = { "q-1": 5, "q-2": 7, "q-3": 2 };
+    const counts: Record<string, number> = { "q-1": 5, "q-2": 7, "q-3": 2, "q-4": 3 };
     athena.on(GetQueryResultsCommand).callsFake((input: { QueryExecutionId: string }) => ({
       ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] },
       UpdateCount: counts[input.QueryExecutionId],
@@ -63,18 +63,23 @@ describe("raw-email retention in the maintenance function", () => {
 
   const queries = () => athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
 
-  it("sends the three UPDATEs with today minus the retention as cutoff, in the operations workgroup, and reports RowsScrubbed per table", async () => {
+  it("sends the three UPDATEs and the unresolved-identities DELETE with today minus the retention as cutoff, in the operations workgroup, and reports RowsScrubbed per table", async () => {
     const { maintenanceEntry } = await coldStart();
     const cutoff = retentionCutoff(new Date(), 30);
     const report = await maintenanceEntry(SETTINGS);
     assert.deepStrictEqual(report.retention, {
       cutoff,
-      rowsByTable: { "retail_bronze.cart_events": 5, "retail_bronze.pos_transactions": 7, "retail_bronze.loyalty_tier": 2 },
+      rowsByTable: {
+        "retail_bronze.cart_events": 5,
+        "retail_bronze.pos_transactions": 7,
+        "retail_bronze.loyalty_tier": 2,
+        "retail_silver.unresolved_identities": 3,
+      },
     });
-    assert.strictEqual(queries().length, 3);
-    for (const q of queries()) {
+    assert.strictEqual(queries().length, 4);
+    for (const [i, q] of queries().entries()) {
       assert.strictEqual(q.WorkGroup, "retail-prod-ops");
-      assert.match(q.QueryString!, /^UPDATE retail_bronze\.\w+ SET email = NULL$/m);
+      assert.match(q.QueryString!, i < 3 ? /^UPDATE retail_bronze\.\w+ SET email = NULL$/m : /^DELETE FROM retail_silver\.unresolved_identities WHERE first_seen < /m);
       assert.ok(q.QueryString!.includes(`TIMESTAMP '${cutoff} 00:00:00'`) && !q.QueryString!.includes("{{"));
     }
     const metrics = cloudwatch.commandCalls(PutMetricDataCommand).flatMap((c) => c.args[0].input.MetricData ?? []);
@@ -83,6 +88,7 @@ describe("raw-email retention in the maintenance function", () => {
       ["retail_bronze.cart_events", 5],
       ["retail_bronze.pos_transactions", 7],
       ["retail_bronze.loyalty_tier", 2],
+      ["retail_silver.unresolved_identities", 3],
     ]);
     assert.strictEqual(s3tables.commandCalls(GetTableMaintenanceJobStatusCommand).length, 1, "the status check still runs");
   });
