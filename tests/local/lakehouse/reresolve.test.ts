@@ -1,0 +1,143 @@
+import * as assert from "assert";
+import { LocalLakehouse } from "../../../local/lakehouse/duckdb";
+import { localReresolveSettings, mergeWindow } from "../../../local/lakehouse/pipeline";
+import { runReresolve } from "../../../functions/reresolve";
+import { FIXTURE_SALT, FIXTURE_WINDOW, LOYALTY_ROWS, loadFixture } from "./fixture";
+
+/**
+ * The fixture's day merged before the loyalty CRM arrived (the seed's incident): the bridge is empty, so erin's and
+ * dave's anonymous sessions and erin's unscanned receipt merge with no loyalty_id. Then the CRM lands and a replay of
+ * the window (its bridge refresh changes rows) runs the re-resolution (sql/reresolve/), as the merge function does.
+ */
+async function mergedBeforeCrm(lake: LocalLakehouse): Promise<void> {
+  await loadFixture(lake);
+  await lake.run("DELETE FROM retail_bronze.loyalty_tier");
+  await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+}
+
+async function landCrm(lake: LocalLakehouse, snapshotDay = "2026-07-01"): Promise<void> {
+  await lake.run(`INSERT INTO retail_bronze.loyalty_tier VALUES ${LOYALTY_ROWS.join(",\n")}`);
+  if (snapshotDay !== "2026-07-01") await lake.run(`UPDATE retail_bronze.loyalty_tier SET snapshot_date = DATE '${snapshotDay}'`);
+}
+
+const loyalty = async (lake: LocalLakehouse) =>
+  Object.fromEntries(
+    (
+      await lake.query(`SELECT 'cart:' || event_id AS k, loyalty_id FROM retail_silver.cart_events
+        UNION ALL SELECT 'order:' || event_id, loyalty_id FROM retail_silver.order_events ORDER BY 1`)
+    ).map((r) => [String(r.k), r.loyalty_id]),
+  );
+
+const sideRows = async (lake: LocalLakehouse) =>
+  (await lake.query("SELECT source_table || ':' || event_id AS k FROM retail_silver.unresolved_identities ORDER BY 1")).map((r) => String(r.k));
+
+/** The run the platform would have made had the CRM been on time. */
+async function cleanLoyalty(): Promise<Record<string, unknown>> {
+  const lake = await LocalLakehouse.open();
+  try {
+    await loadFixture(lake);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    return await loyalty(lake);
+  } finally {
+    lake.close();
+  }
+}
+
+describe("identity re-resolution over history (sql/reresolve/ on the local lakehouse)", () => {
+  let lake: LocalLakehouse;
+  beforeEach(async () => {
+    lake = await LocalLakehouse.open();
+  });
+  afterEach(() => lake.close());
+
+  it("records the rows merged unresolved with a usable email, once, and no scanned or masked row", async () => {
+    await mergedBeforeCrm(lake);
+    const recorded = [
+      "cart_events:c10",
+      "cart_events:c11",
+      "cart_events:c12",
+      "cart_events:c4",
+      "cart_events:c5",
+      "cart_events:c9",
+      "pos_transactions:p3",
+      "pos_transactions:p5",
+    ];
+    assert.deepStrictEqual(await sideRows(lake), recorded, "dave's masked receipt p4 has no email_hash; scanned rows resolve");
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    assert.deepStrictEqual(await sideRows(lake), recorded, "a re-read window records nothing twice");
+  });
+
+  it("fixes a purchase merged before its CRM link, as a clean run would have resolved it; the household and guest stay open", async () => {
+    await mergedBeforeCrm(lake);
+    assert.strictEqual((await loyalty(lake))["order:p5"], null, "erin's unscanned receipt merged unresolved");
+    await landCrm(lake);
+    // The CRM's snapshot day is replayed (a backfill of the gap): its merge lands the extract, its bridge the links.
+    const report = await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    assert.ok(report.bridgeRowsChanged > 0);
+    // Erin: c10, c11 and p5; dave: c9. p3 and c4/c5 carry the household email, c12 a guest's.
+    assert.deepStrictEqual(report.rowsReresolved, { "retail_silver.cart_events": 3, "retail_silver.order_events": 1 });
+    const after = await loyalty(lake);
+    assert.strictEqual(after["order:p5"], "L5");
+    assert.deepStrictEqual(after, await cleanLoyalty());
+    assert.deepStrictEqual(await sideRows(lake), ["cart_events:c12", "cart_events:c4", "cart_events:c5", "pos_transactions:p3"]);
+  });
+
+  it("is idempotent: a second run finds nothing pending and changes 0 rows", async () => {
+    await mergedBeforeCrm(lake);
+    await landCrm(lake);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    const before = await loyalty(lake);
+    const again = await runReresolve(localReresolveSettings(), new Date("2026-07-03T00:10:00Z"), lake);
+    assert.deepStrictEqual(again, { pending: 0, rowsByTable: {} });
+    assert.deepStrictEqual(await loyalty(lake), before);
+  });
+
+  it("leaves a row outside the horizon unresolved and drops its side row", async () => {
+    await mergedBeforeCrm(lake);
+    // The CRM lands 45 days later: a 30-day horizon starts on 2026-07-16, after the fixture's day.
+    await landCrm(lake, "2026-08-15");
+    const report = await mergeWindow(lake, { start: "2026-08-15 00:00:00", end: "2026-08-15 00:05:00" }, FIXTURE_SALT, {
+      reresolveHorizonDays: 30,
+    });
+    assert.ok(report.bridgeRowsChanged > 0, "the bridge learned the CRM's links");
+    assert.deepStrictEqual(report.rowsReresolved, {});
+    assert.strictEqual((await loyalty(lake))["order:p5"], null);
+    assert.deepStrictEqual(await sideRows(lake), [], "side rows older than the horizon go");
+  });
+
+  it("a forged pair changes no attribution: an unknown id with a member's email, a member's id with a guest's email", async () => {
+    await loadFixture(lake);
+    await lake.run("DELETE FROM retail_bronze.loyalty_tier");
+    // During the gap: LX (no member) browses with erin's email; alice's id (L1) browses with the guest frank's email.
+    await lake.run(`INSERT INTO retail_bronze.cart_events SELECT * REPLACE ('forge-1' AS event_id, 'LX' AS loyalty_id, 'erin@example.com' AS email)
+      FROM retail_bronze.cart_events WHERE event_id = 'c12'`);
+    await lake.run(`INSERT INTO retail_bronze.cart_events SELECT * REPLACE ('forge-2' AS event_id, 'L1' AS loyalty_id, 'frank@example.com' AS email)
+      FROM retail_bronze.cart_events WHERE event_id = 'c12'`);
+    await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    await landCrm(lake);
+    const report = await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+    const after = await loyalty(lake);
+    assert.strictEqual(after["cart:c12"], null, "the guest's session is credited to nobody, not to alice");
+    assert.strictEqual(after["order:p5"], "L5", "erin's receipt goes to erin, not to LX");
+    assert.deepStrictEqual(report.rowsReresolved, { "retail_silver.cart_events": 3, "retail_silver.order_events": 1 });
+    const [forged] = await lake.query(
+      "SELECT count(*) AS n FROM retail_silver.identity_bridge WHERE loyalty_id = 'LX' OR (loyalty_id = 'L1' AND source <> 'loyalty_tier')",
+    );
+    assert.strictEqual(Number(forged.n), 0);
+  });
+
+  it("erasure removes the member's side rows and keeps the others'; the retention drops side rows past the cutoff", async () => {
+    await mergedBeforeCrm(lake);
+    // The CRM reaches silver and the bridge, but no re-resolution has run yet: erin's rows are still open.
+    await landCrm(lake);
+    const window = { window_start: FIXTURE_WINDOW.start, window_end: FIXTURE_WINDOW.end };
+    await lake.runFile("merge/loyalty_tier.sql", window);
+    await lake.runFile("bridge/identity_bridge.sql", window);
+    await lake.runFile("erasure/member.sql", { loyalty_id: "L5" });
+    assert.deepStrictEqual(await sideRows(lake), ["cart_events:c12", "cart_events:c4", "cart_events:c5", "cart_events:c9", "pos_transactions:p3"]);
+    await lake.runFile("retention/raw_email.sql", { cutoff: "2026-07-01" });
+    assert.strictEqual((await sideRows(lake)).length, 5, "first seen on the cutoff day: kept");
+    await lake.runFile("retention/raw_email.sql", { cutoff: "2026-07-02" });
+    assert.deepStrictEqual(await sideRows(lake), []);
+  });
+});
