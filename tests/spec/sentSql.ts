@@ -11,10 +11,10 @@ import { splitStatements } from "../../core/sql/text";
 export const PROBE_SALT = "Qx7vLr2pWn9sKd4tHb6mZc8yFg3jTe5uAa";
 
 /**
- * Folders whose files the merge, reconcile and freshness handlers load (components/operations/plan.ts), and the member
+ * Folders whose files the merge (its re-resolution included), reconcile and freshness handlers load (components/operations/plan.ts), and the member
  * erasure (sql/erasure, run by an operator) and the raw-email retention (sql/retention, run by maintenance), rendered then split.
  */
-export const HANDLER_DIRS = ["merge", "bridge", "reconcile", "freshness", "erasure", "canary", "coverage", "retention"];
+export const HANDLER_DIRS = ["merge", "bridge", "reresolve", "reconcile", "freshness", "erasure", "canary", "coverage", "retention"];
 /** Gold views: one CREATE OR REPLACE VIEW per file and channel mode, sent whole (core/kpiCatalog.ts viewStatement). */
 export const GOLD_DIRS = ["gold/omnichannel", "gold/store-only"];
 /**
@@ -37,6 +37,7 @@ export const NEVER_SENT = [
   "silver/loyalty_tier.sql",
   "silver/order_events.sql",
   "silver/quarantine.sql",
+  "silver/unresolved_identities.sql",
 ];
 
 /** A valid value for each placeholder, in the form the handlers pass (functions/merge.ts, reconcile.ts, freshness.ts). */
@@ -47,6 +48,9 @@ export const SAMPLE_PARAMS: Record<string, string> = {
   day: "2026-07-01",
   loyalty_id: "L000123",
   cutoff: "2026-06-01",
+  horizon_start: "2026-06-01 00:00:00",
+  reresolve_from: "2026-06-25 00:00:00",
+  reresolve_to: "2026-07-01 00:00:00",
   // No file uses it any more (the salt is read from its table); a salt spliced back in renders with the test salt,
   // which tests/spec/saltFree.test.ts then finds.
   email_salt: PROBE_SALT,

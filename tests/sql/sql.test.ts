@@ -105,7 +105,7 @@ describe("sql/ files honour the contracts", () => {
   const files = sqlFiles();
 
   it("use only known placeholders", () => {
-    const known = new Set(["day", "window_start", "window_end", "since", "loyalty_id", "cutoff"]);
+    const known = new Set(["day", "window_start", "window_end", "since", "loyalty_id", "cutoff", "horizon_start", "reresolve_from", "reresolve_to"]);
     for (const f of files) for (const p of placeholdersOf(loadSql(f))) assert.ok(known.has(p), `${f} uses {{${p}}}`);
   });
 
@@ -217,6 +217,20 @@ describe("sql/ files honour the contracts", () => {
     );
     assert.strictEqual(writers.length, 3, "cart_events, order_events from carts and order_events from POS");
     for (const st of writers) assert.ok(st.includes(rule), st.slice(0, 80));
+    // The re-resolution applies the very rule the merges use: the resolving emails come from the one fragment, and the
+    // side rows carry the hash the merges computed (fragments/email_hash.sql).
+    const resolving = fs.readFileSync(path.join(SQL_DIR, "fragments", "resolving_emails.sql"), "utf8").trimEnd();
+    const hashing = fs.readFileSync(path.join(SQL_DIR, "fragments", "email_hash.sql"), "utf8").trimEnd();
+    for (const st of writers) assert.ok(st.includes(resolving) && st.includes(hashing), st.slice(0, 80));
+    const reresolve = ["reresolve/pending.sql", "reresolve/cart_events.sql", "reresolve/order_events.sql", "reresolve/unresolved_identities.sql"];
+    const readers = reresolve.flatMap((f) => splitStatements(loadSql(f))).filter((st) => /identity_bridge/.test(st));
+    assert.strictEqual(readers.length, 4, "pending, the two silver updates and the cleanup");
+    for (const st of readers) assert.ok(st.includes(resolving), st.slice(0, 80));
+    const recorders = ["merge/cart_events.sql", "merge/pos_transactions.sql"].flatMap((f) =>
+      splitStatements(loadSql(f)).filter((st) => /^MERGE INTO retail_silver\.unresolved_identities/m.test(st)),
+    );
+    assert.strictEqual(recorders.length, 2);
+    for (const st of recorders) assert.ok(st.includes(hashing), st.slice(0, 80));
     for (const f of files.filter((x) => !x.startsWith("fragments/"))) {
       assert.doesNotMatch(fs.readFileSync(path.join(SQL_DIR, f), "utf8"), /HAVING count\(DISTINCT loyalty_id\) = 1/, `${f} restates the rule`);
     }
