@@ -52,9 +52,10 @@ describe("erase handler", () => {
         "retail_bronze.loyalty_tier",
         "retail_silver.cart_events",
         "retail_silver.order_events",
+        "retail_silver.unresolved_identities",
         "retail_silver.identity_bridge",
       ],
-      "silver and quarantine first, bronze next, silver rows by resolved loyalty_id (their keys served the statements above), the bridge (which holds the member's hashes) last",
+      "silver and quarantine first, bronze next, silver rows by resolved loyalty_id (their keys served the statements above), the rows merged unresolved (found by the member's hashes), the bridge (which holds those hashes) last",
     );
     assert.strictEqual(report.rowsByTable["retail_silver.cart_events"], 3);
     assert.strictEqual(report.rowsByTable["retail_bronze.cart_events"], 4);
@@ -87,6 +88,7 @@ describe("erase handler", () => {
       "event_keys",
       "duplicates",
       "canary_arrivals",
+      "unresolved_identities",
     ].map((t) => `retail_silver.${t}`);
     const bronze = ["cart_events", "pos_transactions", "loyalty_tier"].map((t) => `retail_bronze.${t}`);
     const plan = planOperations(

@@ -436,7 +436,7 @@ describe("the merge horizon", () => {
     const horizon = "t.event_ts >= TIMESTAMP '{{window_start}}' - INTERVAL '3' DAY";
     for (const f of ["merge/cart_events.sql", "merge/pos_transactions.sql", "merge/loyalty_redemptions.sql"]) {
       const targets = splitStatements(loadSql(f)).filter(
-        (st) => !/^MERGE INTO retail_silver\.(quarantine|event_keys|duplicates|canary_arrivals) /m.test(st),
+        (st) => !/^MERGE INTO retail_silver\.(quarantine|event_keys|duplicates|canary_arrivals|unresolved_identities) /m.test(st),
       );
       assert.ok(targets.length > 0, f);
       for (const st of targets)
@@ -446,10 +446,12 @@ describe("the merge horizon", () => {
           f,
         );
     }
-    // The canary record reads silver within the same horizon (its rows were just merged there).
+    // The canary record and the unresolved-identities record read silver within the same horizon (their rows were just merged there).
     for (const f of ["merge/cart_events.sql", "merge/pos_transactions.sql"]) {
       const [canary] = splitStatements(loadSql(f)).filter((st) => /^MERGE INTO retail_silver\.canary_arrivals /m.test(st));
       assert.match(canary, /s\.event_ts >= TIMESTAMP '\{\{window_start\}\}' - INTERVAL '3' DAY/, f);
+      const [side] = splitStatements(loadSql(f)).filter((st) => /^MERGE INTO retail_silver\.unresolved_identities /m.test(st));
+      assert.match(side, /WHERE event_ts >= TIMESTAMP '\{\{window_start\}\}' - INTERVAL '3' DAY AND loyalty_id IS NULL/, f);
     }
     for (const f of ["reconcile/cart_events.sql", "reconcile/order_events.sql", "reconcile/loyalty_redemptions.sql"]) {
       assert.match(loadSql(f), /b\.received_at < TIMESTAMP '\{\{day\}\} 00:00:00' \+ INTERVAL '3' DAY/, f);
