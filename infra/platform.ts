@@ -227,7 +227,7 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     bridgeCoverageMin: cfg.operations.bridgeCoverageMin,
     logRetentionDays: cfg.operations.logRetentionDays,
     rawEmailRetentionDays: cfg.privacy.rawEmailRetentionDays,
-    reresolveHorizonDays: cfg.operations.reresolveHorizonDays,
+    reresolveHorizonDays: cfg.reresolveHorizonDays,
     spiceDataSetIds: Object.fromEntries(
       Object.entries(gold.datasets)
         .filter(([, d]) => d.importMode === "SPICE")

@@ -1,3 +1,4 @@
+import { RERESOLVE_HORIZON_DEFAULT_DAYS } from "../../core/limits";
 import * as pulumi from "@pulumi/pulumi";
 import { BATCH_CADENCE_MINUTES, chooseLane, Lane, LaneError } from "../../core/lanes";
 import { RESERVED_WORKGROUP_SUFFIXES } from "../../core/names";
@@ -152,7 +153,7 @@ export function parsePlatformConfig(
       `${CONFIG_NAMESPACE}:athena.dailyScanBudgetBytes = ${cfg.athena.dailyScanBudgetBytes}: below bytesScannedCutoffPerQuery = ${cfg.athena.bytesScannedCutoffPerQuery}, so one allowed query would trip the daily alarm. Fix: raise dailyScanBudgetBytes or lower the cutoff.`,
     );
   }
-  if (cfg.operations.reresolveHorizonDays > cfg.privacy.rawEmailRetentionDays) {
+  if (cfg.operations.reresolveHorizonDays !== undefined && cfg.operations.reresolveHorizonDays > cfg.privacy.rawEmailRetentionDays) {
     problems.push(
       `${CONFIG_NAMESPACE}:operations.reresolveHorizonDays = ${cfg.operations.reresolveHorizonDays}: longer than privacy.rawEmailRetentionDays = ${cfg.privacy.rawEmailRetentionDays}, whose daily retention drops the unresolved rows sooner, so the horizon would promise re-resolution it cannot give. Fix: lower reresolveHorizonDays to at most ${cfg.privacy.rawEmailRetentionDays}, or raise the retention.`,
     );
@@ -194,7 +195,17 @@ export function parsePlatformConfig(
   if (problems.length > 0) throw new ConfigError(problems);
   const { dataProducts: _dp, ...settings } = cfg;
   void _dp;
-  return { ...settings, project: ctx.project, stack: ctx.stack, region: ctx.region!, streams, batches, secretKeys: [...secretKeys] };
+  const reresolveHorizonDays = cfg.operations.reresolveHorizonDays ?? Math.min(RERESOLVE_HORIZON_DEFAULT_DAYS, cfg.privacy.rawEmailRetentionDays);
+  return {
+    ...settings,
+    project: ctx.project,
+    stack: ctx.stack,
+    region: ctx.region!,
+    streams,
+    batches,
+    secretKeys: [...secretKeys],
+    reresolveHorizonDays,
+  };
 }
 
 /**

@@ -7,7 +7,6 @@ import {
   AWS_NAME_RULES,
   RAW_EMAIL_RETENTION_MAX_DAYS,
   RAW_EMAIL_RETENTION_MIN_DAYS,
-  RERESOLVE_HORIZON_DEFAULT_DAYS,
   RERESOLVE_HORIZON_MAX_DAYS,
   RERESOLVE_HORIZON_MIN_DAYS,
   SPICE_ROW_CAP,
@@ -182,14 +181,10 @@ export const configSchema = z
         bridgeCoverageMin: z.number().min(0).max(1).default(0.95),
         /**
          * Days back (event time) the merge re-resolves silver rows left unresolved when the bridge learns a link
-         * (sql/reresolve/); at most retail:privacy.rawEmailRetentionDays (checked in parse.ts).
+         * (sql/reresolve/); at most retail:privacy.rawEmailRetentionDays (checked in parse.ts). Unset: 30 days, or the
+         * retention when that is shorter (PlatformConfig.reresolveHorizonDays).
          */
-        reresolveHorizonDays: z
-          .number()
-          .int()
-          .min(RERESOLVE_HORIZON_MIN_DAYS)
-          .max(RERESOLVE_HORIZON_MAX_DAYS)
-          .default(RERESOLVE_HORIZON_DEFAULT_DAYS),
+        reresolveHorizonDays: z.number().int().min(RERESOLVE_HORIZON_MIN_DAYS).max(RERESOLVE_HORIZON_MAX_DAYS).optional(),
       })
       .strict(),
     /** Only needed when a batch product reads a jdbc source. */
@@ -227,4 +222,6 @@ export interface PlatformConfig extends Omit<RawConfig, "dataProducts"> {
   readonly emailHashSalt: pulumi.Output<string>;
   /** `retail:` keys the stack stores as secrets: resources built from them keep them secret. */
   readonly secretKeys: readonly string[];
+  /** retail:operations.reresolveHorizonDays as set, else the default capped at the raw-email retention. */
+  readonly reresolveHorizonDays: number;
 }

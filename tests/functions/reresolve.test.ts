@@ -90,7 +90,8 @@ describe("merge function: re-resolution after a bridge refresh (sql/reresolve/ t
     console.log = log;
   });
 
-  const reresolveStatements = () => sent.filter((q) => /reresolve|AS pending|unresolved_identities WHERE event_ts </.test(q) && !q.includes("retail_bronze"));
+  const reresolveStatements = () =>
+    sent.filter((q) => /reresolve|AS pending|unresolved_identities WHERE event_ts </.test(q) && !q.includes("retail_bronze"));
   const metrics = () => cloudwatch.commandCalls(PutMetricDataCommand).flatMap((c) => c.args[0].input.MetricData ?? []);
 
   it("after a bridge that changed rows: finds the pending rows, updates only their days' partitions, cleans up, and counts RowsReresolved per table", async () => {

@@ -79,7 +79,10 @@ describe("raw-email retention in the maintenance function", () => {
     assert.strictEqual(queries().length, 4);
     for (const [i, q] of queries().entries()) {
       assert.strictEqual(q.WorkGroup, "retail-prod-ops");
-      assert.match(q.QueryString!, i < 3 ? /^UPDATE retail_bronze\.\w+ SET email = NULL$/m : /^DELETE FROM retail_silver\.unresolved_identities WHERE first_seen < /m);
+      assert.match(
+        q.QueryString!,
+        i < 3 ? /^UPDATE retail_bronze\.\w+ SET email = NULL$/m : /^DELETE FROM retail_silver\.unresolved_identities WHERE first_seen < /m,
+      );
       assert.ok(q.QueryString!.includes(`TIMESTAMP '${cutoff} 00:00:00'`) && !q.QueryString!.includes("{{"));
     }
     const metrics = cloudwatch.commandCalls(PutMetricDataCommand).flatMap((c) => c.args[0].input.MetricData ?? []);

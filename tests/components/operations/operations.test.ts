@@ -162,6 +162,7 @@ describe("Operations component under mocks", function () {
         "loyalty_tier",
         "order_events",
         "quarantine",
+        "unresolved_identities",
       ].map((t) => `${GLUE_TABLE}/retail_silver/${t}`),
       "merge writes silver only; bronze belongs to Firehose and Glue",
     );
@@ -172,11 +173,12 @@ describe("Operations component under mocks", function () {
       assert.ok(!sids.some((s) => s.startsWith("EmailSalt")), `${role} does not read the salt`);
       if (role !== "maintenance") assert.ok(!sids.includes("CatalogCommit"), `${role} writes no table`);
     }
-    // The raw-email retention: maintenance commits to exactly the three bronze tables holding emails.
-    assert.deepStrictEqual(
-      statements("maintenance").find((s) => s.Sid === "CatalogCommit")!.Resource,
-      ["cart_events", "loyalty_tier", "pos_transactions"].map((t) => `${GLUE_TABLE}/retail_bronze/${t}`),
-    );
+    // The raw-email retention: maintenance commits to exactly the three bronze tables holding emails and the
+    // unresolved-identities record it expires.
+    assert.deepStrictEqual(statements("maintenance").find((s) => s.Sid === "CatalogCommit")!.Resource, [
+      ...["cart_events", "loyalty_tier", "pos_transactions"].map((t) => `${GLUE_TABLE}/retail_bronze/${t}`),
+      `${GLUE_TABLE}/retail_silver/unresolved_identities`,
+    ]);
     // The canary puts on exactly the platform's streams; the freshness role lists SPICE ingestions, which IAM cannot scope.
     const put = statements("canary").find((s) => s.Sid === "CanaryPut")!;
     assert.deepStrictEqual(put.Action, ["kinesis:PutRecord"]);
@@ -194,7 +196,7 @@ describe("Operations component under mocks", function () {
         /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r),
       ),
     );
-    assert.strictEqual(maintenance.Resource.length, 15, "10 silver tables and 5 bronze ones");
+    assert.strictEqual(maintenance.Resource.length, 16, "11 silver tables and 5 bronze ones");
     const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),
@@ -216,7 +218,7 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(on("merge", "retail_silver.loyalty_tier"), ["SELECT", "INSERT", "DELETE", "DESCRIBE"]);
     assert.deepStrictEqual(on("reconcile", "retail_silver.order_events"), ["SELECT", "DESCRIBE"]);
     // The retention's UPDATEs (Athena: merge-on-read, so position deletes plus rewritten rows) on exactly the three
-    // bronze email tables, and DESCRIBE on their namespace; nothing else.
+    // bronze email tables, its DELETE on the unresolved-identities record, and DESCRIBE on their namespaces; nothing else.
     assert.deepStrictEqual(
       grants
         .filter((g) => g.name.startsWith("retail-prod-ops-maintenance-"))
@@ -225,6 +227,8 @@ describe("Operations component under mocks", function () {
       [
         ["retail_bronze", ["DESCRIBE"]],
         ...["cart_events", "loyalty_tier", "pos_transactions"].map((t) => [`retail_bronze.${t}`, ["SELECT", "INSERT", "DELETE", "DESCRIBE"]]),
+        ["retail_silver", ["DESCRIBE"]],
+        ["retail_silver.unresolved_identities", ["SELECT", "INSERT", "DELETE", "DESCRIBE"]],
       ],
     );
   });
@@ -356,6 +360,7 @@ describe("planOperations", () => {
     "erp_inventory",
     "loyalty_redemptions",
     "canary_arrivals",
+    "unresolved_identities",
   ].map((t) => `retail_silver.${t}`);
   const stream = (name: string) => ({ name, lane: "stream" as const, freshnessMinutes: 5 });
   const daily = (name: string, timeoutMinutes: number) => ({ name, lane: "batch-daily" as const, timeoutMinutes });

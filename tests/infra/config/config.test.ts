@@ -171,6 +171,45 @@ describe("stack config", () => {
     }
   });
 
+  it("defaults the re-resolution horizon to 30 days (the retention when shorter) and refuses one outside 3..365 or past the retention", () => {
+    assert.equal(parsePlatformConfig(prodRaw(), ctx).reresolveHorizonDays, 30);
+    assert.equal(
+      parsePlatformConfig(
+        prodRaw((r) => (r.privacy = { rawEmailRetentionDays: 7 })),
+        ctx,
+      ).reresolveHorizonDays,
+      7,
+    );
+    for (const ok of [3, 30]) {
+      assert.equal(
+        parsePlatformConfig(
+          prodRaw((r) => (r.operations.reresolveHorizonDays = ok)),
+          ctx,
+        ).reresolveHorizonDays,
+        ok,
+      );
+    }
+    for (const bad of [2, 366, 10.5]) {
+      const [p] = problemsOf(prodRaw((r) => (r.operations.reresolveHorizonDays = bad)));
+      assert.match(
+        p,
+        new RegExp(
+          `^retail:operations\\.reresolveHorizonDays = ${String(bad).replace(".", "\\.")}: .*Fix: give whole days from 3 \\(the merge horizon\\) to 365, e\\.g\\. 30, no more than retail:privacy\\.rawEmailRetentionDays`,
+        ),
+      );
+    }
+    const [past] = problemsOf(
+      prodRaw((r) => {
+        r.operations.reresolveHorizonDays = 45;
+        r.privacy = { rawEmailRetentionDays: 40 };
+      }),
+    );
+    assert.match(
+      past,
+      /^retail:operations\.reresolveHorizonDays = 45: longer than privacy\.rawEmailRetentionDays = 40, .* Fix: lower reresolveHorizonDays to at most 40, or raise the retention\.$/,
+    );
+  });
+
   it("requires the before figure, retail:baselineRefreshHours, as a positive number of hours", () => {
     const [missing] = problemsOf(prodRaw((r) => delete r.baselineRefreshHours));
     assert.match(
