@@ -60,7 +60,7 @@ describe("merge function: re-resolution after a bridge refresh (sql/reresolve/ t
         ? pending
         : /^MERGE INTO retail_silver\.identity_bridge/m.test(q)
           ? { kind: "count", n: bridgeCount }
-          : /^MERGE INTO retail_silver\.(cart|order)_events AS t\nUSING \(\n  WITH\n  -- The email hashes/m.test(q)
+          : /^MERGE INTO retail_silver\.(cart|order)_events AS t\nUSING \(\n {2}WITH\n {2}-- The email hashes/m.test(q)
             ? { kind: "count", n: q.includes("retail_silver.cart_events AS t") ? 2 : 5 }
             : { kind: "count", n: 1 };
       answers.set(id, answer);
