@@ -92,6 +92,22 @@ describe("identity re-resolution over history (sql/reresolve/ on the local lakeh
     assert.deepStrictEqual(await loyalty(lake), before);
   });
 
+  it("a run retried after failing before its cleanup changes 0 rows: only NULL loyalty_ids are set", async () => {
+    await mergedBeforeCrm(lake);
+    await landCrm(lake);
+    const window = { window_start: FIXTURE_WINDOW.start, window_end: FIXTURE_WINDOW.end };
+    await lake.runFile("merge/loyalty_tier.sql", window);
+    await lake.runFile("bridge/identity_bridge.sql", window);
+    const end = new Date("2026-07-03T00:00:00Z");
+    // The updates committed, then the run failed: the side rows they applied are still there.
+    const first = await runReresolve({ ...localReresolveSettings(), cleanup: [] }, end, lake);
+    assert.deepStrictEqual(first.rowsByTable, { "retail_silver.cart_events": 3, "retail_silver.order_events": 1 });
+    const retry = await runReresolve(localReresolveSettings(), end, lake);
+    assert.strictEqual(retry.pending, 4, "the applied side rows are pending again");
+    assert.deepStrictEqual(retry.rowsByTable, { "retail_silver.cart_events": 0, "retail_silver.order_events": 0 });
+    assert.deepStrictEqual(await sideRows(lake), ["cart_events:c12", "cart_events:c4", "cart_events:c5", "pos_transactions:p3"]);
+  });
+
   it("leaves a row outside the horizon unresolved and drops its side row", async () => {
     await mergedBeforeCrm(lake);
     // The CRM lands 45 days later: a 30-day horizon starts on 2026-07-16, after the fixture's day.
