@@ -201,8 +201,15 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     }
   }
 
-  const gold = buildGold(`${prefix}-gold`, { config: cfg, lakehouse, alarmTopicArn: topic.arn, account, protect });
-  lakehouse.migrate(migrations, gold.goldLayer.operationsQuery.name);
+  const gold = buildGold(`${prefix}-gold`, {
+    config: cfg,
+    lakehouse,
+    // In the gold layer's operations workgroup, before the views: a view may read a column its table gains here.
+    migrate: (workGroup) => Object.values(lakehouse.migrate(migrations, workGroup)),
+    alarmTopicArn: topic.arn,
+    account,
+    protect,
+  });
   const operations = buildOperations(`${prefix}-ops`, {
     account,
     lakehouse,
