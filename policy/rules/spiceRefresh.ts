@@ -98,8 +98,10 @@ export const spiceRefreshWithinCutoff: StackValidationPolicy = {
       (ds) => {
         const { property, tables } = physicalTables(ds);
         const kpi = tagsOf(ds.props, ds.provider)[TAG.kpi];
-        // The catalog's word on what a KPI's view reads; any other dataset is taken to read every streamed product.
-        const products = (kpi !== undefined && kpiSourceProducts[kpi]) || streamed;
+        // The catalog's word on what a KPI's view reads; any other dataset, or one whose catalog products none of
+        // this stack's streams carry (a borrowed KPI name), is taken to read every streamed product.
+        const listed = (kpi !== undefined && kpiSourceProducts[kpi]) || [];
+        const products = listed.some((p) => perDay.has(p)) ? listed : streamed;
         const label = `QuickSight dataset "${ds.name}"${kpi ? ` (KPI ${kpi})` : ""}`;
         for (const table of tables) {
           const source = dataSourceOf(ds, property, table.dataSourceArn, args.resources);
