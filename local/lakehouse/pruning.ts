@@ -24,7 +24,7 @@ function bytesRead(): number {
   return Number(m[1]);
 }
 
-async function bytesFor(lake: LocalLakehouse, sql: string): Promise<number> {
+export async function bytesFor(lake: LocalLakehouse, sql: string): Promise<number> {
   const before = bytesRead();
   await lake.query(sql);
   return bytesRead() - before;
