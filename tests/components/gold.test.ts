@@ -3,6 +3,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { TAG } from "../../core/tags";
+import { refreshWindowOf } from "../../core/refreshWindow";
+import { trinoSyntaxErrors } from "../spec/trino";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
 import { dailyRefreshTime, freshnessBudget } from "../../core/freshness";
 import { KPI_CATALOG_FILE, loadKpiCatalog, REFRESH_CADENCES } from "../../core/kpiCatalog";
@@ -127,6 +129,12 @@ describe("gold layer and KPI datasets under mocks", () => {
       assert.strictEqual(dataset(prod, k.kpi).inputs.tags[TAG.sourceProducts], k.sourceProducts.join(" "), k.kpi);
     }
     assert.deepStrictEqual(sql("conversion_rate"), ["SELECT * FROM retail_gold.conversion_rate WHERE day > current_date - INTERVAL '2' DAY"]);
+    // What QuickSight sends Athena must parse as Trino, and read back as the window the policy pack checks.
+    for (const k of loadKpiCatalog().filter((c) => c.importMode === "SPICE")) {
+      const [q] = sql(k.kpi);
+      assert.deepStrictEqual(trinoSyntaxErrors(q), [], k.kpi);
+      assert.deepStrictEqual(refreshWindowOf(q), { table: `retail_gold.${k.view}`, dayColumn: k.eventTimeColumn, days: k.refreshWindowDays }, k.kpi);
+    }
   });
 
   it("grants each dataset to its owner team's QuickSight group only, and tags it for policies", () => {
