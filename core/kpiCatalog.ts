@@ -204,8 +204,14 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
     }
 
     const eventTimeColumn = cell("event_time_column");
-    if (!failed.has("event_time_column") && viewSql.omnichannel && !new RegExp(`\\b${eventTimeColumn}\\b`).test(viewSql.omnichannel)) {
-      bad("event_time_column", `"${eventTimeColumn}" does not appear in ${viewCell}`, "name a date column the view selects, usually day");
+    // Both variants: the refresh window and the incremental lookback filter on it whichever mode is deployed.
+    const lacking = CHANNEL_MODES.filter((m) => viewSql[m] !== undefined && !new RegExp(`\\b${eventTimeColumn}\\b`).test(viewSql[m]!));
+    if (!failed.has("event_time_column") && lacking.length > 0) {
+      bad(
+        "event_time_column",
+        `"${eventTimeColumn}" does not appear in ${viewCell}${lacking.length < CHANNEL_MODES.length ? ` (${lacking.join(", ")} variant)` : ""}`,
+        "name a date column the view selects, usually day",
+      );
     }
 
     const windowCell = cell("refresh_window_days");

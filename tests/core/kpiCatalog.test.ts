@@ -130,6 +130,19 @@ describe("KPI catalog", () => {
     assert.strictEqual(parse(row("DIRECT_QUERY", "none", "none")), undefined);
   });
 
+  it("requires the event-time column in both channel variants: the window filters on it whichever is deployed", () => {
+    const dir = goldSqlFixture(["cart_abandonment"]);
+    fs.writeFileSync(
+      `${dir}/store-only/cart_abandonment.sql`,
+      "CREATE OR REPLACE VIEW retail_gold.cart_abandonment AS\nSELECT CAST(event_ts AS date) AS event_day, count(*) AS n FROM retail_silver.cart_events GROUP BY 1;\n",
+    );
+    const row =
+      "cart_abandonment,Share of carts abandoned per day,retail_gold.cart_abandonment,SPICE,false,15min,E-commerce,true,30000,day,cart_events,22,2";
+    assert.deepEqual(problems([row], dir), [
+      'core/catalog/test.csv:2, column 10 (event_time_column): "day" does not appear in retail_gold.cart_abandonment (store-only variant). Fix: name a date column the view selects, usually day.',
+    ]);
+  });
+
   it("rejects a header that lacks or misspells a column, naming both", () => {
     const header = HEADER.replace("owner_team", "owner");
     assert.throws(
