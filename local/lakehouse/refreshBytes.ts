@@ -1,5 +1,3 @@
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { GOLD_DATABASE, KpiDefinition, loadKpiCatalog } from "../../core/kpiCatalog";
 import { refreshWindowSql } from "../../core/refreshWindow";
@@ -24,56 +22,53 @@ function silverTables(sql: string): string[] {
   return [...new Set([...stripComments(sql).matchAll(/\bretail_silver\.([a-z0-9_]+)/g)].map((m) => `retail_silver.${m[1]}`))].sort();
 }
 
+/** The silver tables the SPICE KPIs' views read: what measureRefreshBytesIn needs exported. */
+export function refreshTables(kpis: readonly KpiDefinition[] = loadKpiCatalog()): string[] {
+  return [...new Set(kpis.filter((k) => k.importMode === "SPICE").flatMap((k) => silverTables(k.viewSql.omnichannel)))].sort();
+}
+
 /**
- * Bytes per refresh of each SPICE KPI's dataset SQL (the statement KpiDataset deploys, with `today` for current_date),
- * at a 1-day and a 30-day window, read from day-partitioned Parquet copies of the silver tables its view reads.
+ * Bytes per refresh of each SPICE KPI's dataset SQL (the statement KpiDataset deploys, with `today` for current_date)
+ * at a 1-day and a 30-day window, read from the day-partitioned Parquet copies withParquet wrote of refreshTables.
  *
  * As in pruning.ts, the window's partition predicate is applied at the scan, as Iceberg planning applies the bound
  * Trino pushes down (core/refreshWindow.ts says why it reaches the scan); DuckDB 1.5.6 keeps it above a full
  * READ_PARQUET. So this measures what the pruned scan reads, not whether an engine prunes.
  */
-export async function measureRefreshBytes(
-  lake: LocalLakehouse,
+export async function measureRefreshBytesIn(
+  dir: string,
   today: string,
   kpis: readonly KpiDefinition[] = loadKpiCatalog(),
 ): Promise<Record<string, RefreshBytes>> {
-  const spice = kpis.filter((k) => k.importMode === "SPICE");
-  const tables = [...new Set(spice.flatMap((k) => silverTables(k.viewSql.omnichannel)))].sort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-refresh-"));
+  const reader = await LocalLakehouse.open();
   try {
-    for (const table of tables) await lake.exportParquet(table, path.join(dir, table));
-    const reader = await LocalLakehouse.open();
-    try {
-      for (const table of tables) await reader.run(`DROP TABLE ${table}`);
-      const out: Record<string, RefreshBytes> = {};
-      for (const k of spice) {
-        const measured: { bytes: number; days: number }[] = [];
-        for (const days of MEASURED_WINDOWS) {
-          for (const table of silverTables(k.viewSql.omnichannel)) {
-            await reader.run(
-              `CREATE OR REPLACE VIEW ${table} AS SELECT * EXCLUDE (part_day) ` +
-                `FROM read_parquet('${path.join(dir, table)}/*/*.parquet', hive_partitioning = true) WHERE part_day > DATE '${today}' - INTERVAL '${days}' DAY`,
-            );
-          }
-          await reader.run(k.viewSql.omnichannel);
-          const sql = refreshWindowSql(GOLD_DATABASE, k.view, k.eventTimeColumn, days, `DATE '${today}'`);
-          const bytes = await bytesFor(reader, sql);
-          const [row] = await reader.query(`SELECT count(DISTINCT ${k.eventTimeColumn}) AS n FROM (${sql})`);
-          measured.push({ bytes, days: Number(row.n) });
+    for (const table of refreshTables(kpis)) await reader.run(`DROP TABLE ${table}`);
+    const out: Record<string, RefreshBytes> = {};
+    for (const k of kpis.filter((c) => c.importMode === "SPICE")) {
+      const measured: { bytes: number; days: number }[] = [];
+      for (const days of MEASURED_WINDOWS) {
+        for (const table of silverTables(k.viewSql.omnichannel)) {
+          await reader.run(
+            `CREATE OR REPLACE VIEW ${table} AS SELECT * EXCLUDE (part_day) ` +
+              `FROM read_parquet('${path.join(dir, table)}/*/*.parquet', hive_partitioning = true) WHERE part_day > DATE '${today}' - INTERVAL '${days}' DAY`,
+          );
         }
-        const [one, thirty] = measured;
-        out[k.kpi] = {
-          days1: one.bytes,
-          days30: thirty.bytes,
-          ratio: one.bytes === 0 ? 0 : thirty.bytes / one.bytes,
-          daysReturned: [one.days, thirty.days],
-        };
+        await reader.run(k.viewSql.omnichannel);
+        const sql = refreshWindowSql(GOLD_DATABASE, k.view, k.eventTimeColumn, days, `DATE '${today}'`);
+        const bytes = await bytesFor(reader, sql);
+        const [row] = await reader.query(`SELECT count(DISTINCT ${k.eventTimeColumn}) AS n FROM (${sql})`);
+        measured.push({ bytes, days: Number(row.n) });
       }
-      return out;
-    } finally {
-      reader.close();
+      const [one, thirty] = measured;
+      out[k.kpi] = {
+        days1: one.bytes,
+        days30: thirty.bytes,
+        ratio: one.bytes === 0 ? 0 : thirty.bytes / one.bytes,
+        daysReturned: [one.days, thirty.days],
+      };
     }
+    return out;
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    reader.close();
   }
 }
