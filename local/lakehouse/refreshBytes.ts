@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import { GOLD_DATABASE, KpiDefinition, loadKpiCatalog } from "../../core/kpiCatalog";
 import { refreshWindowSql } from "../../core/refreshWindow";
@@ -42,12 +43,14 @@ export async function measureRefreshBytesIn(
 ): Promise<Record<string, RefreshBytes>> {
   const reader = await LocalLakehouse.open();
   try {
-    for (const table of refreshTables(kpis)) await reader.run(`DROP TABLE ${table}`);
+    // An empty table exports no files (an --input run without redemptions): the reader keeps its own empty table.
+    const exported = refreshTables(kpis).filter((t) => fs.existsSync(path.join(dir, t)) && fs.readdirSync(path.join(dir, t)).length > 0);
+    for (const table of exported) await reader.run(`DROP TABLE ${table}`);
     const out: Record<string, RefreshBytes> = {};
     for (const k of kpis.filter((c) => c.importMode === "SPICE")) {
       const measured: { bytes: number; days: number }[] = [];
       for (const days of MEASURED_WINDOWS) {
-        for (const table of silverTables(k.viewSql.omnichannel)) {
+        for (const table of silverTables(k.viewSql.omnichannel).filter((t) => exported.includes(t))) {
           await reader.run(
             `CREATE OR REPLACE VIEW ${table} AS SELECT * EXCLUDE (part_day) ` +
               `FROM read_parquet('${path.join(dir, table)}/*/*.parquet', hive_partitioning = true) WHERE part_day > DATE '${today}' - INTERVAL '${days}' DAY`,
