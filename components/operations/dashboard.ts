@@ -29,6 +29,8 @@ export interface OperationsDashboardFacts {
     readonly refreshesBridge: boolean;
   }[];
   readonly bridgeTable: string;
+  /** Silver tables the re-resolution updates (RowsReresolved's Table values); none when the stack has no re-resolution. */
+  readonly reresolvedTables?: readonly string[];
   /** The bridge's name in the freshness handler's TableStalenessMinutes, when it measures the bridge. */
   readonly bridgeFreshnessTable?: string;
   readonly reconciledTables: readonly string[];
@@ -46,8 +48,8 @@ export interface OperationsDashboardFacts {
 
 /** The merge facts from the Operations plan: RowsMerged's Table values are exactly the statements' targets. */
 export function dashboardMerges(
-  plan: Pick<OperationsPlan, "merges" | "bridgeSql" | "freshness">,
-): Pick<OperationsDashboardFacts, "merges" | "bridgeTable" | "bridgeFreshnessTable"> {
+  plan: Pick<OperationsPlan, "merges" | "bridgeSql" | "freshness" | "reresolve">,
+): Pick<OperationsDashboardFacts, "merges" | "bridgeTable" | "bridgeFreshnessTable" | "reresolvedTables"> {
   const [bridgeTable] = mergeTargets(plan.bridgeSql);
   return {
     merges: plan.merges.map((m) => ({
@@ -58,6 +60,7 @@ export function dashboardMerges(
     })),
     bridgeTable,
     bridgeFreshnessTable: Object.keys(plan.freshness).find((t) => `retail_silver.${t}` === bridgeTable),
+    reresolvedTables: plan.reresolve ? mergeTargets(plan.reresolve.apply.join(";\n")) : [],
   };
 }
 
@@ -189,6 +192,23 @@ export function operationsDashboardBody(f: OperationsDashboardFacts): { widgets:
       ],
       { period: 3600 },
     ),
+    ...((f.reresolvedTables ?? []).length === 0
+      ? []
+      : [
+          graph(
+            12,
+            "re-resolution: silver rows given a loyalty_id after a bridge change, per product run",
+            r,
+            merges
+              .filter((m) => m.refreshesBridge)
+              .flatMap((m) =>
+                [...f.reresolvedTables!]
+                  .sort()
+                  .map((t) => metricLine(M.rowsReresolved, [m.product, t], { stat: "Sum", label: `${m.product} → ${t}` })),
+              ),
+            { period: 3600 },
+          ),
+        ]),
     text("## Athena bytes scanned per workgroup (per day)"),
     graph(
       24,
