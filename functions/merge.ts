@@ -4,6 +4,7 @@ import { renderSql, sqlTimestamp } from "../core/sql/render";
 import { splitStatements, stripComments } from "../core/sql/text";
 import { OPERATIONS_METRICS } from "../core/metrics";
 import { ReresolveSettings, runReresolve } from "./reresolve";
+import { identityRun, RECORD_EXTRA_MINUTES } from "../core/reresolve";
 
 /** What the schedule sends: the product to merge and the time it fired (`<aws.scheduler.scheduled-time>`). */
 export interface MergeEvent {
@@ -33,9 +34,10 @@ export interface MergeSettings {
   /** Text of sql/bridge/identity_bridge.sql; it runs before the product's statements of the same window. */
   readonly bridgeSql: string;
   /**
-   * sql/reresolve/ (files named in core/reresolve.ts, the statements whose tables this stack has): run after a bridge
-   * refresh that changed bridge rows, so silver rows merged before the bridge knew their link are re-resolved.
-   * Absent in a stack whose merges record no unresolved rows (components/operations/plan.ts decides).
+   * sql/unresolved/ and sql/reresolve/ (files named in core/reresolve.ts, the statements whose tables this stack has): in
+   * each recording product's hourly identity run, after its windows, the rows its merges left unresolved are recorded
+   * and every recorded row the bridge now resolves is re-resolved. Absent in a stack with no recording product
+   * (components/operations/plan.ts decides).
    */
   readonly reresolve?: ReresolveSettings;
 }
@@ -139,14 +141,20 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
     // The salt is not a parameter: the SQL reads it from its table (core/emailSalt.ts), so this function never holds it.
     const params = { window_start: sqlTimestamp(w.start), window_end: sqlTimestamp(w.end) };
     const where = `[${params.window_start}, ${params.window_end})`;
-    const bridgeRows = product.refreshesBridge ? await runStatements(splitStatements(settings.bridgeSql), params, where) : 0;
-    // A bridge that learned or widened a link may resolve rows merged before it: re-resolve them before this window's
-    // statements, which resolve their own rows against the same bridge.
-    if (bridgeRows > 0 && settings.reresolve) {
-      const changed = await guarded(`re-resolution after ${where}`, () => runReresolve(settings.reresolve!, w.end, deps.runner));
-      for (const [table, n] of Object.entries(changed.rowsByTable)) rowsReresolved[table] = (rowsReresolved[table] ?? 0) + n;
-    }
+    if (product.refreshesBridge) await runStatements(splitStatements(settings.bridgeSql), params, where);
     await runStatements(splitStatements(product.sql), params, where);
+  }
+  // Once an hour, not every run (one Athena statement each): record what the runs since left unresolved, then re-resolve
+  // every recorded row whatever run's bridge refresh taught the bridge its link. The pending query decides whether
+  // silver is touched at all.
+  const record = settings.reresolve?.record[event.product];
+  const stop = windows.length > 0 ? windows[windows.length - 1].end : undefined;
+  if (settings.reresolve && record && stop && identityRun(stop, record.intervalMinutes)) {
+    const from = new Date(stop.getTime() - (lookback + RECORD_EXTRA_MINUTES) * 60_000);
+    const params = { window_start: sqlTimestamp(from), window_end: sqlTimestamp(stop) };
+    await runStatements(splitStatements(record.sql), params, `[${params.window_start}, ${params.window_end})`);
+    const changed = await guarded(`re-resolution at ${params.window_end}`, () => runReresolve(settings.reresolve!, stop, deps.runner));
+    for (const [table, n] of Object.entries(changed.rowsByTable)) rowsReresolved[table] = n;
   }
   const rowsQuarantined = rowsByTable[QUARANTINE_TABLE] ?? 0;
   const metrics: Metric[] = [

@@ -13,6 +13,11 @@ export interface ReresolveSettings {
   readonly cleanup: readonly string[];
   /** retail:operations.reresolveHorizonDays. */
   readonly horizonDays: number;
+  /**
+   * Per stream product that records unresolved rows: sql/unresolved/<product>.sql and the product's schedule interval,
+   * which decides its hourly identity run (core/reresolve.ts identityRun).
+   */
+  readonly record: Readonly<Record<string, { readonly sql: string; readonly intervalMinutes: number }>>;
 }
 
 export interface ReresolveReport {

@@ -2,9 +2,10 @@ import { LocalLakehouse } from "./duckdb";
 import { ProductAccounting, productAccounting } from "../../functions/reconcile";
 import { ReresolveSettings, runReresolve } from "../../functions/reresolve";
 import { changedRows } from "../../functions/queryRunner";
-import { RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE } from "../../core/reresolve";
+import { RECORD_DIR, RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE } from "../../core/reresolve";
 import { RERESOLVE_HORIZON_DEFAULT_DAYS } from "../../core/limits";
 import { loadSql } from "../../core/sql/files";
+import { renderSql } from "../../core/sql/render";
 import { splitStatements } from "../../core/sql/text";
 
 /** The gold KPIs, each a view file in sql/gold/omnichannel and sql/gold/store-only. */
@@ -40,26 +41,31 @@ export interface MergeWindowOptions {
   readonly reresolveHorizonDays?: number;
 }
 
-/** What a window's cycle did beyond the merges: silver rows re-resolved after a bridge that changed, per table. */
+/** What a window's cycle did beyond the merges: the bridge rows it changed, silver rows re-resolved per table. */
 export interface MergeWindowReport {
   readonly bridgeRowsChanged: number;
   readonly rowsReresolved: Record<string, number>;
 }
 
-/** sql/reresolve/ as the merge function receives it (every table exists locally). */
+/** Stream products whose merges record the rows they leave unresolved (sql/unresolved/<product>.sql). */
+export const RECORDING_MERGES = ["cart_events", "pos_transactions"] as const;
+
+/** sql/unresolved/ and sql/reresolve/ as the merge function receives them (every table exists locally). */
 export function localReresolveSettings(horizonDays: number = RERESOLVE_HORIZON_DEFAULT_DAYS): ReresolveSettings {
   return {
     pending: loadSql(RERESOLVE_PENDING_FILE),
     apply: RERESOLVE_APPLY_FILES.map((f) => loadSql(f)),
     cleanup: splitStatements(loadSql(RERESOLVE_CLEANUP_FILE)),
     horizonDays,
+    record: Object.fromEntries(RECORDING_MERGES.map((p) => [p, { sql: loadSql(`${RECORD_DIR}/${p}.sql`), intervalMinutes: 60 }])),
   };
 }
 
 /**
- * One merge cycle of the platform for a received_at window: batch merges, bridge build, the re-resolution when the
- * bridge changed rows (as functions/merge.ts runs it), stream merges. The salt goes into the salt table the SQL reads
- * (as deployment writes it on AWS), never into the statements.
+ * One merge cycle of the platform for a received_at window: batch merges, bridge build, stream merges, then the record
+ * of the rows they left unresolved and the re-resolution, as functions/merge.ts runs them in its hourly identity run
+ * (here every window is one). The salt goes into the salt table the SQL reads (as deployment writes it on AWS), never
+ * into the statements.
  */
 export async function mergeWindow(
   lake: LocalLakehouse,
@@ -72,12 +78,11 @@ export async function mergeWindow(
   const runs = (table: string) => options.products === undefined || options.products.includes(table);
   for (const table of BATCH_MERGES.filter(runs)) await lake.runFile(`merge/${table}.sql`, params);
   const bridgeRowsChanged = changedRows(await lake.runFile("bridge/identity_bridge.sql", params));
-  const rowsReresolved =
-    bridgeRowsChanged > 0
-      ? (await runReresolve(localReresolveSettings(options.reresolveHorizonDays), new Date(`${window.end.replace(" ", "T")}Z`), lake)).rowsByTable
-      : {};
   for (const table of STREAM_MERGES.filter(runs)) await lake.runFile(`merge/${table}.sql`, params);
-  return { bridgeRowsChanged, rowsReresolved };
+  const reresolve = localReresolveSettings(options.reresolveHorizonDays);
+  for (const table of RECORDING_MERGES.filter(runs)) await lake.run(renderSql(reresolve.record[table].sql, params));
+  const { rowsByTable } = await runReresolve(reresolve, new Date(`${window.end.replace(" ", "T")}Z`), lake);
+  return { bridgeRowsChanged, rowsReresolved: rowsByTable };
 }
 
 /** Point the retail_gold views at one variant; switching variants is the seed's rollback. */

@@ -29,6 +29,7 @@ const SETTINGS: MergeSettings = {
     apply: RERESOLVE_APPLY_FILES.map((f) => loadSql(f)),
     cleanup: splitStatements(loadSql(RERESOLVE_CLEANUP_FILE)),
     horizonDays: 30,
+    record: { pos_transactions: { sql: loadSql("unresolved/pos_transactions.sql"), intervalMinutes: 5 } },
   },
 };
 const EVENT = { product: "pos_transactions", scheduledTime: "2026-07-01T10:00:00Z" };
@@ -40,7 +41,7 @@ async function coldStart() {
 
 type Answer = { kind: "count"; n: number } | { kind: "pending"; pending: number; first: string | null; last: string | null };
 
-describe("merge function: re-resolution after a bridge refresh (sql/reresolve/ through Athena)", () => {
+describe("merge function: the hourly record and re-resolution (sql/unresolved/, sql/reresolve/ through Athena)", () => {
   const log = console.log;
   let bridgeCount: number;
   let pending: Answer & { kind: "pending" };
@@ -90,18 +91,27 @@ describe("merge function: re-resolution after a bridge refresh (sql/reresolve/ t
     console.log = log;
   });
 
-  const reresolveStatements = () =>
-    sent.filter((q) => /reresolve|AS pending|unresolved_identities WHERE event_ts </.test(q) && !q.includes("retail_bronze"));
+  const isRecord = (q: string) => /^MERGE INTO retail_silver\.unresolved_identities AS t\nUSING \(\n {2}WITH typed/m.test(q);
+  const identityStatements = () =>
+    sent.filter(
+      (q) =>
+        isRecord(q) ||
+        q.includes("AS pending") ||
+        /retail_silver\.unresolved_identities/.test(q.split("\n").find((l) => /^(MERGE|DELETE)/.test(l)) ?? ""),
+    );
   const metrics = () => cloudwatch.commandCalls(PutMetricDataCommand).flatMap((c) => c.args[0].input.MetricData ?? []);
 
-  it("after a bridge that changed rows: finds the pending rows, updates only their days' partitions, cleans up, and counts RowsReresolved per table", async () => {
+  it("in the hour's identity run: after the window's statements, records, finds the pending rows, updates only their days, cleans up, counts RowsReresolved", async () => {
     const { mergeEntry } = await coldStart();
     const report = await mergeEntry(EVENT, SETTINGS);
     assert.deepStrictEqual(report.rowsReresolved, { "retail_silver.cart_events": 2, "retail_silver.order_events": 5 });
-    const bridgeAt = sent.findIndex((q) => /^MERGE INTO retail_silver\.identity_bridge/m.test(q));
-    const pendingAt = sent.findIndex((q) => q.includes("AS pending"));
-    const firstMerge = sent.findIndex((q) => q.includes("FROM retail_bronze.pos_transactions AS b"));
-    assert.ok(bridgeAt < pendingAt && pendingAt < firstMerge, "bridge, then the re-resolution, then the window's own statements");
+    const recordAt = sent.findIndex(isRecord);
+    const lastMerge = sent.map((q, i) => (/^MERGE INTO retail_silver\.canary_arrivals/m.test(q) ? i : -1)).reduce((a, b) => Math.max(a, b));
+    assert.ok(lastMerge < recordAt, "the window's own statements first: the record reads the silver rows they wrote");
+    // Two hours beyond the run's 30-minute lookback: the arrivals of every run since the last identity run, and one more.
+    assert.ok(sent[recordAt].includes("b.received_at >= TIMESTAMP '2026-07-01 07:30:00' AND b.received_at < TIMESTAMP '2026-07-01 10:00:00'"));
+    const pendingAt = recordAt + 1;
+    assert.ok(sent[pendingAt].includes("AS pending"));
     const horizon = "2026-06-01 00:00:00";
     assert.strictEqual(reresolveHorizonStart(new Date(EVENT.scheduledTime), 30).toISOString(), "2026-06-01T00:00:00.000Z");
     assert.ok(sent[pendingAt].includes(`u.event_ts >= TIMESTAMP '${horizon}'`));
@@ -116,7 +126,8 @@ describe("merge function: re-resolution after a bridge refresh (sql/reresolve/ t
       assert.match(q, /WHEN MATCHED AND t\.loyalty_id IS NULL THEN UPDATE SET loyalty_id = s\.loyalty_id/);
       assert.ok(!q.includes("{{"));
     }
-    const cleanup = sent.slice(pendingAt + 3, pendingAt + 5);
+    const cleanup = sent.slice(pendingAt + 3);
+    assert.strictEqual(cleanup.length, 2);
     assert.match(cleanup[0], /^MERGE INTO retail_silver\.unresolved_identities AS t[\s\S]*WHEN MATCHED THEN DELETE/m);
     assert.ok(cleanup[1].includes(`DELETE FROM retail_silver.unresolved_identities WHERE event_ts < TIMESTAMP '${horizon}'`));
     const reresolved = metrics()
@@ -126,25 +137,24 @@ describe("merge function: re-resolution after a bridge refresh (sql/reresolve/ t
       ["retail_silver.cart_events", 2],
       ["retail_silver.order_events", 5],
     ]);
-    assert.ok(!("retail_silver.unresolved_identities" in report.rowsReresolved), "the side table's cleanup is not re-resolved rows");
+    assert.strictEqual(report.rowsByTable["retail_silver.unresolved_identities"], 1, "the record's rows count as RowsMerged");
   });
 
-  it("sends no re-resolution when the bridge refresh changed no row", async () => {
-    bridgeCount = 0;
+  it("sends neither the record nor the re-resolution in the hour's other runs", async () => {
     const { mergeEntry } = await coldStart();
-    const report = await mergeEntry(EVENT, SETTINGS);
-    assert.deepStrictEqual(reresolveStatements(), []);
+    const report = await mergeEntry({ ...EVENT, scheduledTime: "2026-07-01T10:05:00Z" }, SETTINGS);
+    assert.deepStrictEqual(identityStatements(), []);
     assert.deepStrictEqual(report.rowsReresolved, {});
     assert.strictEqual(metrics().filter((m) => m.MetricName === "RowsReresolved").length, 0);
   });
 
-  it("with nothing pending, reads no silver partition: only the pending query and the side table's cleanup run", async () => {
+  it("with nothing pending, reads no silver partition: only the record, the pending query and the side table's cleanup run", async () => {
     pending = { kind: "pending", pending: 0, first: null, last: null };
     const { mergeEntry } = await coldStart();
     const report = await mergeEntry(EVENT, SETTINGS);
     assert.deepStrictEqual(report.rowsReresolved, {});
-    const statements = reresolveStatements();
-    assert.strictEqual(statements.length, 3, statements.map((q) => q.slice(0, 60)).join("\n"));
-    assert.ok(statements.every((q) => !/^MERGE INTO retail_silver\.(cart|order)_events/m.test(q)));
+    const statements = identityStatements();
+    assert.strictEqual(statements.length, 4, statements.map((q) => q.slice(0, 60)).join("\n"));
+    assert.ok(sent.every((q) => !/^MERGE INTO retail_silver\.(cart|order)_events AS t\nUSING \(\n {2}WITH\n/m.test(q)));
   });
 });

@@ -14,7 +14,7 @@ export const PROBE_SALT = "Qx7vLr2pWn9sKd4tHb6mZc8yFg3jTe5uAa";
  * Folders whose files the merge (its re-resolution included), reconcile and freshness handlers load (components/operations/plan.ts), and the member
  * erasure (sql/erasure, run by an operator) and the raw-email retention (sql/retention, run by maintenance), rendered then split.
  */
-export const HANDLER_DIRS = ["merge", "bridge", "reresolve", "reconcile", "freshness", "erasure", "canary", "coverage", "retention"];
+export const HANDLER_DIRS = ["merge", "bridge", "unresolved", "reresolve", "reconcile", "freshness", "erasure", "canary", "coverage", "retention"];
 /** Gold views: one CREATE OR REPLACE VIEW per file and channel mode, sent whole (core/kpiCatalog.ts viewStatement). */
 export const GOLD_DIRS = ["gold/omnichannel", "gold/store-only"];
 /**

@@ -226,7 +226,7 @@ describe("sql/ files honour the contracts", () => {
     const readers = reresolve.flatMap((f) => splitStatements(loadSql(f))).filter((st) => /identity_bridge/.test(st));
     assert.strictEqual(readers.length, 4, "pending, the two silver updates and the cleanup");
     for (const st of readers) assert.ok(st.includes(resolving), st.slice(0, 80));
-    const recorders = ["merge/cart_events.sql", "merge/pos_transactions.sql"].flatMap((f) =>
+    const recorders = ["unresolved/cart_events.sql", "unresolved/pos_transactions.sql"].flatMap((f) =>
       splitStatements(loadSql(f)).filter((st) => /^MERGE INTO retail_silver\.unresolved_identities/m.test(st)),
     );
     assert.strictEqual(recorders.length, 2);

@@ -450,7 +450,9 @@ describe("the merge horizon", () => {
     for (const f of ["merge/cart_events.sql", "merge/pos_transactions.sql"]) {
       const [canary] = splitStatements(loadSql(f)).filter((st) => /^MERGE INTO retail_silver\.canary_arrivals /m.test(st));
       assert.match(canary, /s\.event_ts >= TIMESTAMP '\{\{window_start\}\}' - INTERVAL '3' DAY/, f);
-      const [side] = splitStatements(loadSql(f)).filter((st) => /^MERGE INTO retail_silver\.unresolved_identities /m.test(st));
+      const [side] = splitStatements(loadSql(f.replace("merge/", "unresolved/"))).filter((st) =>
+        /^MERGE INTO retail_silver\.unresolved_identities /m.test(st),
+      );
       assert.match(side, /WHERE event_ts >= TIMESTAMP '\{\{window_start\}\}' - INTERVAL '3' DAY AND loyalty_id IS NULL/, f);
     }
     for (const f of ["reconcile/cart_events.sql", "reconcile/order_events.sql", "reconcile/loyalty_redemptions.sql"]) {
