@@ -107,7 +107,7 @@ describe("merge function: the hourly record and re-resolution (sql/unresolved/, 
     assert.deepStrictEqual(report.rowsReresolved, { "retail_silver.cart_events": 2, "retail_silver.order_events": 5 });
     const recordAt = sent.findIndex(isRecord);
     const lastMerge = sent.map((q, i) => (/^MERGE INTO retail_silver\.canary_arrivals/m.test(q) ? i : -1)).reduce((a, b) => Math.max(a, b));
-    assert.ok(lastMerge < recordAt, "the window's own statements first: the record reads the silver rows they wrote");
+    assert.ok(lastMerge >= 0 && lastMerge < recordAt, "the window's own statements first: the record reads the silver rows they wrote");
     // Two hours beyond the run's 30-minute lookback: the arrivals of every run since the last identity run, and one more.
     assert.ok(sent[recordAt].includes("b.received_at >= TIMESTAMP '2026-07-01 07:30:00' AND b.received_at < TIMESTAMP '2026-07-01 10:00:00'"));
     const pendingAt = recordAt + 1;
