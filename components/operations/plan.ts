@@ -11,7 +11,7 @@ import { SQL_DIR } from "../../core/paths";
 import { loadSql } from "../../core/sql/files";
 import { TableAccess, tableAccess } from "../../core/sql/access";
 import { formatReconciles, TAG } from "../../core/tags";
-import { RECORD_DIR, RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE } from "../../core/reresolve";
+import { planReresolve, ReresolvePlan } from "./reresolvePlan";
 
 /** Minutes between freshness runs. */
 export const FRESHNESS_INTERVAL_MINUTES = 5;
@@ -75,12 +75,7 @@ export interface OperationsPlan {
    * sql/unresolved/ and sql/reresolve/ (core/reresolve.ts), run by a recording product's hourly merge run: the record per
    * product and the update statements whose silver table this stack has. Undefined when no merge product records.
    */
-  readonly reresolve?: {
-    pending: string;
-    apply: string[];
-    cleanup: string[];
-    record: Record<string, { sql: string; intervalMinutes: number }>;
-  };
+  readonly reresolve?: ReresolvePlan;
   readonly reconcile: Record<string, string>;
   /** Reconcile files left out because they read a table this stack does not create. */
   readonly notReconciled: { table: string; missing: string[] }[];
@@ -277,48 +272,6 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
       .map((m) => m.product)
       .sort(),
   };
-}
-
-/**
- * The re-resolution, when some scheduled merge product has sql/unresolved/<product>.sql (its record of the rows it
- * left unresolved): those records with the product's interval, the pending query and cleanup (which read and write
- * only the side table and the bridge), and each update whose silver table the stack has.
- */
-function planReresolve(
-  root: string,
-  merges: OperationsPlan["merges"],
-  missingOf: (texts: string[]) => string[],
-  problems: string[],
-): OperationsPlan["reresolve"] {
-  const record: Record<string, { sql: string; intervalMinutes: number }> = {};
-  for (const m of merges) {
-    const sql = loadOptional(root, `${RECORD_DIR}/${m.product}.sql`);
-    if (sql === undefined) continue;
-    if (m.trigger.kind !== "schedule") {
-      problems.push(`sql/${RECORD_DIR}/${m.product}.sql records a batch product; only scheduled (stream) merges run it. Fix: remove it.`);
-      continue;
-    }
-    const missing = missingOf([sql]);
-    if (missing.length > 0) problems.push(`sql/${RECORD_DIR}/${m.product}.sql names ${missing.join(", ")}, which this stack does not create.`);
-    else record[m.product] = { sql, intervalMinutes: m.trigger.intervalMinutes };
-  }
-  if (Object.keys(record).length === 0) return undefined;
-  const file = (rel: string) => {
-    const text = loadOptional(root, rel);
-    if (text === undefined) problems.push(`sql/${rel} is missing: rows merged unresolved would never be re-resolved. Fix: restore it.`);
-    return text ?? "";
-  };
-  const pending = file(RERESOLVE_PENDING_FILE);
-  const cleanup = splitStatements(file(RERESOLVE_CLEANUP_FILE));
-  for (const [rel, text] of [
-    [RERESOLVE_PENDING_FILE, pending],
-    [RERESOLVE_CLEANUP_FILE, cleanup.join(";\n")],
-  ]) {
-    const missing = missingOf([text]);
-    if (missing.length > 0) problems.push(`sql/${rel} names ${missing.join(", ")}, which this stack does not create.`);
-  }
-  const apply = RERESOLVE_APPLY_FILES.map(file).filter((text) => text !== "" && missingOf([text]).length === 0);
-  return { pending, apply, cleanup, record };
 }
 
 /** Silver tables a merge's statements write, the quarantine aside. */

@@ -140,6 +140,13 @@ describe("merge function: the hourly record and re-resolution (sql/unresolved/, 
     assert.strictEqual(report.rowsByTable["retail_silver.unresolved_identities"], 1, "the record's rows count as RowsMerged");
   });
 
+  it("re-resolves in the identity run even when its own bridge refresh changed nothing: another run's refresh may have taught the link", async () => {
+    bridgeCount = 0;
+    const { mergeEntry } = await coldStart();
+    const report = await mergeEntry(EVENT, SETTINGS);
+    assert.deepStrictEqual(report.rowsReresolved, { "retail_silver.cart_events": 2, "retail_silver.order_events": 5 });
+  });
+
   it("sends neither the record nor the re-resolution in the hour's other runs", async () => {
     const { mergeEntry } = await coldStart();
     const report = await mergeEntry({ ...EVENT, scheduledTime: "2026-07-01T10:05:00Z" }, SETTINGS);
