@@ -15,7 +15,9 @@ import { localProducts } from "./products";
 export class InputError extends Error {}
 
 /** Every bronze table of sql/bronze (local/lakehouse/products.ts): a new product takes its file with no code. */
-export const BRONZE_PRODUCTS: readonly string[] = localProducts().map((p) => p.name);
+export const BRONZE_PRODUCTS: readonly string[] = localProducts()
+  .map((p) => p.name)
+  .sort();
 
 export interface InputCounts {
   /** Rows loaded per product (0 when the product has no file). */

@@ -101,6 +101,7 @@ describe("lakehouse CLI arguments", () => {
     assert.deepStrictEqual(Object.keys(out.pruning), ["oneDayBytes", "allDaysBytes", "ratio"]);
     const status = Object.fromEntries(out.reconciliation.map((r: { table: string; status: string }) => [r.table, r.status]));
     assert.deepStrictEqual(status, {
+      campaign_attribution: "ok",
       cart_events: "mismatch",
       order_events: "mismatch",
       loyalty_redemptions: "ok",
