@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { GoldLayer } from "../components/gold";
+import type { ViewSchemas } from "../components/gold/args";
 import { KpiDataset, quicksightGroupArn } from "../components/kpiDataset";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { PlatformConfig } from "./config";
@@ -19,6 +20,8 @@ export interface GoldInputs {
   readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "goldChannelModeSince" | "streams" | "batches">;
   /** The table bucket the views read: its catalog identity, key and tables. */
   readonly lakehouse: Pick<IcebergNamespace, "catalogId" | "tableBucketName" | "tableBucketArn" | "kmsKeyArn" | "tables">;
+  /** Each table's schema version and its migration, which the views follow (components/gold/args.ts ViewSchemas). */
+  readonly schemas?: ViewSchemas;
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly account: AwsAccount;
   /** Protect the gold database and the datasets (true in prod). */
@@ -89,7 +92,11 @@ export function buildGold(
       bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoffPerQuery,
       dailyScanBudgetBytes: config.athena.dailyScanBudgetBytes,
       resultRetentionDays: config.athena.resultRetentionDays,
-      lakehouse: { ...inputs.lakehouse, tables: Object.values(inputs.lakehouse.tables) },
+      lakehouse: {
+        ...inputs.lakehouse,
+        tables: Object.values(inputs.lakehouse.tables),
+        ...(inputs.schemas ? { schemas: inputs.schemas } : {}),
+      },
       linkedNamespaces: referencedNamespaces(kpis.flatMap((k) => Object.values(k.viewSql).map(viewStatement))),
       alarmTopicArn: inputs.alarmTopicArn,
       protect: inputs.protect,

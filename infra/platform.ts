@@ -7,6 +7,7 @@ import { EmailSalt } from "../components/emailSalt";
 import { buildOperations, Operations } from "../components/operations";
 import { dashboardMerges, operationsDashboard } from "../components/operations/dashboard";
 import { IcebergNamespace } from "../components/icebergNamespace";
+import { TableMigration } from "../components/tableMigration";
 import { secureBucket } from "../components/secureBucket";
 import { StreamingLane } from "../components/streamingLane";
 import { ConfigError, PlatformConfig } from "./config";
@@ -201,8 +202,19 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     }
   }
 
-  const gold = buildGold(`${prefix}-gold`, { config: cfg, lakehouse, alarmTopicArn: topic.arn, account, protect });
-  lakehouse.migrate(migrations, gold.goldLayer.operationsQuery.name);
+  // The migrations run on the gold layer's operations workgroup, so they are registered after it; the views wait for
+  // those of the tables they read (and re-run when one's version moves) through this promise.
+  let migrated!: (m: Record<string, TableMigration>) => void;
+  let failed!: (e: unknown) => void;
+  const tableMigrations = new Promise<Record<string, TableMigration>>((resolve, reject) => ((migrated = resolve), (failed = reject)));
+  const schemas = { versions: Object.fromEntries(migrations.map((m) => [m.table, m.version])), migrations: tableMigrations };
+  const gold = buildGold(`${prefix}-gold`, { config: cfg, lakehouse, alarmTopicArn: topic.arn, account, protect, schemas });
+  try {
+    migrated(lakehouse.migrate(migrations, gold.goldLayer.operationsQuery.name));
+  } catch (e) {
+    failed(e);
+    throw e;
+  }
   const operations = buildOperations(`${prefix}-ops`, {
     account,
     lakehouse,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { GOLD_DATABASE, viewStatement } from "../../core/kpiCatalog";
+import { tableAccess } from "../../core/sql/access";
 import { AthenaView } from "../athenaViews";
 import type { GoldLayerArgs } from "./args";
 
@@ -51,17 +52,43 @@ export function createGoldCatalog(
 
   const views: Record<string, AthenaView> = {};
   for (const v of args.views) {
+    const statement = viewStatement(v.sql[args.channelMode]);
+    const sources = lakehouse.schemas ? viewSources(statement, lakehouse.schemas.versions) : [];
+    const migrations = sources.map((s) => lakehouse.schemas!.migrations.then((m) => migrationOf(m, s.table, v.name)));
     views[v.name] = new AthenaView(
       `${name}-view-${v.name}`,
       {
         viewName: v.name,
         database: GOLD_DATABASE,
-        statement: viewStatement(v.sql[args.channelMode]),
+        statement,
         workGroup: platformWorkgroup.name,
         region,
+        ...(lakehouse.schemas ? { sourceVersions: formatViewSources(sources) } : {}),
       },
-      { parent, dependsOn: [goldDatabase, ...Object.values(namespaceLinks), ...(lakehouse.tables ?? [])] },
+      { parent, dependsOn: [goldDatabase, ...Object.values(namespaceLinks), ...(lakehouse.tables ?? []), ...migrations] },
     );
   }
   return { goldDatabase, namespaceLinks, views };
+}
+
+/** The tables a view statement reads that have a schema version, each with it, sorted. */
+export function viewSources(statement: string, versions: Readonly<Record<string, number>>): { table: string; version: number }[] {
+  return tableAccess([statement])
+    .reads.filter((t) => t in versions)
+    .sort()
+    .map((table) => ({ table, version: versions[table] }));
+}
+
+/** The AthenaView sourceVersions input: `retail_silver.order_events@2,...`; a change re-runs the view's DDL in place. */
+export function formatViewSources(sources: readonly { table: string; version: number }[]): string {
+  return sources.map((s) => `${s.table}@${s.version}`).join(",");
+}
+
+function migrationOf(migrations: Readonly<Record<string, pulumi.Resource>>, table: string, view: string): pulumi.Resource {
+  const m = migrations[table];
+  if (!m)
+    throw new Error(
+      `GoldLayer: view ${view} reads ${table}, which has a schema version but no TableMigration. Fix: migrate every table planMigrations plans.`,
+    );
+  return m;
 }
