@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { GoldLayer } from "../components/gold";
-import type { ViewSchemas } from "../components/gold/args";
 import { KpiDataset, quicksightGroupArn } from "../components/kpiDataset";
 import { IcebergNamespace } from "../components/icebergNamespace";
 import { PlatformConfig } from "./config";
@@ -20,8 +19,10 @@ export interface GoldInputs {
   readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "goldChannelModeSince" | "streams" | "batches">;
   /** The table bucket the views read: its catalog identity, key and tables. */
   readonly lakehouse: Pick<IcebergNamespace, "catalogId" | "tableBucketName" | "tableBucketArn" | "kmsKeyArn" | "tables">;
-  /** Each table's schema version and its migration, which the views follow (components/gold/args.ts ViewSchemas). */
-  readonly schemas?: ViewSchemas;
+  /** Registers the tables' schema migrations in the operations workgroup; the views wait for them (GoldLayerArgs). */
+  readonly migrate?: (operationsWorkGroup: pulumi.Input<string>) => readonly pulumi.Resource[];
+  /** Each table's schema version, which the views follow (GoldLayerArgs.lakehouse.schemaVersions). */
+  readonly schemaVersions?: Readonly<Record<string, number>>;
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly account: AwsAccount;
   /** Protect the gold database and the datasets (true in prod). */
@@ -95,7 +96,8 @@ export function buildGold(
       lakehouse: {
         ...inputs.lakehouse,
         tables: Object.values(inputs.lakehouse.tables),
-        ...(inputs.schemas ? { schemas: inputs.schemas } : {}),
+        migrate: inputs.migrate,
+        schemaVersions: inputs.schemaVersions,
       },
       linkedNamespaces: referencedNamespaces(kpis.flatMap((k) => Object.values(k.viewSql).map(viewStatement))),
       alarmTopicArn: inputs.alarmTopicArn,

@@ -7,11 +7,11 @@ import { EmailSalt } from "../components/emailSalt";
 import { buildOperations, Operations } from "../components/operations";
 import { dashboardMerges, operationsDashboard } from "../components/operations/dashboard";
 import { IcebergNamespace } from "../components/icebergNamespace";
-import { TableMigration } from "../components/tableMigration";
 import { secureBucket } from "../components/secureBucket";
 import { StreamingLane } from "../components/streamingLane";
 import { ConfigError, PlatformConfig } from "./config";
 import { buildGold, GoldOutputs } from "./gold";
+import { unwrittenColumnMessage, unwrittenColumns } from "../core/sql/columnWriters";
 import { loadTableDefs, TableDef } from "../core/tables";
 import { loadSchemaLedger, planMigrations } from "../core/schemaLedger";
 import { slug } from "../core/names";
@@ -140,6 +140,8 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
   const tables = selectTables(cfg, loadTableDefs());
   // Judged before any resource: a schema change the tables cannot take in place stops the program here.
   const migrations = planMigrations(tables, loadSchemaLedger());
+  // `pulumi preview` says it too (the offline plan files it as the advisory schema-column-unwritten).
+  for (const c of unwrittenColumns(tables)) pulumi.log.warn(unwrittenColumnMessage(c));
   const tags = { [TAG.environment]: cfg.environment, "retail:platform": "retail-analytics" };
   const protect = cfg.protectStateful;
   // Looked up once: every ARN the platform writes is in this partition, account and region.
@@ -202,19 +204,17 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     }
   }
 
-  // The migrations run on the gold layer's operations workgroup, so they are registered after it; the views wait for
-  // those of the tables they read (and re-run when one's version moves) through this promise.
-  let migrated!: (m: Record<string, TableMigration>) => void;
-  let failed!: (e: unknown) => void;
-  const tableMigrations = new Promise<Record<string, TableMigration>>((resolve, reject) => ((migrated = resolve), (failed = reject)));
-  const schemas = { versions: Object.fromEntries(migrations.map((m) => [m.table, m.version])), migrations: tableMigrations };
-  const gold = buildGold(`${prefix}-gold`, { config: cfg, lakehouse, alarmTopicArn: topic.arn, account, protect, schemas });
-  try {
-    migrated(lakehouse.migrate(migrations, gold.goldLayer.operationsQuery.name));
-  } catch (e) {
-    failed(e);
-    throw e;
-  }
+  const gold = buildGold(`${prefix}-gold`, {
+    config: cfg,
+    lakehouse,
+    // In the gold layer's operations workgroup, before the views: a view may read a column its table gains here.
+    migrate: (workGroup) => Object.values(lakehouse.migrate(migrations, workGroup)),
+    // A view over a widened column is stale in Trino: each view re-runs when a table it reads moves a version.
+    schemaVersions: Object.fromEntries(migrations.map((m) => [m.table, m.version])),
+    alarmTopicArn: topic.arn,
+    account,
+    protect,
+  });
   const operations = buildOperations(`${prefix}-ops`, {
     account,
     lakehouse,

@@ -4,19 +4,6 @@ import { CHANNEL_MODES, ChannelMode, GOLD_DATABASE } from "../../core/kpiCatalog
 import { RESERVED_WORKGROUP_SUFFIXES, teamSlug } from "../../core/names";
 import { AwsAccount } from "../account";
 
-/**
- * What a view follows of the tables it reads. A migration that widens a column leaves a view over it stale (Trino
- * stores a view's column types), so a view re-runs its CREATE OR REPLACE after every migration of a table it reads:
- * its sourceVersions input names those tables' versions, and it waits for their TableMigration resources. Those are
- * registered after the gold layer (they run on its operations workgroup), hence a promise.
- */
-export interface ViewSchemas {
-  /** Schema version per `<namespace>.<table>` (core/schemaLedger.ts planMigrations). */
-  readonly versions: Readonly<Record<string, number>>;
-  /** The TableMigration per table, resolved once IcebergNamespace.migrate has registered them. */
-  readonly migrations: Promise<Readonly<Record<string, pulumi.Resource>>>;
-}
-
 export interface GoldViewSource {
   /** View name inside retail_gold. */
   readonly name: string;
@@ -47,8 +34,14 @@ export interface GoldLayerArgs {
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Tables the views read: Athena checks them when it creates a view, so they must exist first. */
     readonly tables?: readonly pulumi.Resource[];
-    /** Each table's schema version and, once registered, its migration: see ViewSchemas. */
-    readonly schemas?: ViewSchemas;
+    /**
+     * Registers the tables' schema migrations (IcebergNamespace.migrate) to run in the operations workgroup the layer
+     * creates; the views wait for them, so a view edited to read a column added in the same change is created after
+     * the column exists, not before (Athena checks every column a view names when it creates it).
+     */
+    readonly migrate?: (operationsWorkGroup: pulumi.Input<string>) => readonly pulumi.Resource[];
+    /** Each table's schema version (core/schemaLedger.ts planMigrations): a view re-runs when one it reads moves. */
+    readonly schemaVersions?: Readonly<Record<string, number>>;
   };
   /** S3 Tables namespaces the views read (e.g. retail_silver), linked into the default catalog under the same name. */
   readonly linkedNamespaces: readonly string[];

@@ -24,6 +24,8 @@ export function createGoldCatalog(
   region: pulumi.Input<string>,
   layerTags: Record<string, string>,
   parent: pulumi.Resource,
+  /** Schema migrations the views wait for (GoldLayerArgs.lakehouse.migrate). */
+  migrations: readonly pulumi.Resource[] = [],
 ): GoldCatalog {
   const { lakehouse } = args;
   const goldDatabase = new aws.glue.CatalogDatabase(
@@ -53,8 +55,7 @@ export function createGoldCatalog(
   const views: Record<string, AthenaView> = {};
   for (const v of args.views) {
     const statement = viewStatement(v.sql[args.channelMode]);
-    const sources = lakehouse.schemas ? viewSources(statement, lakehouse.schemas.versions) : [];
-    const migrations = sources.map((s) => lakehouse.schemas!.migrations.then((m) => migrationOf(m, s.table, v.name)));
+    const versions = lakehouse.schemaVersions;
     views[v.name] = new AthenaView(
       `${name}-view-${v.name}`,
       {
@@ -63,7 +64,7 @@ export function createGoldCatalog(
         statement,
         workGroup: platformWorkgroup.name,
         region,
-        ...(lakehouse.schemas ? { sourceVersions: formatViewSources(sources) } : {}),
+        ...(versions ? { sourceVersions: formatViewSources(viewSources(statement, versions)) } : {}),
       },
       { parent, dependsOn: [goldDatabase, ...Object.values(namespaceLinks), ...(lakehouse.tables ?? []), ...migrations] },
     );
@@ -82,13 +83,4 @@ export function viewSources(statement: string, versions: Readonly<Record<string,
 /** The AthenaView sourceVersions input: `retail_silver.order_events@2,...`; a change re-runs the view's DDL in place. */
 export function formatViewSources(sources: readonly { table: string; version: number }[]): string {
   return sources.map((s) => `${s.table}@${s.version}`).join(",");
-}
-
-function migrationOf(migrations: Readonly<Record<string, pulumi.Resource>>, table: string, view: string): pulumi.Resource {
-  const m = migrations[table];
-  if (!m)
-    throw new Error(
-      `GoldLayer: view ${view} reads ${table}, which has a schema version but no TableMigration. Fix: migrate every table planMigrations plans.`,
-    );
-  return m;
 }
