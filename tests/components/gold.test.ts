@@ -64,7 +64,7 @@ describe("gold layer and KPI datasets under mocks", () => {
       sku_velocity: ["DIRECT_QUERY", "SELECT * FROM retail_gold.sku_velocity"],
       loyalty_redemption_rate: ["SPICE", "SELECT * FROM retail_gold.loyalty_redemption_rate WHERE day > current_date - INTERVAL '2' DAY"],
       inventory_fill_rate: ["DIRECT_QUERY", "SELECT * FROM retail_gold.inventory_fill_rate"],
-      campaign_roas: ["SPICE", "SELECT * FROM retail_gold.campaign_roas"],
+      campaign_roas: ["SPICE", "SELECT * FROM retail_gold.campaign_roas WHERE day > current_date - INTERVAL '2' DAY"],
     });
     // Each dataset reads through its owner team's data source (and so its workgroup).
     assert.strictEqual(
