@@ -11,7 +11,8 @@ import { LocalLakehouse } from "./duckdb";
  * Truth (never read by sql/): truth.campaign_clicks (day, campaign, cost per click) and truth.campaign_credits (one
  * row per campaign and credited order line, with that line's day and revenue, read from its clean bronze row).
  * On top: the export re-sent an hour later, a conversion re-reported under a second touch id (gold counts the line
- * once), and malformed copies under new ids, one per quarantine reason the merge checks.
+ * once), and malformed copies under new ids (no id, an unknown touch type, no campaign, a negative cost or no order,
+ * an unreadable time).
  */
 export const CAMPAIGNS = {
   count: 12,
