@@ -1,8 +1,11 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { LocalLakehouse } from "../../../local/lakehouse/duckdb";
 import { generate } from "../../../local/lakehouse/generate";
 import { accountDay, accountingDays, createGoldViews, mergeWindow, reconcileDay, sumAccounting } from "../../../local/lakehouse/pipeline";
-import { LOCAL_EMAIL_SALT, START_DAY } from "../../../local/lakehouse/run";
+import { LOCAL_EMAIL_SALT, runLakehouse, START_DAY } from "../../../local/lakehouse/run";
 import { loadCampaignFixture } from "./campaignFixture";
 import { DAY, FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
 
@@ -125,5 +128,39 @@ describe("campaign_roas against the generator's truth", () => {
     assert.strictEqual(acc.bronze, Number(b.n));
     assert.strictEqual(acc.unaccounted, 0, JSON.stringify(acc));
     assert.ok(acc.quarantined > 0 && acc.duplicates > 0, JSON.stringify(acc));
+  });
+});
+
+describe("campaign attribution from --input alone", () => {
+  it("runs a platform team's touches with no other product's rows, every stage included, and accounts for each", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-campaign-"));
+    try {
+      const touch = (id: string | null, type: string, order: string | null, cost: number | null, received: string) =>
+        JSON.stringify({
+          event_id: id,
+          ad_platform: "meta",
+          campaign_id: "C1",
+          touch_type: type,
+          channel: "web",
+          order_event_id: order,
+          cost,
+          event_time: "2026-07-01T10:00:00Z",
+          received_at: received,
+        });
+      fs.writeFileSync(
+        path.join(dir, "campaign_attribution.jsonl"),
+        [
+          touch("ck1", "click", null, 1.25, "2026-07-01T11:05:00Z"),
+          touch("ck1", "click", null, 1.25, "2026-07-01T12:05:00Z"),
+          touch("cv1", "conversion", "w1", null, "2026-07-01T11:05:00Z"),
+          touch("cv2", "conversion", null, null, "2026-07-01T11:05:00Z"),
+        ].join("\n"),
+      );
+      const { report } = await runLakehouse({ events: 0, seed: 0, days: 1, input: dir });
+      assert.deepStrictEqual(report.accounting.campaign_attribution, { bronze: 4, silver: 2, quarantined: 1, duplicates: 1, unaccounted: 0 });
+      assert.deepStrictEqual(report.quarantineReasons, { missing_order_event_id: 1 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
