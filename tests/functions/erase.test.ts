@@ -87,6 +87,7 @@ describe("erase handler", () => {
       "event_keys",
       "duplicates",
       "canary_arrivals",
+      "campaign_attribution",
     ].map((t) => `retail_silver.${t}`);
     const bronze = ["cart_events", "pos_transactions", "loyalty_tier"].map((t) => `retail_bronze.${t}`);
     const plan = planOperations(

@@ -75,7 +75,7 @@ describe("privacy over the prod plan", function () {
 
     it("Glue writers append to their own bronze table only (INSERT and DESCRIBE); each Firehose writes its own bronze table only", () => {
       const writers = grants().filter((g) => /-(firehose|glue)$/.test(role(g)) && !g.inputs.database);
-      assert.equal(writers.length, 5, "2 streamed + 3 batch products");
+      assert.equal(writers.length, 6, "2 streamed + 4 batch products");
       for (const g of writers) {
         const product = role(g)
           .replace(/^retail-prod-/, "")
@@ -127,6 +127,7 @@ describe("privacy over the prod plan", function () {
         .map(target)
         .sort();
       assert.deepEqual(tables, [
+        "retail_silver.campaign_attribution",
         "retail_silver.cart_events",
         "retail_silver.erp_inventory",
         "retail_silver.loyalty_redemptions",

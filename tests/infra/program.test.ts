@@ -365,7 +365,7 @@ describe("the program under mocks", function () {
 
     it("trusts its service only for this account (confused deputy), as the service documents it", () => {
       const roles = [...byType(prod, "aws:iam/role:Role"), ...byType(dev, "aws:iam/role:Role")];
-      assert.equal(byType(prod, "aws:iam/role:Role").length, 13, "11 service roles, the erase function's and the canary's");
+      assert.equal(byType(prod, "aws:iam/role:Role").length, 14, "12 service roles, the erase function's and the canary's");
       for (const role of roles) {
         const [st, ...rest] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
         assert.equal(rest.length, 0, role.name);
@@ -429,7 +429,7 @@ describe("the program under mocks", function () {
           .filter((t) => t.inputs.namespace === "retail_bronze")
           .map((t) => t.inputs.tableName)
           .sort(),
-        ["cart_events", "erp_inventory", "loyalty_redemptions", "pos_transactions"],
+        ["campaign_attribution", "cart_events", "erp_inventory", "loyalty_redemptions", "pos_transactions"],
         "bronze tables follow the configured products",
       );
     });

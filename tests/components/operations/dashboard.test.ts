@@ -110,6 +110,7 @@ describe("operations dashboard (CloudWatch)", () => {
       (r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.metricName === OPERATIONS_METRICS.measuredFreshnessMinutes.metricName,
     );
     assert.deepEqual(measured.map((a) => a.inputs.dimensions.Kpi).sort(), [
+      "campaign_roas",
       "cart_abandonment",
       "conversion_rate",
       "loyalty_redemption_rate",

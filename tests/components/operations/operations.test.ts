@@ -61,7 +61,7 @@ describe("Operations component under mocks", function () {
   });
 
   it("merges a batch product when its Glue job run succeeds: rule, input with the event time, permission, dead letters", () => {
-    const products = ["erp_inventory", "loyalty_tier", "loyalty_redemptions"];
+    const products = ["erp_inventory", "loyalty_tier", "loyalty_redemptions", "campaign_attribution"];
     const rules = byType(run, "aws:cloudwatch/eventRule:EventRule");
     assert.deepStrictEqual(rules.map((r) => r.name).sort(), products.map((p) => `retail-prod-ops-merge-${p.replace(/_/g, "-")}`).sort());
     const queue = byType(run, "aws:sqs/queue:Queue")[0];
@@ -120,7 +120,9 @@ describe("Operations component under mocks", function () {
     // Every silver table with a reconcile file: batch products land in bronze too, so none is skipped.
     assert.deepStrictEqual(
       parseReconciles(fn("reconcile").inputs.tags[TAG.reconciles]),
-      ["cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "order_events"].map((t) => `retail_silver.${t}`),
+      ["campaign_attribution", "cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "order_events"].map(
+        (t) => `retail_silver.${t}`,
+      ),
     );
     // No function holds the salt or a way to it: the merge SQL reads it from its table.
     for (const f of ["merge", "reconcile", "freshness", "maintenance"])
@@ -152,6 +154,7 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(
       merge.CatalogCommit.Resource,
       [
+        "campaign_attribution",
         "canary_arrivals",
         "cart_events",
         "duplicates",
@@ -194,7 +197,7 @@ describe("Operations component under mocks", function () {
         /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r),
       ),
     );
-    assert.strictEqual(maintenance.Resource.length, 15, "10 silver tables and 5 bronze ones");
+    assert.strictEqual(maintenance.Resource.length, 17, "11 silver tables and 6 bronze ones");
     const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),
@@ -275,7 +278,7 @@ describe("Operations component under mocks", function () {
   });
 
   it("alarms per product on an hour's quarantine rate (>= 5 %) and on any unaccounted bronze row, either sign", () => {
-    const products = ["cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "pos_transactions"];
+    const products = ["campaign_attribution", "cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "pos_transactions"];
     for (const p of products) {
       const q = alarm(`quarantine-rate-${p.replace(/_/g, "-")}`).inputs;
       assert.deepStrictEqual([q.threshold, q.comparisonOperator, q.treatMissingData], [0.05, "GreaterThanOrEqualToThreshold", "notBreaching"], p);
@@ -303,6 +306,7 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(Object.keys(assets).sort(), ["index.js", "settings.json"]);
     const settings = JSON.parse(await assets["settings.json"].text);
     assert.deepStrictEqual(Object.keys(settings.products).sort(), [
+      "campaign_attribution",
       "cart_events",
       "erp_inventory",
       "loyalty_redemptions",
@@ -355,6 +359,7 @@ describe("planOperations", () => {
     "loyalty_tier",
     "erp_inventory",
     "loyalty_redemptions",
+    "campaign_attribution",
     "canary_arrivals",
   ].map((t) => `retail_silver.${t}`);
   const stream = (name: string) => ({ name, lane: "stream" as const, freshnessMinutes: 5 });
@@ -397,7 +402,7 @@ describe("planOperations", () => {
     // The accounting reads every product's bronze, so a stack without one has no accounting (it names what is missing).
     assert.deepStrictEqual(
       plan.notReconciled.map((n) => n.table).sort(),
-      ["accounting", "loyalty_redemptions"],
+      ["accounting", "campaign_attribution", "loyalty_redemptions"],
       "only files whose bronze this stack lacks",
     );
     assert.ok("erp_inventory" in plan.reconcile && "loyalty_tier" in plan.reconcile);

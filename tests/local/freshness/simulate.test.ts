@@ -42,7 +42,7 @@ describe("freshness simulation against core's model", () => {
   for (const stack of ["prod", "dev"] as const) {
     it(`${stack}: every KPI's measured max is within the modelled worst case, every marked event arrives`, async () => {
       const r = await run(stack);
-      assert.strictEqual(r.kpis.length, 5);
+      assert.strictEqual(r.kpis.length, 6);
       for (const k of r.kpis) {
         assert.strictEqual(k.neverMerged, 0, `${k.kpi}: ${k.neverMerged} never merged`);
         assert.ok(k.measured.count >= 600, `${k.kpi}: ${k.measured.count} measured`);
