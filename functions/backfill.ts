@@ -122,11 +122,11 @@ export async function runBackfill(event: BackfillEvent, settings: BackfillSettin
     for (const product of plan.products.slice(i === 0 ? plan.skipInFirstWindow : 0)) {
       if (deps.remainingMs() < pauseMs + mergeBudgetMs) return handOver(w.start, product);
       if (pauseMs > 0) await deps.sleep(pauseMs);
-      const started = deps.now().getTime();
-      const rowsByTable = await mergeOnce({ product, scheduledTime: iso(w.end), lookbackMinutes }, w, deps, mergeBudgetMs);
-      if (rowsByTable === undefined) return handOver(w.start, product);
+      const outcome = await mergeOnce({ product, scheduledTime: iso(w.end), lookbackMinutes }, w, deps, mergeBudgetMs);
+      if (outcome === undefined) return handOver(w.start, product);
+      const { rowsByTable, heldMs } = outcome;
       merged++;
-      pauseMs = Math.min(MAX_PAUSE_MS, Math.max(MIN_PAUSE_MS, deps.now().getTime() - started));
+      pauseMs = Math.min(MAX_PAUSE_MS, Math.max(MIN_PAUSE_MS, heldMs));
       const last = product === plan.products[plan.products.length - 1];
       if (last) done++;
       const next = plan.products[plan.products.indexOf(product) + 1];
@@ -155,12 +155,21 @@ export async function runBackfill(event: BackfillEvent, settings: BackfillSettin
   return { run, status: "done", windowsDone: total, windowsRemaining: 0, checks, switchBackReady };
 }
 
-/** One product's window through the merge function: throttling waits and retries; undefined when time runs out first. */
-async function mergeOnce(event: MergeEvent, w: MergeWindow, deps: BackfillDeps, budgetMs: number): Promise<Record<string, number> | undefined> {
+/**
+ * One product's window through the merge function: throttling waits and retries; undefined when time runs out first.
+ * heldMs is how long the merge that ran held the slot.
+ */
+async function mergeOnce(
+  event: MergeEvent,
+  w: MergeWindow,
+  deps: BackfillDeps,
+  budgetMs: number,
+): Promise<{ rowsByTable: Record<string, number>; heldMs: number } | undefined> {
   let waitMs = FIRST_RETRY_MS;
   for (;;) {
+    const started = deps.now().getTime();
     const outcome = await deps.invokeMerge(event);
-    if (outcome.status === "merged") return outcome.rowsByTable;
+    if (outcome.status === "merged") return { rowsByTable: outcome.rowsByTable, heldMs: deps.now().getTime() - started };
     if (outcome.status === "failed") {
       throw new BackfillError(
         `backfill: merge of ${event.product} for window [${iso(w.start)}, ${iso(w.end)}) failed: ${outcome.message}. ` +

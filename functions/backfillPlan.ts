@@ -52,7 +52,7 @@ export const BACKFILL_MARGIN_SECONDS = 60;
 /** [start, to) in windows of `hours`, each also cut at UTC midnight so it reads one day partition (functions/merge.ts). */
 export function backfillWindows(start: Date, to: Date, hours: number): MergeWindow[] {
   const windows: MergeWindow[] = [];
-  for (let from = start.getTime(); from < to.getTime(); ) {
+  for (let from = start.getTime(); from < to.getTime();) {
     const end = Math.min(from + hours * HOUR_MS, (Math.floor(from / DAY_MS) + 1) * DAY_MS, to.getTime());
     windows.push({ start: new Date(from), end: new Date(end) });
     from = end;
@@ -79,7 +79,8 @@ function time(field: string, value: unknown): Date {
 
 /** Check every field of the event against the stack and the clock; each problem names the field, its value and the fix. */
 export function planBackfill(event: BackfillEvent, limits: BackfillLimits, now: Date): BackfillPlan {
-  if (typeof event !== "object" || event === null) throw problem("event", event, "is not an object", 'send {"products": [...], "from": ..., "to": ...}');
+  if (typeof event !== "object" || event === null)
+    throw problem("event", event, "is not an object", 'send {"products": [...], "from": ..., "to": ...}');
   const known = limits.products.join(", ");
   if (!Array.isArray(event.products) || event.products.length === 0)
     throw problem("products", event.products, "is not a non-empty list of products", `list some of ${known}`);
@@ -90,23 +91,46 @@ export function planBackfill(event: BackfillEvent, limits: BackfillLimits, now: 
     products.push(p);
   });
   if (limits.mergeTimeoutSeconds + BACKFILL_MARGIN_SECONDS > limits.timeoutSeconds)
-    throw new BackfillInputError(`backfill: its timeout (${limits.timeoutSeconds} s) does not fit one merge (${limits.mergeTimeoutSeconds} s) and its margin`);
+    throw new BackfillInputError(
+      `backfill: its timeout (${limits.timeoutSeconds} s) does not fit one merge (${limits.mergeTimeoutSeconds} s) and its margin`,
+    );
   const windowHours = event.windowHours ?? DEFAULT_WINDOW_HOURS;
   if (!Number.isInteger(windowHours) || windowHours < 1 || windowHours > 24)
-    throw problem("windowHours", event.windowHours, "is not a whole number of hours from 1 to 24", "give e.g. 24, or 1 when a day's window does not merge within the merge's timeout");
+    throw problem(
+      "windowHours",
+      event.windowHours,
+      "is not a whole number of hours from 1 to 24",
+      "give e.g. 24, or 1 when a day's window does not merge within the merge's timeout",
+    );
   const from = time("from", event.from);
   const to = time("to", event.to);
-  if (from.getTime() >= to.getTime()) throw problem("from", event.from, `is not before to (${event.to})`, "give a range [from, to) with from earlier");
+  if (from.getTime() >= to.getTime())
+    throw problem("from", event.from, `is not before to (${event.to})`, "give a range [from, to) with from earlier");
   if (to.getTime() > now.getTime())
-    throw problem("to", event.to, `is in the future (now ${now.toISOString()})`, "end the range at or before now; the scheduled merges take it from there");
+    throw problem(
+      "to",
+      event.to,
+      `is in the future (now ${now.toISOString()})`,
+      "end the range at or before now; the scheduled merges take it from there",
+    );
   const cursor = event.cursor === undefined ? undefined : time("cursor", event.cursor);
   if (cursor && (cursor.getTime() < from.getTime() || cursor.getTime() > to.getTime()))
-    throw problem("cursor", event.cursor, `is outside [from, to] = [${event.from}, ${event.to}]`, "resume from the cursor the last log line gave, or leave it out to start at from");
+    throw problem(
+      "cursor",
+      event.cursor,
+      `is outside [from, to] = [${event.from}, ${event.to}]`,
+      "resume from the cursor the last log line gave, or leave it out to start at from",
+    );
   let skipInFirstWindow = 0;
   if (event.cursorProduct !== undefined) {
     skipInFirstWindow = products.indexOf(event.cursorProduct);
     if (!cursor || cursor.getTime() >= to.getTime() || skipInFirstWindow < 0)
-      throw problem("cursorProduct", event.cursorProduct, "is not one of products with a cursor before to", "pass the cursor and cursorProduct of the same log line");
+      throw problem(
+        "cursorProduct",
+        event.cursorProduct,
+        "is not one of products with a cursor before to",
+        "pass the cursor and cursorProduct of the same log line",
+      );
   }
   const start = cursor ?? from;
   const earliest = earliestReplay(now, limits.rawEmailRetentionDays);
