@@ -173,7 +173,7 @@ async function mergeOnce(
     if (outcome.status === "failed") {
       throw new BackfillError(
         `backfill: merge of ${event.product} for window [${iso(w.start)}, ${iso(w.end)}) failed: ${outcome.message}. ` +
-          `Fix: see the merge function's log for the window; resume with cursor ${iso(w.start)} and cursorProduct ${event.product}.`,
+          `Fix: see the merge function's log for the window (a timeout: resume with a smaller windowHours); resume with cursor ${iso(w.start)} and cursorProduct ${event.product}.`,
       );
     }
     if (deps.remainingMs() < waitMs + budgetMs) return undefined;
