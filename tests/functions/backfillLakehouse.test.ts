@@ -1,6 +1,7 @@
 import * as assert from "assert";
-import { BackfillEvent, BackfillReport, BackfillSettings, runBackfill } from "../../functions/backfill";
-import { MergeEvent, MergeSettings, runMerge } from "../../functions/merge";
+import { BackfillEvent, BackfillSettings } from "../../functions/backfill";
+import { MergeSettings } from "../../functions/merge";
+import { localBackfill } from "../../local/lakehouse/backfill";
 import { ACCOUNTING_FILE } from "../../functions/reconcile";
 import { bridgeUse } from "../../core/sql/access";
 import { loadSql } from "../../core/sql/files";
@@ -12,8 +13,9 @@ import { LOCAL_EMAIL_SALT, START_DAY } from "../../local/lakehouse/run";
 import { RecordingAlerts } from "./fakes";
 
 /**
- * The backfill on the local lakehouse: the real merge handler and SQL on DuckDB stand in for the merge function, a
- * queue of hand-over events for Lambda's, so the windows, the resumption and the checks run against real data.
+ * The backfill on the local lakehouse (local/lakehouse/backfill.ts): the real merge handler and SQL on DuckDB stand in
+ * for the merge function, a queue of hand-over events for Lambda's, so the windows, the resumption and the checks run
+ * against real data.
  */
 const DAYS = 2;
 const START = Date.parse(`${START_DAY}T00:00:00Z`);
@@ -53,33 +55,8 @@ const SETTINGS: BackfillSettings = {
 };
 const EVENT: BackfillEvent = { products: PRODUCTS, from: new Date(START).toISOString(), to: END.toISOString() };
 
-/** Run an event and every hand-over it leads to, as Lambda would; each merge "takes" a minute of the invocation. */
-async function drive(lake: LocalLakehouse, first: BackfillEvent): Promise<{ reports: BackfillReport[]; merges: MergeEvent[] }> {
-  const queue = [first];
-  const reports: BackfillReport[] = [];
-  const merges: MergeEvent[] = [];
-  while (queue.length > 0) {
-    let t = 0;
-    reports.push(
-      await runBackfill(queue.shift()!, SETTINGS, {
-        invokeMerge: async (e) => {
-          merges.push(e);
-          t += 60_000;
-          const report = await runMerge(e, MERGE, { runner: lake, alerts: new RecordingAlerts(), now: () => END });
-          return { status: "merged", rowsByTable: report.rowsByTable };
-        },
-        continueWith: async (e) => void queue.push(JSON.parse(JSON.stringify(e))),
-        runner: lake,
-        alerts: new RecordingAlerts(),
-        now: () => END,
-        remainingMs: () => 900_000 - t,
-        sleep: async (ms) => void (t += ms),
-        log: () => undefined,
-      }),
-    );
-  }
-  return { reports, merges };
-}
+const drive = (lake: LocalLakehouse, event: BackfillEvent) =>
+  localBackfill(lake, event, { merge: MERGE, backfill: SETTINGS, now: END, alerts: new RecordingAlerts() });
 
 async function silverFingerprint(lake: LocalLakehouse): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
