@@ -20,6 +20,11 @@ export interface BackfillEvent {
 export interface BackfillLimits {
   /** Products the merge function merges, in the plan's order. */
   readonly products: readonly string[];
+  /**
+   * Products whose silver table the identity bridge reads (the CRM extract): merged first in every window, so the
+   * bridge the window's other merges resolve through already holds the window's CRM rows.
+   */
+  readonly bridgeSources?: readonly string[];
   /** retail:privacy.rawEmailRetentionDays: older bronze rows have had their email scrubbed. */
   readonly rawEmailRetentionDays: number;
   /** The backfill function's timeout and the merge function's: one merge must fit an invocation. */
@@ -29,6 +34,7 @@ export interface BackfillLimits {
 
 /** A validated event: the range and the windows still to run. */
 export interface BackfillPlan {
+  /** In the order each window merges them: the bridge's sources first, then the rest as listed. */
   readonly products: string[];
   readonly from: Date;
   readonly to: Date;
@@ -84,12 +90,14 @@ export function planBackfill(event: BackfillEvent, limits: BackfillLimits, now: 
   const known = limits.products.join(", ");
   if (!Array.isArray(event.products) || event.products.length === 0)
     throw problem("products", event.products, "is not a non-empty list of products", `list some of ${known}`);
-  const products: string[] = [];
+  const listed: string[] = [];
   event.products.forEach((p, i) => {
     if (typeof p !== "string" || !limits.products.includes(p)) throw problem(`products[${i}]`, p, "is not a merged product", `use one of ${known}`);
-    if (products.includes(p)) throw problem(`products[${i}]`, p, "is listed twice", "list each product once");
-    products.push(p);
+    if (listed.includes(p)) throw problem(`products[${i}]`, p, "is listed twice", "list each product once");
+    listed.push(p);
   });
+  const first = (p: string) => (limits.bridgeSources ?? []).includes(p);
+  const products = [...listed.filter(first), ...listed.filter((p) => !first(p))];
   if (limits.mergeTimeoutSeconds + BACKFILL_MARGIN_SECONDS > limits.timeoutSeconds)
     throw new BackfillInputError(
       `backfill: its timeout (${limits.timeoutSeconds} s) does not fit one merge (${limits.mergeTimeoutSeconds} s) and its margin`,

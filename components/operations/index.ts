@@ -9,7 +9,7 @@ import { BackfillSettings } from "../../functions/backfill";
 import { iamPolicy } from "../iam";
 import { MERGE_MAX_EVENT_AGE_SECONDS, MERGE_TIMEOUT_SECONDS } from "../../core/limits";
 import { ENV } from "../../core/runtime";
-import { bridgeUse } from "../../core/sql/access";
+import { bridgeUse, tableAccess } from "../../core/sql/access";
 import { formatReconciles, TAG } from "../../core/tags";
 import type { EmailSalt } from "../emailSalt";
 import { IcebergNamespace } from "../icebergNamespace";
@@ -265,6 +265,7 @@ export class Operations extends pulumi.ComponentResource {
     // merges on the merge's one slot, and reads only what its switch-back checks count.
     const backfillSettings: BackfillSettings = {
       products: plan.merges.map((m) => m.product),
+      bridgeSources: plan.merges.map((m) => m.product).filter((p) => tableAccess([plan.bridgeSql]).reads.includes(`retail_silver.${p}`)),
       rawEmailRetentionDays: args.rawEmailRetentionDays,
       timeoutSeconds: BACKFILL_TIMEOUT_SECONDS,
       mergeTimeoutSeconds: MERGE_TIMEOUT_SECONDS,

@@ -46,6 +46,15 @@ describe("backfill windows (functions/backfillPlan.ts)", () => {
     assert.deepStrictEqual(planBackfill({ ...EVENT, cursor: EVENT.to }, LIMITS, NOW).windows, [], "cursor = to: the checks alone");
   });
 
+  it("merges the bridge's CRM source first in each window, the other products as listed", () => {
+    const plan = planBackfill(
+      { ...EVENT, products: ["pos_transactions", "loyalty_tier", "cart_events"] },
+      { ...LIMITS, bridgeSources: ["loyalty_tier"] },
+      NOW,
+    );
+    assert.deepStrictEqual(plan.products, ["loyalty_tier", "pos_transactions", "cart_events"]);
+  });
+
   it("lets a replay start one day after the raw-email scrub's cutoff, not earlier", () => {
     assert.strictEqual(earliestReplay(NOW, 30).toISOString(), "2026-10-27T00:00:00.000Z");
     planBackfill({ ...EVENT, from: "2026-10-27T00:00:00Z" }, LIMITS, NOW);

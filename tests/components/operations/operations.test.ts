@@ -236,6 +236,21 @@ describe("Operations component under mocks", function () {
     );
   });
 
+  it("ships the backfill the merged products, the bridge's CRM source to merge first, the retention and the checks' SQL", async () => {
+    const settings = JSON.parse(await (await fn("backfill").inputs.code.assets)["settings.json"].text);
+    assert.deepStrictEqual([...settings.products].sort(), [
+      "cart_events",
+      "erp_inventory",
+      "loyalty_redemptions",
+      "loyalty_tier",
+      "pos_transactions",
+    ]);
+    assert.deepStrictEqual(settings.bridgeSources, ["loyalty_tier"], "the bridge reads silver loyalty_tier");
+    assert.deepStrictEqual([settings.timeoutSeconds, settings.mergeTimeoutSeconds, settings.rawEmailRetentionDays], [900, MERGE_TIMEOUT_SECONDS, 30]);
+    assert.match(settings.coverage.sql, /count\(loyalty_id\) AS resolved/);
+    assert.match(settings.accountingSql, /bronze_rows/);
+  });
+
   it("grants Lake Formation SELECT on what a role reads and the merge DML (no ALTER, DROP or ALL) only on what merge writes", () => {
     const grants = byType(run, "aws:lakeformation/permissions:Permissions");
     const on = (role: string, table: string) =>
