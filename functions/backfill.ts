@@ -111,6 +111,8 @@ export async function runBackfill(event: BackfillEvent, settings: BackfillSettin
           `Fix: resume later with this cursor; the scheduled merges hold the slot.`,
       );
     }
+    // The slot's free spell after the last merge, here too: the next invocation merges as soon as it starts.
+    if (deps.remainingMs() > pauseMs + BACKFILL_MARGIN_SECONDS * 1000) await deps.sleep(pauseMs);
     const next = { cursor: iso(cursor), ...(cursorProduct ? { cursorProduct } : {}) };
     const { cursor: _cursor, cursorProduct: _product, ...range } = event;
     await deps.continueWith({ ...range, ...next });

@@ -115,10 +115,10 @@ describe("backfill handler (functions/backfill.ts)", () => {
   it("leaves the merge's slot free between its merges for as long as the last merge held it (5 s to 5 min)", async () => {
     const h = harness({ mergeMs: 40_000 });
     await runBackfill(EVENT, SETTINGS, h.deps);
-    assert.deepStrictEqual(h.slept, [40_000, 40_000, 40_000]);
+    assert.deepStrictEqual(h.slept, [40_000, 40_000, 40_000, 40_000], "and before handing over to the checks");
     const fast = harness({ mergeMs: 1_000 });
     await runBackfill(EVENT, SETTINGS, fast.deps);
-    assert.deepStrictEqual(fast.slept, [5_000, 5_000, 5_000]);
+    assert.deepStrictEqual(fast.slept, [5_000, 5_000, 5_000, 5_000]);
   });
 
   it("resumes at the cursor and its product: windows and products before them are not merged again", async () => {
@@ -139,13 +139,14 @@ describe("backfill handler (functions/backfill.ts)", () => {
     assert.deepStrictEqual(h.merges.map(merged), ["cart_events@2026-11-21T00:00:00.000Z/360", "pos_transactions@2026-11-21T00:00:00.000Z/360"]);
     assert.deepStrictEqual(h.continued, [{ ...EVENT, cursor: "2026-11-21T00:00:00.000Z", cursorProduct: "cart_events" }]);
     assert.deepStrictEqual(report.next, { cursor: "2026-11-21T00:00:00.000Z", cursorProduct: "cart_events" });
+    assert.deepStrictEqual(h.slept, [100_000, 100_000], "the pause after the last merge comes before the hand-over too");
     assert.strictEqual(report.windowsRemaining, 1);
   });
 
   it("waits and retries while a scheduled merge holds the slot, backing off", async () => {
     const h = harness({ answer: (_e, n) => (n <= 3 ? { status: "throttled", message: "Rate Exceeded." } : undefined!) });
     await runBackfill({ ...EVENT, products: ["cart_events"], windowHours: 24 }, SETTINGS, h.deps);
-    assert.deepStrictEqual(h.slept, [2_000, 4_000, 8_000, 30_000], "backing off, then pausing as long as the merge that ran held the slot");
+    assert.deepStrictEqual(h.slept, [2_000, 4_000, 8_000, 30_000, 30_000], "backing off, then pausing as long as the merge that ran held the slot");
     assert.deepStrictEqual(h.merges.map(merged).slice(0, 4), Array(4).fill("cart_events@2026-11-21T00:00:00.000Z/360"));
   });
 
