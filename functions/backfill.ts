@@ -44,6 +44,7 @@ export interface SwitchBackChecks {
     readonly products: Record<string, number>;
     readonly min: number;
     readonly ok: boolean;
+    readonly error?: string;
   };
   readonly accounting: {
     /** Whole days of the range that have ended: the days reconciliation can count. */
@@ -210,6 +211,13 @@ export async function switchBackChecks(
     if (purchases > 0) products[String(r.product)] = resolved / purchases;
   }
   const coverageOk = Object.keys(products).length > 0 && Object.values(products).every((c) => c >= settings.coverage.min);
+  const bridgeCoverage = {
+    since: iso(plan.from),
+    products,
+    min: settings.coverage.min,
+    ok: coverageOk,
+    ...(Object.keys(products).length === 0 ? { error: "no purchases in silver since from: nothing shows the bridge resolving them" } : {}),
+  };
 
   // Today is still arriving: rows of the last minutes wait for their scheduled merge, so only ended days are counted.
   const days: string[] = [];
@@ -220,7 +228,7 @@ export async function switchBackChecks(
   let unaccounted = 0;
   if (settings.accountingSql === undefined) {
     return {
-      bridgeCoverage: { since: iso(plan.from), products, min: settings.coverage.min, ok: coverageOk },
+      bridgeCoverage,
       accounting: {
         days,
         unaccounted: 0,
@@ -238,7 +246,7 @@ export async function switchBackChecks(
     }
   }
   return {
-    bridgeCoverage: { since: iso(plan.from), products, min: settings.coverage.min, ok: coverageOk },
+    bridgeCoverage,
     accounting: {
       days,
       unaccounted,

@@ -209,6 +209,7 @@ describe("backfill handler (functions/backfill.ts)", () => {
     const report = await runBackfill(today, SETTINGS, h.deps);
     assert.deepStrictEqual(report.checks!.accounting.days, []);
     assert.match(report.checks!.accounting.error!, /no day of the range has ended yet/);
+    assert.match(report.checks!.bridgeCoverage.error!, /no purchases in silver since from/);
     assert.deepStrictEqual([report.checks!.bridgeCoverage.ok, report.checks!.accounting.ok], [false, false]);
   });
 
