@@ -2,12 +2,24 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
 import * as quicksightNative from "@pulumi/aws-native/quicksight";
 import { effectiveImportMode, GOLD_DATABASE, ImportMode, KpiDefinition } from "../core/kpiCatalog";
-import { TAG, tagValue } from "../core/tags";
+import { INCREMENTAL_LOOKBACK_DAYS, refreshWindowSql } from "../core/refreshWindow";
+import { formatProducts, TAG, tagValue } from "../core/tags";
 import { arn, AwsAccount } from "./account";
 
 export type KpiDatasetKpi = Pick<
   KpiDefinition,
-  "kpi" | "definition" | "view" | "importMode" | "spillToDirectQuery" | "refresh" | "stewardApproved" | "expectedRows" | "eventTimeColumn" | "source"
+  | "kpi"
+  | "definition"
+  | "view"
+  | "importMode"
+  | "spillToDirectQuery"
+  | "refresh"
+  | "stewardApproved"
+  | "expectedRows"
+  | "eventTimeColumn"
+  | "source"
+  | "refreshWindowDays"
+  | "sourceProducts"
 >;
 
 export interface KpiDatasetArgs {
@@ -37,8 +49,7 @@ export function quicksightGroupArn(account: AwsAccount, namespace: pulumi.Input<
   return arn(account, "quicksight", pulumi.interpolate`group/${namespace}/${group}`);
 }
 
-/** Days an incremental refresh re-reads: the event-time column is a date, so 2 days re-reads yesterday's late merges too. */
-export const INCREMENTAL_LOOKBACK_DAYS = 2;
+export { INCREMENTAL_LOOKBACK_DAYS } from "../core/refreshWindow";
 
 /** What the owner team may do: use and refresh the dataset; its definition changes only through the catalog. */
 export const OWNER_DATASET_ACTIONS = [
@@ -87,7 +98,19 @@ export function validateKpiDatasetArgs(
       resource,
     );
   }
+  if (importMode === "SPICE" && kpi.refreshWindowDays === undefined) {
+    throw new pulumi.ResourceError(
+      `KpiDataset "${kpi.kpi}" (${kpi.source}): a SPICE dataset needs a bounded refresh window, or each full refresh scans all of silver. Fix: set refresh_window_days in the catalog.`,
+      resource,
+    );
+  }
   return { importMode, spilled: importMode !== kpi.importMode };
+}
+
+/** The SQL a dataset runs: SPICE reads the catalog's window of its view (core/refreshWindow.ts); DIRECT_QUERY reads the view live. */
+export function kpiDatasetSql(kpi: Pick<KpiDatasetKpi, "view" | "eventTimeColumn" | "refreshWindowDays">, importMode: ImportMode): string {
+  if (importMode === "SPICE") return refreshWindowSql(GOLD_DATABASE, kpi.view, kpi.eventTimeColumn, kpi.refreshWindowDays!);
+  return `SELECT * FROM ${GOLD_DATABASE}.${kpi.view}`;
 }
 
 /**
@@ -125,7 +148,7 @@ export class KpiDataset extends pulumi.ComponentResource {
         physicalTableMaps: [
           {
             physicalTableMapId: "gold-view",
-            customSql: { dataSourceArn: args.dataSourceArn, name: kpi.view, sqlQuery: `SELECT * FROM ${GOLD_DATABASE}.${kpi.view}` },
+            customSql: { dataSourceArn: args.dataSourceArn, name: kpi.view, sqlQuery: kpiDatasetSql(kpi, importMode) },
           },
         ],
         ...(refresh?.incremental
@@ -145,6 +168,8 @@ export class KpiDataset extends pulumi.ComponentResource {
           [TAG.expectedRows]: tagValue(kpi.expectedRows),
           [TAG.stewardApproved]: tagValue(kpi.stewardApproved),
           [TAG.eventTimeColumn]: kpi.eventTimeColumn,
+          // What the cost model sizes a refresh by; the policy pack reads the window from the SQL and the products from its config.
+          [TAG.sourceProducts]: formatProducts(kpi.sourceProducts),
         },
       },
       { parent: this, protect: args.protect },

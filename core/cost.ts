@@ -1,5 +1,6 @@
 import { BATCH_CADENCE_MINUTES, BATCH_SCHEDULE } from "./lanes";
-import { TAG } from "./tags";
+import { refreshWindowOf } from "./refreshWindow";
+import { parseProducts, TAG } from "./tags";
 
 /**
  * A monthly cost estimate from what the program declares: recorded resources' inputs and `retail:` tags.
@@ -30,6 +31,8 @@ export interface CostEstimate {
   readonly items: CostItem[];
   readonly prices: typeof PRICES;
   readonly assumptions: typeof ASSUMPTIONS;
+  /** What each SPICE dataset's refreshes scan at the declared volume (their Athena cost is among the items). */
+  readonly refreshes: RefreshScan[];
 }
 
 export const PRICES = {
@@ -49,11 +52,19 @@ export const ASSUMPTIONS = {
   columnarRatio: { value: 0.2, text: "Iceberg/Parquet stores a record in 20 % of its JSON size" },
   layersStored: { value: 2, text: "each streamed record is stored twice (bronze and silver)" },
   glueRunFraction: { value: 1, text: "each Glue run lasts its whole timeout (an upper bound)" },
-  athenaQueriesPerDay: { value: 50, text: "each Athena workgroup runs 50 queries a day, each scanning up to its cutoff (an upper bound)" },
+  athenaQueriesPerDay: {
+    value: 50,
+    text: "each Athena workgroup runs 50 queries a day besides the SPICE refreshes itemised per dataset, each scanning up to its cutoff (an upper bound)",
+  },
+  refreshReadsWholeDays: {
+    value: 1,
+    text: "a SPICE refresh reads every column of one day of silver per source product per day of its window (an upper bound: Athena reads only the columns a view selects)",
+  },
   spiceBytesPerRow: { value: 500, text: "a SPICE row takes 500 bytes" },
 } as const;
 
 const HOURS_PER_MONTH = 730;
+const SECONDS_PER_DAY = 86_400;
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 const GB = 1024 ** 3;
 const TB = 1024 ** 4;
@@ -99,7 +110,7 @@ export function streamLaneCost(lane: StreamLaneLoad): CostItem[] {
   out.push(
     item("Firehose", lane.firehose.name, ingestedGb, PRICES.firehoseIngestGb, `${recordsPerSecond} records/s of ${bytes} B, billed in 5 KB steps`),
   );
-  const storedGb = ((recordsPerSecond * bytes * SECONDS_PER_MONTH) / GB) * ASSUMPTIONS.columnarRatio.value * ASSUMPTIONS.layersStored.value;
+  const storedGb = ((dailyLayerBytes(peak, bytes) * SECONDS_PER_MONTH) / SECONDS_PER_DAY / GB) * ASSUMPTIONS.layersStored.value;
   out.push(item("S3 Tables", `${lane.product} (bronze+silver)`, storedGb, PRICES.s3TablesStorageGbMonth, "one month of data, columnar, two layers"));
   out.push(item("S3 Tables", `${lane.product} (compaction)`, storedGb, PRICES.s3TablesCompactionGb, "every stored byte compacted once"));
   const interval = lane.firehose.bufferingSeconds;
@@ -113,6 +124,28 @@ export function streamLaneCost(lane: StreamLaneLoad): CostItem[] {
     ),
   );
   return out;
+}
+
+/**
+ * Bytes one day of a streamed product takes in one layer (bronze or silver): the sustained share of its declared peak,
+ * times its record size, times a day, columnar. At prod's 8,000 records/s of 1 KiB cart events: about 33 GiB a day.
+ */
+export function dailyLayerBytes(peakRecordsPerSecond: number, avgRecordBytes: number): number {
+  return peakRecordsPerSecond * ASSUMPTIONS.averageToPeak.value * avgRecordBytes * SECONDS_PER_DAY * ASSUMPTIONS.columnarRatio.value;
+}
+
+/**
+ * Bytes one full refresh of a window scans: its days times the daily silver bytes of each product the view reads.
+ * Products with no declared volume (batch lanes declare none) are returned as `uncounted`, never silently taken as 0.
+ */
+export function refreshScanBytes(
+  windowDays: number,
+  products: readonly string[],
+  bytesPerDay: ReadonlyMap<string, number>,
+): { bytes: number; bytesPerDay: number; uncounted: string[] } {
+  const counted = products.filter((p) => bytesPerDay.has(p));
+  const perDay = counted.reduce((t, p) => t + bytesPerDay.get(p)!, 0) * ASSUMPTIONS.refreshReadsWholeDays.value;
+  return { bytes: windowDays * perDay, bytesPerDay: perDay, uncounted: products.filter((p) => !bytesPerDay.has(p)) };
 }
 
 /** The sum of some items, to the cent. */
@@ -177,6 +210,108 @@ function athenaItems(resources: readonly CostInput[]): CostItem[] {
     });
 }
 
+/** Daily silver bytes of each product a Kinesis stream declares (peak and record size tags), by product. */
+export function streamedBytesPerDay(resources: readonly CostInput[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of resources.filter((r) => r.type === "aws:kinesis/stream:Stream")) {
+    const t = tags(s);
+    const peak = Number(t[TAG.peakRecordsPerSecond]);
+    const bytes = Number(t[TAG.avgRecordBytes]);
+    if (t[TAG.dataProduct] && peak > 0 && bytes > 0) out.set(t[TAG.dataProduct], dailyLayerBytes(peak, bytes));
+  }
+  return out;
+}
+
+export interface RefreshRun {
+  readonly schedule: string;
+  readonly refreshType: string;
+  readonly perMonth: number;
+  /** Days one run reads: the window for a full refresh, the lookback for an incremental one. */
+  readonly days: number;
+  readonly bytesPerRun: number;
+}
+
+export interface RefreshScan {
+  readonly dataset: string;
+  readonly kpi?: string;
+  readonly windowDays: number;
+  readonly products: readonly string[];
+  /** Source products with no declared volume, not in the bytes. */
+  readonly uncounted: readonly string[];
+  readonly bytesPerDay: number;
+  /** One full refresh: the whole window. */
+  readonly bytesPerRefresh: number;
+  readonly runs: readonly RefreshRun[];
+  readonly bytesPerMonth: number;
+}
+
+const RUNS_PER_MONTH: Record<string, number> = { MINUTE15: 30 * 96, MINUTE30: 30 * 48, HOURLY: 30 * 24, DAILY: 30, WEEKLY: 30 / 7, MONTHLY: 1 };
+
+/**
+ * What each SPICE dataset's scheduled refreshes scan a month: a full refresh reads its window (read back from its
+ * SQL), an incremental one its lookback, each at the daily silver volume of the products its view reads.
+ * A dataset whose SQL has no window the model can read is left out here; the policy pack reports it.
+ */
+export function refreshScans(resources: readonly CostInput[]): RefreshScan[] {
+  const perDay = streamedBytesPerDay(resources);
+  const schedules = resources.filter((r) => r.type === "aws:quicksight/refreshSchedule:RefreshSchedule");
+  return resources
+    .filter((r) => r.type === "aws:quicksight/dataSet:DataSet" && r.inputs.importMode === "SPICE")
+    .flatMap((ds) => {
+      const sql = (ds.inputs.physicalTableMaps ?? []).map((m: { customSql?: { sqlQuery?: string } }) => m.customSql?.sqlQuery).find(Boolean);
+      const window = typeof sql === "string" ? refreshWindowOf(sql) : undefined;
+      if (!window) return [];
+      const t = tags(ds);
+      const products = parseProducts(t[TAG.sourceProducts] ?? "");
+      const scan = refreshScanBytes(window.days, products, perDay);
+      const lookback = Number(ds.inputs.refreshProperties?.refreshConfiguration?.incrementalRefresh?.lookbackWindow?.size) || window.days;
+      const runs = schedules
+        .filter((s) => s.inputs.dataSetId === ds.inputs.dataSetId)
+        .map((s): RefreshRun => {
+          const refreshType = String(s.inputs.schedule?.refreshType);
+          const days = refreshType === "INCREMENTAL_REFRESH" ? Math.min(lookback, window.days) : window.days;
+          return {
+            schedule: s.name,
+            refreshType,
+            perMonth: RUNS_PER_MONTH[String(s.inputs.schedule?.scheduleFrequency?.interval)] ?? 0,
+            days,
+            bytesPerRun: days * scan.bytesPerDay,
+          };
+        });
+      return [
+        {
+          dataset: ds.name,
+          kpi: t[TAG.kpi],
+          windowDays: window.days,
+          products,
+          uncounted: scan.uncounted,
+          bytesPerDay: scan.bytesPerDay,
+          bytesPerRefresh: scan.bytes,
+          runs,
+          bytesPerMonth: runs.reduce((total, r) => total + r.perMonth * r.bytesPerRun, 0),
+        },
+      ];
+    });
+}
+
+const gib = (bytes: number) => `${round2(bytes / GB)} GiB`;
+
+function refreshItems(scans: readonly RefreshScan[]): CostItem[] {
+  return scans.flatMap((s) =>
+    s.runs.map((r) =>
+      item(
+        "Athena",
+        r.schedule,
+        (r.perMonth * r.bytesPerRun) / TB,
+        PRICES.athenaTbScanned,
+        `${round2(r.perMonth)} ${r.refreshType === "INCREMENTAL_REFRESH" ? "incremental" : "full"} refreshes/month × ${gib(r.bytesPerRun)} ` +
+          `(${r.days} days × ${gib(s.bytesPerDay)}/day of ${s.products.filter((p) => !s.uncounted.includes(p)).join(", ") || "no declared volume"}` +
+          `${s.uncounted.length ? `; not counted: ${s.uncounted.join(", ")}, no declared volume` : ""})`,
+      ),
+    ),
+  );
+}
+
 function spiceItems(resources: readonly CostInput[]): CostItem[] {
   return resources
     .filter((r) => r.type === "aws:quicksight/dataSet:DataSet" && r.inputs.importMode === "SPICE")
@@ -188,6 +323,7 @@ function spiceItems(resources: readonly CostInput[]): CostItem[] {
 }
 
 export function estimateCost(resources: readonly CostInput[]): CostEstimate {
-  const items = [...streamItems(resources), ...glueItems(resources), ...athenaItems(resources), ...spiceItems(resources)];
-  return { monthlyUsd: totalUsd(items), items, prices: PRICES, assumptions: ASSUMPTIONS };
+  const refreshes = refreshScans(resources);
+  const items = [...streamItems(resources), ...glueItems(resources), ...athenaItems(resources), ...refreshItems(refreshes), ...spiceItems(resources)];
+  return { monthlyUsd: totalUsd(items), items, prices: PRICES, assumptions: ASSUMPTIONS, refreshes };
 }

@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "csv-parse/sync";
-import { GOLD_DATABASE, GOLD_VIEW, ImportMode, kpiCatalogRow, sourceProductNames } from "./kpiCatalogRow";
+import { GOLD_DATABASE, GOLD_VIEW, ImportMode, kpiCatalogRow, NO_WINDOW, sourceProductNames } from "./kpiCatalogRow";
+import { INCREMENTAL_LOOKBACK_DAYS, REFRESH_WINDOW_MAX_DAYS, REFRESH_WINDOW_MIN_DAYS } from "./refreshWindow";
 import { REPO_ROOT, SQL_DIR } from "./paths";
 import { stripComments } from "./sql/text";
 
@@ -23,6 +24,8 @@ import { stripComments } from "./sql/text";
  * - event_time_column: the view's date column incremental refresh looks back on
  * - source_products: data products (retail:dataProducts names) the view reads, `;`-separated
  * - freshness_target_minutes: the steward's target from source event to dashboard
+ * - refresh_window_days: days of the view a SPICE refresh reads (today and the days before), 1..400, at least the
+ *   incremental lookback for 15min/30min; empty or none for DIRECT_QUERY (core/refreshWindow.ts)
  */
 
 export const KPI_CATALOG_FILE = path.join(REPO_ROOT, "core", "catalog", "retail-kpi-catalog.csv");
@@ -63,6 +66,8 @@ export interface KpiDefinition {
   readonly eventTimeColumn: string;
   readonly sourceProducts: readonly string[];
   readonly freshnessTargetMinutes: number;
+  /** Days a SPICE refresh reads; undefined for DIRECT_QUERY KPIs. */
+  readonly refreshWindowDays?: number;
   /** `<file>:<line>`, for messages raised later (freshness, SPICE cap). */
   readonly source: string;
   /** The view's CREATE statement per channel mode, as read from sql/gold. */
@@ -88,6 +93,7 @@ export const CATALOG_COLUMNS = [
   "event_time_column",
   "source_products",
   "freshness_target_minutes",
+  "refresh_window_days",
 ] as const;
 type Column = (typeof CATALOG_COLUMNS)[number];
 
@@ -198,8 +204,42 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
     }
 
     const eventTimeColumn = cell("event_time_column");
-    if (!failed.has("event_time_column") && viewSql.omnichannel && !new RegExp(`\\b${eventTimeColumn}\\b`).test(viewSql.omnichannel)) {
-      bad("event_time_column", `"${eventTimeColumn}" does not appear in ${viewCell}`, "name a date column the view selects, usually day");
+    // Both variants: the refresh window and the incremental lookback filter on it whichever mode is deployed.
+    const lacking = CHANNEL_MODES.filter((m) => viewSql[m] !== undefined && !new RegExp(`\\b${eventTimeColumn}\\b`).test(viewSql[m]!));
+    if (!failed.has("event_time_column") && lacking.length > 0) {
+      bad(
+        "event_time_column",
+        `"${eventTimeColumn}" does not appear in ${viewCell}${lacking.length < CHANNEL_MODES.length ? ` (${lacking.join(", ")} variant)` : ""}`,
+        "name a date column the view selects, usually day",
+      );
+    }
+
+    const windowCell = cell("refresh_window_days");
+    const hasWindow = windowCell !== "" && windowCell !== NO_WINDOW;
+    const windowDays = hasWindow ? Number(windowCell) : undefined;
+    if (!failed.has("refresh_window_days")) {
+      const range = `${REFRESH_WINDOW_MIN_DAYS} to ${REFRESH_WINDOW_MAX_DAYS}`;
+      if (importMode === "DIRECT_QUERY" && hasWindow) {
+        bad(
+          "refresh_window_days",
+          `"${windowCell}" on a DIRECT_QUERY KPI, which is never refreshed (the dashboard's filters bound its queries)`,
+          `leave it empty or write ${NO_WINDOW}, or make it SPICE`,
+        );
+      } else if (importMode === "SPICE" && windowDays === undefined) {
+        bad(
+          "refresh_window_days",
+          `missing on a SPICE KPI, so every full refresh would scan every day of silver the view reads`,
+          `give the days its dashboard shows, ${range}, small enough that a refresh stays under the owner workgroup's bytes-scanned cutoff`,
+        );
+      } else if (windowDays !== undefined && (windowDays < REFRESH_WINDOW_MIN_DAYS || windowDays > REFRESH_WINDOW_MAX_DAYS)) {
+        bad("refresh_window_days", `${windowDays} days is outside ${range}`, `give a window of ${range} days`);
+      } else if (windowDays !== undefined && refresh?.incremental && windowDays < INCREMENTAL_LOOKBACK_DAYS) {
+        bad(
+          "refresh_window_days",
+          `${windowDays} days is shorter than the ${INCREMENTAL_LOOKBACK_DAYS}-day lookback of its ${cadence} incremental refresh`,
+          `give at least ${INCREMENTAL_LOOKBACK_DAYS} days, or use an hourly or daily full refresh`,
+        );
+      }
     }
 
     if (found.length > 0) {
@@ -227,6 +267,7 @@ export function parseKpiCatalog(text: string, opts: ParseCatalogOptions): KpiDef
       eventTimeColumn,
       sourceProducts,
       freshnessTargetMinutes: target,
+      refreshWindowDays: importMode === "SPICE" ? windowDays : undefined,
       source: `${opts.file}:${line}`,
       viewSql: viewSql as Record<ChannelMode, string>,
     });

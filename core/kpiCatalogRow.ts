@@ -14,6 +14,8 @@ function cell(test: (v: string) => boolean, why: (v: string) => string, fix: str
   return z.string().refine(test, { error: (iss) => `${why(iss.input as string)}. Fix: ${fix}.` });
 }
 
+/** A DIRECT_QUERY row's refresh_window_days: it reads the view live, with the dashboard's own filters. */
+export const NO_WINDOW = "none";
 const isBoolean = (v: string) => v === "true" || v === "false";
 const isPositiveWhole = (v: string) => /^\d+$/.test(v) && Number(v) >= 1;
 /** The `;`-separated data product names of a source_products cell. */
@@ -74,4 +76,10 @@ export const kpiCatalogRow = z.object({
     "list the retail:dataProducts the view reads, e.g. cart_events;pos_transactions",
   ),
   freshness_target_minutes: cell(isPositiveWhole, (v) => `"${v}" is not a positive whole number of minutes`, "give the steward's target, e.g. 22"),
+  // Whether a window is required (SPICE) or refused (DIRECT_QUERY), and its bounds, are cross-cell rules in kpiCatalog.ts.
+  refresh_window_days: cell(
+    (v) => v === "" || v === NO_WINDOW || /^\d+$/.test(v),
+    (v) => `"${v}" is not a whole number of days`,
+    `give the days a SPICE refresh reads, digits only, e.g. 2; write ${NO_WINDOW} for DIRECT_QUERY`,
+  ),
 });

@@ -15,6 +15,8 @@ export const TAG = {
   eventTimeColumn: "retail:event-time-column",
   table: "retail:table",
   component: "retail:component",
+  /** The data products a KPI dataset's view reads (see formatProducts). */
+  sourceProducts: "retail:source-products",
   /** The silver tables a resource reconciles against their source (see formatReconciles). */
   reconciles: "retail:reconciles",
 } as const;
@@ -30,6 +32,16 @@ export function tagValue(v: string | number | boolean): string {
  */
 export function formatReconciles(tables: readonly string[]): string {
   return tables.map((t) => `retail_silver.${t}`).join(" ");
+}
+
+/** A `retail:source-products` value: product names, space-separated (AWS tag values may not contain commas or semicolons). */
+export function formatProducts(products: readonly string[]): string {
+  return products.join(" ");
+}
+
+/** Reads a `retail:source-products` value back; tolerates commas and semicolons (the catalog's separator) too. */
+export function parseProducts(value: string): string[] {
+  return value.split(/[\s,;]+/).filter((p) => p.length > 0);
 }
 
 /** Tolerates commas too, so a hand-written tag on another team's resource still reads. */

@@ -19,6 +19,8 @@ export interface GoldInputs {
   readonly config: Pick<PlatformConfig, "environment" | "athena" | "quicksight" | "goldChannelMode" | "goldChannelModeSince" | "streams" | "batches">;
   /** The table bucket the views read: its catalog identity, key and tables. */
   readonly lakehouse: Pick<IcebergNamespace, "catalogId" | "tableBucketName" | "tableBucketArn" | "kmsKeyArn" | "tables">;
+  /** Registers the tables' schema migrations in the operations workgroup; the views wait for them (GoldLayerArgs). */
+  readonly migrate?: (operationsWorkGroup: pulumi.Input<string>) => readonly pulumi.Resource[];
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly account: AwsAccount;
   /** Protect the gold database and the datasets (true in prod). */
@@ -89,7 +91,7 @@ export function buildGold(
       bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoffPerQuery,
       dailyScanBudgetBytes: config.athena.dailyScanBudgetBytes,
       resultRetentionDays: config.athena.resultRetentionDays,
-      lakehouse: { ...inputs.lakehouse, tables: Object.values(inputs.lakehouse.tables) },
+      lakehouse: { ...inputs.lakehouse, tables: Object.values(inputs.lakehouse.tables), migrate: inputs.migrate },
       linkedNamespaces: referencedNamespaces(kpis.flatMap((k) => Object.values(k.viewSql).map(viewStatement))),
       alarmTopicArn: inputs.alarmTopicArn,
       protect: inputs.protect,

@@ -11,6 +11,7 @@ import { secureBucket } from "../components/secureBucket";
 import { StreamingLane } from "../components/streamingLane";
 import { ConfigError, PlatformConfig } from "./config";
 import { buildGold, GoldOutputs } from "./gold";
+import { unwrittenColumnMessage, unwrittenColumns } from "../core/sql/columnWriters";
 import { loadTableDefs, TableDef } from "../core/tables";
 import { loadSchemaLedger, planMigrations } from "../core/schemaLedger";
 import { slug } from "../core/names";
@@ -139,6 +140,8 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
   const tables = selectTables(cfg, loadTableDefs());
   // Judged before any resource: a schema change the tables cannot take in place stops the program here.
   const migrations = planMigrations(tables, loadSchemaLedger());
+  // `pulumi preview` says it too (the offline plan files it as the advisory schema-column-unwritten).
+  for (const c of unwrittenColumns(tables)) pulumi.log.warn(unwrittenColumnMessage(c));
   const tags = { [TAG.environment]: cfg.environment, "retail:platform": "retail-analytics" };
   const protect = cfg.protectStateful;
   // Looked up once: every ARN the platform writes is in this partition, account and region.
@@ -201,8 +204,15 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     }
   }
 
-  const gold = buildGold(`${prefix}-gold`, { config: cfg, lakehouse, alarmTopicArn: topic.arn, account, protect });
-  lakehouse.migrate(migrations, gold.goldLayer.operationsQuery.name);
+  const gold = buildGold(`${prefix}-gold`, {
+    config: cfg,
+    lakehouse,
+    // In the gold layer's operations workgroup, before the views: a view may read a column its table gains here.
+    migrate: (workGroup) => Object.values(lakehouse.migrate(migrations, workGroup)),
+    alarmTopicArn: topic.arn,
+    account,
+    protect,
+  });
   const operations = buildOperations(`${prefix}-ops`, {
     account,
     lakehouse,

@@ -153,6 +153,11 @@ export async function benchLakehouse(): Promise<void> {
         `${p.allDaysBytes.toLocaleString("en-US")} bytes (ratio ${p.ratio.toFixed(4)}, target <= 0.1); ` +
         `bridged error ${((r.report.bridged.error ?? NaN) * 100).toFixed(2)} %, naive ${((r.report.naive?.error ?? NaN) * 100).toFixed(2)} %`,
     );
+    console.log(
+      `  SPICE refresh bytes, 30-day window against 1 day: ${Object.entries(r.report.refreshBytes)
+        .map(([kpi, b]) => `${kpi} ${b.days30.toLocaleString("en-US")} / ${b.days1.toLocaleString("en-US")} (${b.ratio.toFixed(1)}×)`)
+        .join(", ")}`,
+    );
     const f = r.writeFloor;
     console.log(
       `  write floor: copying the run's ${f.rows.toLocaleString("en-US")} bronze and silver event rows into new tables, ` +

@@ -1,4 +1,5 @@
 import type { CostEstimate } from "../core/cost";
+import { unwrittenColumnMessage, type UnwrittenColumn } from "../core/sql/columnWriters";
 import type { Diagnostic } from "./analyzer";
 
 /** The plan's own findings beside the pack's (the cost ceiling) and how all findings are filed and ordered. */
@@ -34,6 +35,20 @@ export function costCeilingFinding(cost: CostEstimate, config: Readonly<Record<s
       `(largest: ${top.map((i) => `${i.service} ${i.resource} $${i.monthlyUsd}`).join(", ")}). ` +
       `Fix: find the item that grew in the plan's cost section, or raise the ceiling if the spend is intended.`,
   );
+}
+
+/**
+ * A column of a table the merges write that no statement names (core/sql/columnWriters.ts): advisory, since a new
+ * nullable column may be meant to stay NULL until its producer sends it, but nothing should be NULL by oversight.
+ */
+export function unwrittenColumnFindings(columns: readonly UnwrittenColumn[]): Diagnostic[] {
+  return columns.map((c) => ({
+    policy: "schema-column-unwritten",
+    enforcementLevel: "advisory",
+    urn: "",
+    description: "Every column of a table the platform's SQL writes is written by some statement.",
+    message: unwrittenColumnMessage(c),
+  }));
 }
 
 /** The URN the engine gives a stack's root resource, which a stack-wide finding with no resource belongs to. */

@@ -19,6 +19,7 @@ export function catalogPackConfig(): Record<string, Record<string, unknown>> {
   const tables = [...loadTableDefs().values()].sort((a, b) => `${a.namespace}.${a.name}`.localeCompare(`${b.namespace}.${b.name}`));
   return {
     "platform-catalog-kpis-have-datasets": { kpis: kpis.map((k) => k.kpi), catalog },
+    "spice-refresh-within-cutoff": { kpiSourceProducts: Object.fromEntries(kpis.map((k) => [k.kpi, [...k.sourceProducts]])) },
     "amazon-q-topic-steward-approved": {
       approvedKpis: kpis.filter((k) => k.stewardApproved).map((k) => k.kpi),
       unapprovedKpis: kpis.filter((k) => !k.stewardApproved).map((k) => k.kpi),

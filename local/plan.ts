@@ -6,7 +6,9 @@ import { Command, InvalidArgumentError } from "commander";
 import { parse as parseYaml } from "yaml";
 import { analyzeAll, PackConfig, PolicyPackProcess, startPolicyPack } from "./analyzer";
 import { CostEstimate, estimateCost } from "../core/cost";
-import { costCeilingFinding, stackUrn, Violation, violationsOf } from "./findings";
+import { costCeilingFinding, stackUrn, unwrittenColumnFindings, Violation, violationsOf } from "./findings";
+import { unwrittenColumns } from "../core/sql/columnWriters";
+import { loadTableDefs } from "../core/tables";
 import { diffPlans, modeSwitchFindings, PlanDiff, protectedChanges, readEarlierPlan } from "./diff";
 import { readStackFile, runInProgress, runProgram, RecordedResource } from "./harness";
 import { PACK_CONFIG_FILE } from "./packConfig";
@@ -255,6 +257,8 @@ async function planProgram(opts: PlanOptions, pack: Promise<PolicyPackProcess>):
   const findings = [
     ...diagnostics,
     ...costCeilingFinding(cost, config),
+    // The repository's own SQL judges the repository's own program only.
+    ...(ours ? unwrittenColumnFindings(unwrittenColumns([...loadTableDefs().values()])) : []),
     ...(diff ? [...protectedChanges(diff, earlier.resources, resources), ...modeSwitchFindings(earlier.outputs, run.outputs)] : []),
   ];
   const violations = violationsOf(findings, stackUrn(run.project, opts.stack));

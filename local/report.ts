@@ -80,7 +80,28 @@ function cost(report: PlanReport): string {
   });
   for (const i of report.cost.items) table.push([i.service, i.resource, i.quantity, i.unit, i.monthlyUsd.toFixed(2), i.basis]);
   const assumptions = Object.values(report.cost.assumptions).map((a) => `  - ${a.text}`);
-  return `Monthly cost estimate: $${report.cost.monthlyUsd.toFixed(2)}\n${table.toString()}\nassuming:\n${assumptions.join("\n")}\n`;
+  return `Monthly cost estimate: $${report.cost.monthlyUsd.toFixed(2)}\n${table.toString()}\nassuming:\n${assumptions.join("\n")}\n${refreshes(report)}`;
+}
+
+const GIB = 1024 ** 3;
+
+/** Bytes each SPICE refresh scans at the declared volume: the number the spice-refresh-within-cutoff rule holds to the workgroup cutoff. */
+function refreshes(report: PlanReport): string {
+  const scans = report.cost.refreshes ?? [];
+  if (scans.length === 0) return "";
+  const table = new Table({ head: ["KPI", "window (days)", "GiB/day", "GiB per refresh", "runs/month", "TiB/month", "not counted"], ...STYLE });
+  for (const s of scans) {
+    table.push([
+      s.kpi ?? s.dataset,
+      s.windowDays,
+      (s.bytesPerDay / GIB).toFixed(2),
+      (s.bytesPerRefresh / GIB).toFixed(2),
+      s.runs.map((r) => `${Math.round(r.perMonth)} ${r.refreshType === "INCREMENTAL_REFRESH" ? `incr. (${r.days} d)` : "full"}`).join(", "),
+      (s.bytesPerMonth / GIB / 1024).toFixed(2),
+      s.uncounted.join(", "),
+    ]);
+  }
+  return `SPICE refresh scans (bytes per refresh at the declared stream volume)\n${table.toString()}\n`;
 }
 
 /**

@@ -31,6 +31,18 @@ export const POLICY_DEFAULTS = {
     },
   },
   "spice-expected-rows-declared": { enforcementLevel: "advisory", settings: {} },
+  // What each KPI's view reads is the catalog's word (written here by `npm run policy:config`), never the dataset's own tag.
+  "spice-refresh-within-cutoff": {
+    enforcementLevel: "mandatory",
+    settings: {
+      kpiSourceProducts: {
+        type: "object",
+        default: {},
+        description:
+          "The catalog's source products by KPI: {<kpi>: [<product>, ...]}. A SPICE dataset whose retail:kpi is not listed is taken to read every streamed product of the stack.",
+      },
+    },
+  },
   // Which tables are event tables is the platform's word (its DDL in sql/, written here by `npm run policy:config`), never the table's own tag.
   "iceberg-event-tables-partitioned-by-day": {
     enforcementLevel: "mandatory",

@@ -34,6 +34,12 @@ export interface GoldLayerArgs {
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Tables the views read: Athena checks them when it creates a view, so they must exist first. */
     readonly tables?: readonly pulumi.Resource[];
+    /**
+     * Registers the tables' schema migrations (IcebergNamespace.migrate) to run in the operations workgroup the layer
+     * creates; the views wait for them, so a view edited to read a column added in the same change is created after
+     * the column exists, not before (Athena checks every column a view names when it creates it).
+     */
+    readonly migrate?: (operationsWorkGroup: pulumi.Input<string>) => readonly pulumi.Resource[];
   };
   /** S3 Tables namespaces the views read (e.g. retail_silver), linked into the default catalog under the same name. */
   readonly linkedNamespaces: readonly string[];

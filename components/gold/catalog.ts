@@ -23,6 +23,8 @@ export function createGoldCatalog(
   region: pulumi.Input<string>,
   layerTags: Record<string, string>,
   parent: pulumi.Resource,
+  /** Schema migrations the views wait for (GoldLayerArgs.lakehouse.migrate). */
+  migrations: readonly pulumi.Resource[] = [],
 ): GoldCatalog {
   const { lakehouse } = args;
   const goldDatabase = new aws.glue.CatalogDatabase(
@@ -60,7 +62,7 @@ export function createGoldCatalog(
         workGroup: platformWorkgroup.name,
         region,
       },
-      { parent, dependsOn: [goldDatabase, ...Object.values(namespaceLinks), ...(lakehouse.tables ?? [])] },
+      { parent, dependsOn: [goldDatabase, ...Object.values(namespaceLinks), ...(lakehouse.tables ?? []), ...migrations] },
     );
   }
   return { goldDatabase, namespaceLinks, views };

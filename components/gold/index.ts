@@ -71,7 +71,8 @@ export class GoldLayer extends pulumi.ComponentResource {
     this.teamWorkgroups = workgroups.teamWorkgroups;
     this.scanAlarms = workgroups.scanAlarms;
 
-    const catalog = createGoldCatalog(name, args, this.platformWorkgroup, args.account.region, layerTags, this);
+    const migrations = args.lakehouse.migrate?.(this.operationsQuery.name) ?? [];
+    const catalog = createGoldCatalog(name, args, this.platformWorkgroup, args.account.region, layerTags, this, migrations);
     this.goldDatabase = catalog.goldDatabase;
     this.namespaceLinks = catalog.namespaceLinks;
     this.views = catalog.views;

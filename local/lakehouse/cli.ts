@@ -149,6 +149,9 @@ function printHuman(report: LakehouseReport, detail: LakehouseDetail): void {
   if (report.fault) console.log(`fault ${report.fault.kind}: ${report.fault.caught ? "caught" : "NOT CAUGHT"} (${report.fault.detail})`);
   const p = report.pruning;
   console.log(`pruning: one-day conversion_rate read ${p.oneDayBytes} bytes, all days ${p.allDaysBytes} bytes (ratio ${p.ratio.toFixed(4)})`);
+  const refresh = new Table({ head: ["SPICE refresh (dataset SQL)", "bytes at 1 day", "bytes at 30 days", "30 d / 1 d", "days returned"] });
+  for (const [k, r] of Object.entries(report.refreshBytes)) refresh.push([k, r.days1, r.days30, r.ratio.toFixed(2), r.daysReturned.join(" / ")]);
+  console.log(refresh.toString());
   if (report.erasure) {
     const e = report.erasure;
     console.log(

@@ -5,7 +5,7 @@ import { LocalLakehouse } from "./duckdb";
 
 /** The KPI the pruning measurement runs, and the silver tables it reads. */
 const KPI_VIEW = "gold/omnichannel/conversion_rate.sql";
-const KPI_TABLES = ["retail_silver.cart_events", "retail_silver.order_events"];
+export const KPI_TABLES = ["retail_silver.cart_events", "retail_silver.order_events"];
 
 export interface PruningResult {
   readonly oneDayBytes: number;
@@ -24,45 +24,51 @@ function bytesRead(): number {
   return Number(m[1]);
 }
 
-async function bytesFor(lake: LocalLakehouse, sql: string): Promise<number> {
+export async function bytesFor(lake: LocalLakehouse, sql: string): Promise<number> {
   const before = bytesRead();
   await lake.query(sql);
   return bytesRead() - before;
 }
 
 /**
- * Write the silver tables a KPI reads as day-partitioned Parquet (as S3 Tables stores Iceberg data files), point
- * a second DuckDB at them through the same gold view, and compare what a one-day query reads with a full scan.
+ * On the silver tables a KPI reads, written by withParquet as day-partitioned Parquet (as S3 Tables stores Iceberg
+ * data files), point a second DuckDB at them through the same gold view, and compare what a one-day query reads with
+ * a full scan.
  *
  * Why the day predicate is applied at the scan: Trino unwraps `CAST(event_ts AS date) = d` above the view's
  * GROUP BY into a partition predicate for the Iceberg scan. DuckDB 1.5.6 pushes it below the GROUP BY but keeps it
  * as a FILTER over a full READ_PARQUET (measured with EXPLAIN), so here the one-day views carry that partition
  * predicate themselves, as Iceberg planning would, and DuckDB's Parquet reader decides what it actually reads.
  */
-export async function measurePruning(lake: LocalLakehouse, day: string): Promise<PruningResult> {
+export async function measurePruningIn(dir: string, day: string): Promise<PruningResult> {
+  const reader = await LocalLakehouse.open();
+  try {
+    for (const table of KPI_TABLES) await reader.run(`DROP TABLE ${table}`);
+    const pointAt = async (partitionPredicate: string) => {
+      for (const table of KPI_TABLES) {
+        await reader.run(
+          `CREATE OR REPLACE VIEW ${table} AS SELECT * EXCLUDE (part_day) ` +
+            `FROM read_parquet('${path.join(dir, table)}/*/*.parquet', hive_partitioning = true) WHERE ${partitionPredicate}`,
+        );
+      }
+      await reader.runFile(KPI_VIEW);
+    };
+    await pointAt("true");
+    const allDaysBytes = await bytesFor(reader, "SELECT * FROM retail_gold.conversion_rate");
+    await pointAt(`part_day = DATE '${day}'`);
+    const oneDayBytes = await bytesFor(reader, `SELECT * FROM retail_gold.conversion_rate WHERE day = DATE '${day}'`);
+    return { oneDayBytes, allDaysBytes, ratio: allDaysBytes === 0 ? 0 : oneDayBytes / allDaysBytes };
+  } finally {
+    reader.close();
+  }
+}
+
+/** Export `tables` as day-partitioned Parquet under a temporary folder (`<dir>/<table>/part_day=…`), run `use`, remove it. */
+export async function withParquet<T>(lake: LocalLakehouse, tables: readonly string[], use: (dir: string) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-parquet-"));
   try {
-    for (const table of KPI_TABLES) await lake.exportParquet(table, path.join(dir, table));
-    const reader = await LocalLakehouse.open();
-    try {
-      for (const table of KPI_TABLES) await reader.run(`DROP TABLE ${table}`);
-      const pointAt = async (partitionPredicate: string) => {
-        for (const table of KPI_TABLES) {
-          await reader.run(
-            `CREATE OR REPLACE VIEW ${table} AS SELECT * EXCLUDE (part_day) ` +
-              `FROM read_parquet('${path.join(dir, table)}/*/*.parquet', hive_partitioning = true) WHERE ${partitionPredicate}`,
-          );
-        }
-        await reader.runFile(KPI_VIEW);
-      };
-      await pointAt("true");
-      const allDaysBytes = await bytesFor(reader, "SELECT * FROM retail_gold.conversion_rate");
-      await pointAt(`part_day = DATE '${day}'`);
-      const oneDayBytes = await bytesFor(reader, `SELECT * FROM retail_gold.conversion_rate WHERE day = DATE '${day}'`);
-      return { oneDayBytes, allDaysBytes, ratio: allDaysBytes === 0 ? 0 : oneDayBytes / allDaysBytes };
-    } finally {
-      reader.close();
-    }
+    for (const table of tables) await lake.exportParquet(table, path.join(dir, table));
+    return await use(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

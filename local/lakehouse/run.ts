@@ -15,7 +15,8 @@ import { checkFault, dropSilver, Fault, FaultResult, plantBeforeMerge, plantRese
 import { InputCounts, loadInput } from "./input";
 import { writeOut } from "./output";
 import { bridgedConversionCounts, compareConversion, referenceConversionCounts } from "./accuracy";
-import { measurePruning, PruningResult } from "./pruning";
+import { KPI_TABLES, measurePruningIn, PruningResult, withParquet } from "./pruning";
+import { measureRefreshBytesIn, RefreshBytes, refreshTables } from "./refreshBytes";
 import { eraseMembers, ErasureReport, membersToErase } from "./erasure";
 
 /**
@@ -66,6 +67,8 @@ export interface LakehouseReport {
   readonly bridged: { conversion_rate: number; error: number | null; maxRegionConversionRate: number };
   readonly reconciliation: { table: string; source: number; silver: number; status: "ok" | "mismatch" }[];
   readonly pruning: PruningResult;
+  /** Bytes per refresh of each SPICE KPI's dataset SQL at a 1-day and a 30-day window, ending on the last day of data. */
+  readonly refreshBytes: Record<string, RefreshBytes>;
   /** Every bronze row per product: bronze = silver + quarantined + duplicates, unaccounted 0 (sql/reconcile/accounting.sql). */
   readonly accounting: Record<string, ProductAccounting>;
   readonly quarantineReasons: Record<string, number>;
@@ -190,7 +193,13 @@ export async function runLakehouse(
       const reasons = await lake.query("SELECT reason, count(*) AS n FROM retail_silver.quarantine GROUP BY reason ORDER BY reason");
       return { accounting: sumAccounting(perDay), quarantineReasons: Object.fromEntries(reasons.map((r) => [String(r.reason), Number(r.n)])) };
     });
-    const pruning = await timed(seconds, "pruning", onStage, () => measurePruning(lake, dayOf(Math.floor(span.count / 2))));
+    // One Parquet export serves both measurements (at bench scale the export is most of the stage).
+    const { pruning, refreshBytes } = await timed(seconds, "pruning", onStage, () =>
+      withParquet(lake, [...new Set([...KPI_TABLES, ...refreshTables()])].sort(), async (dir) => ({
+        pruning: await measurePruningIn(dir, dayOf(Math.floor(span.count / 2))),
+        refreshBytes: await measureRefreshBytesIn(dir, dayOf(span.count - 1)),
+      })),
+    );
     const unaccounted = Object.values(accounting).reduce((n, a) => n + Math.abs(a.unaccounted), 0);
     const faultResult = fault
       ? await checkFault(lake, fault, injected, { mismatchedTables: reconciliation.filter((r) => r.status === "mismatch").length, unaccounted })
@@ -226,6 +235,7 @@ export async function runLakehouse(
       },
       reconciliation,
       pruning,
+      refreshBytes,
       accounting,
       quarantineReasons,
       ...(faultResult ? { fault: faultResult } : {}),

@@ -9,11 +9,13 @@ import { partitionPolicies } from "./partition";
 import { prodStatefulProtected } from "./protect";
 import { s3BucketEncrypted, s3BucketPublicAccessBlocked } from "./s3";
 import { spicePolicies } from "./spice";
+import { spiceRefreshWithinCutoff } from "./spiceRefresh";
 import { stackPolicies } from "./stack";
 
 /** Every policy of the pack, in the order the pack serves them. Tests import the rule modules; only policy/index.ts serves this list. */
 export const allPolicies: Policies = [
   ...spicePolicies,
+  spiceRefreshWithinCutoff,
   ...partitionPolicies,
   ...kinesisPolicies,
   ...athenaPolicies,

@@ -105,7 +105,7 @@ describe("executive dashboard definition (from the KPI catalog)", () => {
       for (const v of views) fs.copyFileSync(path.join(__dirname, "..", "..", "sql", "gold", mode, `${v}.sql`), path.join(dir, mode, `${v}.sql`));
       fs.writeFileSync(path.join(dir, mode, "basket_size.sql"), basket);
     }
-    const row = `basket_size,Units per order per day by region and channel,retail_gold.basket_size,SPICE,true,daily,Merchandising,false,4000,day,pos_transactions,2880`;
+    const row = `basket_size,Units per order per day by region and channel,retail_gold.basket_size,SPICE,true,daily,Merchandising,false,4000,day,pos_transactions,2880,7`;
     const file = writeTemp("catalog.csv", fs.readFileSync(KPI_CATALOG_FILE, "utf8").trimEnd() + "\n" + row + "\n");
     const withRow = loadKpiCatalog({ file, goldSqlDir: dir });
     const def = executiveDashboardDefinition(withRow.map(kpiVisualSpec), arnsOf(withRow));

@@ -2,9 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { TAG } from "../../core/tags";
+import { refreshWindowOf } from "../../core/refreshWindow";
+import { trinoSyntaxErrors } from "../spec/trino";
 import { byType, ProgramRun, RecordedResource, runProgram } from "../../local/harness";
 import { dailyRefreshTime, freshnessBudget } from "../../core/freshness";
-import { KPI_CATALOG_FILE, loadKpiCatalog } from "../../core/kpiCatalog";
+import { KPI_CATALOG_FILE, loadKpiCatalog, REFRESH_CADENCES } from "../../core/kpiCatalog";
 import {
   OPERATIONS_RESULT_RETENTION_DAYS,
   OPERATIONS_RESULTS_PREFIX,
@@ -56,10 +59,10 @@ describe("gold layer and KPI datasets under mocks", () => {
       ]),
     );
     assert.deepStrictEqual(got, {
-      conversion_rate: ["SPICE", "SELECT * FROM retail_gold.conversion_rate"],
-      cart_abandonment: ["SPICE", "SELECT * FROM retail_gold.cart_abandonment"],
+      conversion_rate: ["SPICE", "SELECT * FROM retail_gold.conversion_rate WHERE day > current_date - INTERVAL '2' DAY"],
+      cart_abandonment: ["SPICE", "SELECT * FROM retail_gold.cart_abandonment WHERE day > current_date - INTERVAL '2' DAY"],
       sku_velocity: ["DIRECT_QUERY", "SELECT * FROM retail_gold.sku_velocity"],
-      loyalty_redemption_rate: ["SPICE", "SELECT * FROM retail_gold.loyalty_redemption_rate"],
+      loyalty_redemption_rate: ["SPICE", "SELECT * FROM retail_gold.loyalty_redemption_rate WHERE day > current_date - INTERVAL '2' DAY"],
       inventory_fill_rate: ["DIRECT_QUERY", "SELECT * FROM retail_gold.inventory_fill_rate"],
     });
     // Each dataset reads through its owner team's data source (and so its workgroup).
@@ -115,6 +118,25 @@ describe("gold layer and KPI datasets under mocks", () => {
     assert.deepStrictEqual(sched("inventory_fill_rate"), []);
   });
 
+  it("bounds each SPICE dataset's SQL by its catalog window on the view's day column; DIRECT_QUERY reads the view live", () => {
+    const sql = (kpi: string) => dataset(prod, kpi).inputs.physicalTableMaps.map((m: { customSql: { sqlQuery: string } }) => m.customSql.sqlQuery);
+    for (const k of loadKpiCatalog()) {
+      const expected =
+        k.importMode === "SPICE"
+          ? `SELECT * FROM retail_gold.${k.view} WHERE ${k.eventTimeColumn} > current_date - INTERVAL '${k.refreshWindowDays}' DAY`
+          : `SELECT * FROM retail_gold.${k.view}`;
+      assert.deepStrictEqual(sql(k.kpi), [expected], k.kpi);
+      assert.strictEqual(dataset(prod, k.kpi).inputs.tags[TAG.sourceProducts], k.sourceProducts.join(" "), k.kpi);
+    }
+    assert.deepStrictEqual(sql("conversion_rate"), ["SELECT * FROM retail_gold.conversion_rate WHERE day > current_date - INTERVAL '2' DAY"]);
+    // What QuickSight sends Athena must parse as Trino, and read back as the window the policy pack checks.
+    for (const k of loadKpiCatalog().filter((c) => c.importMode === "SPICE")) {
+      const [q] = sql(k.kpi);
+      assert.deepStrictEqual(trinoSyntaxErrors(q), [], k.kpi);
+      assert.deepStrictEqual(refreshWindowOf(q), { table: `retail_gold.${k.view}`, dayColumn: k.eventTimeColumn, days: k.refreshWindowDays }, k.kpi);
+    }
+  });
+
   it("grants each dataset to its owner team's QuickSight group only, and tags it for policies", () => {
     const owners = {
       conversion_rate: "merchandising-analysts",
@@ -138,6 +160,7 @@ describe("gold layer and KPI datasets under mocks", () => {
       "retail:expected-rows": "60000000",
       "retail:steward-approved": "true",
       "retail:event-time-column": "day",
+      "retail:source-products": "cart_events pos_transactions",
     });
     assert.strictEqual(dataset(prod, "loyalty_redemption_rate").inputs.tags["retail:steward-approved"], "false");
   });
@@ -378,7 +401,7 @@ describe("gold validators", () => {
     );
     assert.throws(() => validateGoldLayerArgs({ ...args, linkedNamespaces: ["retail_gold"] }), /linked namespace "retail_gold"/);
   });
-  it("KpiDataset: a SPICE KPI without a cadence and a malformed refresh time are refused", () => {
+  it("KpiDataset: a SPICE KPI without a cadence or a window and a malformed refresh time are refused", () => {
     const kpi = {
       kpi: "conversion_rate",
       definition: "d",
@@ -389,10 +412,15 @@ describe("gold validators", () => {
       expectedRows: 10,
       eventTimeColumn: "day",
       source: "c.csv:2",
+      sourceProducts: ["cart_events"],
     };
     assert.throws(
       () => validateKpiDatasetArgs({ kpi, spiceRowCap: 100, dailyRefreshTime: "04:30" }),
       /c\.csv:2\): a SPICE dataset needs a refresh cadence/,
+    );
+    assert.throws(
+      () => validateKpiDatasetArgs({ kpi: { ...kpi, refresh: REFRESH_CADENCES.hourly }, spiceRowCap: 100, dailyRefreshTime: "04:30" }),
+      /c\.csv:2\): a SPICE dataset needs a bounded refresh window, or each full refresh scans all of silver\. Fix: set refresh_window_days in the catalog\./,
     );
     assert.throws(
       () => validateKpiDatasetArgs({ kpi: { ...kpi, importMode: "DIRECT_QUERY" }, spiceRowCap: 100, dailyRefreshTime: "4:30" }),

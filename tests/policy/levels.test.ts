@@ -11,6 +11,7 @@ const EXPECTED_LEVELS: Record<string, EnforcementLevel> = {
   // SPICE: over the cap is an error; a dataset that does not say its size is a nudge.
   "spice-row-cap": "mandatory",
   "spice-expected-rows-declared": "advisory",
+  "spice-refresh-within-cutoff": "mandatory",
   "iceberg-event-tables-partitioned-by-day": "mandatory",
   // Kinesis: under-provisioning is an error; an undeclared peak and a peak beyond the load test are nudges.
   "kinesis-shards-for-peak": "mandatory",

@@ -87,6 +87,7 @@ describe("lakehouse CLI arguments", () => {
       "bridged",
       "reconciliation",
       "pruning",
+      "refreshBytes",
       "accounting",
       "quarantineReasons",
       "fault",
@@ -108,5 +109,14 @@ describe("lakehouse CLI arguments", () => {
       loyalty_tier: "ok",
     });
     assert.ok(out.pruning.ratio > 0 && out.pruning.ratio <= 0.5, `ratio ${out.pruning.ratio}`);
+    // Each SPICE KPI's dataset SQL at 1 and 30 days, ending on the last of the 5 days: the 1-day refresh returns one
+    // day, the 30-day one all 5, and reads several times the bytes (the window prunes day partitions).
+    assert.deepStrictEqual(Object.keys(out.refreshBytes), ["conversion_rate", "cart_abandonment", "loyalty_redemption_rate"]);
+    for (const [kpi, r] of Object.entries(
+      out.refreshBytes as Record<string, { days1: number; days30: number; ratio: number; daysReturned: number[] }>,
+    )) {
+      assert.deepStrictEqual(r.daysReturned, [1, 5], kpi);
+      assert.ok(r.days1 > 0 && r.ratio > 2 && r.ratio <= 5.5, `${kpi}: ${JSON.stringify(r)}`);
+    }
   });
 });

@@ -70,6 +70,53 @@ describe("plan: monthly cost estimate", () => {
     ]);
   });
 
+  it("sizes a SPICE refresh as window days × the daily silver bytes of its source products, per scheduled run", () => {
+    const dataset = (name: string, sql: string, extra: Record<string, unknown> = {}): CostInput => ({
+      type: "aws:quicksight/dataSet:DataSet",
+      name,
+      urn: `urn:${name}`,
+      inputs: {
+        importMode: "SPICE",
+        dataSetId: name,
+        physicalTableMaps: [{ customSql: { sqlQuery: sql } }],
+        tags: { [TAG.kpi]: name, [TAG.sourceProducts]: "cart_events loyalty_redemptions" },
+        ...extra,
+      },
+    });
+    const schedule = (name: string, dataSetId: string, refreshType: string, interval: string): CostInput => ({
+      type: "aws:quicksight/refreshSchedule:RefreshSchedule",
+      name,
+      urn: `urn:${name}`,
+      inputs: { dataSetId, schedule: { refreshType, scheduleFrequency: { interval } } },
+    });
+    const lookback = { refreshConfiguration: { incrementalRefresh: { lookbackWindow: { columnName: "day", size: 2, sizeUnit: "DAY" } } } };
+    const cost = estimateCost([
+      stream,
+      dataset("carts", "SELECT * FROM retail_gold.carts WHERE day > current_date - INTERVAL '3' DAY", { refreshProperties: lookback }),
+      schedule("carts-refresh", "carts", "INCREMENTAL_REFRESH", "MINUTE15"),
+      schedule("carts-nightly", "carts", "FULL_REFRESH", "DAILY"),
+      // No window the model can read: left out here (the policy pack reports it), never priced as one day.
+      dataset("unbounded", "SELECT * FROM retail_gold.carts"),
+      schedule("unbounded-refresh", "unbounded", "FULL_REFRESH", "HOURLY"),
+    ]);
+    // cart_events: 2,000 rec/s sustained × 1,024 B × 86,400 s × 0.2 columnar = 35,389,440,000 B (32.96 GiB) a day;
+    // loyalty_redemptions is a batch product with no declared volume: named, not counted.
+    assert.deepEqual(
+      cost.refreshes.map((r) => [r.kpi, r.windowDays, r.bytesPerDay, r.bytesPerRefresh, r.uncounted, r.bytesPerMonth]),
+      [["carts", 3, 35_389_440_000, 106_168_320_000, ["loyalty_redemptions"], 2880 * 2 * 35_389_440_000 + 30 * 3 * 35_389_440_000]],
+    );
+    assert.deepEqual(cost.items.filter((i) => i.resource.startsWith("carts") || i.resource.startsWith("unbounded")).map(line), [
+      // 2,880 × 2 days (the lookback) × 35,389,440,000 B / 2^40 = 185.394 TB × $5 = $926.97
+      "Athena | carts-refresh | 185.39 TB scanned | $926.97",
+      // 30 × 3 days (the window) × 35,389,440,000 B / 2^40 = 2.897 TB × $5 = $14.48
+      "Athena | carts-nightly | 2.9 TB scanned | $14.48",
+    ]);
+    assert.match(
+      cost.items.find((i) => i.resource === "carts-nightly")!.basis,
+      /^30 full refreshes\/month × 98\.88 GiB \(3 days × 32\.96 GiB\/day of cart_events; not counted: loyalty_redemptions, no declared volume\)$/,
+    );
+  });
+
   it("prices the prod plan at one total", async () => {
     const cost = estimateCost((await runStack("prod")).resources);
     // cart_events lane, as above                                                               1,041.59
@@ -82,6 +129,17 @@ describe("plan: monthly cost estimate", () => {
     //   = 146.48 TB × $5 = 732.42 each                                                                   5,126.94
     // SPICE: conversion_rate and cart_abandonment 30,000 rows × 500 B = 0.014 GB × $0.38 = 0.01 each;
     //   loyalty_redemption_rate 4,000 rows = 0.00; sku_velocity and inventory_fill_rate are DIRECT_QUERY      0.02
-    assert.equal(cost.monthlyUsd, 6995.92);
+    // SPICE refreshes, each 2 days × (35,389,440,000 + 4,976,640,000) B/day = 80,732,160,000 B (75.19 GiB):
+    //   conversion_rate hourly 720 × that / 2^40 = 52.87 TB → 264.33; loyalty_redemption_rate daily 30 → 11.01;
+    //   cart_abandonment 2,880 incremental (2-day lookback) → 1,057.33 and 30 nightly full → 11.01       1,343.68
+    assert.equal(cost.monthlyUsd, 8339.6);
+    assert.deepEqual(
+      cost.refreshes.map((r) => [r.kpi, r.windowDays, r.bytesPerRefresh]),
+      [
+        ["conversion_rate", 2, 80_732_160_000],
+        ["loyalty_redemption_rate", 2, 80_732_160_000],
+        ["cart_abandonment", 2, 80_732_160_000],
+      ],
+    );
   });
 });

@@ -189,6 +189,13 @@ describe("plan --against: a schema change in a copy of the repository (child pro
       !report.diff?.update.some((u) => u.urn.endsWith("::retail-prod-retail_silver-order_events")),
       "the table itself ignores the metadata change",
     );
+    // No merge names the new column yet: the plan says it will be NULL in every new row (advisory, so still exit 0).
+    const unwritten = report.policies.violations.filter((v) => v.policy === "schema-column-unwritten");
+    assert.deepEqual(
+      unwritten.map((v) => [v.enforcementLevel, v.message.slice(0, v.message.indexOf(" ("))]),
+      [["advisory", "retail_silver.order_events.store_id"]],
+    );
+    assert.match(unwritten[0].message, /sql\/silver\/order_events\.sql.*INSERT column list/);
   });
 
   it("a dropped column exits 2 naming the file, the column and the procedure", async () => {

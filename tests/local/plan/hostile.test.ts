@@ -38,6 +38,12 @@ const HOSTILE: Record<string, readonly string[]> = {
     "iam-no-wildcard-action not-action",
     "iam-no-wildcard-action user-everything",
   ],
+  "hostile-refresh": [
+    "spice-refresh-within-cutoff borrowed-kpi",
+    "spice-refresh-within-cutoff or-true",
+    "spice-refresh-within-cutoff too-wide",
+    "spice-refresh-within-cutoff unbounded",
+  ],
   "hostile-exemptions": [
     "amazon-q-topic-steward-approved unapproved-q",
     "iceberg-event-tables-partitioned-by-day borrowed-name",
