@@ -58,6 +58,7 @@ handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then
           .map((c) => `${c.args[0].input.AwsAccountId}/${c.args[0].input.DataSetId}`),
         records,
         listed: ingestions.commandCalls(quicksight.ListIngestionsCommand).map((c) => c.args[0].input),
+        invoked: globalThis.__lambdaInvocations ?? [],
       })}\n`,
     );
   },

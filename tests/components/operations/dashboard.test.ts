@@ -167,6 +167,18 @@ describe("operations dashboard (CloudWatch)", () => {
       assert.ok(lines.includes(`"${m}"`), `no ${m} on the dashboard`);
   });
 
+  it("graphs every backfill run's windows done and remaining, by the names and the Run dimension the handler publishes", () => {
+    const w = bodyOf(prod).widgets.find((x) => x.properties.title === "backfill windows per run");
+    const expressions = (w.properties.metrics as { expression: string }[][]).map((l) => l[0].expression);
+    const search = (m: MetricRef) => `SEARCH('{${m.namespace},${m.dimensions.join(",")}} MetricName="${m.metricName}"', 'Maximum', 300)`;
+    assert.deepEqual(expressions, [
+      search(OPERATIONS_METRICS.backfillWindowsRemaining),
+      search(OPERATIONS_METRICS.backfillWindowsDone),
+      search(OPERATIONS_METRICS.backfillSwitchBackReady),
+    ]);
+    assert.deepEqual(OPERATIONS_METRICS.backfillWindowsDone.dimensions, ["Run"]);
+  });
+
   it("is byte-identical for the same facts in any order, keys sorted, every expression's ids defined", () => {
     const facts: OperationsDashboardFacts = {
       region: "us-east-1",
