@@ -242,6 +242,7 @@ describe("Operations component under mocks", function () {
   it("ships the backfill the merged products, the bridge's CRM source to merge first, the retention and the checks' SQL", async () => {
     const settings = JSON.parse(await (await fn("backfill").inputs.code.assets)["settings.json"].text);
     assert.deepStrictEqual([...settings.products].sort(), [
+      "campaign_attribution",
       "cart_events",
       "erp_inventory",
       "loyalty_redemptions",
