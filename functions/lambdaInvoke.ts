@@ -1,12 +1,8 @@
-import { createRequire } from "module";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { MergeInvocation } from "./backfill";
 import type { MergeEvent } from "./merge";
 
-/**
- * The part of @aws-sdk/client-lambda the backfill calls. The Node.js 22 runtime ships the whole SDK v3 (every
- * @aws-sdk/* stays external in our bundles), but the Lambda client is not among this repository's dependencies,
- * so it is required by name at run time, through the same module paths as the others, and typed here.
- */
+/** The part of Invoke the backfill uses: a seam its unit tests fake, and sdkInvoke serves with the SDK's client. */
 export interface InvokeInput {
   readonly FunctionName: string;
   readonly InvocationType: "RequestResponse" | "Event";
@@ -19,16 +15,10 @@ export interface InvokeOutput {
 }
 export type Invoke = (input: InvokeInput) => Promise<InvokeOutput>;
 
-interface LambdaSdk {
-  readonly LambdaClient: new (config: object) => { send(command: unknown): Promise<InvokeOutput> };
-  readonly InvokeCommand: new (input: InvokeInput) => unknown;
-}
-
-/** Invoke through the runtime's Lambda client. */
+/** Invoke through the SDK's Lambda client (external in the bundle, like every @aws-sdk/* client). */
 export function sdkInvoke(): Invoke {
-  const sdk = createRequire(__filename)("@aws-sdk/client-lambda") as LambdaSdk;
-  const client = new sdk.LambdaClient({});
-  return (input) => client.send(new sdk.InvokeCommand(input));
+  const client = new LambdaClient({});
+  return (input) => client.send(new InvokeCommand(input));
 }
 
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));

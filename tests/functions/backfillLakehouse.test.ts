@@ -5,6 +5,7 @@ import { localBackfill } from "../../local/lakehouse/backfill";
 import { ACCOUNTING_FILE } from "../../functions/reconcile";
 import { bridgeUse } from "../../core/sql/access";
 import { loadSql } from "../../core/sql/files";
+import { loadTableDefs } from "../../core/tables";
 import { planOperations } from "../../components/operations";
 import { LocalLakehouse } from "../../local/lakehouse/duckdb";
 import { generate } from "../../local/lakehouse/generate";
@@ -20,20 +21,8 @@ import { RecordingAlerts } from "./fakes";
 const DAYS = 2;
 const START = Date.parse(`${START_DAY}T00:00:00Z`);
 const END = new Date(START + (DAYS + 2) * 86_400_000);
-const ALL_TABLES = [
-  ...["cart_events", "pos_transactions", "loyalty_redemptions", "loyalty_tier", "erp_inventory"].map((t) => `retail_bronze.${t}`),
-  ...[
-    "cart_events",
-    "order_events",
-    "loyalty_redemptions",
-    "loyalty_tier",
-    "erp_inventory",
-    "identity_bridge",
-    "quarantine",
-    "event_keys",
-    "duplicates",
-  ].map((t) => `retail_silver.${t}`),
-];
+// Every table the DDL declares, as the stack creates them: the merges of every product (the fifth included) name theirs.
+const ALL_TABLES = [...loadTableDefs().values()].map((d) => `${d.namespace}.${d.name}`);
 const plan = planOperations({ products: [], goldChannelMode: "omnichannel", kpiFreshnessBudgetMinutes: {}, batchJobNames: {} }, ALL_TABLES);
 // The bridge reads silver loyalty_tier, so the CRM extract is listed first, as the runbook says.
 const PRODUCTS = [...BATCH_MERGES, ...STREAM_MERGES];

@@ -84,11 +84,10 @@ function invoke(
     ],
     {
       cwd: dir,
-      // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the
-      // SDK; the runtime's Lambda client, which is not among our dependencies, from its stand-in.
+      // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the SDK.
       env: {
         PATH: process.env.PATH,
-        NODE_PATH: [path.join(REPO_ROOT, "node_modules"), path.join(__dirname, "..", "..", "support", "runtime")].join(path.delimiter),
+        NODE_PATH: path.join(REPO_ROOT, "node_modules"),
         NODE_NO_WARNINGS: "1",
         AWS_LAMBDA_FUNCTION_NAME: `retail-prod-ops-${fn}`,
         ...ENVIRONMENT,
