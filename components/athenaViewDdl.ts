@@ -16,6 +16,11 @@ export interface AthenaViewInputs {
   /** Workgroup that runs the DDL; it fixes the results location and encryption. */
   readonly workGroup: string;
   readonly region: string;
+  /**
+   * Schema versions of the tables the view reads (`retail_silver.order_events@2,...`): a migration changes it, and
+   * the update re-runs CREATE OR REPLACE so the view is not left stale over a widened column.
+   */
+  readonly sourceVersions?: string;
 }
 
 export interface AthenaViewOutputs extends AthenaViewInputs {
@@ -105,9 +110,13 @@ export async function deleteView(client: AthenaClient, outs: AthenaViewOutputs, 
   );
 }
 
-/** A new name or database is a different view (replace: create the new, drop the old); a new statement or workgroup is an in-place update. */
+/**
+ * A new name or database is a different view (replace: create the new, drop the old); a new statement, workgroup or
+ * source schema version is an in-place update (the statement re-runs).
+ */
 export function diffView(olds: AthenaViewOutputs, news: AthenaViewInputs): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const replaces = (["viewName", "database", "region"] as const).filter((k) => olds[k] !== news[k]);
-  const changes = replaces.length > 0 || olds.statement !== news.statement || olds.workGroup !== news.workGroup;
+  const changes =
+    replaces.length > 0 || olds.statement !== news.statement || olds.workGroup !== news.workGroup || olds.sourceVersions !== news.sourceVersions;
   return { changes, replaces, deleteBeforeReplace: false };
 }

@@ -44,6 +44,11 @@ export const OPERATIONS_METRICS = {
   hoursSinceMaintenance: ops("HoursSinceMaintenance", "Table", "Job"),
   /** maintenance: bronze emails set to NULL (and unresolved-identity rows deleted) past retail:privacy.rawEmailRetentionDays, per table and run. */
   rowsScrubbed: ops("RowsScrubbed", "Table"),
+  /** backfill: windows of a run merged for every product so far, and still to merge (Run: range and products). */
+  backfillWindowsDone: ops("BackfillWindowsDone", "Run"),
+  backfillWindowsRemaining: ops("BackfillWindowsRemaining", "Run"),
+  /** backfill: 1 when a finished run's switch-back checks (bridge coverage, accounting) pass, else 0. */
+  backfillSwitchBackReady: ops("BackfillSwitchBackReady", "Run"),
 } as const satisfies Record<string, MetricRef>;
 
 /**

@@ -16,6 +16,8 @@ export const ENV = {
   awsAccountId: "AWS_ACCOUNT_ID",
   /** JSON object: Kinesis stream name by stream product, for the canary. */
   canaryStreams: "CANARY_STREAMS",
+  /** The merge function's name: the backfill invokes it for each window. */
+  mergeFunctionName: "MERGE_FUNCTION_NAME",
 } as const;
 
 /** CloudWatch namespace every operations metric goes to; the Lambda roles may write to this one only. */

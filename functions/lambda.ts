@@ -6,6 +6,8 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { CreateIngestionCommand, ListIngestionsCommand, QuickSightClient } from "@aws-sdk/client-quicksight";
 import { ENV } from "../core/runtime";
 import { AwsAlerts } from "./alerts";
+import { BackfillEvent, BackfillReport, BackfillSettings, runBackfill } from "./backfill";
+import { mergeInvoker, sdkInvoke, selfInvoker } from "./lambdaInvoke";
 import { AthenaRunner } from "./athenaRunner";
 import { EraseEvent, EraseReport, EraseSettings, runErase } from "./erase";
 import { CanaryReport, CanarySettings, runCanary } from "./canary";
@@ -52,6 +54,23 @@ function athena(context: InvocationContext | undefined): AthenaRunner {
 export async function mergeEntry(event: MergeEvent, settings: MergeSettings, context?: InvocationContext): Promise<MergeReport> {
   const report = await runMerge(event, settings, { runner: athena(context), alerts: alerts(), now: () => new Date() });
   console.log(JSON.stringify({ merge: report }));
+  return report;
+}
+
+/** The operator's backfill: the merge function by name, and itself (the runtime names it) to hand over to. */
+export async function backfillEntry(event: BackfillEvent, settings: BackfillSettings, context: InvocationContext): Promise<BackfillReport> {
+  const invoke = sdkInvoke();
+  const report = await runBackfill(event, settings, {
+    invokeMerge: mergeInvoker(invoke, env(ENV.mergeFunctionName)),
+    continueWith: selfInvoker(invoke, env("AWS_LAMBDA_FUNCTION_NAME")),
+    runner: athena(context),
+    alerts: alerts(),
+    now: () => new Date(),
+    remainingMs: () => context.getRemainingTimeInMillis(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    log: (line) => console.log(JSON.stringify(line)),
+  });
+  console.log(JSON.stringify({ backfill: report }));
   return report;
 }
 

@@ -21,6 +21,8 @@ export interface GoldInputs {
   readonly lakehouse: Pick<IcebergNamespace, "catalogId" | "tableBucketName" | "tableBucketArn" | "kmsKeyArn" | "tables">;
   /** Registers the tables' schema migrations in the operations workgroup; the views wait for them (GoldLayerArgs). */
   readonly migrate?: (operationsWorkGroup: pulumi.Input<string>) => readonly pulumi.Resource[];
+  /** Each table's schema version, which the views follow (GoldLayerArgs.lakehouse.schemaVersions). */
+  readonly schemaVersions?: Readonly<Record<string, number>>;
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly account: AwsAccount;
   /** Protect the gold database and the datasets (true in prod). */
@@ -91,7 +93,12 @@ export function buildGold(
       bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoffPerQuery,
       dailyScanBudgetBytes: config.athena.dailyScanBudgetBytes,
       resultRetentionDays: config.athena.resultRetentionDays,
-      lakehouse: { ...inputs.lakehouse, tables: Object.values(inputs.lakehouse.tables), migrate: inputs.migrate },
+      lakehouse: {
+        ...inputs.lakehouse,
+        tables: Object.values(inputs.lakehouse.tables),
+        migrate: inputs.migrate,
+        schemaVersions: inputs.schemaVersions,
+      },
       linkedNamespaces: referencedNamespaces(kpis.flatMap((k) => Object.values(k.viewSql).map(viewStatement))),
       alarmTopicArn: inputs.alarmTopicArn,
       protect: inputs.protect,

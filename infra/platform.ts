@@ -209,6 +209,8 @@ export function buildPlatform(cfg: PlatformConfig): Platform {
     lakehouse,
     // In the gold layer's operations workgroup, before the views: a view may read a column its table gains here.
     migrate: (workGroup) => Object.values(lakehouse.migrate(migrations, workGroup)),
+    // A view over a widened column is stale in Trino: each view re-runs when a table it reads moves a version.
+    schemaVersions: Object.fromEntries(migrations.map((m) => [m.table, m.version])),
     alarmTopicArn: topic.arn,
     account,
     protect,

@@ -40,6 +40,8 @@ export interface GoldLayerArgs {
      * the column exists, not before (Athena checks every column a view names when it creates it).
      */
     readonly migrate?: (operationsWorkGroup: pulumi.Input<string>) => readonly pulumi.Resource[];
+    /** Each table's schema version (core/schemaLedger.ts planMigrations): a view re-runs when one it reads moves. */
+    readonly schemaVersions?: Readonly<Record<string, number>>;
   };
   /** S3 Tables namespaces the views read (e.g. retail_silver), linked into the default catalog under the same name. */
   readonly linkedNamespaces: readonly string[];

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../aws";
 import { GOLD_DATABASE, viewStatement } from "../../core/kpiCatalog";
+import { tableAccess } from "../../core/sql/access";
 import { AthenaView } from "../athenaViews";
 import type { GoldLayerArgs } from "./args";
 
@@ -53,17 +54,33 @@ export function createGoldCatalog(
 
   const views: Record<string, AthenaView> = {};
   for (const v of args.views) {
+    const statement = viewStatement(v.sql[args.channelMode]);
+    const versions = lakehouse.schemaVersions;
     views[v.name] = new AthenaView(
       `${name}-view-${v.name}`,
       {
         viewName: v.name,
         database: GOLD_DATABASE,
-        statement: viewStatement(v.sql[args.channelMode]),
+        statement,
         workGroup: platformWorkgroup.name,
         region,
+        ...(versions ? { sourceVersions: formatViewSources(viewSources(statement, versions)) } : {}),
       },
       { parent, dependsOn: [goldDatabase, ...Object.values(namespaceLinks), ...(lakehouse.tables ?? []), ...migrations] },
     );
   }
   return { goldDatabase, namespaceLinks, views };
+}
+
+/** The tables a view statement reads that have a schema version, each with it, sorted. */
+export function viewSources(statement: string, versions: Readonly<Record<string, number>>): { table: string; version: number }[] {
+  return tableAccess([statement])
+    .reads.filter((t) => t in versions)
+    .sort()
+    .map((table) => ({ table, version: versions[table] }));
+}
+
+/** The AthenaView sourceVersions input: `retail_silver.order_events@2,...`; a change re-runs the view's DDL in place. */
+export function formatViewSources(sources: readonly { table: string; version: number }[]): string {
+  return sources.map((s) => `${s.table}@${s.version}`).join(",");
 }

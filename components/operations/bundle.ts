@@ -5,11 +5,11 @@ import { REPO_ROOT } from "../../core/paths";
 import { SETTINGS_FILE } from "../../functions/entries/settings";
 
 /** The operations functions, each with one entry module in functions/entries/ exporting `handler`. */
-export const FUNCTIONS = ["merge", "reconcile", "freshness", "maintenance", "erase", "canary"] as const;
+export const FUNCTIONS = ["merge", "reconcile", "freshness", "maintenance", "erase", "backfill", "canary"] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 /** Functions every stack has; the canary exists only while retail:canary.enabled. */
 export type CoreFunctionName = Exclude<FunctionName, "canary">;
-/** The operations functions as built: the core four, and the canary when enabled. */
+/** The operations functions as built: the core ones, and the canary when enabled. */
 export type OperationsFunctions<T> = Record<CoreFunctionName, T> & { readonly canary?: T };
 
 /** The Lambda handler setting for every bundle: index.js's `handler` export. */

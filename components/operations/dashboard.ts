@@ -79,6 +79,12 @@ export function metricLine(ref: MetricRef, values: readonly string[], options: R
   return [ref.namespace, ref.metricName, ...ref.dimensions.flatMap((d, i) => [d, values[i]]), options];
 }
 
+/** Every series of a metric, whatever its dimension values (a backfill's Run is named only when it starts). */
+function searchLine(ref: MetricRef, stat: string, period: number, label: string, id: string): MetricLine {
+  const schema = [ref.namespace, ...ref.dimensions].join(",");
+  return [{ expression: `SEARCH('{${schema}} MetricName="${ref.metricName}"', '${stat}', ${period})`, label, id }];
+}
+
 const text = (markdown: string): Widget => ({ type: "text", width: 24, height: 1, properties: { markdown } });
 const graph = (width: number, title: string, region: string, metrics: MetricLine[], extra: Record<string, unknown> = {}): Widget => ({
   type: "metric",
@@ -146,6 +152,18 @@ export function operationsDashboardBody(f: OperationsDashboardFacts): { widgets:
         metricLine(A.queueVisibleMessages, [f.failureQueue], { stat: "Maximum", label: "failed runs", yAxis: "right" }),
       ],
       { period: 300, annotations: budget("fails into the queue", MERGE_MAX_EVENT_AGE_SECONDS * 1000) },
+    ),
+    text("## Backfill: windows merged and still to merge, per run (an operator's; it takes turns with the schedule on the slot above)"),
+    graph(
+      24,
+      "backfill windows per run",
+      r,
+      [
+        searchLine(M.backfillWindowsRemaining, "Maximum", 300, "remaining", "remaining"),
+        searchLine(M.backfillWindowsDone, "Maximum", 300, "done", "done"),
+        searchLine(M.backfillSwitchBackReady, "Maximum", 300, "switch-back ready (1)", "ready"),
+      ],
+      { period: 300 },
     ),
     text("## Quarantine rate per product (% of merged rows refused)"),
     graph(

@@ -5,9 +5,11 @@ import { DEFAULT_WINDOW_HOURS, JobType } from "../../functions/maintenance";
 import type { MaintenanceEntrySettings } from "../../functions/lambda";
 import { MergeSettings } from "../../functions/merge";
 import { ACCOUNTING_FILE, ReconcileSettings } from "../../functions/reconcile";
+import { BackfillSettings } from "../../functions/backfill";
+import { iamPolicy } from "../iam";
 import { MERGE_MAX_EVENT_AGE_SECONDS, MERGE_TIMEOUT_SECONDS } from "../../core/limits";
 import { ENV } from "../../core/runtime";
-import { bridgeUse } from "../../core/sql/access";
+import { bridgeUse, tableAccess } from "../../core/sql/access";
 import { formatReconciles, TAG } from "../../core/tags";
 import type { EmailSalt } from "../emailSalt";
 import { IcebergNamespace } from "../icebergNamespace";
@@ -65,6 +67,11 @@ export interface OperationsArgs extends PlanInputs {
   readonly reresolveHorizonDays: number;
   readonly tags?: Record<string, string>;
 }
+
+/** The backfill's timeout: Lambda's most, so each invocation merges as many windows as it can before handing over. */
+const BACKFILL_TIMEOUT_SECONDS = 900;
+/** Seconds one switch-back check query may run (a day's accounting reads that day's bronze and silver). */
+const BACKFILL_CHECK_QUERY_SECONDS = 240;
 
 /** The plan, its problems reported against the component. */
 function planned(args: OperationsArgs, existing: readonly string[], component: pulumi.Resource): OperationsPlan {
@@ -257,8 +264,38 @@ export class Operations extends pulumi.ComponentResource {
         [ENV.awsAccountId]: args.account.accountId,
       },
     });
+    // An operator's replay of bronze through the merge function (never scheduled): it takes turns with the scheduled
+    // merges on the merge's one slot, and reads only what its switch-back checks count.
+    const backfillSettings: BackfillSettings = {
+      products: plan.merges.map((m) => m.product),
+      bridgeSources: plan.merges.map((m) => m.product).filter((p) => tableAccess([plan.bridgeSql]).reads.includes(`retail_silver.${p}`)),
+      rawEmailRetentionDays: args.rawEmailRetentionDays,
+      timeoutSeconds: BACKFILL_TIMEOUT_SECONDS,
+      mergeTimeoutSeconds: MERGE_TIMEOUT_SECONDS,
+      coverage: { sql: plan.bridgeCoverageSql, min: args.bridgeCoverageMin },
+      ...(plan.reconcile[ACCOUNTING_FILE] !== undefined ? { accountingSql: plan.reconcile[ACCOUNTING_FILE] } : {}),
+      checkQuerySeconds: BACKFILL_CHECK_QUERY_SECONDS,
+    };
+    const backfill = lambda("backfill", {
+      handlerSettings: backfillSettings,
+      query: plan.access.backfill,
+      statements: [{ Sid: "InvokeMerge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [merge.arn] }],
+      timeout: BACKFILL_TIMEOUT_SECONDS,
+      // Its hand-over waits only for the invocation that sent it (concurrency 1), or for another run's turn.
+      maxEventAgeSeconds: 3600,
+      environment: { ...queryEnv(BACKFILL_CHECK_QUERY_SECONDS), [ENV.mergeFunctionName]: merge.name },
+    });
+    // Invoking itself needs its own ARN, which exists only once the function does: a policy of its own, made after it.
+    new aws.iam.RolePolicy(
+      `${name}-backfill-continue`,
+      {
+        role: made.backfill!.role.id,
+        policy: iamPolicy([{ Sid: "ContinueItself", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [backfill.arn] }]),
+      },
+      parent,
+    );
     const canary = args.canary && canaryFunction(args.canary);
-    this.functions = { merge, reconcile, freshness, maintenance, erase, ...(canary ? { canary } : {}) };
+    this.functions = { merge, reconcile, freshness, maintenance, erase, backfill, ...(canary ? { canary } : {}) };
     const byFunction = made as OperationsFunctions<ReturnType<typeof operationsFunction>>;
     this.roles = {
       merge: byFunction.merge.role,
@@ -266,6 +303,7 @@ export class Operations extends pulumi.ComponentResource {
       freshness: byFunction.freshness.role,
       maintenance: byFunction.maintenance.role,
       erase: byFunction.erase.role,
+      backfill: byFunction.backfill.role,
       ...(byFunction.canary ? { canary: byFunction.canary.role } : {}),
     };
 

@@ -3,6 +3,7 @@ import * as path from "path";
 import { FreshnessKpi } from "../../functions/freshness";
 import { CanaryFreshnessSettings } from "../../functions/measuredFreshness";
 import { QUARANTINE_TABLE, targetOf } from "../../functions/merge";
+import { ACCOUNTING_FILE } from "../../functions/reconcile";
 import { CANARY_PRODUCTS } from "../../core/canary";
 import { splitStatements } from "../../core/sql/text";
 import { BATCH_CADENCE_MINUTES, Lane } from "../../core/lanes";
@@ -85,7 +86,15 @@ export interface OperationsPlan {
   readonly erasure: string[];
   /** sql/retention/raw_email.sql's statements whose tables this stack has: the maintenance function runs them daily. */
   readonly retention: string[];
-  readonly access: { merge: TableAccess; reconcile: TableAccess; freshness: TableAccess; erase: TableAccess; retention: TableAccess };
+  readonly access: {
+    merge: TableAccess;
+    reconcile: TableAccess;
+    freshness: TableAccess;
+    erase: TableAccess;
+    retention: TableAccess;
+    /** The backfill's switch-back checks: bridge coverage and the accounting (reads only; its merges run in the merge function). */
+    backfill: TableAccess;
+  };
   /** What the freshness function measures from the canary's rounds; undefined while the canary is off. */
   readonly canary?: CanaryFreshnessSettings;
   /** sql/coverage/bridge_coverage.sql. */
@@ -264,6 +273,7 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
       freshness: tableAccess([...Object.values(freshness), ...(canary ? [canary.sql] : []), bridgeCoverageSql!]),
       erase: tableAccess(erasure),
       retention: tableAccess(retention),
+      backfill: tableAccess([bridgeCoverageSql!, ...(reconcile[ACCOUNTING_FILE] !== undefined ? [reconcile[ACCOUNTING_FILE]] : [])]),
     },
     ...(canary ? { canary } : {}),
     bridgeCoverageSql: bridgeCoverageSql!,

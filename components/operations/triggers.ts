@@ -13,8 +13,8 @@ export function rateExpression(minutes: number): string {
 
 export interface TriggerInputs {
   readonly plan: OperationsPlan;
-  /** The scheduled functions; erase is an operator's alone. */
-  readonly functions: Omit<OperationsFunctions<aws.lambda.Function>, "erase">;
+  /** The scheduled functions; erase and backfill are an operator's alone. */
+  readonly functions: Omit<OperationsFunctions<aws.lambda.Function>, "erase" | "backfill">;
   /** Minutes between canary rounds, when the canary function exists. */
   readonly canaryIntervalMinutes?: number;
   readonly failureQueue: aws.sqs.Queue;

@@ -51,7 +51,7 @@ const T = {
 } as const;
 
 /** The Operations functions (components/operations/bundle.ts FUNCTIONS). */
-const OPERATIONS_FUNCTIONS = ["merge", "reconcile", "freshness", "maintenance", "erase", "canary"] as const;
+const OPERATIONS_FUNCTIONS = ["merge", "reconcile", "freshness", "maintenance", "erase", "backfill", "canary"] as const;
 
 /** StreamingLane `${prefix}-${slug}` (components/streamingLane.ts) and its merge schedule (components/operations/triggers.ts). */
 export function streamNames(prefix: string, product: string): Name[] {

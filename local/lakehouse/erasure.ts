@@ -41,17 +41,19 @@ export async function eraseMembers(
     `CREATE OR REPLACE TEMP TABLE erased_hashes AS SELECT DISTINCT email_hash FROM retail_silver.identity_bridge WHERE loyalty_id IN (${list})`,
   );
   for (const loyaltyId of members) await lake.runFile("erasure/member.sql", { loyalty_id: loyaltyId });
-  const [left] = await lake.query(`SELECT
-    (SELECT count(*) FROM retail_bronze.cart_events WHERE loyalty_id IN (${list}) OR (loyalty_id IS NULL AND email IS NOT NULL AND ${HASH} IN (SELECT email_hash FROM erased_hashes)))
-    + (SELECT count(*) FROM retail_bronze.pos_transactions WHERE loyalty_id IN (${list}) OR (loyalty_id IS NULL AND email IS NOT NULL AND ${HASH} IN (SELECT email_hash FROM erased_hashes)))
-    + (SELECT count(*) FROM retail_bronze.loyalty_redemptions WHERE loyalty_id IN (${list}))
-    + (SELECT count(*) FROM retail_bronze.loyalty_tier WHERE loyalty_id IN (${list}))
-    + (SELECT count(*) FROM retail_silver.cart_events WHERE loyalty_id IN (${list}))
-    + (SELECT count(*) FROM retail_silver.order_events WHERE loyalty_id IN (${list}))
-    + (SELECT count(*) FROM retail_silver.loyalty_redemptions WHERE loyalty_id IN (${list}))
-    + (SELECT count(*) FROM retail_silver.loyalty_tier WHERE loyalty_id IN (${list}))
-    + (SELECT count(*) FROM retail_silver.identity_bridge WHERE loyalty_id IN (${list}))
-    + (SELECT count(*) FROM retail_silver.unresolved_identities WHERE email_hash IN (SELECT email_hash FROM erased_hashes))
-    AS n`);
+  // Every bronze and silver table that names members (a loyalty_id column), read from the DDL; a bronze row with no
+  // loyalty_id is theirs too when its email hashes to one of theirs.
+  const counts = [...lake.tables.values()]
+    .filter((t) => t.namespace !== "retail_gold" && t.columns.some((c) => c.name === "loyalty_id"))
+    .map((t) => {
+      const byEmail = t.namespace === "retail_bronze" && t.columns.some((c) => c.name === "email");
+      const where = byEmail
+        ? `loyalty_id IN (${list}) OR (loyalty_id IS NULL AND email IS NOT NULL AND ${HASH} IN (SELECT email_hash FROM erased_hashes))`
+        : `loyalty_id IN (${list})`;
+      return `(SELECT count(*) FROM ${t.namespace}.${t.name} WHERE ${where})`;
+    });
+  // The unresolved-identities record names them by email hash only.
+  counts.push("(SELECT count(*) FROM retail_silver.unresolved_identities WHERE email_hash IN (SELECT email_hash FROM erased_hashes))");
+  const [left] = await lake.query(`SELECT ${counts.join("\n    + ")} AS n`);
   return { members: members.length, rowsRemaining: Number(left.n), unaccounted: (await drift()) - driftBefore };
 }

@@ -1,4 +1,5 @@
 import { LocalLakehouse } from "./duckdb";
+import { generateCampaigns } from "./generateCampaigns";
 
 /**
  * Deterministic synthetic retail data, generated inside DuckDB from range() and seeded hashes (no row ever crosses
@@ -68,7 +69,7 @@ export interface GeneratedCounts {
   readonly members: number;
 }
 
-/** Fill bronze (cart_events, pos_transactions, loyalty_redemptions, loyalty_tier, erp_inventory) and `truth`. */
+/** Fill every bronze table (campaign_attribution through generateCampaigns.ts) and `truth`. */
 export async function generate(lake: LocalLakehouse, options: GenerateOptions): Promise<GeneratedCounts> {
   const p: Population = { ...POPULATION, ...options.population };
   const { days, seed } = options;
@@ -292,6 +293,8 @@ export async function generate(lake: LocalLakehouse, options: GenerateOptions): 
       ${start} + to_days(d) + INTERVAL 6 HOUR
     FROM stock
   `);
+  // Ad platform touches and their truth (generateCampaigns.ts), from the sessions and receipts above.
+  await generateCampaigns(lake, p);
   const [counts] = await lake.query(`
     SELECT (SELECT count(*) FROM retail_bronze.cart_events) AS cart,
       (SELECT count(*) FROM retail_bronze.pos_transactions) AS pos,

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ColumnDef } from "../../core/tables";
 import { LocalLakehouse } from "./duckdb";
+import { localProducts } from "./products";
 
 /**
  * `--input <dir>`: a platform team's own bronze rows, `<dir>/<product>.jsonl`, one JSON object per line with the
@@ -13,7 +14,10 @@ import { LocalLakehouse } from "./duckdb";
 
 export class InputError extends Error {}
 
-export const BRONZE_PRODUCTS = ["cart_events", "pos_transactions", "loyalty_redemptions", "loyalty_tier", "erp_inventory"] as const;
+/** Every bronze table of sql/bronze (local/lakehouse/products.ts): a new product takes its file with no code. */
+export const BRONZE_PRODUCTS: readonly string[] = localProducts()
+  .map((p) => p.name)
+  .sort();
 
 export interface InputCounts {
   /** Rows loaded per product (0 when the product has no file). */

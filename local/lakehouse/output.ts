@@ -2,9 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { ProductAccounting } from "../../functions/reconcile";
 import { LocalLakehouse } from "./duckdb";
+import { outSilverTables } from "./products";
 
-/** The silver tables `--out` writes, each as `<dir>/silver/<table>.jsonl`. */
-export const OUT_SILVER_TABLES = ["cart_events", "order_events", "loyalty_redemptions", "loyalty_tier", "erp_inventory", "identity_bridge"] as const;
+/** The silver tables `--out` writes, each as `<dir>/silver/<table>.jsonl`: every product table of sql/silver and the bridge. */
+export const OUT_SILVER_TABLES: readonly string[] = outSilverTables();
 
 /**
  * `--out <dir>`: every silver table, the quarantine (with reasons), the duplicates record (each naming the row it

@@ -1,4 +1,6 @@
+import * as path from "path";
 import { LocalLakehouse } from "./duckdb";
+import { localProducts, sqlNames } from "./products";
 import { ProductAccounting, productAccounting } from "../../functions/reconcile";
 import { ReresolveSettings, runReresolve } from "../../functions/reresolve";
 import { changedRows } from "../../functions/queryRunner";
@@ -8,16 +10,17 @@ import { loadSql } from "../../core/sql/files";
 import { renderSql } from "../../core/sql/render";
 import { splitStatements } from "../../core/sql/text";
 
-/** The gold KPIs, each a view file in sql/gold/omnichannel and sql/gold/store-only. */
-export const KPIS = ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"] as const;
-export type Kpi = (typeof KPIS)[number];
+/** The gold KPIs: every view file in sql/gold/omnichannel (the catalog checks each has its store-only twin). */
+export const KPIS: readonly string[] = sqlNames(path.join("gold", "omnichannel"));
+export type Kpi = string;
 export type GoldVariant = "omnichannel" | "store-only";
 
-/** Batch merges run first: the bridge reads loyalty_tier, and the stream merges read the bridge. */
-export const BATCH_MERGES = ["erp_inventory", "loyalty_tier"] as const;
-export const STREAM_MERGES = ["cart_events", "pos_transactions", "loyalty_redemptions"] as const;
-/** Silver tables fed by a lane, each with sql/reconcile/<table>.sql. */
-export const RECONCILED_TABLES = ["cart_events", "order_events", "loyalty_redemptions", "erp_inventory", "loyalty_tier"] as const;
+const PRODUCTS = localProducts();
+/** Snapshot merges run first: the bridge reads loyalty_tier, and the event merges read the bridge. */
+export const BATCH_MERGES: readonly string[] = PRODUCTS.filter((p) => p.semantics === "snapshot").map((p) => p.name);
+export const STREAM_MERGES: readonly string[] = PRODUCTS.filter((p) => p.semantics === "event").map((p) => p.name);
+/** Silver tables fed by a lane: every sql/reconcile/<table>.sql but the accounting. */
+export const RECONCILED_TABLES: readonly string[] = sqlNames("reconcile").filter((t) => t !== "accounting");
 
 export interface MergeWindow {
   /** 'YYYY-MM-DD HH:MM:SS', inclusive. */
@@ -144,12 +147,9 @@ export function sumAccounting(days: readonly Record<string, ProductAccounting>[]
  * 1970-01-01 for rows with neither), so a whole-run accounting sums each bronze row exactly once.
  */
 export async function accountingDays(lake: LocalLakehouse): Promise<string[]> {
-  const stream = (t: string) => `SELECT DISTINCT CAST(coalesce(CAST(received_at AS date),
-      CAST(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp) AS date), DATE '1970-01-01') AS varchar) AS d
-    FROM retail_bronze.${t}`;
-  const rows = await lake.query(`${["cart_events", "pos_transactions", "loyalty_redemptions"].map(stream).join(" UNION ")}
-    UNION SELECT DISTINCT CAST(snapshot_date AS varchar) FROM retail_bronze.erp_inventory WHERE snapshot_date IS NOT NULL
-    UNION SELECT DISTINCT CAST(snapshot_date AS varchar) FROM retail_bronze.loyalty_tier WHERE snapshot_date IS NOT NULL
-    ORDER BY 1`);
+  const days = PRODUCTS.map(
+    (p) => `SELECT DISTINCT CAST(${p.dayExpression} AS varchar) AS d FROM retail_bronze.${p.name} WHERE ${p.dayExpression} IS NOT NULL`,
+  );
+  const rows = await lake.query(`${days.join(" UNION ")} ORDER BY 1`);
   return rows.map((r) => String(r.d));
 }

@@ -18,6 +18,7 @@ import { bridgedConversionCounts, compareConversion, referenceConversionCounts }
 import { KPI_TABLES, measurePruningIn, PruningResult, withParquet } from "./pruning";
 import { measureRefreshBytesIn, RefreshBytes, refreshTables } from "./refreshBytes";
 import { eraseMembers, ErasureReport, membersToErase } from "./erasure";
+import { localProducts } from "./products";
 
 /**
  * `gold` is the platform's own aggregation (the views, bridged conversion and the other KPIs); `accuracy` is the
@@ -122,10 +123,12 @@ async function timed<T>(seconds: Record<string, number>, stage: Stage, onStage: 
 
 /** The first and last day an --input run holds (arrivals and snapshot days), so it is merged and reconciled whole. */
 async function inputDays(lake: LocalLakehouse): Promise<{ first: string; count: number }> {
-  const [r] = await lake.query(`SELECT strftime(min(d), '%Y-%m-%d') AS first, date_diff('day', min(d), max(d)) + 1 AS n FROM (
-    SELECT CAST(received_at AS date) AS d FROM retail_bronze.cart_events UNION ALL SELECT CAST(received_at AS date) FROM retail_bronze.pos_transactions
-    UNION ALL SELECT CAST(received_at AS date) FROM retail_bronze.loyalty_redemptions UNION ALL SELECT snapshot_date FROM retail_bronze.loyalty_tier
-    UNION ALL SELECT snapshot_date FROM retail_bronze.erp_inventory)`);
+  const days = localProducts().map(
+    (p) => `SELECT ${p.semantics === "snapshot" ? "snapshot_date" : "CAST(received_at AS date)"} AS d FROM retail_bronze.${p.name}`,
+  );
+  const [r] = await lake.query(
+    `SELECT strftime(min(d), '%Y-%m-%d') AS first, date_diff('day', min(d), max(d)) + 1 AS n FROM (${days.join(" UNION ALL ")})`,
+  );
   return r.first === null ? { first: START_DAY, count: 1 } : { first: String(r.first), count: Number(r.n) };
 }
 
@@ -172,7 +175,8 @@ export async function runLakehouse(
           (SELECT CAST(sum(abandoned_carts) AS double) / sum(carts) FROM retail_gold.cart_abandonment) AS cart_abandonment,
           (SELECT CAST(sum(order_lines) AS double) / count(DISTINCT day) FROM retail_gold.sku_velocity) AS order_lines_per_day,
           (SELECT CAST(sum(redeemed_lines) AS double) / sum(loyalty_order_lines) FROM retail_gold.loyalty_redemption_rate) AS loyalty_redemption_rate,
-          (SELECT CAST(sum(units_shipped) AS double) / sum(units_ordered) FROM retail_gold.inventory_fill_rate) AS inventory_fill_rate`);
+          (SELECT CAST(sum(units_shipped) AS double) / sum(units_ordered) FROM retail_gold.inventory_fill_rate) AS inventory_fill_rate,
+          (SELECT CAST(sum(attributed_revenue) AS double) / sum(spend) FROM retail_gold.campaign_roas) AS campaign_roas`);
       return { bridgedRows, kpis: Object.fromEntries(Object.entries(k).map(([n, v]) => [n, Number(v)])) };
     });
     // A user's own rows have no truth: the bridged rate is reported, its error and the naive match are not.

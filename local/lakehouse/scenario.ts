@@ -2,7 +2,7 @@ import { LocalLakehouse } from "./duckdb";
 import { generate } from "./generate";
 import { accountDay, accountingDays, createGoldViews, mergeWindow, MergeWindow } from "./pipeline";
 import { conversionOverDays } from "./accuracy";
-import { backfill, BackfillReport, backfillWindows, SwitchBackChecks } from "./backfill";
+import { backfill, BackfillReport, backfillWindows, SwitchBackChecks } from "./replay";
 import { LOCAL_EMAIL_SALT, START_DAY } from "./run";
 import Table from "cli-table3";
 

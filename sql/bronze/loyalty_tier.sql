@@ -1,4 +1,4 @@
--- retail:table semantics=snapshot pii=loyalty-tier-glue,ops-merge,ops-reconcile,ops-erase,ops-maintenance
+-- retail:table semantics=snapshot pii=loyalty-tier-glue,ops-merge,ops-reconcile,ops-backfill,ops-erase,ops-maintenance
 -- The daily loyalty CRM member extract as the Glue job lands it. The raw email stays in bronze: salting and
 -- hashing happen in one place, the merge, so every email_hash in silver uses the same salt.
 CREATE TABLE IF NOT EXISTS retail_bronze.loyalty_tier (

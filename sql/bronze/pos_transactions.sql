@@ -1,4 +1,4 @@
--- retail:table semantics=event event-time=received_at pii=pos-transactions-firehose,ops-merge,ops-reconcile,ops-erase,ops-maintenance
+-- retail:table semantics=event event-time=received_at pii=pos-transactions-firehose,ops-merge,ops-reconcile,ops-backfill,ops-erase,ops-maintenance
 -- Legacy POS receipt lines as Firehose lands them; one row per line, receipt_id groups the lines of a basket.
 -- email may be masked by the POS, loyalty_id is present only on a loyalty scan.
 CREATE TABLE IF NOT EXISTS retail_bronze.pos_transactions (

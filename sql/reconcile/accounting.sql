@@ -1,7 +1,7 @@
 -- The exact accounting of every bronze row, per product, on accounting day {{day}}: bronze = silver + quarantined +
 -- duplicates, from raw bronze counts (count(*), not a key the merge computes, so a key flaw cannot hide on both
 -- sides). One row per product; unaccounted must be 0, so this file has no tolerance (functions/reconcile.ts).
--- The accounting day of a stream row (carts, POS, redemptions) is its arrival day (received_at), else its event day,
+-- The accounting day of an event row (carts, POS, redemptions, ad touches) is its arrival day (received_at), else its event day,
 -- else 1970-01-01 (a row with neither time is quarantined and counted there); of a batch extract row, its snapshot_date.
 -- Silver is counted through the key index (retail_silver.event_keys carries the kept copy's arrival and event day);
 -- a duplicate counts only when the row it names exists, in silver (by its key) or in quarantine.
@@ -15,6 +15,10 @@ WITH bronze AS (
     OR (received_at IS NULL AND coalesce(CAST(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp) AS date), DATE '1970-01-01') = DATE '{{day}}')
   UNION ALL
   SELECT 'loyalty_redemptions', count(*) FROM retail_bronze.loyalty_redemptions
+  WHERE (received_at >= TIMESTAMP '{{day}} 00:00:00' AND received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '1' DAY)
+    OR (received_at IS NULL AND coalesce(CAST(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp) AS date), DATE '1970-01-01') = DATE '{{day}}')
+  UNION ALL
+  SELECT 'campaign_attribution', count(*) FROM retail_bronze.campaign_attribution
   WHERE (received_at >= TIMESTAMP '{{day}} 00:00:00' AND received_at < TIMESTAMP '{{day}} 00:00:00' + INTERVAL '1' DAY)
     OR (received_at IS NULL AND coalesce(CAST(CAST(try(from_iso8601_timestamp(event_time)) AT TIME ZONE 'UTC' AS timestamp) AS date), DATE '1970-01-01') = DATE '{{day}}')
   UNION ALL
@@ -36,6 +40,9 @@ silver AS (
   UNION ALL
   SELECT 'loyalty_redemptions', count(*) FROM retail_silver.loyalty_redemptions AS s
   JOIN kept ON kept.source_table = 'loyalty_redemptions' AND kept.event_id = s.event_id AND kept.event_day = CAST(s.event_ts AS date)
+  UNION ALL
+  SELECT 'campaign_attribution', count(*) FROM retail_silver.campaign_attribution AS s
+  JOIN kept ON kept.source_table = 'campaign_attribution' AND kept.event_id = s.event_id AND kept.event_day = CAST(s.event_ts AS date)
   UNION ALL
   SELECT 'erp_inventory', count(*) FROM retail_silver.erp_inventory WHERE snapshot_date = DATE '{{day}}'
   UNION ALL

@@ -1,4 +1,4 @@
--- retail:table semantics=event event-time=received_at pii=ops-merge,ops-reconcile,ops-erase
+-- retail:table semantics=event event-time=received_at pii=ops-merge,ops-reconcile,ops-backfill,ops-erase
 -- Every bronze row the merges neither kept in silver nor quarantined: a copy of a row they did keep. copy_key names
 -- the copy (a digest of its key, payload, arrival and rank among identical copies, so a re-run records it once) and
 -- duplicate_of names the row it duplicates: an event key in silver (retail_silver.event_keys) or a quarantine row_key,

@@ -1,4 +1,4 @@
--- retail:table semantics=snapshot pii=ops-merge,ops-reconcile,ops-erase
+-- retail:table semantics=snapshot pii=ops-merge,ops-reconcile,ops-backfill,ops-erase
 -- PII: payload_digest (and an id-less copy key) hashes every field, the raw email included, unsalted; only the roles
 -- that write, count or erase these rows may read it.
 -- The key index of the stream merges: one row per event key a merge kept in silver, with its source (the same id

@@ -1,4 +1,4 @@
--- retail:table semantics=event event-time=event_ts pii=ops-merge,ops-reconcile,ops-freshness,ops-erase
+-- retail:table semantics=event event-time=event_ts pii=ops-merge,ops-reconcile,ops-backfill,ops-freshness,ops-erase
 -- Rows the merge refused, with the reason; nothing is dropped silently. row_key is event_id, or a hash of the raw
 -- row when event_id is missing, so re-running a merge never quarantines a row twice. event_ts is the row's event
 -- time when it parses and its received_at otherwise, so reconciliation counts it on the same day as its source.

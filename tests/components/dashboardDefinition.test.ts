@@ -47,6 +47,7 @@ describe("executive dashboard definition (from the KPI catalog)", () => {
         { kpi: "sku_velocity", numerator: "order_lines", denominator: undefined, breakdown: "channel", unit: "count" },
         { kpi: "loyalty_redemption_rate", numerator: "redeemed_lines", denominator: "loyalty_order_lines", breakdown: "channel", unit: "share" },
         { kpi: "inventory_fill_rate", numerator: "units_shipped", denominator: "units_ordered", breakdown: "region", unit: "share" },
+        { kpi: "campaign_roas", numerator: "attributed_revenue", denominator: "spend", breakdown: "channel", unit: "share" },
       ],
     );
     // The offline report aggregates the same way.
@@ -97,7 +98,7 @@ describe("executive dashboard definition (from the KPI catalog)", () => {
   });
 
   it("adds a synthetic catalog row's visuals without code, breaking down by region and channel when the view has both", () => {
-    const views = ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"];
+    const views = kpis.map((k) => k.view);
     const basket =
       "CREATE OR REPLACE VIEW retail_gold.basket_size AS\nSELECT\n  CAST(event_ts AS date) AS day,\n  region,\n  channel,\n  count(*) AS orders,\n  sum(units) AS units,\n  CAST(sum(units) AS double) / count(*) AS basket_size\nFROM retail_silver.order_events\nGROUP BY 1, 2, 3;\n";
     const dir = goldSqlFixture([]);

@@ -64,6 +64,7 @@ describe("gold layer and KPI datasets under mocks", () => {
       sku_velocity: ["DIRECT_QUERY", "SELECT * FROM retail_gold.sku_velocity"],
       loyalty_redemption_rate: ["SPICE", "SELECT * FROM retail_gold.loyalty_redemption_rate WHERE day > current_date - INTERVAL '2' DAY"],
       inventory_fill_rate: ["DIRECT_QUERY", "SELECT * FROM retail_gold.inventory_fill_rate"],
+      campaign_roas: ["SPICE", "SELECT * FROM retail_gold.campaign_roas WHERE day > current_date - INTERVAL '2' DAY"],
     });
     // Each dataset reads through its owner team's data source (and so its workgroup).
     assert.strictEqual(
@@ -80,7 +81,7 @@ describe("gold layer and KPI datasets under mocks", () => {
     const layers = byType(prod, "retail:analytics:GoldLayer");
     assert.strictEqual(layers.length, 1);
     const datasets = byType(prod, "retail:analytics:KpiDataset");
-    assert.strictEqual(datasets.length, 5);
+    assert.strictEqual(datasets.length, 6);
     for (const d of datasets) assert.strictEqual(d.parent, layers[0].urn, `${d.name} is a child of the gold layer`);
     const viewUrns = views(prod).map((v) => v.urn);
     for (const d of datasets) assert.deepStrictEqual(d.dependencies.filter((u) => viewUrns.includes(u)).sort(), viewUrns.sort());
@@ -278,6 +279,7 @@ describe("gold layer and KPI datasets under mocks", () => {
     );
     const v = views(prod);
     assert.deepStrictEqual(v.map((x) => x.inputs.viewName).sort(), [
+      "campaign_roas",
       "cart_abandonment",
       "conversion_rate",
       "inventory_fill_rate",
@@ -337,6 +339,7 @@ describe("gold layer and KPI datasets under mocks", () => {
       "sku_velocity",
       "loyalty_redemption_rate",
       "inventory_fill_rate",
+      "campaign_roas",
     ]);
     assert.deepStrictEqual(budget, JSON.parse(JSON.stringify(freshnessBudget(platformConfig("prod"), loadKpiCatalog()))));
   });

@@ -22,6 +22,7 @@ describe("freshness budget", () => {
       sku_velocity: [5, 30], // 5, direct query
       loyalty_redemption_rate: [1532, 2880], // 60 hourly Glue wait + 30 timeout + 2 merge + 1440 daily SPICE refresh
       inventory_fill_rate: [1562, 2880], // 1440 daily Glue wait + 120 timeout + 2 merge, direct query
+      campaign_roas: [152, 240], // 60 hourly Glue wait + 30 timeout + 2 merge + 60 hourly SPICE refresh (streams: 5)
     });
     for (const f of Object.values(budget))
       assert.strictEqual(
@@ -40,6 +41,7 @@ describe("freshness budget", () => {
       sku_velocity: [5, 30],
       loyalty_redemption_rate: [1532, 2880],
       inventory_fill_rate: [1472, 2880],
+      campaign_roas: [152, 240],
     });
   });
 

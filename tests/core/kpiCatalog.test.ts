@@ -30,7 +30,7 @@ describe("KPI catalog", () => {
   const sqlDir = goldSqlFixture(["cart_abandonment", "conversion_rate"]);
   fs.rmSync(`${sqlDir}/store-only/conversion_rate.sql`);
 
-  it("parses the repository's catalog against sql/gold: the five seed KPIs with the seed's modes and owners", () => {
+  it("parses the repository's catalog against sql/gold: the five seed KPIs with the seed's modes and owners, and campaign_roas", () => {
     const kpis = loadKpiCatalog({ ownerTeams: TEAMS });
     assert.deepStrictEqual(
       kpis.map((k) => [k.kpi, k.importMode, k.refresh?.interval ?? "none", k.ownerTeam]),
@@ -40,6 +40,7 @@ describe("KPI catalog", () => {
         ["sku_velocity", "DIRECT_QUERY", "none", "Inventory"],
         ["loyalty_redemption_rate", "SPICE", "DAILY", "Marketing"],
         ["inventory_fill_rate", "DIRECT_QUERY", "none", "Supply chain"],
+        ["campaign_roas", "SPICE", "HOURLY", "Marketing"],
       ],
     );
     for (const k of kpis) {

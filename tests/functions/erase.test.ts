@@ -89,6 +89,7 @@ describe("erase handler", () => {
       "duplicates",
       "canary_arrivals",
       "unresolved_identities",
+      "campaign_attribution",
     ].map((t) => `retail_silver.${t}`);
     const bronze = ["cart_events", "pos_transactions", "loyalty_tier"].map((t) => `retail_bronze.${t}`);
     const plan = planOperations(

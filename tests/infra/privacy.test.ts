@@ -28,13 +28,13 @@ describe("privacy over the prod plan", function () {
   });
 
   describe("log groups", () => {
-    it("encrypts every log group with the platform key (the 5 Lambda and 2 Firehose groups)", () => {
+    it("encrypts every log group with the platform key (the 7 Lambda and 2 Firehose groups)", () => {
       const [key] = byType(prod, "aws:kms/key:Key");
       const groups = byType(prod, LOG_GROUP);
       assert.equal(
         groups.length,
-        8,
-        `expected 6 Lambda (merge, reconcile, freshness, maintenance, erase, canary) + 2 Firehose log groups, got ${groups.map((g) => g.name).join(", ")}`,
+        9,
+        `expected 7 Lambda (merge, reconcile, freshness, maintenance, erase, backfill, canary) + 2 Firehose log groups, got ${groups.map((g) => g.name).join(", ")}`,
       );
       const keyArn = `arn:aws:kms:us-east-1:123456789012:key/${key.name}-key-id`;
       const wrong = groups.filter((g) => g.inputs.kmsKeyId !== keyArn).map((g) => `${g.name}: ${JSON.stringify(g.inputs.kmsKeyId ?? null)}`);
@@ -75,7 +75,7 @@ describe("privacy over the prod plan", function () {
 
     it("Glue writers append to their own bronze table only (INSERT and DESCRIBE); each Firehose writes its own bronze table only", () => {
       const writers = grants().filter((g) => /-(firehose|glue)$/.test(role(g)) && !g.inputs.database);
-      assert.equal(writers.length, 5, "2 streamed + 3 batch products");
+      assert.equal(writers.length, 6, "2 streamed + 4 batch products");
       for (const g of writers) {
         const product = role(g)
           .replace(/^retail-prod-/, "")
@@ -131,6 +131,7 @@ describe("privacy over the prod plan", function () {
         .map(target)
         .sort();
       assert.deepEqual(tables, [
+        "retail_silver.campaign_attribution",
         "retail_silver.cart_events",
         "retail_silver.erp_inventory",
         "retail_silver.loyalty_redemptions",

@@ -320,7 +320,7 @@ describe("the program under mocks", function () {
         "SSE_S3",
         "Athena refuses MERGE on S3 Tables with SSE-KMS results",
       );
-      for (const f of ["merge", "reconcile", "freshness", "erase", "maintenance"]) {
+      for (const f of ["merge", "reconcile", "freshness", "erase", "maintenance", "backfill"]) {
         assert.equal(
           named(prod, "aws:lambda/function:Function", `retail-prod-ops-${f}`).inputs.environment.variables.ATHENA_WORKGROUP,
           wg.state.name,
@@ -339,7 +339,7 @@ describe("the program under mocks", function () {
           .sort();
         assert.deepEqual(
           users,
-          ["erase", "freshness", "maintenance", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`),
+          ["backfill", "erase", "freshness", "maintenance", "merge", "reconcile"].map((f) => `retail-${run.stack}-ops-${f}`),
           run.stack,
         );
       }
@@ -365,7 +365,7 @@ describe("the program under mocks", function () {
 
     it("trusts its service only for this account (confused deputy), as the service documents it", () => {
       const roles = [...byType(prod, "aws:iam/role:Role"), ...byType(dev, "aws:iam/role:Role")];
-      assert.equal(byType(prod, "aws:iam/role:Role").length, 13, "11 service roles, the erase function's and the canary's");
+      assert.equal(byType(prod, "aws:iam/role:Role").length, 15, "12 service roles, the erase function's, the backfill's and the canary's");
       for (const role of roles) {
         const [st, ...rest] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
         assert.equal(rest.length, 0, role.name);
@@ -429,7 +429,7 @@ describe("the program under mocks", function () {
           .filter((t) => t.inputs.namespace === "retail_bronze")
           .map((t) => t.inputs.tableName)
           .sort(),
-        ["cart_events", "erp_inventory", "loyalty_redemptions", "pos_transactions"],
+        ["campaign_attribution", "cart_events", "erp_inventory", "loyalty_redemptions", "pos_transactions"],
         "bronze tables follow the configured products",
       );
     });

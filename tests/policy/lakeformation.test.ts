@@ -82,7 +82,7 @@ describe("policy: Lake Formation grants on PII tables (lakeformation-pii-grants)
         );
         assert.match(
           about("loyalty_tier"),
-          /PII table retail_silver.loyalty_tier included; sql\/silver\/loyalty_tier.sql allows only roles named with ops-merge, ops-reconcile, ops-freshness, ops-erase/,
+          /PII table retail_silver.loyalty_tier included; sql\/silver\/loyalty_tier.sql allows only roles named with ops-merge, ops-reconcile, ops-backfill, ops-freshness, ops-erase/,
         );
         assert.match(about("quarantine"), /PII table retail_silver.quarantine included/);
       });
@@ -98,7 +98,7 @@ describe("policy: Lake Formation grants on PII tables (lakeformation-pii-grants)
         const out = await run(make(role("retail-prod-pos-transactions-firehose-aa11"), { table: "cart_events" }, "retail_bronze"));
         assert.match(
           out.violations[0],
-          /on PII table retail_bronze.cart_events; sql\/bronze\/cart_events.sql allows only roles named with cart-events-firehose, ops-merge, ops-reconcile, ops-erase, ops-maintenance\./,
+          /on PII table retail_bronze.cart_events; sql\/bronze\/cart_events.sql allows only roles named with cart-events-firehose, ops-merge, ops-reconcile, ops-backfill, ops-erase, ops-maintenance\./,
         );
       });
 

@@ -22,11 +22,13 @@ export const GOLD_DIRS = ["gold/omnichannel", "gold/store-only"];
  * file under sql/ is either sent (and parsed) or added here on purpose.
  */
 export const NEVER_SENT = [
+  "bronze/campaign_attribution.sql",
   "bronze/cart_events.sql",
   "bronze/erp_inventory.sql",
   "bronze/loyalty_redemptions.sql",
   "bronze/loyalty_tier.sql",
   "bronze/pos_transactions.sql",
+  "silver/campaign_attribution.sql",
   "silver/canary_arrivals.sql",
   "silver/cart_events.sql",
   "silver/duplicates.sql",

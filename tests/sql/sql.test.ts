@@ -8,6 +8,7 @@ import { splitStatements } from "../../core/sql/text";
 import { SQL_DIR } from "../../core/paths";
 import { loadTableDefs, parseCreateTable } from "../../core/tables";
 import { CANARY_EVENT_ID_PREFIX } from "../../core/canary";
+import { localProducts } from "../../local/lakehouse/products";
 
 const SALT = "abcdefghijklmnop";
 const NAIVE_SQL = path.join(__dirname, "..", "..", "local", "lakehouse", "naive_conversion_rate.sql");
@@ -303,7 +304,10 @@ describe("sql/ files honour the contracts", () => {
   });
 
   it("prune bronze on received_at in every merge and both sides on the day in every reconciliation", () => {
-    for (const f of files.filter((x) => /^merge\/(cart_events|pos_transactions|loyalty_redemptions)\.sql$/.test(x))) {
+    // Every event product's merge and accounting line (local/lakehouse/products.ts reads them from the DDL headers).
+    const events = localProducts().filter((p) => p.semantics === "event");
+    const snapshots = localProducts().filter((p) => p.semantics === "snapshot");
+    for (const f of events.map((p) => `merge/${p.name}.sql`)) {
       for (const s of splitStatements(loadSql(f))) assert.match(s, /received_at >= TIMESTAMP '\{\{window_start\}\}'/, f);
     }
     const accounting = loadSql("reconcile/accounting.sql");
@@ -311,9 +315,9 @@ describe("sql/ files honour the contracts", () => {
       accounting.match(
         /WHERE \(received_at >= TIMESTAMP '\{\{day\}\} 00:00:00' AND received_at < TIMESTAMP '\{\{day\}\} 00:00:00' \+ INTERVAL '1' DAY\)/g,
       )?.length,
-      3,
+      events.length,
     );
-    assert.strictEqual(accounting.match(/snapshot_date = DATE '\{\{day\}\}'/g)?.length, 4);
+    assert.strictEqual(accounting.match(/snapshot_date = DATE '\{\{day\}\}'/g)?.length, 2 * snapshots.length);
     for (const f of files.filter((x) => x.startsWith("reconcile/") && x !== "reconcile/accounting.sql")) {
       const sql = loadSql(f);
       assert.match(sql, /source_rows/);

@@ -9,6 +9,7 @@ const s3tables = require("@aws-sdk/client-s3tables");
 const secrets = require("@aws-sdk/client-secrets-manager");
 const sns = require("@aws-sdk/client-sns");
 const quicksight = require("@aws-sdk/client-quicksight");
+const lambda = require("@aws-sdk/client-lambda");
 
 const [dir, eventJson, answerJson] = process.argv.slice(2);
 const a = mockClient(athena.AthenaClient);
@@ -39,6 +40,15 @@ const tables = mockClient(s3tables.S3TablesClient);
 tables.on(s3tables.GetTableMaintenanceJobStatusCommand).resolves({ status: {} });
 tables.on(s3tables.GetTableCommand).resolves({ createdAt: new Date("2026-07-01T00:00:00Z") });
 
+// The backfill invokes the merge (a report back) and itself (queued); every Invoke is recorded.
+const invokes = mockClient(lambda.LambdaClient);
+invokes.on(lambda.InvokeCommand).callsFake((input) => {
+  const event = JSON.parse(Buffer.from(input.Payload).toString("utf8"));
+  if (input.InvocationType === "Event") return { StatusCode: 202 };
+  const report = { product: event.product, windows: [], rowsByTable: { [`retail_silver.${event.product}`]: 7 }, rowsQuarantined: 0 };
+  return { StatusCode: 200, Payload: Buffer.from(JSON.stringify(report)) };
+});
+
 const { handler } = require(`${dir}/index.js`);
 handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then(
   (report) => {
@@ -58,6 +68,10 @@ handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => 600_000 }).then
           .map((c) => `${c.args[0].input.AwsAccountId}/${c.args[0].input.DataSetId}`),
         records,
         listed: ingestions.commandCalls(quicksight.ListIngestionsCommand).map((c) => c.args[0].input),
+        invoked: invokes.commandCalls(lambda.InvokeCommand).map((c) => {
+          const { FunctionName, InvocationType, Payload } = c.args[0].input;
+          return { FunctionName, InvocationType, event: JSON.parse(Buffer.from(Payload).toString("utf8")) };
+        }),
       })}\n`,
     );
   },

@@ -19,6 +19,7 @@ const ENVIRONMENT = {
   TABLE_BUCKET_ARN: "arn:aws:s3tables:eu-west-1:123456789012:bucket/retail-prod-tables",
   SPICE_DATASET_IDS: '["retail-prod-gold-conversion-rate"]',
   AWS_ACCOUNT_ID: "123456789012",
+  MERGE_FUNCTION_NAME: "retail-prod-ops-merge",
   CANARY_STREAMS: JSON.stringify({ cart_events: "retail-prod-cart-events", pos_transactions: "retail-prod-pos-transactions" }),
 };
 const SETTINGS: Record<FunctionName, unknown> = {
@@ -27,14 +28,27 @@ const SETTINGS: Record<FunctionName, unknown> = {
   freshness: { tables: {}, kpis: {}, intervalMinutes: 5 },
   maintenance: { tables: ["retail_silver.cart_events"], windowHours: DEFAULT_WINDOW_HOURS },
   erase: { statements: ["DELETE FROM retail_silver.cart_events WHERE loyalty_id = '{{loyalty_id}}'"] },
+  backfill: {
+    products: ["cart_events", "pos_transactions"],
+    rawEmailRetentionDays: 30,
+    timeoutSeconds: 900,
+    mergeTimeoutSeconds: 120,
+    coverage: { sql: "SELECT 'cart_events' AS product, 10 AS purchases, 10 AS resolved WHERE TIMESTAMP '{{since}}' IS NOT NULL", min: 0.95 },
+    accountingSql: "SELECT 'cart_events' AS product, 5 AS bronze_rows, 5 AS silver_rows, 0 AS quarantined_rows, 0 AS duplicate_rows -- {{day}}",
+    checkQuerySeconds: 240,
+  },
   canary: {},
 };
+/** Yesterday 00:00 and 01:00 UTC: a backfill range the clock of the bundle's run accepts. */
+const YESTERDAY = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000);
+const BACKFILL_RANGE = { from: YESTERDAY.toISOString(), to: new Date(YESTERDAY.getTime() + 3_600_000).toISOString() };
 const EVENTS: Record<FunctionName, unknown> = {
   merge: { product: "cart_events", scheduledTime: "2026-07-01T10:00:00Z" },
   reconcile: { day: "2026-06-30" },
   freshness: {},
   maintenance: {},
   erase: { loyaltyId: "L000123" },
+  backfill: { products: ["cart_events", "pos_transactions"], ...BACKFILL_RANGE, windowHours: 1 },
   canary: {},
 };
 
@@ -45,7 +59,7 @@ function invoke(
   dir: string,
   fn: FunctionName,
   code: string,
-  variant?: { folder: string; settings: unknown; answer: Record<string, string> },
+  variant?: { folder: string; settings: unknown; answer: Record<string, string>; event?: unknown },
 ): {
   report: Record<string, unknown>;
   queries: string[];
@@ -54,6 +68,7 @@ function invoke(
   ingestions: string[];
   records: { stream: string; data: Record<string, unknown> }[];
   listed: { AwsAccountId: string; DataSetId: string }[];
+  invoked: { FunctionName: string; InvocationType: string; event: Record<string, unknown> }[];
 } {
   const folder = path.join(dir, variant?.folder ?? fn);
   fs.mkdirSync(folder);
@@ -64,13 +79,19 @@ function invoke(
     [
       path.join(__dirname, "..", "..", "support", "invokeBundle.js"),
       folder,
-      JSON.stringify(EVENTS[fn]),
+      JSON.stringify(variant?.event ?? EVENTS[fn]),
       ...(variant ? [JSON.stringify(variant.answer)] : []),
     ],
     {
       cwd: dir,
       // Only the externals (@aws-sdk/*) and the mock come from the repository's node_modules, as the runtime provides the SDK.
-      env: { PATH: process.env.PATH, NODE_PATH: path.join(REPO_ROOT, "node_modules"), NODE_NO_WARNINGS: "1", ...ENVIRONMENT },
+      env: {
+        PATH: process.env.PATH,
+        NODE_PATH: path.join(REPO_ROOT, "node_modules"),
+        NODE_NO_WARNINGS: "1",
+        AWS_LAMBDA_FUNCTION_NAME: `retail-prod-ops-${fn}`,
+        ...ENVIRONMENT,
+      },
       encoding: "utf8",
     },
   );
@@ -150,6 +171,37 @@ describe("operations bundles (components/operations/bundle.ts)", function () {
       [["123456789012", "retail-prod-gold-cart-abandonment"]],
     );
     assert.strictEqual((report.measured as { kpi: string }[])[0].kpi, "cart_abandonment");
+  });
+
+  it("backfill: invokes the merge function for each product's window, then itself for the checks, which it runs from the bundle alone", () => {
+    const run = invoke(dir, "backfill", bundles.backfill);
+    assert.deepStrictEqual(
+      run.invoked.map((i) => [i.FunctionName, i.InvocationType, i.event.product ?? i.event.cursor]),
+      [
+        ["retail-prod-ops-merge", "RequestResponse", "cart_events"],
+        ["retail-prod-ops-merge", "RequestResponse", "pos_transactions"],
+        ["retail-prod-ops-backfill", "Event", BACKFILL_RANGE.to],
+      ],
+    );
+    assert.deepStrictEqual(run.invoked[0].event, { product: "cart_events", scheduledTime: BACKFILL_RANGE.to, lookbackMinutes: 60 });
+    assert.deepStrictEqual(run.queries, []);
+    const checks = invoke(dir, "backfill", bundles.backfill, {
+      folder: "backfill-checks",
+      settings: SETTINGS.backfill,
+      event: run.invoked[2].event,
+      answer: {
+        product: "cart_events",
+        purchases: "10",
+        resolved: "10",
+        bronze_rows: "5",
+        silver_rows: "5",
+        quarantined_rows: "0",
+        duplicate_rows: "0",
+      },
+    });
+    assert.deepStrictEqual(checks.invoked, []);
+    assert.strictEqual(checks.queries.length, 2, "coverage, then yesterday's accounting");
+    assert.strictEqual(checks.report.switchBackReady, true, JSON.stringify(checks.report));
   });
 
   it("canary: puts one marked, valid record on each stream its environment names", () => {

@@ -110,6 +110,7 @@ describe("operations dashboard (CloudWatch)", () => {
       (r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.metricName === OPERATIONS_METRICS.measuredFreshnessMinutes.metricName,
     );
     assert.deepEqual(measured.map((a) => a.inputs.dimensions.Kpi).sort(), [
+      "campaign_roas",
       "cart_abandonment",
       "conversion_rate",
       "loyalty_redemption_rate",
@@ -175,6 +176,18 @@ describe("operations dashboard (CloudWatch)", () => {
         ["cart_events", "order_events"].map((t) => `${METRIC_NAMESPACE}|RowsReresolved|Product|${p}|Table|retail_silver.${t}`),
       ),
     );
+  });
+
+  it("graphs every backfill run's windows done and remaining, by the names and the Run dimension the handler publishes", () => {
+    const w = bodyOf(prod).widgets.find((x) => x.properties.title === "backfill windows per run");
+    const expressions = (w.properties.metrics as { expression: string }[][]).map((l) => l[0].expression);
+    const search = (m: MetricRef) => `SEARCH('{${m.namespace},${m.dimensions.join(",")}} MetricName="${m.metricName}"', 'Maximum', 300)`;
+    assert.deepEqual(expressions, [
+      search(OPERATIONS_METRICS.backfillWindowsRemaining),
+      search(OPERATIONS_METRICS.backfillWindowsDone),
+      search(OPERATIONS_METRICS.backfillSwitchBackReady),
+    ]);
+    assert.deepEqual(OPERATIONS_METRICS.backfillWindowsDone.dimensions, ["Run"]);
   });
 
   it("is byte-identical for the same facts in any order, keys sorted, every expression's ids defined", () => {

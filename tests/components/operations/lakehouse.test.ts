@@ -22,10 +22,19 @@ const DAYS = 2;
 const EVENTS = 3000;
 const END = new Date(Date.parse(`${START_DAY}T00:00:00Z`) + (DAYS + 2) * 86_400_000);
 const ALL_TABLES = [
-  ...["cart_events", "pos_transactions", "loyalty_redemptions", "loyalty_tier", "erp_inventory"].map((t) => `retail_bronze.${t}`),
-  ...["cart_events", "order_events", "loyalty_redemptions", "loyalty_tier", "erp_inventory", "identity_bridge", "quarantine"].map(
-    (t) => `retail_silver.${t}`,
+  ...["cart_events", "pos_transactions", "loyalty_redemptions", "loyalty_tier", "erp_inventory", "campaign_attribution"].map(
+    (t) => `retail_bronze.${t}`,
   ),
+  ...[
+    "cart_events",
+    "order_events",
+    "loyalty_redemptions",
+    "loyalty_tier",
+    "erp_inventory",
+    "campaign_attribution",
+    "identity_bridge",
+    "quarantine",
+  ].map((t) => `retail_silver.${t}`),
 ];
 const plan = planOperations(
   {

@@ -61,7 +61,7 @@ describe("Operations component under mocks", function () {
   });
 
   it("merges a batch product when its Glue job run succeeds: rule, input with the event time, permission, dead letters", () => {
-    const products = ["erp_inventory", "loyalty_tier", "loyalty_redemptions"];
+    const products = ["erp_inventory", "loyalty_tier", "loyalty_redemptions", "campaign_attribution"];
     const rules = byType(run, "aws:cloudwatch/eventRule:EventRule");
     assert.deepStrictEqual(rules.map((r) => r.name).sort(), products.map((p) => `retail-prod-ops-merge-${p.replace(/_/g, "-")}`).sort());
     const queue = byType(run, "aws:sqs/queue:Queue")[0];
@@ -95,20 +95,20 @@ describe("Operations component under mocks", function () {
 
   it("runs each handler one at a time, with an explicit role, a bounded timeout and an on-failure queue", () => {
     const functions = byType(run, "aws:lambda/function:Function");
-    assert.strictEqual(functions.length, 6, "merge, reconcile, freshness, maintenance, erase and the canary");
+    assert.strictEqual(functions.length, 7, "merge, reconcile, freshness, maintenance, erase, backfill and the canary");
     const roles = new Set(byType(run, "aws:iam/role:Role").map((r) => r.state.arn));
     for (const f of functions) {
       assert.ok(roles.has(f.inputs.role), `${f.name} uses its own role`);
       assert.strictEqual(f.inputs.reservedConcurrentExecutions, 1, f.name);
     }
-    assert.strictEqual(new Set(functions.map((f) => f.inputs.role)).size, 6, "one role per function");
+    assert.strictEqual(new Set(functions.map((f) => f.inputs.role)).size, 7, "one role per function");
     assert.deepStrictEqual(byType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), [], "no managed policies");
     assert.strictEqual(fn("merge").inputs.timeout, MERGE_TIMEOUT_SECONDS);
     assert.ok(Number(fn("merge").inputs.environment.variables.QUERY_DEADLINE_MS) < MERGE_TIMEOUT_SECONDS * 1000);
     const queue = byType(run, "aws:sqs/queue:Queue")[0];
     assert.strictEqual(queue.inputs.kmsMasterKeyId, ARNS.key);
     const invokeConfigs = byType(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
-    assert.strictEqual(invokeConfigs.length, 6);
+    assert.strictEqual(invokeConfigs.length, 7);
     for (const c of invokeConfigs) assert.strictEqual(c.inputs.destinationConfig.onFailure.destination, queue.state.arn);
     // A merge that waited 15 minutes for its turn means merges are not keeping up: it lands in the queue, whose alarm says so.
     assert.strictEqual(
@@ -120,7 +120,9 @@ describe("Operations component under mocks", function () {
     // Every silver table with a reconcile file: batch products land in bronze too, so none is skipped.
     assert.deepStrictEqual(
       parseReconciles(fn("reconcile").inputs.tags[TAG.reconciles]),
-      ["cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "order_events"].map((t) => `retail_silver.${t}`),
+      ["campaign_attribution", "cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "order_events"].map(
+        (t) => `retail_silver.${t}`,
+      ),
     );
     // No function holds the salt or a way to it: the merge SQL reads it from its table.
     for (const f of ["merge", "reconcile", "freshness", "maintenance"])
@@ -152,6 +154,7 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(
       merge.CatalogCommit.Resource,
       [
+        "campaign_attribution",
         "canary_arrivals",
         "cart_events",
         "duplicates",
@@ -196,16 +199,62 @@ describe("Operations component under mocks", function () {
         /^arn:aws:s3tables:us-east-1:123456789012:bucket\/retail-prod-tables\/table\/retail_(bronze|silver)\.[a-z_]+$/.test(r),
       ),
     );
-    assert.strictEqual(maintenance.Resource.length, 16, "11 silver tables and 5 bronze ones");
+    assert.strictEqual(maintenance.Resource.length, 18, "12 silver tables and 6 bronze ones");
     const scheduler = Object.fromEntries(statements("scheduler").map((s) => [s.Sid, s]));
     assert.deepStrictEqual(
       [...scheduler.Invoke.Resource].sort(),
       byType(run, "aws:lambda/function:Function")
-        .filter((f) => f.name !== "retail-prod-ops-erase")
+        .filter((f) => f.name !== "retail-prod-ops-erase" && f.name !== "retail-prod-ops-backfill")
         .map((f) => f.state.arn)
         .sort(),
-      "the scheduler invokes every function but erase, which an operator runs",
+      "the scheduler invokes every function but erase and backfill, which an operator runs",
     );
+  });
+
+  it("lets the backfill invoke the merge and itself, nothing else, read only what its checks count, and be invoked by no service", () => {
+    const backfill = Object.fromEntries(statements("backfill").map((s) => [s.Sid, s]));
+    assert.deepStrictEqual([backfill.InvokeMerge.Action, backfill.InvokeMerge.Resource], [["lambda:InvokeFunction"], [fn("merge").state.arn]]);
+    const invokes = statements("backfill").filter((s) => s.Action.some((a) => a.startsWith("lambda:")));
+    assert.deepStrictEqual(
+      invokes.map((s) => s.Sid),
+      ["InvokeMerge"],
+      "the merge only, in its main policy",
+    );
+    assert.deepStrictEqual(statements("backfill-continue"), [
+      { Sid: "ContinueItself", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [fn("backfill").state.arn] },
+    ]);
+    assert.ok(!("EmailSalt" in backfill) && !("EmailSaltCatalog" in backfill), "no salt: it never merges itself");
+    for (const s of statements("backfill")) for (const a of s.Action) assert.ok(!/^s3tables:PutTableData|^glue:(Update|Create|Delete)/.test(a), a);
+    const grants = byType(run, "aws:lakeformation/permissions:Permissions").filter((g) => g.name.startsWith("retail-prod-ops-backfill-"));
+    assert.ok(grants.length > 0);
+    for (const g of grants)
+      assert.ok(
+        g.inputs.permissions.every((p: string) => p === "SELECT" || p === "DESCRIBE"),
+        `${g.name}: ${g.inputs.permissions}`,
+      );
+    const permissions = byType(run, "aws:lambda/permission:Permission").filter((p) => p.inputs.function === fn("backfill").state.name);
+    assert.deepStrictEqual(permissions, [], "no service may invoke it");
+    const f = fn("backfill").inputs;
+    assert.deepStrictEqual(
+      [f.timeout, f.reservedConcurrentExecutions, f.environment.variables.MERGE_FUNCTION_NAME],
+      [900, 1, fn("merge").state.name],
+    );
+  });
+
+  it("ships the backfill the merged products, the bridge's CRM source to merge first, the retention and the checks' SQL", async () => {
+    const settings = JSON.parse(await (await fn("backfill").inputs.code.assets)["settings.json"].text);
+    assert.deepStrictEqual([...settings.products].sort(), [
+      "campaign_attribution",
+      "cart_events",
+      "erp_inventory",
+      "loyalty_redemptions",
+      "loyalty_tier",
+      "pos_transactions",
+    ]);
+    assert.deepStrictEqual(settings.bridgeSources, ["loyalty_tier"], "the bridge reads silver loyalty_tier");
+    assert.deepStrictEqual([settings.timeoutSeconds, settings.mergeTimeoutSeconds, settings.rawEmailRetentionDays], [900, MERGE_TIMEOUT_SECONDS, 30]);
+    assert.match(settings.coverage.sql, /count\(loyalty_id\) AS resolved/);
+    assert.match(settings.accountingSql, /bronze_rows/);
   });
 
   it("grants Lake Formation SELECT on what a role reads and the merge DML (no ALTER, DROP or ALL) only on what merge writes", () => {
@@ -279,7 +328,7 @@ describe("Operations component under mocks", function () {
   });
 
   it("alarms per product on an hour's quarantine rate (>= 5 %) and on any unaccounted bronze row, either sign", () => {
-    const products = ["cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "pos_transactions"];
+    const products = ["campaign_attribution", "cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "pos_transactions"];
     for (const p of products) {
       const q = alarm(`quarantine-rate-${p.replace(/_/g, "-")}`).inputs;
       assert.deepStrictEqual([q.threshold, q.comparisonOperator, q.treatMissingData], [0.05, "GreaterThanOrEqualToThreshold", "notBreaching"], p);
@@ -307,6 +356,7 @@ describe("Operations component under mocks", function () {
     assert.deepStrictEqual(Object.keys(assets).sort(), ["index.js", "settings.json"]);
     const settings = JSON.parse(await assets["settings.json"].text);
     assert.deepStrictEqual(Object.keys(settings.products).sort(), [
+      "campaign_attribution",
       "cart_events",
       "erp_inventory",
       "loyalty_redemptions",
@@ -359,6 +409,7 @@ describe("planOperations", () => {
     "loyalty_tier",
     "erp_inventory",
     "loyalty_redemptions",
+    "campaign_attribution",
     "canary_arrivals",
     "unresolved_identities",
   ].map((t) => `retail_silver.${t}`);
@@ -402,7 +453,7 @@ describe("planOperations", () => {
     // The accounting reads every product's bronze, so a stack without one has no accounting (it names what is missing).
     assert.deepStrictEqual(
       plan.notReconciled.map((n) => n.table).sort(),
-      ["accounting", "loyalty_redemptions"],
+      ["accounting", "campaign_attribution", "loyalty_redemptions"],
       "only files whose bronze this stack lacks",
     );
     assert.ok("erp_inventory" in plan.reconcile && "loyalty_tier" in plan.reconcile);

@@ -42,6 +42,8 @@ describe("stack config", () => {
         ["erp_inventory", "batch-daily"],
         ["loyalty_tier", "batch-daily"],
         ["loyalty_redemptions", "batch-hourly"],
+        // No lane in the file: the lane rule picks the slowest batch that meets a 60-minute event need.
+        ["campaign_attribution", "batch-hourly"],
       ],
     );
   });

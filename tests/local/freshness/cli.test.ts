@@ -61,7 +61,7 @@ describe("freshness CLI", () => {
     assert.strictEqual(out.stack, "dev");
     assert.deepStrictEqual(
       out.kpis.map((k: { kpi: string }) => k.kpi),
-      ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate"],
+      ["conversion_rate", "cart_abandonment", "sku_velocity", "loyalty_redemption_rate", "inventory_fill_rate", "campaign_roas"],
     );
     for (const k of out.kpis) assert.deepStrictEqual(Object.keys(k.measured), ["count", "p50", "p95", "max"]);
     assert.strictEqual(typeof out.slot.utilisation, "number");

@@ -1,12 +1,21 @@
 import * as assert from "assert";
 import { LocalLakehouse } from "../../../local/lakehouse/duckdb";
 import { accountDay, accountingDays, mergeWindow, sumAccounting } from "../../../local/lakehouse/pipeline";
+import { BRONZE_PRODUCTS } from "../../../local/lakehouse/input";
+import { loadCampaignFixture } from "./campaignFixture";
 import { DAY, FIXTURE_SALT, FIXTURE_WINDOW, loadFixture } from "./fixture";
 
 /** The fixture merged, with the awkward rows every accounting must place: each bronze row exactly once. */
 async function awkwardLake(): Promise<LocalLakehouse> {
   const lake = await LocalLakehouse.open();
   await loadFixture(lake);
+  await loadCampaignFixture(lake);
+  // An ad touch refused on a copy of a kept key, and a same-id click with another cost (conflict) sent twice.
+  await lake.run(`INSERT INTO retail_bronze.campaign_attribution SELECT * REPLACE ('impression' AS touch_type, TIMESTAMP '${DAY} 20:00:00' AS received_at)
+    FROM retail_bronze.campaign_attribution WHERE event_id = 'cv2'`);
+  for (const at of ["20:05:00", "21:05:00"])
+    await lake.run(`INSERT INTO retail_bronze.campaign_attribution SELECT * REPLACE (9.99 AS cost, TIMESTAMP '${DAY} ${at}' AS received_at)
+      FROM retail_bronze.campaign_attribution WHERE event_id = 'ck2' AND cost = 2.50`);
   // An exact copy (same arrival) of a cart event, and of an id-less refused row.
   await lake.run(`INSERT INTO retail_bronze.cart_events SELECT * FROM retail_bronze.cart_events WHERE event_id = 'c4'`);
   await lake.run(`INSERT INTO retail_bronze.cart_events SELECT * FROM retail_bronze.cart_events WHERE event_id IS NULL`);
@@ -44,8 +53,7 @@ async function whole(lake: LocalLakehouse) {
 
 async function bronzeCounts(lake: LocalLakehouse): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of ["cart_events", "erp_inventory", "loyalty_redemptions", "loyalty_tier", "pos_transactions"])
-    out[t] = Number((await lake.query(`SELECT count(*) AS n FROM retail_bronze.${t}`))[0].n);
+  for (const t of BRONZE_PRODUCTS) out[t] = Number((await lake.query(`SELECT count(*) AS n FROM retail_bronze.${t}`))[0].n);
   return out;
 }
 
@@ -64,8 +72,9 @@ describe("the accounting invariant (sql/reconcile/accounting.sql): bronze = silv
     assert.deepStrictEqual(
       Object.fromEntries(Object.entries(acc).map(([p, a]) => [p, a.duplicates])),
       // carts: w3's Firehose copy, c4's exact copy, the id-less row's copy, c5's kiosk copy; POS: p1a's re-send, the
-      // second bad-store copy, the conflict's second copy, p4 re-sent four days later.
-      { cart_events: 4, erp_inventory: 1, loyalty_redemptions: 1, loyalty_tier: 1, pos_transactions: 4 },
+      // second bad-store copy, the conflict's second copy, p4 re-sent four days later; ad touches: ck1's re-export, cv2's
+      // refused copy, the ck2 conflict's second copy.
+      { campaign_attribution: 3, cart_events: 4, erp_inventory: 1, loyalty_redemptions: 1, loyalty_tier: 1, pos_transactions: 4 },
     );
   });
 
@@ -85,10 +94,12 @@ describe("the accounting invariant (sql/reconcile/accounting.sql): bronze = silv
 
   it("sees one lost silver row, one lost quarantine row and a duplicate naming a row that is not there", async () => {
     await lake.run("DELETE FROM retail_silver.cart_events WHERE event_id = 'c1'");
+    await lake.run("DELETE FROM retail_silver.campaign_attribution WHERE event_id = 'ck3'");
     await lake.run("DELETE FROM retail_silver.quarantine WHERE source_table = 'pos_transactions' AND event_id = 'bad-pos-revenue'");
     await lake.run("UPDATE retail_silver.duplicates SET duplicate_of = 'nowhere' WHERE source_table = 'loyalty_redemptions'");
     const day = await accountDay(lake, DAY);
     assert.deepStrictEqual(Object.fromEntries(Object.entries(day).map(([p, a]) => [p, a.unaccounted])), {
+      campaign_attribution: 1,
       cart_events: 1,
       erp_inventory: 0,
       loyalty_redemptions: 1,

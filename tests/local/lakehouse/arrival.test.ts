@@ -38,7 +38,14 @@ describe("a bronze row with no arrival time (received_at NULL)", () => {
     const base = Object.fromEntries((await reconcileDay(empty, DAY)).map((r) => [r.table, r.source]));
     empty.close();
     const more = Object.fromEntries(recon.map((r) => [r.table, r.source - base[r.table]]));
-    assert.deepStrictEqual(more, { cart_events: 1, order_events: 1, loyalty_redemptions: 1, erp_inventory: 0, loyalty_tier: 0 });
+    assert.deepStrictEqual(more, {
+      campaign_attribution: 0,
+      cart_events: 1,
+      order_events: 1,
+      loyalty_redemptions: 1,
+      erp_inventory: 0,
+      loyalty_tier: 0,
+    });
     lake.close();
   });
 });

@@ -102,6 +102,7 @@ describe("lakehouse CLI arguments", () => {
     assert.deepStrictEqual(Object.keys(out.pruning), ["oneDayBytes", "allDaysBytes", "ratio"]);
     const status = Object.fromEntries(out.reconciliation.map((r: { table: string; status: string }) => [r.table, r.status]));
     assert.deepStrictEqual(status, {
+      campaign_attribution: "ok",
       cart_events: "mismatch",
       order_events: "mismatch",
       loyalty_redemptions: "ok",
@@ -111,7 +112,7 @@ describe("lakehouse CLI arguments", () => {
     assert.ok(out.pruning.ratio > 0 && out.pruning.ratio <= 0.5, `ratio ${out.pruning.ratio}`);
     // Each SPICE KPI's dataset SQL at 1 and 30 days, ending on the last of the 5 days: the 1-day refresh returns one
     // day, the 30-day one all 5, and reads several times the bytes (the window prunes day partitions).
-    assert.deepStrictEqual(Object.keys(out.refreshBytes), ["conversion_rate", "cart_abandonment", "loyalty_redemption_rate"]);
+    assert.deepStrictEqual(Object.keys(out.refreshBytes), ["conversion_rate", "cart_abandonment", "loyalty_redemption_rate", "campaign_roas"]);
     for (const [kpi, r] of Object.entries(
       out.refreshBytes as Record<string, { days1: number; days30: number; ratio: number; daysReturned: number[] }>,
     )) {

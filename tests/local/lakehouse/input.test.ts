@@ -62,7 +62,7 @@ describe("lakehouse --input and --out: the pipeline on a user's own bronze rows"
     writeInput(input);
     const { report, detail } = await runLakehouse({ events: 0, seed: 0, days: 1, input, out });
     assert.deepStrictEqual(detail.input, {
-      rows: { cart_events: 6, pos_transactions: 1, loyalty_redemptions: 0, loyalty_tier: 0, erp_inventory: 0 },
+      rows: { campaign_attribution: 0, cart_events: 6, pos_transactions: 1, loyalty_redemptions: 0, loyalty_tier: 0, erp_inventory: 0 },
       unreadableReceivedAt: 1,
     });
     assert.deepStrictEqual(report.accounting.cart_events, { bronze: 6, silver: 2, quarantined: 3, duplicates: 1, unaccounted: 0 });
@@ -118,7 +118,7 @@ describe("lakehouse --input and --out: the pipeline on a user's own bronze rows"
         /cart_events\.jsonl:1: quantity is "abc"; expected a whole number or null/,
       ],
       ["cart_events.jsonl", "{not json", /cart_events\.jsonl:1 is not JSON/],
-      ["carts.jsonl", "{}", /carts\.jsonl names no bronze product; use one of cart_events\.jsonl/],
+      ["carts.jsonl", "{}", /carts\.jsonl names no bronze product; use one of campaign_attribution\.jsonl, cart_events\.jsonl/],
     ];
     for (const [file, text, message] of cases) {
       const dir = fs.mkdtempSync(path.join(tmp, "bad-"));

@@ -192,11 +192,12 @@ describe("bronze -> silver merge on the fixed fixture", () => {
     assert.deepStrictEqual(
       rows.map((r) => [r.table, r.source, r.silver, r.status]),
       [
+        ["campaign_attribution", 0, 0, "ok"],
         ["cart_events", 19, 19, "ok"],
-        ["order_events", 10, 10, "ok"],
-        ["loyalty_redemptions", 3, 3, "ok"],
         ["erp_inventory", 4, 4, "ok"],
+        ["loyalty_redemptions", 3, 3, "ok"],
         ["loyalty_tier", 6, 6, "ok"],
+        ["order_events", 10, 10, "ok"],
       ],
     );
   });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { LocalLakehouse } from "../../../local/lakehouse/duckdb";
-import { backfill, backfillWindows, BackfillError } from "../../../local/lakehouse/backfill";
+import { backfill, backfillWindows, BackfillError } from "../../../local/lakehouse/replay";
 import { LateBridgeReport, runLateBridge } from "../../../local/lakehouse/scenario";
 import { LOCAL_EMAIL_SALT } from "../../../local/lakehouse/run";
 import { parseArgs, UsageError } from "../../../local/lakehouse/cli";

@@ -124,20 +124,23 @@ describe("plan: monthly cost estimate", () => {
     //   375 × 5,120 B × 2,628,000 s / 2^30 = 4,699.23 GB × $0.029 = 136.28; 375 × 768 B × 2,628,000 s / 2^30 × 0.4
     //   = 281.95 GB × $0.0265 = 7.47 and × $0.05 = 14.10; 43.8 thousand commits = 0.22                  193.77
     // Glue: loyalty_tier 4 DPU × 1 h × 30 = 120 → 52.80; loyalty_redemptions 2 × 0.5 h × 24 × 30 = 720 → 316.80;
-    //   erp_inventory 10 × 2 h × 30 = 600 → 264.00 (all at $0.44/DPU-hour)                                 633.60
+    //   campaign_attribution the same → 316.80; erp_inventory 10 × 2 h × 30 = 600 → 264.00 (all at $0.44/DPU-hour) 950.40
     // Athena: 7 workgroups (operations, platform, 5 owner teams) × 50 queries × 30 days × 100 GiB
     //   = 146.48 TB × $5 = 732.42 each                                                                   5,126.94
     // SPICE: conversion_rate and cart_abandonment 30,000 rows × 500 B = 0.014 GB × $0.38 = 0.01 each;
-    //   loyalty_redemption_rate 4,000 rows = 0.00; sku_velocity and inventory_fill_rate are DIRECT_QUERY      0.02
+    //   loyalty_redemption_rate 4,000 rows = 0.00; campaign_roas 150,000 rows = 0.070 GB = 0.03; sku_velocity and
+    //   inventory_fill_rate are DIRECT_QUERY                                                                0.05
     // SPICE refreshes, each 2 days × (35,389,440,000 + 4,976,640,000) B/day = 80,732,160,000 B (75.19 GiB):
-    //   conversion_rate hourly 720 × that / 2^40 = 52.87 TB → 264.33; loyalty_redemption_rate daily 30 → 11.01;
-    //   cart_abandonment 2,880 incremental (2-day lookback) → 1,057.33 and 30 nightly full → 11.01       1,343.68
-    assert.equal(cost.monthlyUsd, 8339.6);
+    //   conversion_rate and campaign_roas hourly 720 × that / 2^40 = 52.87 TB → 264.33 each (campaign_attribution,
+    //   a batch product, declares no volume); loyalty_redemption_rate daily 30 → 11.01;
+    //   cart_abandonment 2,880 incremental (2-day lookback) → 1,057.33 and 30 nightly full → 11.01       1,608.01
+    assert.equal(cost.monthlyUsd, 8920.76);
     assert.deepEqual(
       cost.refreshes.map((r) => [r.kpi, r.windowDays, r.bytesPerRefresh]),
       [
         ["conversion_rate", 2, 80_732_160_000],
         ["loyalty_redemption_rate", 2, 80_732_160_000],
+        ["campaign_roas", 2, 80_732_160_000],
         ["cart_abandonment", 2, 80_732_160_000],
       ],
     );
