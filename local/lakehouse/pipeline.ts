@@ -51,7 +51,7 @@ export interface MergeWindowReport {
 }
 
 /** Stream products whose merges record the rows they leave unresolved (sql/unresolved/<product>.sql). */
-export const RECORDING_MERGES = ["cart_events", "pos_transactions"] as const;
+export const RECORDING_MERGES: readonly string[] = sqlNames(RECORD_DIR);
 
 /** sql/unresolved/ and sql/reresolve/ as the merge function receives them (every table exists locally). */
 export function localReresolveSettings(horizonDays: number = RERESOLVE_HORIZON_DEFAULT_DAYS): ReresolveSettings {

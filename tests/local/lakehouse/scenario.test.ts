@@ -69,7 +69,9 @@ describe("--scenario late-bridge: the CRM lands days late, gold runs store-only,
     ]);
     await assert.rejects(
       backfill(lake, { from: "2026-06-01", to: "2026-06-02", windowHours: 24, emailSalt: LOCAL_EMAIL_SALT, products: ["carts"] }),
-      (e: unknown) => e instanceof BackfillError && /unknown product carts; products are erp_inventory, loyalty_tier, cart_events/.test(e.message),
+      (e: unknown) =>
+        e instanceof BackfillError &&
+        /unknown product carts; products are erp_inventory, loyalty_tier, campaign_attribution, cart_events/.test(e.message),
     );
   });
 });
