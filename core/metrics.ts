@@ -18,7 +18,7 @@ const ops = (metricName: string, ...dimensions: string[]): MetricRef => ({ names
 export const OPERATIONS_METRICS = {
   /** merge: rows written per silver table and window. */
   rowsMerged: ops("RowsMerged", "Product", "Table"),
-  /** merge: silver rows given a loyalty_id by the re-resolution after a bridge refresh that changed the bridge (sql/reresolve/). */
+  /** merge: silver rows given a loyalty_id by the re-resolution in a product's hourly identity run (sql/reresolve/). */
   rowsReresolved: ops("RowsReresolved", "Product", "Table"),
   /** merge: rows refused into retail_silver.quarantine. */
   rowsQuarantined: ops("RowsQuarantined", "Product"),

@@ -56,10 +56,10 @@ export interface MergeWindow {
 export interface MergeReport {
   readonly product: string;
   readonly windows: { start: string; end: string }[];
-  /** Rows each silver table gained or changed, summed over the windows (re-resolution not included). */
+  /** Rows each silver table gained or changed, summed over the windows and the hourly record (re-resolution not included). */
   readonly rowsByTable: Record<string, number>;
   readonly rowsQuarantined: number;
-  /** Silver rows the re-resolution gave a loyalty_id, per table (empty when the bridge changed no row). */
+  /** Silver rows the re-resolution gave a loyalty_id, per table (empty outside the product's hourly identity run). */
   readonly rowsReresolved: Record<string, number>;
 }
 
@@ -126,16 +126,13 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
       throw new MergeError(message);
     }
   };
-  /** Run statements in order, adding each one's changed rows to its target's count; the rows they changed in all. */
-  const runStatements = async (statements: string[], params: Record<string, string>, where: string): Promise<number> => {
-    let changed = 0;
+  /** Run statements in order, adding each one's changed rows to its target's count. */
+  const runStatements = async (statements: string[], params: Record<string, string>, where: string): Promise<void> => {
     for (const statement of statements) {
       const target = targetOf(statement) ?? "(unknown table)";
       const n = changedRows(await guarded(`${where} into ${target}`, () => deps.runner.query(renderSql(statement, params))));
       rowsByTable[target] = (rowsByTable[target] ?? 0) + n;
-      changed += n;
     }
-    return changed;
   };
   for (const w of windows) {
     // The salt is not a parameter: the SQL reads it from its table (core/emailSalt.ts), so this function never holds it.

@@ -31,6 +31,8 @@ export interface OperationsDashboardFacts {
   readonly bridgeTable: string;
   /** Silver tables the re-resolution updates (RowsReresolved's Table values); none when the stack has no re-resolution. */
   readonly reresolvedTables?: readonly string[];
+  /** Products whose hourly identity run publishes RowsReresolved (those with sql/unresolved/<product>.sql). */
+  readonly reresolvingProducts?: readonly string[];
   /** The bridge's name in the freshness handler's TableStalenessMinutes, when it measures the bridge. */
   readonly bridgeFreshnessTable?: string;
   readonly reconciledTables: readonly string[];
@@ -49,7 +51,7 @@ export interface OperationsDashboardFacts {
 /** The merge facts from the Operations plan: RowsMerged's Table values are exactly the statements' targets. */
 export function dashboardMerges(
   plan: Pick<OperationsPlan, "merges" | "bridgeSql" | "freshness" | "reresolve">,
-): Pick<OperationsDashboardFacts, "merges" | "bridgeTable" | "bridgeFreshnessTable" | "reresolvedTables"> {
+): Pick<OperationsDashboardFacts, "merges" | "bridgeTable" | "bridgeFreshnessTable" | "reresolvedTables" | "reresolvingProducts"> {
   const [bridgeTable] = mergeTargets(plan.bridgeSql);
   return {
     merges: plan.merges.map((m) => ({
@@ -61,6 +63,7 @@ export function dashboardMerges(
     bridgeTable,
     bridgeFreshnessTable: Object.keys(plan.freshness).find((t) => `retail_silver.${t}` === bridgeTable),
     reresolvedTables: plan.reresolve ? mergeTargets(plan.reresolve.apply.join(";\n")) : [],
+    reresolvingProducts: Object.keys(plan.reresolve?.record ?? {}).sort(),
   };
 }
 
@@ -215,15 +218,11 @@ export function operationsDashboardBody(f: OperationsDashboardFacts): { widgets:
       : [
           graph(
             12,
-            "re-resolution: silver rows given a loyalty_id after a bridge change, per product run",
+            "re-resolution: silver rows given a loyalty_id in each product's hourly identity run",
             r,
-            merges
-              .filter((m) => m.refreshesBridge)
-              .flatMap((m) =>
-                [...f.reresolvedTables!]
-                  .sort()
-                  .map((t) => metricLine(M.rowsReresolved, [m.product, t], { stat: "Sum", label: `${m.product} → ${t}` })),
-              ),
+            (f.reresolvingProducts ?? []).flatMap((p) =>
+              [...f.reresolvedTables!].sort().map((t) => metricLine(M.rowsReresolved, [p, t], { stat: "Sum", label: `${p} → ${t}` })),
+            ),
             { period: 3600 },
           ),
         ]),

@@ -167,12 +167,12 @@ describe("operations dashboard (CloudWatch)", () => {
       assert.ok(lines.includes(`"${m}"`), `no ${m} on the dashboard`);
   });
 
-  it("graphs RowsReresolved per bridge-refreshing product and each table the re-resolution updates, as the merge publishes it", () => {
+  it("graphs RowsReresolved per recording product and each table the re-resolution updates, as the merge publishes it", () => {
     const w = bodyOf(prod).widgets.find((x) => /^re-resolution/.test(x.properties.title ?? ""));
     assert.ok(w, "no re-resolution widget");
     assert.deepEqual(
       w.properties.metrics.map((l: unknown[]) => l.slice(0, 6).join("|")),
-      ["cart_events", "loyalty_tier", "pos_transactions"].flatMap((p) =>
+      ["cart_events", "pos_transactions"].flatMap((p) =>
         ["cart_events", "order_events"].map((t) => `${METRIC_NAMESPACE}|RowsReresolved|Product|${p}|Table|retail_silver.${t}`),
       ),
     );
