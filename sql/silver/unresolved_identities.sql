@@ -4,8 +4,9 @@
 -- The silver rows the stream merges left unresolved: one row per cart event (source_table cart_events, also its
 -- order_events row when it is a purchase) or POS line (pos_transactions) merged with no loyalty scan and an email_hash
 -- the bridge did not resolve then. event_id is the silver row's key, event_ts its event time (the partition its
--- silver row sits in), first_seen the arrival of the copy silver kept. sql/reresolve/ reads it when the bridge learns
--- links, updates the silver rows whose email_hash now resolves, and deletes them from here; rows older than
+-- silver row sits in), first_seen the arrival of the copy silver kept. Written by sql/unresolved/<product>.sql and read
+-- by sql/reresolve/ in each stream product's hourly identity run (functions/merge.ts): the silver rows whose email_hash
+-- the bridge now resolves are updated and deleted from here; rows older than
 -- retail:operations.reresolveHorizonDays (event_ts) are dropped there, and the raw-email retention drops rows older than
 -- it (first_seen). Bookkeeping, not silver rows: accounting (sql/reconcile/accounting.sql) does not count it.
 CREATE TABLE IF NOT EXISTS retail_silver.unresolved_identities (
