@@ -11,7 +11,7 @@ import type { TableDef } from "../tables";
  * schema change adds is NULL in every new row until one of these statements names it, so the plan says so (the merge
  * SQL does not guess where a new column's values come from).
  */
-export const WRITER_DIRS = ["merge", "bridge", "reresolve", "canary", "retention", "erasure"] as const;
+export const WRITER_DIRS = ["merge", "bridge", "unresolved", "reresolve", "canary", "retention", "erasure"] as const;
 
 export interface UnwrittenColumn {
   readonly table: string;
