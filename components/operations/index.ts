@@ -3,13 +3,10 @@ import * as aws from "../aws";
 import { FreshnessSettings } from "../../functions/freshness";
 import { DEFAULT_WINDOW_HOURS, JobType } from "../../functions/maintenance";
 import type { MaintenanceEntrySettings } from "../../functions/lambda";
-import { MergeSettings } from "../../functions/merge";
 import { ACCOUNTING_FILE, ReconcileSettings } from "../../functions/reconcile";
-import { BackfillSettings } from "../../functions/backfill";
 import { iamPolicy } from "../iam";
 import { MERGE_MAX_EVENT_AGE_SECONDS, MERGE_TIMEOUT_SECONDS } from "../../core/limits";
 import { ENV } from "../../core/runtime";
-import { bridgeUse, tableAccess } from "../../core/sql/access";
 import { formatReconciles, TAG } from "../../core/tags";
 import type { EmailSalt } from "../emailSalt";
 import { IcebergNamespace } from "../icebergNamespace";
@@ -19,6 +16,7 @@ import type { QueryWorkgroup } from "../gold/workgroups";
 import { bundleHandlers, FunctionName, OperationsFunctions } from "./bundle";
 import { operationsFunction, OperationsFunctionSettings } from "./function";
 import { BRIDGE_COVERAGE_WINDOW_MINUTES, FRESHNESS_INTERVAL_MINUTES, OperationsArgsError, OperationsPlan, PlanInputs, planOperations } from "./plan";
+import { BACKFILL_CHECK_QUERY_SECONDS, BACKFILL_TIMEOUT_SECONDS, backfillSettingsOf, mergeSettingsOf } from "./settings";
 import { operationsTriggers } from "./triggers";
 
 export { FRESHNESS_INTERVAL_MINUTES, LATE_ARRIVAL_MINUTES, OperationsArgsError, planOperations } from "./plan";
@@ -68,10 +66,6 @@ export interface OperationsArgs extends PlanInputs {
   readonly tags?: Record<string, string>;
 }
 
-/** The backfill's timeout: Lambda's most, so each invocation merges as many windows as it can before handing over. */
-const BACKFILL_TIMEOUT_SECONDS = 900;
-/** Seconds one switch-back check query may run (a day's accounting reads that day's bronze and silver). */
-const BACKFILL_CHECK_QUERY_SECONDS = 240;
 
 /** The plan, its problems reported against the component. */
 function planned(args: OperationsArgs, existing: readonly string[], component: pulumi.Resource): OperationsPlan {
@@ -146,16 +140,7 @@ export class Operations extends pulumi.ComponentResource {
     });
 
     // Shipped as each function's settings.json: the SQL texts alone exceed Lambda's 4 KB of environment variables.
-    const mergeSettings: MergeSettings = {
-      products: Object.fromEntries(
-        plan.merges.map((m) => [
-          m.product,
-          { sql: m.sql, lookbackMinutes: m.lookbackMinutes, refreshesBridge: bridgeUse(m.product, m.sql, plan.bridgeSql) },
-        ]),
-      ),
-      bridgeSql: plan.bridgeSql,
-      ...(plan.reresolve ? { reresolve: { ...plan.reresolve, horizonDays: args.reresolveHorizonDays } } : {}),
-    };
+    const mergeSettings = mergeSettingsOf(plan, args.reresolveHorizonDays);
     const reconcileSettings: ReconcileSettings = { tables: plan.reconcile, tolerance: args.reconcile.tolerance };
     const freshnessSettings: FreshnessSettings = {
       tables: plan.freshness,
@@ -266,16 +251,7 @@ export class Operations extends pulumi.ComponentResource {
     });
     // An operator's replay of bronze through the merge function (never scheduled): it takes turns with the scheduled
     // merges on the merge's one slot, and reads only what its switch-back checks count.
-    const backfillSettings: BackfillSettings = {
-      products: plan.merges.map((m) => m.product),
-      bridgeSources: plan.merges.map((m) => m.product).filter((p) => tableAccess([plan.bridgeSql]).reads.includes(`retail_silver.${p}`)),
-      rawEmailRetentionDays: args.rawEmailRetentionDays,
-      timeoutSeconds: BACKFILL_TIMEOUT_SECONDS,
-      mergeTimeoutSeconds: MERGE_TIMEOUT_SECONDS,
-      coverage: { sql: plan.bridgeCoverageSql, min: args.bridgeCoverageMin },
-      ...(plan.reconcile[ACCOUNTING_FILE] !== undefined ? { accountingSql: plan.reconcile[ACCOUNTING_FILE] } : {}),
-      checkQuerySeconds: BACKFILL_CHECK_QUERY_SECONDS,
-    };
+    const backfillSettings = backfillSettingsOf(plan, args);
     const backfill = lambda("backfill", {
       handlerSettings: backfillSettings,
       query: plan.access.backfill,
