@@ -66,7 +66,6 @@ export interface OperationsArgs extends PlanInputs {
   readonly tags?: Record<string, string>;
 }
 
-
 /** The plan, its problems reported against the component. */
 function planned(args: OperationsArgs, existing: readonly string[], component: pulumi.Resource): OperationsPlan {
   try {

@@ -19,7 +19,10 @@ export const BACKFILL_CHECK_QUERY_SECONDS = 240;
 export function mergeSettingsOf(plan: OperationsPlan, reresolveHorizonDays?: number): MergeSettings {
   return {
     products: Object.fromEntries(
-      plan.merges.map((m) => [m.product, { sql: m.sql, lookbackMinutes: m.lookbackMinutes, refreshesBridge: bridgeUse(m.product, m.sql, plan.bridgeSql) }]),
+      plan.merges.map((m) => [
+        m.product,
+        { sql: m.sql, lookbackMinutes: m.lookbackMinutes, refreshesBridge: bridgeUse(m.product, m.sql, plan.bridgeSql) },
+      ]),
     ),
     bridgeSql: plan.bridgeSql,
     ...(plan.reresolve && reresolveHorizonDays !== undefined ? { reresolve: { ...plan.reresolve, horizonDays: reresolveHorizonDays } } : {}),

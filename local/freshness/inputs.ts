@@ -1,15 +1,11 @@
 import * as path from "path";
-import { freshnessBudget, dailyRefreshTime, KpiFreshness } from "../../core/freshness";
-import { effectiveRefresh, KpiDefinition, loadKpiCatalog, RefreshCadence } from "../../core/kpiCatalog";
+import { dailyRefreshTime, KpiFreshness } from "../../core/freshness";
+import { effectiveRefresh, RefreshCadence } from "../../core/kpiCatalog";
 import { REPO_ROOT } from "../../core/paths";
-import { loadTableDefs } from "../../core/tables";
 import { MergeSettings } from "../../functions/merge";
 import { mergeSettingsOf } from "../../components/operations/settings";
-import { MergeTrigger, planOperations } from "../../components/operations/plan";
-import { decodeConfigValue } from "../../infra/config/load";
-import { parsePlatformConfig } from "../../infra/config/parse";
-import { CONFIG_NAMESPACE } from "../../infra/config/schema";
-import { readStackFile } from "../stackFile";
+import { MergeTrigger } from "../../components/operations/plan";
+import { loadStackPlan } from "../stackPlan";
 
 /** A streaming product as the simulator replays it: its declared peak and the Firehose buffering it is built with. */
 export interface SimStream {
@@ -46,37 +42,9 @@ export interface SimInputs {
   readonly dailyRefreshTime: string;
 }
 
-/** Placeholder that satisfies the salt's format check; the simulator never hashes anything. */
-const SIM_SALT = "simulator-salt-not-a-secret-000000";
-
 /** Read a stack file (Pulumi.<stack>.yaml format) through the program's own config parser, catalog and operations plan. */
 export function loadSimInputs(stackFile: string, stack: string): SimInputs {
-  const file = readStackFile(stackFile);
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(file.config)) {
-    if (key.startsWith(`${CONFIG_NAMESPACE}:`)) raw[key.slice(CONFIG_NAMESPACE.length + 1)] = decodeConfigValue(value);
-  }
-  const cfg = parsePlatformConfig(raw, {
-    project: "retail-analytics",
-    stack,
-    region: file.config["aws:region"],
-    emailHashSalt: SIM_SALT,
-    secretKeys: ["emailHashSalt"],
-  });
-  const catalog: KpiDefinition[] = loadKpiCatalog({ ownerTeams: Object.keys(cfg.quicksight.ownerGroups) });
-  const budget = freshnessBudget(cfg, catalog);
-  const plan = planOperations(
-    {
-      products: [
-        ...cfg.streams.map((s) => ({ name: s.name, lane: s.lane, freshnessMinutes: s.freshnessMinutes })),
-        ...cfg.batches.map((b) => ({ name: b.name, lane: b.lane, timeoutMinutes: b.batch.timeoutMinutes })),
-      ],
-      goldChannelMode: cfg.goldChannelMode,
-      kpiFreshnessBudgetMinutes: Object.fromEntries(Object.entries(budget).map(([k, f]) => [k, f.budgetMinutes])),
-      batchJobNames: Object.fromEntries(cfg.batches.map((b) => [b.name, `${b.name}-job`])),
-    },
-    [...loadTableDefs().keys()],
-  );
+  const { cfg, catalog, budget, plan } = loadStackPlan(stackFile, stack);
   return {
     stack,
     streams: cfg.streams.map((s) => ({

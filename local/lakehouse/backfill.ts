@@ -1,5 +1,8 @@
-import { BackfillEvent, BackfillReport, BackfillSettings, runBackfill } from "../../functions/backfill";
-import { MergeEvent, MergeSettings, runMerge } from "../../functions/merge";
+import { BackfillEvent, BackfillReport, BackfillSettings, runBackfill, SwitchBackChecks } from "../../functions/backfill";
+import { MergeEvent, MergeReport, MergeSettings, runMerge } from "../../functions/merge";
+import { backfillSettingsOf, mergeSettingsOf } from "../../components/operations/settings";
+import { stackFilePath } from "../freshness/inputs";
+import { loadStackPlan } from "../stackPlan";
 import { Alerts } from "../../functions/alerts";
 import { LocalLakehouse } from "./duckdb";
 
@@ -11,6 +14,8 @@ export interface LocalBackfillInputs {
   readonly alerts: Pick<Alerts, "putMetrics">;
   /** Milliseconds one merge is taken to hold the slot (the invocation's virtual clock); default a minute. */
   readonly mergeMs?: number;
+  /** Each merge's report, as the merge function returns it (its rowsReresolved included). */
+  readonly onMerge?: (report: MergeReport) => void;
 }
 
 /**
@@ -35,6 +40,7 @@ export async function localBackfill(
           t += inputs.mergeMs ?? 60_000;
           try {
             const report = await runMerge(e, inputs.merge, { runner: lake, alerts: inputs.alerts, now: () => inputs.now });
+            inputs.onMerge?.(report);
             return { status: "merged", rowsByTable: report.rowsByTable };
           } catch (err) {
             return { status: "failed", message: (err as Error).message };
@@ -51,4 +57,54 @@ export async function localBackfill(
     );
   }
   return { reports, merges };
+}
+
+/** What a backfill of [from, to) through the deployed handlers did, for the offline tools and people. */
+export interface DeployedBackfillResult {
+  readonly invocations: number;
+  /** Product × window merges the backfill invoked. */
+  readonly merges: number;
+  /** Distinct windows (by their end) it merged. */
+  readonly windows: number;
+  readonly rowsReresolved: Record<string, number>;
+  /** The handler's own switch-back checks and verdict (its last invocation's report). */
+  readonly checks: SwitchBackChecks;
+  readonly switchBackReady: boolean;
+}
+
+/**
+ * The backfill as a stack deploys it: the settings the program ships to the merge and backfill functions for `stack`
+ * (components/operations/settings.ts on the stack file's own operations plan), run by the real handlers on DuckDB.
+ * `now` is the operator's clock: `to` must not be after it, and its day is left out of the accounting check.
+ */
+export async function deployedBackfill(
+  lake: LocalLakehouse,
+  event: BackfillEvent,
+  options: { readonly now: Date; readonly stack?: string; readonly reresolveHorizonDays?: number },
+): Promise<DeployedBackfillResult> {
+  const stack = options.stack ?? "prod";
+  const { cfg, plan } = loadStackPlan(stackFilePath(stack), stack);
+  const rowsReresolved: Record<string, number> = {};
+  const { reports, merges } = await localBackfill(lake, event, {
+    merge: mergeSettingsOf(plan, options.reresolveHorizonDays ?? cfg.reresolveHorizonDays),
+    backfill: backfillSettingsOf(plan, {
+      rawEmailRetentionDays: cfg.privacy.rawEmailRetentionDays,
+      bridgeCoverageMin: cfg.operations.bridgeCoverageMin,
+    }),
+    now: options.now,
+    alerts: { putMetrics: async () => undefined },
+    onMerge: (r) => {
+      for (const [table, n] of Object.entries(r.rowsReresolved)) rowsReresolved[table] = (rowsReresolved[table] ?? 0) + n;
+    },
+  });
+  const last = reports[reports.length - 1];
+  if (!last?.checks) throw new Error(`backfill ${JSON.stringify(event)}: its last invocation reported no checks (${JSON.stringify(last)})`);
+  return {
+    invocations: reports.length,
+    merges: merges.length,
+    windows: new Set(merges.map((m) => m.scheduledTime)).size,
+    rowsReresolved,
+    checks: last.checks,
+    switchBackReady: last.switchBackReady === true,
+  };
 }

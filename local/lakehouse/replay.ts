@@ -1,11 +1,13 @@
 import { LocalLakehouse } from "./duckdb";
-import { accountDay, accountingDays, BATCH_MERGES, mergeWindow, MergeWindow, reconcileDay, STREAM_MERGES } from "./pipeline";
+import { accountDay, accountingDays, BATCH_MERGES, MergeWindow, reconcileDay, STREAM_MERGES } from "./pipeline";
+import { deployedBackfill } from "./backfill";
 
 /**
- * The local backfill: replays bronze for a date range and a set of products in windows, each one merge cycle of
- * mergeWindow (bridge and re-resolution included), then reports the checks the switch back to omnichannel waits for.
- * Idempotent (every merge inserts only keys its target lacks, the re-resolution only sets NULL loyalty_ids) and
- * resumable: a run stopped after window n is resumed by running again from window n's start, or from the beginning.
+ * The scenario's backfill: the deployed backfill handler (functions/backfill.ts) driving the deployed merge handler on
+ * DuckDB with the prod stack's settings (local/lakehouse/backfill.ts deployedBackfill), then the switch-back checks
+ * read here too (coverage with its counts, reconciliation, accounting) beside the handler's own verdict. Idempotent
+ * (every merge inserts only keys its target lacks, the re-resolution only sets NULL loyalty_ids) and resumable (the
+ * handler's cursor).
  */
 export interface BackfillOptions {
   /** First day replayed, YYYY-MM-DD (UTC midnight, inclusive). */
@@ -18,8 +20,6 @@ export interface BackfillOptions {
   readonly windowHours: number;
   readonly emailSalt: string;
   readonly reresolveHorizonDays?: number;
-  /** Called after each window (progress, as the function's metrics and logs would carry it). */
-  readonly onWindow?: (done: number, total: number, window: MergeWindow) => void;
 }
 
 export interface BridgeCoverage {
@@ -36,7 +36,9 @@ export interface SwitchBackChecks {
   readonly reconciliationMismatches: number;
   /** |bronze - silver - quarantined - duplicates| summed over every product and accounting day. */
   readonly unaccounted: number;
-  /** Coverage at least the minimum for every product, no mismatch, nothing unaccounted. */
+  /** The backfill handler's own verdict (switchBackReady), from its bridge-coverage and accounting checks. */
+  readonly handlerReady?: boolean;
+  /** Coverage at least the minimum for every product, no mismatch, nothing unaccounted, and the handler ready. */
   readonly pass: boolean;
 }
 
@@ -109,26 +111,28 @@ export async function switchBackChecks(
   return { bridgeCoverage: coverage, reconciliationMismatches, unaccounted, pass };
 }
 
-/** Replay [from, to) in windows through mergeWindow, then report the switch-back checks. */
+/** Replay [from, to) in windows through the deployed backfill and merge handlers, then report the switch-back checks. */
 export async function backfill(lake: LocalLakehouse, options: BackfillOptions): Promise<BackfillReport> {
   const products = options.products ?? ALL_PRODUCTS;
   const unknown = products.filter((p) => !ALL_PRODUCTS.includes(p));
   if (unknown.length > 0) throw new BackfillError(`backfill: unknown product ${unknown.join(", ")}; products are ${ALL_PRODUCTS.join(", ")}`);
-  const windows = backfillWindows(options.from, options.to, options.windowHours);
-  const rowsReresolved: Record<string, number> = {};
-  let windowsDone = 0;
-  for (const w of windows) {
-    const r = await mergeWindow(lake, w, options.emailSalt, { products, reresolveHorizonDays: options.reresolveHorizonDays });
-    for (const [table, n] of Object.entries(r.rowsReresolved)) rowsReresolved[table] = (rowsReresolved[table] ?? 0) + n;
-    windowsDone += 1;
-    options.onWindow?.(windowsDone, windows.length, w);
-  }
+  backfillWindows(options.from, options.to, options.windowHours); // refuses a bad range or window before anything runs
+  // The merge handler reads the salt from its table, as deployed; the scenario's own merges set the same one.
+  await lake.setEmailSalt(options.emailSalt);
+  const to = new Date(`${options.to}T00:00:00Z`);
+  const result = await deployedBackfill(
+    lake,
+    { products, from: `${options.from}T00:00:00Z`, to: to.toISOString(), windowHours: options.windowHours },
+    // The operator runs it just after the range: every day of it has ended, so every one is accounted.
+    { now: new Date(to.getTime() + 3_600_000), reresolveHorizonDays: options.reresolveHorizonDays },
+  );
+  const local = await switchBackChecks(lake, options.from, options.to);
   return {
     from: options.from,
     to: options.to,
     products,
-    windowsDone,
-    rowsReresolved,
-    checks: await switchBackChecks(lake, options.from, options.to),
+    windowsDone: result.windows,
+    rowsReresolved: result.rowsReresolved,
+    checks: { ...local, handlerReady: result.switchBackReady, pass: local.pass && result.switchBackReady },
   };
 }

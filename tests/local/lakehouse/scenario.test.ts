@@ -35,6 +35,8 @@ describe("--scenario late-bridge: the CRM lands days late, gold runs store-only,
     assert.deepStrictEqual([b.from, b.to, b.windowsDone], ["2026-06-01", "2026-06-04", 3]);
     assert.ok(b.rowsReresolved["retail_silver.cart_events"] > 0 && b.rowsReresolved["retail_silver.order_events"] > 0, JSON.stringify(b));
     assert.ok(checks.pass, JSON.stringify(checks));
+    // The deployed backfill handler ran the replay (local/lakehouse/backfill.ts) and its own checks agree.
+    assert.strictEqual(checks.handlerReady, true);
     assert.deepStrictEqual(
       checks.bridgeCoverage.map((c) => c.product),
       ["cart_events", "pos_transactions"],
