@@ -9,6 +9,7 @@
       CASE
         WHEN received_at IS NULL THEN 'missing_received_at'
         WHEN event_id IS NULL OR trim(event_id) = '' THEN 'missing_event_id'
+        WHEN ad_platform IS NULL OR trim(ad_platform) = '' THEN 'missing_ad_platform'
         WHEN event_ts IS NULL THEN 'unparseable_timestamp'
         WHEN event_ts > latest_event_ts THEN 'future_event_time'
         WHEN touch_type IS NULL OR touch_type NOT IN ('click', 'conversion') THEN 'unknown_touch_type'
@@ -23,6 +24,9 @@
   ranked AS (
     SELECT
       checked.*,
-      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at) AS arrival
+      -- Copies tied on arrival (a batch run stamps one received_at) are ordered by their fields, so every statement of
+      -- the merge ranks the same copy first (a window function's order among ties is not fixed across queries).
+      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at,
+        event_time, campaign_id, touch_type, channel, order_event_id, cost, ad_platform, event_id) AS arrival
     FROM checked
   )

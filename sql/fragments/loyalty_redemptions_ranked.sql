@@ -20,6 +20,9 @@
   ranked AS (
     SELECT
       checked.*,
-      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at) AS arrival
+      -- Copies tied on arrival (a batch run stamps one received_at) are ordered by their fields, so every statement of
+      -- the merge ranks the same copy first (a window function's order among ties is not fixed across queries).
+      row_number() OVER (PARTITION BY row_key ORDER BY CASE WHEN reason IS NULL THEN 0 ELSE 1 END, received_at,
+        event_time, loyalty_id, order_event_id, channel, points, event_id) AS arrival
     FROM checked
   )

@@ -165,7 +165,7 @@ USING (
   ),
   homes AS (
     SELECT placed.*,
-      row_number() OVER (PARTITION BY home_table, home_key, received_at ORDER BY copy_digest) AS home_rank,
+      row_number() OVER (PARTITION BY home_table, home_key, received_at ORDER BY CASE WHEN silver_home THEN 0 ELSE 1 END, copy_digest) AS home_rank,
       row_number() OVER (PARTITION BY copy_digest ORDER BY copy_digest) AS copy_rank
     FROM placed
   )

@@ -267,7 +267,7 @@ USING (
     SELECT placed.*,
       -- Of the copies that could be a row's own copy (same home, same arrival), one is; identical copies are told
       -- apart by their rank, so each is recorded once.
-      row_number() OVER (PARTITION BY home_table, home_key, received_at ORDER BY copy_digest) AS home_rank,
+      row_number() OVER (PARTITION BY home_table, home_key, received_at ORDER BY CASE WHEN silver_home THEN 0 ELSE 1 END, copy_digest) AS home_rank,
       row_number() OVER (PARTITION BY copy_digest ORDER BY copy_digest) AS copy_rank
     FROM placed
   )

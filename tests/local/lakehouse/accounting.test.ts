@@ -94,7 +94,7 @@ describe("the accounting invariant (sql/reconcile/accounting.sql): bronze = silv
 
   it("sees one lost silver row, one lost quarantine row and a duplicate naming a row that is not there", async () => {
     await lake.run("DELETE FROM retail_silver.cart_events WHERE event_id = 'c1'");
-    await lake.run("DELETE FROM retail_silver.campaign_attribution WHERE event_id = 'ck3'");
+    await lake.run("DELETE FROM retail_silver.campaign_attribution WHERE event_id = '10:google-ads:ck3'");
     await lake.run("DELETE FROM retail_silver.quarantine WHERE source_table = 'pos_transactions' AND event_id = 'bad-pos-revenue'");
     await lake.run("UPDATE retail_silver.duplicates SET duplicate_of = 'nowhere' WHERE source_table = 'loyalty_redemptions'");
     const day = await accountDay(lake, DAY);

@@ -38,14 +38,15 @@ describe("campaign attribution (sql/merge, sql/reconcile and sql/gold campaign f
     assert.deepStrictEqual(
       silver.map((r) => [r.event_id, r.order_event_id]),
       [
-        ["ck1", null],
-        ["ck2", null],
-        ["ck3", null],
-        ["cv1", "w3"],
-        ["cv1-again", "w3"],
-        ["cv2", "p2"],
-        ["cv3", "never-sold"],
-        ["cv4", "p4"],
+        // Keys are scoped by the ad platform (sql/fragments/campaign_attribution_key.sql).
+        ["10:google-ads:ck3", null],
+        ["10:google-ads:cv2", "p2"],
+        ["10:google-ads:cv3", "never-sold"],
+        ["4:meta:ck1", null],
+        ["4:meta:ck2", null],
+        ["4:meta:cv1", "w3"],
+        ["4:meta:cv1-again", "w3"],
+        ["4:meta:cv4", "p4"],
       ],
     );
     const reasons = await lake.query(`SELECT reason, event_id, event_type FROM retail_silver.quarantine
