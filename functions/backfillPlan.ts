@@ -16,6 +16,9 @@ export interface BackfillEvent {
   readonly cursorProduct?: string;
 }
 
+/** Every field a backfill event may carry. */
+export const EVENT_FIELDS = ["products", "from", "to", "windowHours", "cursor", "cursorProduct"] as const;
+
 /** What the backfill needs to know about the stack, shipped in its settings.json. */
 export interface BackfillLimits {
   /** Products the merge function merges, in the plan's order. */
@@ -75,10 +78,17 @@ function problem(field: string, value: unknown, why: string, fix: string): Backf
   return new BackfillInputError(`backfill: ${field} = ${JSON.stringify(value)} ${why}. Fix: ${fix}.`);
 }
 
-/** An ISO-8601 time with its zone, on a whole minute (the merge's window end is taken to the minute). */
+const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{3})?)?Z$/;
+
+/**
+ * A UTC time written `YYYY-MM-DDTHH:MM[:SS[.mmm]]Z` (as `date -u +%FT%TZ` and toISOString write it) that exists: Date
+ * rolls 2026-11-31 or hour 24 over to another day, so a time that does not print back as given is refused. On a whole
+ * minute, since the merge's window end is taken to the minute.
+ */
 function time(field: string, value: unknown): Date {
-  const d = typeof value === "string" && /(Z|[+-]\d\d:\d\d)$/.test(value) ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(d.getTime())) throw problem(field, value, "is not an ISO-8601 time with a zone", 'give e.g. "2026-11-20T00:00:00Z"');
+  const d = typeof value === "string" && UTC_TIME.test(value) ? new Date(value) : undefined;
+  if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 16) !== (value as string).slice(0, 16))
+    throw problem(field, value, "is not a real UTC time written YYYY-MM-DDTHH:MM:SSZ", 'give e.g. "2026-11-20T00:00:00Z"');
   if (d.getTime() % 60_000 !== 0) throw problem(field, value, "is not on a whole minute", "drop the seconds");
   return d;
 }
@@ -87,6 +97,15 @@ function time(field: string, value: unknown): Date {
 export function planBackfill(event: BackfillEvent, limits: BackfillLimits, now: Date): BackfillPlan {
   if (typeof event !== "object" || event === null)
     throw problem("event", event, "is not an object", 'send {"products": [...], "from": ..., "to": ...}');
+  // A misspelt field (windowhours, cursor_product) would otherwise run with its default, and travel on every hand-over.
+  const unknownField = Object.keys(event).find((k) => !(EVENT_FIELDS as readonly string[]).includes(k));
+  if (unknownField !== undefined)
+    throw problem(
+      unknownField,
+      (event as unknown as Record<string, unknown>)[unknownField],
+      "is not a field of the backfill's event",
+      `use only ${EVENT_FIELDS.join(", ")}`,
+    );
   const known = limits.products.join(", ");
   if (!Array.isArray(event.products) || event.products.length === 0)
     throw problem("products", event.products, "is not a non-empty list of products", `list some of ${known}`);

@@ -20,6 +20,8 @@ export interface OperationsFunctionSettings {
   readonly timeout: number;
   /** How long an invocation may wait for its turn (reserved concurrency 1) before it counts as failed. */
   readonly maxEventAgeSeconds: number;
+  /** Lambda's retries of a failed asynchronous invocation before the failure queue (default 2). */
+  readonly retryAttempts?: number;
   readonly environment: Record<string, pulumi.Input<string>>;
   readonly tags?: Record<string, string>;
 }
@@ -86,7 +88,7 @@ export function operationsFunction(
     key,
     {
       functionName: f.name,
-      maximumRetryAttempts: 2,
+      maximumRetryAttempts: settings.retryAttempts ?? 2,
       maximumEventAgeInSeconds: settings.maxEventAgeSeconds,
       destinationConfig: { onFailure: { destination: scope.failureQueueArn } },
     },

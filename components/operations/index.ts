@@ -256,6 +256,9 @@ export class Operations extends pulumi.ComponentResource {
       query: plan.access.backfill,
       statements: [{ Sid: "InvokeMerge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [merge.arn] }],
       timeout: BACKFILL_TIMEOUT_SECONDS,
+      // Not retried: a refused event or a window that timed out in the merge would fail the same way again, holding the
+      // merge's one slot each time; it goes to the failure queue at once, and the operator resumes from its cursor.
+      retryAttempts: 0,
       // Its hand-over waits only for the invocation that sent it (concurrency 1), or for another run's turn.
       maxEventAgeSeconds: 3600,
       environment: { ...queryEnv(BACKFILL_CHECK_QUERY_SECONDS), [ENV.mergeFunctionName]: merge.name },

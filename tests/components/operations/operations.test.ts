@@ -234,6 +234,11 @@ describe("Operations component under mocks", function () {
       );
     const permissions = byType(run, "aws:lambda/permission:Permission").filter((p) => p.inputs.function === fn("backfill").state.name);
     assert.deepStrictEqual(permissions, [], "no service may invoke it");
+    // A refused event or a window that timed out would fail again on a retry, holding the merge's slot: none.
+    const retries = (f: string) =>
+      byType(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find((c) => c.inputs.functionName === fn(f).state.name)?.inputs
+        .maximumRetryAttempts;
+    assert.deepStrictEqual([retries("backfill"), retries("merge")], [0, 2]);
     const f = fn("backfill").inputs;
     assert.deepStrictEqual(
       [f.timeout, f.reservedConcurrentExecutions, f.environment.variables.MERGE_FUNCTION_NAME],
