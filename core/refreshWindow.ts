@@ -9,6 +9,9 @@
  * (the day column), and Trino pushes a conjunct on a grouping key below the aggregation, through the views' join on
  * day to the other side, constant-folds `current_date - INTERVAL 'N' DAY`, and unwraps `CAST(ts AS date) > DATE 'x'`
  * into a range on event_ts (UnwrapCastInComparison) that the Iceberg connector prunes day(event_ts) partitions with.
+ * Not for a table joined on something else: campaign_roas joins its conversion touches to order_events by order id,
+ * so the bound prunes order_events and every refresh reads all of retail_silver.campaign_attribution's conversions
+ * (README "Known limits").
  */
 
 /** Smallest and largest window a catalog row may state, in days. 400 covers a year-on-year comparison. */
