@@ -210,14 +210,18 @@ function athenaItems(resources: readonly CostInput[]): CostItem[] {
     });
 }
 
-/** Daily silver bytes of each product a Kinesis stream declares (peak and record size tags), by product. */
+/**
+ * Daily silver bytes of each product a Kinesis stream declares (peak and record size tags), by product; two streams
+ * tagged with one product add up, as the spice-refresh-within-cutoff rule sizes them.
+ */
 export function streamedBytesPerDay(resources: readonly CostInput[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const s of resources.filter((r) => r.type === "aws:kinesis/stream:Stream")) {
     const t = tags(s);
     const peak = Number(t[TAG.peakRecordsPerSecond]);
     const bytes = Number(t[TAG.avgRecordBytes]);
-    if (t[TAG.dataProduct] && peak > 0 && bytes > 0) out.set(t[TAG.dataProduct], dailyLayerBytes(peak, bytes));
+    const product = t[TAG.dataProduct];
+    if (product && peak > 0 && bytes > 0) out.set(product, (out.get(product) ?? 0) + dailyLayerBytes(peak, bytes));
   }
   return out;
 }

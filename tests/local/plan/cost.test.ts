@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { TAG } from "../../../core/tags";
-import { CostInput, estimateCost } from "../../../core/cost";
+import { CostInput, dailyLayerBytes, estimateCost, streamedBytesPerDay } from "../../../core/cost";
 import { runStack } from "../../support/stacks";
 
 /*
@@ -144,5 +144,20 @@ describe("plan: monthly cost estimate", () => {
         ["cart_abandonment", 2, 80_732_160_000],
       ],
     );
+  });
+});
+
+describe("streamedBytesPerDay: the cost model sizes a product as the refresh rule does", () => {
+  const stream = (name: string, product: string, peak: number, bytes: number): CostInput => ({
+    type: "aws:kinesis/stream:Stream",
+    name,
+    urn: `urn:${name}`,
+    inputs: { tags: { [TAG.dataProduct]: product, [TAG.peakRecordsPerSecond]: String(peak), [TAG.avgRecordBytes]: String(bytes) } },
+  });
+  it("adds two streams tagged with one product, never keeps only the last", () => {
+    const one = streamedBytesPerDay([stream("a", "cart_events", 1000, 1024)]).get("cart_events")!;
+    const both = streamedBytesPerDay([stream("a", "cart_events", 1000, 1024), stream("b", "cart_events", 500, 1024)]).get("cart_events")!;
+    assert.equal(one, dailyLayerBytes(1000, 1024));
+    assert.equal(both, dailyLayerBytes(1000, 1024) + dailyLayerBytes(500, 1024));
   });
 });
