@@ -97,7 +97,9 @@ export const spiceRefreshWithinCutoff: StackValidationPolicy = {
       datasets,
       (ds) => {
         const { property, tables } = physicalTables(ds);
-        const kpi = tagsOf(ds.props, ds.provider)[TAG.kpi];
+        const dsTags = tagsOf(ds.props, ds.provider);
+        const kpi = dsTags[TAG.kpi];
+        const eventTime = dsTags[TAG.eventTimeColumn];
         // The catalog's word on what a KPI's view reads; any other dataset, or one whose catalog products none of
         // this stack's streams carry (a borrowed KPI name), is taken to read every streamed product.
         const listed = (kpi !== undefined && kpiSourceProducts[kpi]) || [];
@@ -115,6 +117,16 @@ export const spiceRefreshWithinCutoff: StackValidationPolicy = {
               `${label} imports ${table.sql === undefined ? "a table with no custom SQL" : JSON.stringify(table.sql)} into SPICE with no refresh window the pack can read, ` +
                 `so each full refresh scans every day its SQL reads, against ${against}. ` +
                 `Fix: write its SQL as SELECT * FROM <database>.<view> WHERE <day column> > current_date - INTERVAL '<days>' DAY (refresh_window_days in the KPI catalog), or import it as DIRECT_QUERY.`,
+              ds.urn,
+            );
+            continue;
+          }
+          // The bound prunes silver only on the view's day column (a grouping key on event_ts); on another column (an
+          // aggregate computed after a full scan) it bounds nothing the refresh reads.
+          if (window.dayColumn !== eventTime) {
+            report(
+              `${label} bounds its refresh on ${window.dayColumn}, not on its event-time column (${TAG.eventTimeColumn} = ${JSON.stringify(eventTime ?? null)}), ` +
+                `so nothing says the bound reaches the silver it reads, against ${against}. Fix: bound it on the view's day column and tag that column ${TAG.eventTimeColumn}.`,
               ds.urn,
             );
             continue;

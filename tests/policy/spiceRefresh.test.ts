@@ -41,7 +41,7 @@ const dataset = (sql: string, kpi = "carts", extra: Partial<AnalyzedResource> = 
       importMode: "SPICE",
       dataSetId: "carts",
       physicalTableMaps: [{ physicalTableMapId: "gold-view", customSql: { ...(arn ? { dataSourceArn: arn } : {}), name: "carts", sqlQuery: sql } }],
-      tags: { [TAG.kpi]: kpi, [TAG.expectedRows]: "30000" },
+      tags: { [TAG.kpi]: kpi, [TAG.expectedRows]: "30000", [TAG.eventTimeColumn]: "day" },
     },
     extra,
   );
@@ -77,6 +77,16 @@ describe("policy (stack): spice-refresh-within-cutoff", () => {
         "or point it at a gold aggregate table instead of a view over silver.",
     );
     assert.deepEqual(await violations([stream, workgroup(3 * PER_DAY + 1), source, dataset(windowSql(3))]), []);
+  });
+
+  it("Noncompliance 4: a bound on another column than the dataset's event-time column is a violation, whatever its window", async () => {
+    const other = dataset(windowSql(2).replace("WHERE day >", "WHERE last_seen_day >"));
+    const found = await violations([stream, workgroup(100 * 1024 ** 3), source, other]);
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /bounds its refresh on last_seen_day, not on its event-time column \(retail:event-time-column = "day"\)/);
+    const untagged = dataset(windowSql(2), "carts", {});
+    untagged.inputs.tags = { [TAG.kpi]: "carts", [TAG.expectedRows]: "30000" };
+    assert.match((await violations([stream, workgroup(100 * 1024 ** 3), source, untagged]))[0]?.message ?? "", /retail:event-time-column = null/);
   });
 
   it("Noncompliance 2: SQL with no window the pack can read (no bound, an OR that undoes it, a fixed date) is a violation", async () => {
