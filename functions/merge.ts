@@ -4,7 +4,7 @@ import { renderSql, sqlTimestamp } from "../core/sql/render";
 import { splitStatements, stripComments } from "../core/sql/text";
 import { OPERATIONS_METRICS } from "../core/metrics";
 import { ReresolveSettings, runReresolve } from "./reresolve";
-import { identityRun, RECORD_EXTRA_MINUTES } from "../core/reresolve";
+import { identityRun, RECORD_EXTRA_MINUTES, RECORD_MAX_SPAN_MINUTES } from "../core/reresolve";
 
 /** What the schedule sends: the product to merge and the time it fired (`<aws.scheduler.scheduled-time>`). */
 export interface MergeEvent {
@@ -34,10 +34,11 @@ export interface MergeSettings {
   /** Text of sql/bridge/identity_bridge.sql; it runs before the product's statements of the same window. */
   readonly bridgeSql: string;
   /**
-   * sql/unresolved/ and sql/reresolve/ (files named in core/reresolve.ts, the statements whose tables this stack has): in
-   * each recording product's hourly identity run, after its windows, the rows its merges left unresolved are recorded
-   * and every recorded row the bridge now resolves is re-resolved. Absent in a stack with no recording product
-   * (components/operations/plan.ts decides).
+   * sql/unresolved/ and sql/reresolve/ (files named in core/reresolve.ts, the statements whose tables this stack has):
+   * a recording product's hourly identity run records the rows its merges left unresolved since the record's mark
+   * (sql/reresolve/record_mark.sql) and moves the mark; every replay (a backfill window, an operator's re-merge)
+   * records its own windows. Both then re-resolve every recorded row the bridge now resolves. Absent in a stack with
+   * no recording product (components/operations/plan.ts decides).
    */
   readonly reresolve?: ReresolveSettings;
 }
@@ -56,10 +57,10 @@ export interface MergeWindow {
 export interface MergeReport {
   readonly product: string;
   readonly windows: { start: string; end: string }[];
-  /** Rows each silver table gained or changed, summed over the windows and the hourly record (re-resolution not included). */
+  /** Rows each silver table gained or changed, summed over the windows and the record (re-resolution not included). */
   readonly rowsByTable: Record<string, number>;
   readonly rowsQuarantined: number;
-  /** Silver rows the re-resolution gave a loyalty_id, per table (empty outside the product's hourly identity run). */
+  /** Silver rows the re-resolution gave a loyalty_id, per table (empty when the run does not re-resolve: reresolves). */
   readonly rowsReresolved: Record<string, number>;
 }
 
@@ -84,6 +85,24 @@ export function mergeWindows(end: Date, lookbackMinutes: number): MergeWindow[] 
     from = to;
   }
   return windows;
+}
+
+/**
+ * Whether a run re-resolves after its windows: a recording product's hourly identity run (core/reresolve.ts identityRun),
+ * and every replay (an event with lookbackMinutes: a backfill window or an operator's re-merge), whose windows are what
+ * taught the bridge its links. The re-resolution is a few Athena statements, so the 5-minute runs skip it.
+ */
+export function reresolves(event: MergeEvent, settings: MergeSettings, end: Date): boolean {
+  const record = settings.reresolve?.record[event.product];
+  if (!settings.reresolve || !record) return false;
+  return event.lookbackMinutes !== undefined || identityRun(end, record.intervalMinutes);
+}
+
+/** A `YYYY-MM-DD HH:MM:SS[.fff]` value as Athena and DuckDB print a timestamp cast to varchar (UTC), or undefined. */
+function parseSqlTimestamp(value: unknown): number | undefined {
+  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value)) return undefined;
+  const t = Date.parse(`${value.slice(0, 19).replace(" ", "T")}Z`);
+  return Number.isNaN(t) ? undefined : t;
 }
 
 /** The `namespace.table` a MERGE or INSERT statement writes. */
@@ -134,23 +153,40 @@ export async function runMerge(event: MergeEvent, settings: MergeSettings, deps:
       rowsByTable[target] = (rowsByTable[target] ?? 0) + n;
     }
   };
+  const record = settings.reresolve?.record[event.product];
+  const replay = event.lookbackMinutes !== undefined;
+  const recordWindow = async (w: MergeWindow) => {
+    const params = { window_start: sqlTimestamp(w.start), window_end: sqlTimestamp(w.end) };
+    await runStatements(splitStatements(record!.sql), params, `record [${params.window_start}, ${params.window_end})`);
+  };
   for (const w of windows) {
     // The salt is not a parameter: the SQL reads it from its table (core/emailSalt.ts), so this function never holds it.
     const params = { window_start: sqlTimestamp(w.start), window_end: sqlTimestamp(w.end) };
     const where = `[${params.window_start}, ${params.window_end})`;
     if (product.refreshesBridge) await runStatements(splitStatements(settings.bridgeSql), params, where);
     await runStatements(splitStatements(product.sql), params, where);
+    // A replay records exactly the windows it merged, whatever their alignment: a backfill's rows are never left out.
+    if (record && replay) await recordWindow(w);
   }
-  // Once an hour, not every run (one Athena statement each): record what the runs since left unresolved, then re-resolve
-  // every recorded row whatever run's bridge refresh taught the bridge its link. The pending query decides whether
-  // silver is touched at all.
-  const record = settings.reresolve?.record[event.product];
   const stop = windows.length > 0 ? windows[windows.length - 1].end : undefined;
-  if (settings.reresolve && record && stop && identityRun(stop, record.intervalMinutes)) {
-    const from = new Date(stop.getTime() - (lookback + RECORD_EXTRA_MINUTES) * 60_000);
-    const params = { window_start: sqlTimestamp(from), window_end: sqlTimestamp(stop) };
-    await runStatements(splitStatements(record.sql), params, `[${params.window_start}, ${params.window_end})`);
-    const changed = await guarded(`re-resolution at ${params.window_end}`, () => runReresolve(settings.reresolve!, stop, deps.runner));
+  if (record && !replay && stop && identityRun(end, record.intervalMinutes)) {
+    // The hourly record reads from where the last identity run that succeeded stopped (its mark), so a failed or missed
+    // one loses nothing; at least the lookback plus two hours, at most the merge horizon. The mark moves last.
+    const mark = settings.reresolve!.mark;
+    const [read] = await guarded("record mark", () => deps.runner.query(renderSql(mark.read, { product: event.product })));
+    const through = parseSqlTimestamp(read?.recorded_through);
+    const earliest = stop.getTime() - RECORD_MAX_SPAN_MINUTES * 60_000;
+    const usual = stop.getTime() - (lookback + RECORD_EXTRA_MINUTES) * 60_000;
+    const from = Math.max(earliest, Math.min(usual, through ?? usual));
+    for (const w of mergeWindows(stop, (stop.getTime() - from) / 60_000)) await recordWindow(w);
+    await guarded("record mark", () => deps.runner.query(renderSql(mark.write, { product: event.product, window_end: sqlTimestamp(stop) })));
+  }
+  // Re-resolve every recorded row whatever run's bridge refresh taught the bridge its link; the pending query decides
+  // whether silver is touched at all. The horizon runs from now, the operator's or the schedule's clock, not from the
+  // windows' end: a backfill of last month re-resolves within the same horizon as the hourly run.
+  if (windows.length > 0 && reresolves(event, settings, end)) {
+    const now = deps.now();
+    const changed = await guarded(`re-resolution at ${sqlTimestamp(now)}`, () => runReresolve(settings.reresolve!, now, deps.runner));
     for (const [table, n] of Object.entries(changed.rowsByTable)) rowsReresolved[table] = n;
   }
   const rowsQuarantined = rowsByTable[QUARANTINE_TABLE] ?? 0;

@@ -267,7 +267,16 @@ export function planOperations(args: PlanInputs, existingTables: readonly string
       merge: tableAccess([
         bridgeSql!,
         ...merges.map((m) => m.sql),
-        ...(reresolve ? [reresolve.pending, ...reresolve.apply, ...reresolve.cleanup, ...Object.values(reresolve.record).map((r) => r.sql)] : []),
+        ...(reresolve
+          ? [
+              reresolve.pending,
+              ...reresolve.apply,
+              ...reresolve.cleanup,
+              reresolve.mark.read,
+              reresolve.mark.write,
+              ...Object.values(reresolve.record).map((r) => r.sql),
+            ]
+          : []),
       ]),
       reconcile: tableAccess(Object.values(reconcile)),
       freshness: tableAccess([...Object.values(freshness), ...(canary ? [canary.sql] : []), bridgeCoverageSql!]),

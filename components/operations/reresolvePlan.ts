@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { splitStatements } from "../../core/sql/text";
+import { splitStatements, stripComments } from "../../core/sql/text";
 import { loadSql } from "../../core/sql/files";
-import { RECORD_DIR, RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE } from "../../core/reresolve";
+import { RECORD_DIR, RECORD_MARK_FILE, RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE } from "../../core/reresolve";
 import type { MergeTrigger } from "./plan";
 
 /** What the merge function runs for identity re-resolution (functions/reresolve.ts ReresolveSettings, less the horizon). */
@@ -10,6 +10,7 @@ export interface ReresolvePlan {
   readonly pending: string;
   readonly apply: string[];
   readonly cleanup: string[];
+  readonly mark: { read: string; write: string };
   readonly record: Record<string, { sql: string; intervalMinutes: number }>;
 }
 
@@ -46,13 +47,18 @@ export function planReresolve(
   };
   const pending = file(RERESOLVE_PENDING_FILE);
   const cleanup = splitStatements(file(RERESOLVE_CLEANUP_FILE));
+  const [read = "", write = "", ...extra] = splitStatements(file(RECORD_MARK_FILE));
+  if (extra.length > 0 || !/^\s*SELECT\b/i.test(stripComments(read)) || !/^\s*MERGE\b/i.test(stripComments(write))) {
+    problems.push(`sql/${RECORD_MARK_FILE} must hold two statements, the SELECT that reads the record's mark and the MERGE that moves it.`);
+  }
   for (const [rel, text] of [
     [RERESOLVE_PENDING_FILE, pending],
     [RERESOLVE_CLEANUP_FILE, cleanup.join(";\n")],
+    [RECORD_MARK_FILE, `${read};\n${write}`],
   ]) {
     const missing = missingOf([text]);
     if (missing.length > 0) problems.push(`sql/${rel} names ${missing.join(", ")}, which this stack does not create.`);
   }
   const apply = RERESOLVE_APPLY_FILES.map(file).filter((text) => text !== "" && missingOf([text]).length === 0);
-  return { pending, apply, cleanup, record };
+  return { pending, apply, cleanup, mark: { read, write }, record };
 }

@@ -36,11 +36,16 @@ const PLACEHOLDERS: Record<string, PlaceholderRule> = {
   },
   reresolve_from: {
     pattern: /^\d{4}-\d{2}-\d{2} 00:00:00$/,
-    fix: "pass the first event day reresolve/pending.sql found as 'YYYY-MM-DD 00:00:00' (UTC midnight), e.g. 2026-06-01 00:00:00",
+    fix: "pass one event day reresolve/pending.sql found as 'YYYY-MM-DD 00:00:00' (UTC midnight), e.g. 2026-06-01 00:00:00",
   },
   reresolve_to: {
     pattern: /^\d{4}-\d{2}-\d{2} 00:00:00$/,
-    fix: "pass the day after the last event day reresolve/pending.sql found as 'YYYY-MM-DD 00:00:00' (UTC midnight), e.g. 2026-06-04 00:00:00",
+    fix: "pass the day after that event day as 'YYYY-MM-DD 00:00:00' (UTC midnight), e.g. 2026-06-02 00:00:00",
+  },
+  product: {
+    pattern: /^[a-z][a-z0-9_]{0,62}$/,
+    fix: "pass a data product's name (its bronze table's name: lowercase letters, digits and _), e.g. cart_events",
+    notDate: true,
   },
   since: {
     pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,

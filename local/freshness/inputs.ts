@@ -55,9 +55,9 @@ export function loadSimInputs(stackFile: string, stack: string): SimInputs {
     })),
     batches: cfg.batches.map((b) => ({ name: b.name, lane: b.lane, timeoutMinutes: b.batch.timeoutMinutes })),
     merges: plan.merges.map((m) => ({ product: m.product, trigger: m.trigger, lookbackMinutes: m.lookbackMinutes })),
-    // As deployed, except the hourly identity runs (record and re-resolve, ~0.5 % of the slot): the simulator caches a
-    // product's statements for every run, so it would count them in each run instead of once an hour.
-    mergeSettings: mergeSettingsOf(plan),
+    // As deployed: every window's unresolved record, and the hourly identity runs' re-resolution (counted with nothing
+    // pending, since the counting runner returns no rows: pending query and cleanup, no per-day updates).
+    mergeSettings: mergeSettingsOf(plan, cfg.reresolveHorizonDays),
     kpis: catalog.map((k) => ({
       kpi: k.kpi,
       sourceProducts: k.sourceProducts,

@@ -1,6 +1,6 @@
 import { BATCH_SCHEDULE } from "../../core/lanes";
 import { firehoseBufferingSeconds, MERGE_MAX_EVENT_AGE_SECONDS, MERGE_TIMEOUT_SECONDS } from "../../core/limits";
-import { mergeWindows, runMerge } from "../../functions/merge";
+import { mergeWindows, reresolves, runMerge } from "../../functions/merge";
 import { QueryRunner } from "../../functions/queryRunner";
 import { cronStarts, firehoseFlushes, nextRefresh, rng, Stats, stats, upperBound } from "./clock";
 import { EventQueue } from "./eventQueue";
@@ -209,8 +209,9 @@ export async function simulateFreshness(inputs: SimInputs, options: SimOptions):
   const quarter = until / 4;
 
   const runSecondsOf = async (product: string, scheduled: number) => {
-    const windows = mergeWindows(new Date(EPOCH_MS + scheduled * 1000), lookback.get(product)! / 60).length;
-    const key = `${product}/${windows}`;
+    const end = new Date(EPOCH_MS + scheduled * 1000);
+    const windows = mergeWindows(end, lookback.get(product)! / 60).length;
+    const key = `${product}/${windows}/${reresolves({ product }, inputs.mergeSettings, end)}`;
     if (!statementCache.has(key)) statementCache.set(key, (await statementsOf(inputs, product, scheduled)).statements);
     const statements = statementCache.get(key)!;
     const s = streams.get(product);
@@ -307,9 +308,11 @@ export async function simulateFreshness(inputs: SimInputs, options: SimOptions):
 
   let offered = 0;
   for (const m of inputs.merges) {
-    const run = await runSecondsOf(m.product, 3600);
-    const seconds = Math.min(MERGE_TIMEOUT_SECONDS, run.seconds);
-    if (m.trigger.kind === "schedule") offered += seconds / (m.trigger.intervalMinutes * 60);
+    // A run on the hour is its product's identity run (the record and the re-resolution), once an hour; a run at half
+    // past is an ordinary one, unless every run of the product is an identity run (intervals of an hour or more).
+    const seconds = Math.min(MERGE_TIMEOUT_SECONDS, (await runSecondsOf(m.product, 3600)).seconds);
+    const ordinary = Math.min(MERGE_TIMEOUT_SECONDS, (await runSecondsOf(m.product, 5400)).seconds);
+    if (m.trigger.kind === "schedule") offered += ordinary / (m.trigger.intervalMinutes * 60) + (seconds - ordinary) / 3600;
     else offered += (seconds * cronStarts(BATCH_SCHEDULE[batches.get(m.product)!.lane], 86400).length) / 86400;
   }
   const utilisation = busySeconds / until;

@@ -4,7 +4,7 @@ import { localProducts, sqlNames } from "./products";
 import { ProductAccounting, productAccounting } from "../../functions/reconcile";
 import { ReresolveSettings, runReresolve } from "../../functions/reresolve";
 import { changedRows } from "../../functions/queryRunner";
-import { RECORD_DIR, RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE } from "../../core/reresolve";
+import { RECORD_DIR, RECORD_MARK_FILE, RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE } from "../../core/reresolve";
 import { RERESOLVE_HORIZON_DEFAULT_DAYS } from "../../core/limits";
 import { loadSql } from "../../core/sql/files";
 import { renderSql } from "../../core/sql/render";
@@ -53,12 +53,18 @@ export interface MergeWindowReport {
 /** Stream products whose merges record the rows they leave unresolved (sql/unresolved/<product>.sql). */
 export const RECORDING_MERGES: readonly string[] = sqlNames(RECORD_DIR);
 
+function recordMark(): { read: string; write: string } {
+  const [read, write] = splitStatements(loadSql(RECORD_MARK_FILE));
+  return { read, write };
+}
+
 /** sql/unresolved/ and sql/reresolve/ as the merge function receives them (every table exists locally). */
 export function localReresolveSettings(horizonDays: number = RERESOLVE_HORIZON_DEFAULT_DAYS): ReresolveSettings {
   return {
     pending: loadSql(RERESOLVE_PENDING_FILE),
     apply: RERESOLVE_APPLY_FILES.map((f) => loadSql(f)),
     cleanup: splitStatements(loadSql(RERESOLVE_CLEANUP_FILE)),
+    mark: recordMark(),
     horizonDays,
     record: Object.fromEntries(RECORDING_MERGES.map((p) => [p, { sql: loadSql(`${RECORD_DIR}/${p}.sql`), intervalMinutes: 60 }])),
   };

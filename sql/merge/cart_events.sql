@@ -65,9 +65,17 @@ USING (
       SELECT row_key,
         min_by(CAST(ROW(event_id, event_type, session_id, channel, loyalty_id, email, region, sku, quantity, revenue, event_ts)
           AS ROW(event_id varchar, event_type varchar, session_id varchar, channel varchar, loyalty_id varchar, email varchar,
-            region varchar, sku varchar, quantity integer, revenue decimal(12, 2), event_ts timestamp)), received_at) AS v
-      FROM valid
-      WHERE row_key IN (SELECT row_key FROM repeated)
+            region varchar, sku varchar, quantity integer, revenue decimal(12, 2), event_ts timestamp)),
+          -- The earliest arrival, then the lowest payload digest: copies tied on arrival keep one copy, whole, the one
+          -- every other statement keeps (the key index, quarantine's conflicts, sql/unresolved/).
+          ROW(received_at, payload_digest)) AS v
+      FROM (
+        SELECT valid.*,
+          -- retail:include fragments/cart_events_payload.sql
+          AS payload_digest
+        FROM valid
+        WHERE row_key IN (SELECT row_key FROM repeated)
+      ) AS r
       GROUP BY row_key
     ) AS d
   ),
@@ -102,7 +110,10 @@ USING (
     FROM typed
   ),
   valid AS (
-    SELECT * FROM checked WHERE reason IS NULL
+    SELECT checked.*,
+      -- retail:include fragments/cart_events_payload.sql
+      AS payload_digest
+    FROM checked WHERE reason IS NULL
   ),
   first_valid AS (
     SELECT row_key, v.event_id, v.channel, v.loyalty_id, v.email, v.sku, v.revenue, v.event_ts
@@ -110,7 +121,7 @@ USING (
       SELECT row_key,
         min_by(CAST(ROW(event_id, channel, loyalty_id, email, sku, revenue, event_ts)
           AS ROW(event_id varchar, channel varchar, loyalty_id varchar, email varchar, sku varchar, revenue decimal(12, 2),
-            event_ts timestamp)), received_at) AS v
+            event_ts timestamp)), ROW(received_at, payload_digest)) AS v
       FROM valid
       -- Only keys the statement above kept as a purchase: an id first sent as a browse stays a browse, and its
       -- later purchase copy is a conflicting duplicate in quarantine, not an order.
@@ -194,7 +205,7 @@ USING (
     WHERE row_key IN (SELECT row_key FROM repeated) OR row_key IN (SELECT row_key FROM known)
   ),
   kept AS (
-    SELECT c.row_key, coalesce(min(k.payload_digest), min_by(c.payload_digest, c.received_at)) AS payload_digest
+    SELECT c.row_key, coalesce(min(k.payload_digest), min_by(c.payload_digest, ROW(c.received_at, c.payload_digest))) AS payload_digest
     FROM copies AS c
     LEFT JOIN known AS k ON k.row_key = c.row_key
     GROUP BY c.row_key
@@ -257,7 +268,7 @@ USING (
   SELECT row_key, CAST(k.event_ts AS date) AS event_day, k.payload_digest, received_at
   FROM (
     SELECT row_key,
-      min_by(CAST(ROW(event_ts, payload_digest) AS ROW(event_ts timestamp, payload_digest varchar)), received_at) AS k,
+      min_by(CAST(ROW(event_ts, payload_digest) AS ROW(event_ts timestamp, payload_digest varchar)), ROW(received_at, payload_digest)) AS k,
       min(received_at) AS received_at
     FROM valid
     GROUP BY row_key

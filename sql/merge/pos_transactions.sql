@@ -51,9 +51,16 @@ USING (
     FROM (
       SELECT row_key,
         min_by(CAST(ROW(event_id, loyalty_id, email, sku, revenue, event_ts)
-          AS ROW(event_id varchar, loyalty_id varchar, email varchar, sku varchar, revenue decimal(12, 2), event_ts timestamp)), received_at) AS v
-      FROM valid
-      WHERE row_key IN (SELECT row_key FROM repeated)
+          AS ROW(event_id varchar, loyalty_id varchar, email varchar, sku varchar, revenue decimal(12, 2), event_ts timestamp)),
+          -- The earliest arrival, then the lowest payload digest, as in merge/cart_events.sql.
+          ROW(received_at, payload_digest)) AS v
+      FROM (
+        SELECT valid.*,
+          -- retail:include fragments/pos_transactions_payload.sql
+          AS payload_digest
+        FROM valid
+        WHERE row_key IN (SELECT row_key FROM repeated)
+      ) AS r
       GROUP BY row_key
     ) AS d
   ),
@@ -129,7 +136,7 @@ USING (
     WHERE row_key IN (SELECT row_key FROM repeated) OR row_key IN (SELECT row_key FROM known)
   ),
   kept AS (
-    SELECT c.row_key, coalesce(min(k.payload_digest), min_by(c.payload_digest, c.received_at)) AS payload_digest
+    SELECT c.row_key, coalesce(min(k.payload_digest), min_by(c.payload_digest, ROW(c.received_at, c.payload_digest))) AS payload_digest
     FROM copies AS c
     LEFT JOIN known AS k ON k.row_key = c.row_key
     GROUP BY c.row_key
@@ -192,7 +199,7 @@ USING (
   SELECT row_key, CAST(k.event_ts AS date) AS event_day, k.payload_digest, received_at
   FROM (
     SELECT row_key,
-      min_by(CAST(ROW(event_ts, payload_digest) AS ROW(event_ts timestamp, payload_digest varchar)), received_at) AS k,
+      min_by(CAST(ROW(event_ts, payload_digest) AS ROW(event_ts timestamp, payload_digest varchar)), ROW(received_at, payload_digest)) AS k,
       min(received_at) AS received_at
     FROM valid
     GROUP BY row_key

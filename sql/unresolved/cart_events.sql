@@ -1,12 +1,15 @@
--- Run by the merge function once an hour per product (functions/merge.ts, the run whose window holds the top of the
--- hour), after the product's merge statements, over the arrivals of the last two hours and the merge lookback, so every
--- key the runs in between kept is read once (a re-read adds nothing); the local lakehouse runs it after every window.
--- Kept out of sql/merge/ so the 5-minute runs do not pay one more Athena statement each.
--- The rows the window's runs kept in silver with no loyalty_id but an email_hash (fragments/email_hash.sql): what
+-- Run by the merge function in a product's hourly identity run (functions/merge.ts, the run whose window holds the top
+-- of the hour), after its merge statements, over the arrivals since the record's mark (sql/reresolve/record_mark.sql:
+-- where the last identity run that succeeded stopped; at least the merge lookback plus two hours, at most the 3-day
+-- merge horizon, one day per statement), and in every window of a replay (a backfill, an operator's re-merge); the
+-- local lakehouse runs it after every window. Kept out of sql/merge/ so the 5-minute runs do not pay one more Athena
+-- statement each.
+-- The rows the merges kept in silver with no loyalty_id but an email_hash (fragments/email_hash.sql): what
 -- sql/reresolve/ re-resolves when the bridge learns the link later. Only rows with no scan and an email are parsed (a
--- cheap filter first), and only the copy silver kept: the one the key index names with this arrival. Whether the merge
--- resolved it is read from silver itself (loyalty_id NULL in the merge horizon), so the rule is not evaluated again.
--- A re-read window adds nothing; a row re-resolved since is no longer NULL in silver and is not recorded again.
+-- cheap filter first), and only the copy silver kept, whole: the one the key index names by arrival and, for copies
+-- tied on that arrival, by payload digest. Whether the merge resolved it is read from silver itself (loyalty_id NULL in
+-- the merge horizon), so the rule is not evaluated again. A re-read window adds nothing; a row re-resolved since is no
+-- longer NULL in silver and is not recorded again.
 MERGE INTO retail_silver.unresolved_identities AS t
 USING (
   WITH typed AS (
@@ -29,12 +32,30 @@ USING (
       AS reason
     FROM typed
   ),
-  first_valid AS (
-    SELECT c.row_key, min(c.loyalty_id) AS loyalty_id, min(c.email) AS email, min(c.event_ts) AS event_ts, min(c.received_at) AS received_at
+  -- The valid copies with the kept copy's arrival (the key index's received_at). Copies tied on that arrival are told
+  -- apart by the index's payload digest, the copy the merge kept whole; only tied keys are digested (a small share).
+  indexed AS (
+    SELECT c.*, k.payload_digest AS kept_digest
     FROM checked AS c
     JOIN retail_silver.event_keys AS k ON k.source_table = 'cart_events' AND k.event_id = c.row_key AND k.received_at = c.received_at
     WHERE c.reason IS NULL
-    GROUP BY c.row_key
+  ),
+  tied AS (
+    SELECT row_key FROM indexed GROUP BY row_key HAVING count(*) > 1
+  ),
+  first_valid AS (
+    SELECT row_key, loyalty_id, email, event_ts, received_at FROM indexed WHERE row_key NOT IN (SELECT row_key FROM tied)
+    UNION ALL
+    -- Identical copies share one digest, email and event time included: DISTINCT keeps one.
+    SELECT DISTINCT row_key, loyalty_id, email, event_ts, received_at
+    FROM (
+      SELECT indexed.*,
+        -- retail:include fragments/cart_events_payload.sql
+        AS payload_digest
+      FROM indexed
+      WHERE row_key IN (SELECT row_key FROM tied)
+    ) AS d
+    WHERE payload_digest = kept_digest
   ),
   -- retail:include fragments/email_hash.sql
   unresolved AS (

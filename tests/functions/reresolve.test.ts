@@ -1,13 +1,13 @@
-import { withEnvironment } from "./fakes";
+import { fakeRunner, RecordingAlerts, withEnvironment } from "./fakes";
 import * as assert from "assert";
 import { mockClient } from "aws-sdk-client-mock";
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { MergeSettings } from "../../functions/merge";
+import { MergeEvent, MergeSettings, runMerge } from "../../functions/merge";
 import { loadSql } from "../../core/sql/files";
 import { splitStatements } from "../../core/sql/text";
-import { RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE, reresolveHorizonStart } from "../../core/reresolve";
+import { RECORD_MARK_FILE, RERESOLVE_APPLY_FILES, RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE, reresolveHorizonStart } from "../../core/reresolve";
 
 const athena = mockClient(AthenaClient);
 const cloudwatch = mockClient(CloudWatchClient);
@@ -28,6 +28,7 @@ const SETTINGS: MergeSettings = {
     pending: loadSql(RERESOLVE_PENDING_FILE),
     apply: RERESOLVE_APPLY_FILES.map((f) => loadSql(f)),
     cleanup: splitStatements(loadSql(RERESOLVE_CLEANUP_FILE)),
+    mark: (([read, write]) => ({ read, write }))(splitStatements(loadSql(RECORD_MARK_FILE))),
     horizonDays: 30,
     record: { pos_transactions: { sql: loadSql("unresolved/pos_transactions.sql"), intervalMinutes: 5 } },
   },
@@ -39,48 +40,43 @@ async function coldStart() {
   return import("../../functions/lambda");
 }
 
-type Answer = { kind: "count"; n: number } | { kind: "pending"; pending: number; first: string | null; last: string | null };
-
 describe("merge function: the hourly record and re-resolution (sql/unresolved/, sql/reresolve/ through Athena)", () => {
   const log = console.log;
-  let bridgeCount: number;
-  let pending: Answer & { kind: "pending" };
   let sent: string[];
   withEnvironment(ENVIRONMENT);
   beforeEach(() => {
     for (const m of [athena, cloudwatch, sns]) m.reset();
-    bridgeCount = 4;
-    pending = { kind: "pending", pending: 3, first: "2026-06-28", last: "2026-06-30" };
     sent = [];
-    const answers = new Map<string, Answer>();
+    const answers = new Map<string, { columns: string[]; rows: string[][] } | number>();
     athena.on(StartQueryExecutionCommand).callsFake((input: { QueryString: string }) => {
       const id = `q-${sent.length + 1}`;
       sent.push(input.QueryString);
       const q = input.QueryString;
-      const answer: Answer = q.includes("AS pending")
-        ? pending
-        : /^MERGE INTO retail_silver\.identity_bridge/m.test(q)
-          ? { kind: "count", n: bridgeCount }
-          : /^MERGE INTO retail_silver\.(cart|order)_events AS t\nUSING \(\n {2}WITH\n {2}-- The email hashes/m.test(q)
-            ? { kind: "count", n: q.includes("retail_silver.cart_events AS t") ? 2 : 5 }
-            : { kind: "count", n: 1 };
-      answers.set(id, answer);
+      answers.set(
+        id,
+        q.includes("AS pending")
+          ? { columns: ["day", "pending"], rows: [["2026-06-30", "2"]] }
+          : q.includes("AS recorded_through")
+            ? { columns: ["recorded_through"], rows: [[]] }
+            : /^MERGE INTO retail_silver\.(cart|order)_events AS t\nUSING \(\n {2}WITH\n {2}-- The email hashes/m.test(q)
+              ? q.includes("retail_silver.cart_events AS t")
+                ? 2
+                : 5
+              : 1,
+      );
       return { QueryExecutionId: id };
     });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
     athena.on(GetQueryResultsCommand).callsFake((input: { QueryExecutionId: string }) => {
       const a = answers.get(input.QueryExecutionId)!;
-      if (a.kind === "count") return { ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] }, UpdateCount: a.n };
-      const columns = [
-        { Name: "pending", Type: "bigint" },
-        { Name: "first_day", Type: "varchar" },
-        { Name: "last_day", Type: "varchar" },
-      ];
-      const cell = (v: string | null) => (v === null ? {} : { VarCharValue: v });
+      if (typeof a === "number") return { ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] }, UpdateCount: a };
       return {
         ResultSet: {
-          ResultSetMetadata: { ColumnInfo: columns },
-          Rows: [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }, { Data: [cell(String(a.pending)), cell(a.first), cell(a.last)] }],
+          ResultSetMetadata: { ColumnInfo: a.columns.map((Name) => ({ Name, Type: "varchar" })) },
+          Rows: [
+            { Data: a.columns.map((c) => ({ VarCharValue: c })) },
+            ...a.rows.map((r) => ({ Data: a.columns.map((_, i) => (r[i] === undefined ? {} : { VarCharValue: r[i] })) })),
+          ],
         },
       };
     });
@@ -90,46 +86,12 @@ describe("merge function: the hourly record and re-resolution (sql/unresolved/, 
   afterEach(() => {
     console.log = log;
   });
-
-  const isRecord = (q: string) => /^MERGE INTO retail_silver\.unresolved_identities AS t\nUSING \(\n {2}WITH typed/m.test(q);
-  const identityStatements = () =>
-    sent.filter(
-      (q) =>
-        isRecord(q) ||
-        q.includes("AS pending") ||
-        /retail_silver\.unresolved_identities/.test(q.split("\n").find((l) => /^(MERGE|DELETE)/.test(l)) ?? ""),
-    );
   const metrics = () => cloudwatch.commandCalls(PutMetricDataCommand).flatMap((c) => c.args[0].input.MetricData ?? []);
 
-  it("in the hour's identity run: after the window's statements, records, finds the pending rows, updates only their days, cleans up, counts RowsReresolved", async () => {
+  it("through Athena, in the hour's identity run: the record, its mark, the pending query, one day's updates, cleanup; RowsReresolved reaches CloudWatch", async () => {
     const { mergeEntry } = await coldStart();
     const report = await mergeEntry(EVENT, SETTINGS);
     assert.deepStrictEqual(report.rowsReresolved, { "retail_silver.cart_events": 2, "retail_silver.order_events": 5 });
-    const recordAt = sent.findIndex(isRecord);
-    const lastMerge = sent.map((q, i) => (/^MERGE INTO retail_silver\.canary_arrivals/m.test(q) ? i : -1)).reduce((a, b) => Math.max(a, b));
-    assert.ok(lastMerge >= 0 && lastMerge < recordAt, "the window's own statements first: the record reads the silver rows they wrote");
-    // Two hours beyond the run's 30-minute lookback: the arrivals of every run since the last identity run, and one more.
-    assert.ok(sent[recordAt].includes("b.received_at >= TIMESTAMP '2026-07-01 07:30:00' AND b.received_at < TIMESTAMP '2026-07-01 10:00:00'"));
-    const pendingAt = recordAt + 1;
-    assert.ok(sent[pendingAt].includes("AS pending"));
-    const horizon = "2026-06-01 00:00:00";
-    assert.strictEqual(reresolveHorizonStart(new Date(EVENT.scheduledTime), 30).toISOString(), "2026-06-01T00:00:00.000Z");
-    assert.ok(sent[pendingAt].includes(`u.event_ts >= TIMESTAMP '${horizon}'`));
-    const updates = sent.slice(pendingAt + 1, pendingAt + 3);
-    assert.deepStrictEqual(
-      updates.map((q) => /^MERGE INTO (\S+)/m.exec(q)?.[1]),
-      ["retail_silver.cart_events", "retail_silver.order_events"],
-    );
-    for (const q of updates) {
-      // The side rows' days, 2026-06-28 .. 2026-06-30, bound the silver partitions read: not the whole horizon.
-      assert.ok(q.includes("t.event_ts >= TIMESTAMP '2026-06-28 00:00:00' AND t.event_ts < TIMESTAMP '2026-07-01 00:00:00'"), q);
-      assert.match(q, /WHEN MATCHED AND t\.loyalty_id IS NULL THEN UPDATE SET loyalty_id = s\.loyalty_id/);
-      assert.ok(!q.includes("{{"));
-    }
-    const cleanup = sent.slice(pendingAt + 3);
-    assert.strictEqual(cleanup.length, 2);
-    assert.match(cleanup[0], /^MERGE INTO retail_silver\.unresolved_identities AS t[\s\S]*WHEN MATCHED THEN DELETE/m);
-    assert.ok(cleanup[1].includes(`DELETE FROM retail_silver.unresolved_identities WHERE event_ts < TIMESTAMP '${horizon}'`));
     const reresolved = metrics()
       .filter((m) => m.MetricName === "RowsReresolved")
       .map((m) => [m.Dimensions?.find((d) => d.Name === "Table")?.Value, m.Value]);
@@ -137,31 +99,152 @@ describe("merge function: the hourly record and re-resolution (sql/unresolved/, 
       ["retail_silver.cart_events", 2],
       ["retail_silver.order_events", 5],
     ]);
-    assert.strictEqual(report.rowsByTable["retail_silver.unresolved_identities"], 1, "the record's rows count as RowsMerged");
+    // The horizon runs from the function's clock (now), whatever the scheduled time.
+    const horizon = reresolveHorizonStart(new Date(), 30).toISOString().slice(0, 19).replace("T", " ");
+    assert.ok(sent.find((q) => q.includes("AS pending"))!.includes(`u.event_ts >= TIMESTAMP '${horizon}'`));
+    assert.strictEqual(report.rowsByTable["retail_silver.unresolved_identities"], 1, "the record's rows count as RowsMerged, not the mark's");
+  });
+});
+
+/** A scripted runner: the record mark, the pending days and changed-row counts as Athena would answer them. */
+function scripted(options: { mark?: string; pending?: [string, number][] } = {}) {
+  const runner = fakeRunner([
+    [/AS recorded_through/, [{ recorded_through: options.mark ?? null }]],
+    [/AS pending/, (options.pending ?? []).map(([day, pending]) => ({ day, pending }))],
+    [/^MERGE INTO retail_silver\.cart_events AS t\nUSING \(\n {2}WITH\n {2}-- The email hashes/m, [{ Count: 2 }]],
+    [/^MERGE INTO retail_silver\.order_events AS t\nUSING \(\n {2}WITH\n {2}-- The email hashes/m, [{ Count: 5 }]],
+    [/./, [{ Count: 1 }]],
+  ]);
+  return runner;
+}
+const NOW = new Date("2026-07-01T10:00:30Z");
+const merge = (runner: ReturnType<typeof scripted>, event: MergeEvent = EVENT, now = NOW) =>
+  runMerge(event, SETTINGS, { runner, alerts: new RecordingAlerts(), now: () => now });
+const isRecord = (q: string) => /^MERGE INTO retail_silver\.unresolved_identities AS t\nUSING \(\n {2}WITH typed/m.test(q);
+const recordSpans = (statements: string[]) =>
+  statements
+    .filter(isRecord)
+    .map((q) => /b\.received_at >= TIMESTAMP '([^']+)' AND b\.received_at < TIMESTAMP '([^']+)'/.exec(q)!.slice(1, 3).join(" .. "));
+const isMarkWrite = (q: string) => /^MERGE INTO retail_silver\.unresolved_identities AS t\nUSING \(SELECT '/m.test(q);
+const silverUpdates = (statements: string[]) =>
+  statements
+    .filter((q) => /^MERGE INTO retail_silver\.(cart|order)_events AS t\nUSING \(\n {2}WITH\n {2}-- The email hashes/m.test(q))
+    .map((q) => `${/^MERGE INTO retail_silver\.(\w+)/m.exec(q)![1]} ${/t\.event_ts >= TIMESTAMP '(\d{4}-\d{2}-\d{2})/.exec(q)![1]}`);
+
+describe("merge function: what the identity run records and re-resolves, and from when", () => {
+  it("records after the window's own statements, from the lookback plus two hours when there is no mark, then moves the mark to the run's end", async () => {
+    const runner = scripted();
+    await merge(runner);
+    const s = runner.statements;
+    const recordAt = s.findIndex(isRecord);
+    const lastMerge = s.map((q, i) => (/^MERGE INTO retail_silver\.canary_arrivals/m.test(q) ? i : -1)).reduce((a, b) => Math.max(a, b));
+    assert.ok(lastMerge >= 0 && lastMerge < recordAt, "the window's statements first: the record reads the silver rows they wrote");
+    assert.deepStrictEqual(recordSpans(s), ["2026-07-01 07:30:00 .. 2026-07-01 10:00:00"]);
+    const markAt = s.findIndex(isMarkWrite);
+    assert.ok(markAt > recordAt, "the mark moves only after the record succeeded");
+    assert.ok(s[markAt].includes("'pos_transactions' AS product, TIMESTAMP '2026-07-01 10:00:00' AS recorded_through"), s[markAt]);
   });
 
-  it("re-resolves in the identity run even when its own bridge refresh changed nothing: another run's refresh may have taught the link", async () => {
-    bridgeCount = 0;
-    const { mergeEntry } = await coldStart();
-    const report = await mergeEntry(EVENT, SETTINGS);
+  it("after missed or failed identity runs, records from the mark: nothing merged since is left out", async () => {
+    const runner = scripted({ mark: "2026-07-01 04:00:00.000" });
+    await merge(runner);
+    assert.deepStrictEqual(recordSpans(runner.statements), ["2026-07-01 04:00:00 .. 2026-07-01 10:00:00"]);
+  });
+
+  it("a mark older than the merge horizon records the last 3 days only, one day per statement", async () => {
+    const runner = scripted({ mark: "2026-06-20 10:00:00" });
+    await merge(runner);
+    assert.deepStrictEqual(recordSpans(runner.statements), [
+      "2026-06-28 10:00:00 .. 2026-06-29 00:00:00",
+      "2026-06-29 00:00:00 .. 2026-06-30 00:00:00",
+      "2026-06-30 00:00:00 .. 2026-07-01 00:00:00",
+      "2026-07-01 00:00:00 .. 2026-07-01 10:00:00",
+    ]);
+  });
+
+  it("a recent mark never shortens the record below the lookback plus two hours", async () => {
+    const runner = scripted({ mark: "2026-07-01 09:55:00" });
+    await merge(runner);
+    assert.deepStrictEqual(recordSpans(runner.statements), ["2026-07-01 07:30:00 .. 2026-07-01 10:00:00"]);
+  });
+
+  it("sends neither the record, the mark nor the re-resolution in the hour's other runs", async () => {
+    const runner = scripted({ pending: [["2026-06-30", 3]] });
+    const report = await merge(runner, { ...EVENT, scheduledTime: "2026-07-01T10:05:00Z" });
+    assert.deepStrictEqual(
+      runner.statements.filter((q) =>
+        /unresolved_identities|AS pending|AS recorded_through/.test(q.split("\n").find((l) => /^(MERGE|DELETE|SELECT)/.test(l)) ?? ""),
+      ),
+      [],
+    );
+    assert.deepStrictEqual(report.rowsReresolved, {});
+  });
+
+  it("a replay off the hour (a backfill window) records each window it merged, leaves the mark alone, and re-resolves", async () => {
+    const runner = scripted({ pending: [["2026-06-30", 3]] });
+    const report = await merge(runner, { product: "pos_transactions", scheduledTime: "2026-06-30T00:20:00Z", lookbackMinutes: 50 });
+    assert.deepStrictEqual(recordSpans(runner.statements), [
+      "2026-06-29 23:30:00 .. 2026-06-30 00:00:00",
+      "2026-06-30 00:00:00 .. 2026-06-30 00:20:00",
+    ]);
+    assert.ok(!runner.statements.some(isMarkWrite) && !runner.statements.some((q) => q.includes("AS recorded_through")));
     assert.deepStrictEqual(report.rowsReresolved, { "retail_silver.cart_events": 2, "retail_silver.order_events": 5 });
   });
 
-  it("sends neither the record nor the re-resolution in the hour's other runs", async () => {
-    const { mergeEntry } = await coldStart();
-    const report = await mergeEntry({ ...EVENT, scheduledTime: "2026-07-01T10:05:00Z" }, SETTINGS);
-    assert.deepStrictEqual(identityStatements(), []);
-    assert.deepStrictEqual(report.rowsReresolved, {});
-    assert.strictEqual(metrics().filter((m) => m.MetricName === "RowsReresolved").length, 0);
+  it("a replay of last month re-resolves within the horizon from now, not from the replayed window's end", async () => {
+    const runner = scripted();
+    await merge(
+      runner,
+      { product: "pos_transactions", scheduledTime: "2026-06-02T01:00:00Z", lookbackMinutes: 60 },
+      new Date("2026-07-15T12:00:00Z"),
+    );
+    const pending = runner.statements.find((q) => q.includes("AS pending"))!;
+    assert.ok(pending.includes("u.event_ts >= TIMESTAMP '2026-06-15 00:00:00' AND u.first_seen >= TIMESTAMP '2026-06-15 00:00:00'"), pending);
+    const cleanup = runner.statements[runner.statements.length - 1];
+    assert.ok(cleanup.includes("WHERE event_ts < TIMESTAMP '2026-06-15 00:00:00' OR first_seen < TIMESTAMP '2026-06-15 00:00:00'"), cleanup);
   });
 
-  it("with nothing pending, reads no silver partition: only the record, the pending query and the side table's cleanup run", async () => {
-    pending = { kind: "pending", pending: 0, first: null, last: null };
-    const { mergeEntry } = await coldStart();
-    const report = await mergeEntry(EVENT, SETTINGS);
+  it("updates one day per statement, newest first, at most four days a run; a day's side rows go only once it is applied", async () => {
+    const days: [string, number][] = [
+      ["2026-06-30", 3],
+      ["2026-06-29", 1],
+      ["2026-06-20", 4],
+      ["2026-06-12", 2],
+      ["2026-06-11", 9],
+      ["2026-06-03", 1],
+    ];
+    const runner = scripted({ pending: days });
+    const report = await merge(runner);
+    assert.deepStrictEqual(silverUpdates(runner.statements), [
+      "cart_events 2026-06-30",
+      "order_events 2026-06-30",
+      "cart_events 2026-06-29",
+      "order_events 2026-06-29",
+      "cart_events 2026-06-20",
+      "order_events 2026-06-20",
+      "cart_events 2026-06-12",
+      "order_events 2026-06-12",
+    ]);
+    for (const q of runner.statements.filter((q) => /t\.event_ts >= TIMESTAMP '2026-06-12 00:00:00'/.test(q))) {
+      assert.ok(q.includes("t.event_ts >= TIMESTAMP '2026-06-12 00:00:00' AND t.event_ts < TIMESTAMP '2026-06-13 00:00:00'"), q);
+    }
+    const applied = runner.statements.filter(
+      (q) => /^MERGE INTO retail_silver\.unresolved_identities AS t\nUSING \(\n {2}WITH\n/m.test(q) && q.includes("WHEN MATCHED THEN DELETE"),
+    );
+    assert.deepStrictEqual(
+      applied.map((q) => /u\.event_ts >= TIMESTAMP '(\d{4}-\d{2}-\d{2})/.exec(q)![1]),
+      ["2026-06-30", "2026-06-29", "2026-06-20", "2026-06-12"],
+      "the side rows of 2026-06-11 and 2026-06-03 stay for the next run",
+    );
+    assert.deepStrictEqual(report.rowsReresolved, { "retail_silver.cart_events": 8, "retail_silver.order_events": 20 });
+  });
+
+  it("with nothing pending, reads no silver partition: only the record, its mark, the pending query and the horizon's cleanup run", async () => {
+    const runner = scripted();
+    const report = await merge(runner);
     assert.deepStrictEqual(report.rowsReresolved, {});
-    const statements = identityStatements();
-    assert.strictEqual(statements.length, 4, statements.map((q) => q.slice(0, 60)).join("\n"));
-    assert.ok(sent.every((q) => !/^MERGE INTO retail_silver\.(cart|order)_events AS t\nUSING \(\n {2}WITH\n/m.test(q)));
+    assert.deepStrictEqual(silverUpdates(runner.statements), []);
+    const identity = runner.statements.slice(runner.statements.findIndex((q) => q.includes("AS recorded_through")));
+    assert.strictEqual(identity.length, 5, identity.map((q) => q.slice(0, 80)).join("\n"));
   });
 });

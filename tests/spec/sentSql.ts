@@ -51,8 +51,9 @@ export const SAMPLE_PARAMS: Record<string, string> = {
   loyalty_id: "L000123",
   cutoff: "2026-06-01",
   horizon_start: "2026-06-01 00:00:00",
-  reresolve_from: "2026-06-25 00:00:00",
+  reresolve_from: "2026-06-30 00:00:00",
   reresolve_to: "2026-07-01 00:00:00",
+  product: "cart_events",
   // No file uses it any more (the salt is read from its table); a salt spliced back in renders with the test salt,
   // which tests/spec/saltFree.test.ts then finds.
   email_salt: PROBE_SALT,

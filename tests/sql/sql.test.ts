@@ -106,7 +106,18 @@ describe("sql/ files honour the contracts", () => {
   const files = sqlFiles();
 
   it("use only known placeholders", () => {
-    const known = new Set(["day", "window_start", "window_end", "since", "loyalty_id", "cutoff", "horizon_start", "reresolve_from", "reresolve_to"]);
+    const known = new Set([
+      "day",
+      "window_start",
+      "window_end",
+      "since",
+      "loyalty_id",
+      "cutoff",
+      "horizon_start",
+      "reresolve_from",
+      "reresolve_to",
+      "product",
+    ]);
     for (const f of files) for (const p of placeholdersOf(loadSql(f))) assert.ok(known.has(p), `${f} uses {{${p}}}`);
   });
 

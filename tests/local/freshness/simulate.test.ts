@@ -68,7 +68,8 @@ describe("freshness simulation against core's model", () => {
     assert.ok(s.keepsUp);
     assert.strictEqual(s.dropped, 0);
     assert.strictEqual(s.timedOut, 0);
-    assert.ok(s.utilisation > 0.2 && s.utilisation < 0.5, `utilisation ${s.utilisation}`);
+    // About half busy, the hourly identity runs (record from its mark, re-resolution) counted: 0.494 without them.
+    assert.ok(s.utilisation > 0.2 && s.utilisation < 0.55, `utilisation ${s.utilisation}`);
     assert.ok(Math.abs(s.utilisation - s.offeredUtilisation) < 0.02, `${s.utilisation} vs offered ${s.offeredUtilisation}`);
   });
 

@@ -2,6 +2,10 @@ import * as assert from "assert";
 import { LocalLakehouse } from "../../../local/lakehouse/duckdb";
 import { localReresolveSettings, mergeWindow } from "../../../local/lakehouse/pipeline";
 import { runReresolve } from "../../../functions/reresolve";
+import { RERESOLVE_CLEANUP_FILE, RERESOLVE_PENDING_FILE } from "../../../core/reresolve";
+import { loadSql } from "../../../core/sql/files";
+import { renderSql } from "../../../core/sql/render";
+import { splitStatements } from "../../../core/sql/text";
 import { FIXTURE_SALT, FIXTURE_WINDOW, LOYALTY_ROWS, loadFixture } from "./fixture";
 
 /**
@@ -88,7 +92,7 @@ describe("identity re-resolution over history (sql/reresolve/ on the local lakeh
     await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
     const before = await loyalty(lake);
     const again = await runReresolve(localReresolveSettings(), new Date("2026-07-03T00:10:00Z"), lake);
-    assert.deepStrictEqual(again, { pending: 0, rowsByTable: {} });
+    assert.deepStrictEqual(again, { pending: 0, daysApplied: [], daysLeft: 0, rowsByTable: {} });
     assert.deepStrictEqual(await loyalty(lake), before);
   });
 
@@ -155,5 +159,53 @@ describe("identity re-resolution over history (sql/reresolve/ on the local lakeh
     assert.strictEqual((await sideRows(lake)).length, 5, "first seen on the cutoff day: kept");
     await lake.runFile("retention/raw_email.sql", { cutoff: "2026-07-02" });
     assert.deepStrictEqual(await sideRows(lake), []);
+  });
+
+  it("erasing one member of a household removes the shared email's anonymous rows and side rows too: they may be that member's, so they are never re-resolved to the other", async () => {
+    await mergedBeforeCrm(lake);
+    await landCrm(lake);
+    const window = { window_start: FIXTURE_WINDOW.start, window_end: FIXTURE_WINDOW.end };
+    await lake.runFile("merge/loyalty_tier.sql", window);
+    await lake.runFile("bridge/identity_bridge.sql", window);
+    // home@family.com belongs to L2 and L3 (ambiguous: never resolved); after L2 is erased it would resolve to L3 alone.
+    await lake.runFile("erasure/member.sql", { loyalty_id: "L2" });
+    assert.deepStrictEqual(await sideRows(lake), ["cart_events:c10", "cart_events:c11", "cart_events:c12", "cart_events:c9", "pos_transactions:p5"]);
+    await runReresolve(localReresolveSettings(), new Date("2026-07-03T00:10:00Z"), lake);
+    const after = await loyalty(lake);
+    // The shared email's anonymous rows went with L2 (sql/erasure/member.sql: they may be L2's); L3's scanned ones stay.
+    for (const k of ["cart:c4", "cart:c5", "order:p3"]) assert.ok(!(k in after), `${k} is erased, not credited to L3 (${after[k]})`);
+    for (const k of ["cart:c6", "cart:c7", "order:w3"]) assert.strictEqual(after[k], "L3", k);
+  });
+
+  it("the horizon and the raw-email retention agree: a side row first seen before the horizon is neither pending nor kept, so retention never drops a row the horizon still promises", async () => {
+    await lake.run(`INSERT INTO retail_silver.identity_bridge (email_hash, loyalty_id, source, first_seen, last_seen)
+      SELECT 'h1', 'L1', 'loyalty_tier', TIMESTAMP '2026-06-01 00:00:00', TIMESTAMP '2026-06-01 00:00:00'`);
+    // Both event days are inside a 30-day horizon from 2026-07-01 (it starts 2026-06-01); the first row's event time
+    // ran 10 minutes ahead of its arrival (within the merge's clock-skew bound), so it arrived the day before.
+    await lake.run(`INSERT INTO retail_silver.unresolved_identities VALUES
+      ('cart_events', 'edge', 'h1', TIMESTAMP '2026-06-01 00:05:00', TIMESTAMP '2026-05-31 23:55:00'),
+      ('cart_events', 'inside', 'h1', TIMESTAMP '2026-06-02 10:00:00', TIMESTAMP '2026-06-02 10:01:00')`);
+    const horizonStart = "2026-06-01 00:00:00";
+    const pending = await lake.query(renderSql(loadSql(RERESOLVE_PENDING_FILE), { horizon_start: horizonStart }));
+    assert.deepStrictEqual(
+      pending.map((r) => [r.day, Number(r.pending)]),
+      [["2026-06-02", 1]],
+      "the edge row is outside the horizon by its arrival",
+    );
+    // The retention at the same length (30 days on 2026-07-01) drops exactly the edge row; the cleanup drops it as well.
+    const retained = await LocalLakehouse.open();
+    try {
+      await retained.run(`INSERT INTO retail_silver.unresolved_identities SELECT * FROM (VALUES
+        ('cart_events', 'edge', 'h1', TIMESTAMP '2026-06-01 00:05:00', TIMESTAMP '2026-05-31 23:55:00'),
+        ('cart_events', 'inside', 'h1', TIMESTAMP '2026-06-02 10:00:00', TIMESTAMP '2026-06-02 10:01:00'))`);
+      await retained.runFile("retention/raw_email.sql", { cutoff: "2026-06-01" });
+      assert.deepStrictEqual(await sideRows(retained), ["cart_events:inside"]);
+    } finally {
+      retained.close();
+    }
+    for (const statement of splitStatements(loadSql(RERESOLVE_CLEANUP_FILE)).filter((q) => !q.includes("{{reresolve_from}}"))) {
+      await lake.run(renderSql(statement, { horizon_start: horizonStart }));
+    }
+    assert.deepStrictEqual(await sideRows(lake), ["cart_events:inside"]);
   });
 });
