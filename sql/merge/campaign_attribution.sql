@@ -163,7 +163,7 @@ USING (
       CASE WHEN h.silver_home OR (h.reason IS NOT NULL AND q.row_key IS NULL AND h.kept_digest IS NOT NULL) THEN 'silver'
            ELSE 'quarantine' END AS home_table
     FROM homed AS h
-    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'campaign_attribution' AND q.row_key = h.home_key AND NOT h.silver_home
+    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'campaign_attribution' AND q.row_key = (CASE WHEN h.silver_home THEN NULL ELSE h.home_key END)
   ),
   homes AS (
     SELECT placed.*,

@@ -264,13 +264,23 @@ USING (
       AS payload_digest
     FROM checked
     WHERE reason IS NULL
+  ),
+  -- As in the cart_events statement: only keys that arrived more than once go through min_by; the rest pass through.
+  repeated AS (
+    SELECT row_key FROM valid GROUP BY row_key HAVING count(*) > 1
   )
+  SELECT v.row_key, CAST(v.event_ts AS date) AS event_day, v.payload_digest, v.received_at
+  FROM valid AS v
+  LEFT JOIN repeated AS r ON r.row_key = v.row_key
+  WHERE r.row_key IS NULL
+  UNION ALL
   SELECT row_key, CAST(k.event_ts AS date) AS event_day, k.payload_digest, received_at
   FROM (
     SELECT row_key,
       min_by(CAST(ROW(event_ts, payload_digest) AS ROW(event_ts timestamp, payload_digest varchar)), ROW(received_at, payload_digest)) AS k,
       min(received_at) AS received_at
     FROM valid
+    WHERE row_key IN (SELECT row_key FROM repeated)
     GROUP BY row_key
   ) AS d
 ) AS s
@@ -309,11 +319,20 @@ USING (
   repeated AS (
     SELECT row_key FROM checked GROUP BY row_key HAVING count(*) > 1
   ),
+  -- Keys the index holds with an arrival outside this window: a valid row of this window that arrived once with such
+  -- a key is a re-send. (With an arrival inside the window, the index names this window's only copy: the row itself.)
+  resent AS (
+    SELECT event_id FROM retail_silver.event_keys
+    WHERE source_table = 'cart_events'
+      AND (received_at < TIMESTAMP '{{window_start}}' OR received_at >= TIMESTAMP '{{window_end}}')
+  ),
   candidates AS (
     SELECT c.*, k.payload_digest AS kept_digest, k.received_at AS kept_received_at
-    FROM checked AS c
+    FROM (
+      SELECT * FROM checked
+      WHERE reason IS NOT NULL OR row_key IN (SELECT row_key FROM repeated) OR row_key IN (SELECT event_id FROM resent)
+    ) AS c
     LEFT JOIN retail_silver.event_keys AS k ON k.source_table = 'cart_events' AND k.event_id = c.row_key
-    WHERE c.reason IS NOT NULL OR k.received_at IS DISTINCT FROM c.received_at OR c.row_key IN (SELECT row_key FROM repeated)
   ),
   digested AS (
     SELECT candidates.*,
@@ -339,7 +358,7 @@ USING (
         coalesce(to_hex(to_utf8(h.event_id)), '-'), coalesce(to_hex(to_utf8(h.event_time)), '-'),
         coalesce(to_hex(to_utf8(CAST(h.received_at AS varchar))), '-')))))) AS copy_digest
     FROM homed AS h
-    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'cart_events' AND q.row_key = h.home_key AND NOT h.silver_home
+    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'cart_events' AND q.row_key = (CASE WHEN h.silver_home THEN NULL ELSE h.home_key END)
   ),
   ranked AS (
     SELECT placed.*,

@@ -195,13 +195,23 @@ USING (
       AS payload_digest
     FROM checked
     WHERE reason IS NULL
+  ),
+  -- As in merge/cart_events.sql: only keys that arrived more than once go through min_by; the rest pass through.
+  repeated AS (
+    SELECT row_key FROM valid GROUP BY row_key HAVING count(*) > 1
   )
+  SELECT v.row_key, CAST(v.event_ts AS date) AS event_day, v.payload_digest, v.received_at
+  FROM valid AS v
+  LEFT JOIN repeated AS r ON r.row_key = v.row_key
+  WHERE r.row_key IS NULL
+  UNION ALL
   SELECT row_key, CAST(k.event_ts AS date) AS event_day, k.payload_digest, received_at
   FROM (
     SELECT row_key,
       min_by(CAST(ROW(event_ts, payload_digest) AS ROW(event_ts timestamp, payload_digest varchar)), ROW(received_at, payload_digest)) AS k,
       min(received_at) AS received_at
     FROM valid
+    WHERE row_key IN (SELECT row_key FROM repeated)
     GROUP BY row_key
   ) AS d
 ) AS s
@@ -238,11 +248,19 @@ USING (
   repeated AS (
     SELECT row_key FROM checked GROUP BY row_key HAVING count(*) > 1
   ),
+  -- As in merge/cart_events.sql: keys the index holds with an arrival outside this window (re-sends of them).
+  resent AS (
+    SELECT event_id FROM retail_silver.event_keys
+    WHERE source_table = 'pos_transactions'
+      AND (received_at < TIMESTAMP '{{window_start}}' OR received_at >= TIMESTAMP '{{window_end}}')
+  ),
   candidates AS (
     SELECT c.*, k.payload_digest AS kept_digest, k.received_at AS kept_received_at
-    FROM checked AS c
+    FROM (
+      SELECT * FROM checked
+      WHERE reason IS NOT NULL OR row_key IN (SELECT row_key FROM repeated) OR row_key IN (SELECT event_id FROM resent)
+    ) AS c
     LEFT JOIN retail_silver.event_keys AS k ON k.source_table = 'pos_transactions' AND k.event_id = c.row_key
-    WHERE c.reason IS NOT NULL OR k.received_at IS DISTINCT FROM c.received_at OR c.row_key IN (SELECT row_key FROM repeated)
   ),
   digested AS (
     SELECT candidates.*,
@@ -268,7 +286,7 @@ USING (
         coalesce(to_hex(to_utf8(h.event_id)), '-'), coalesce(to_hex(to_utf8(h.event_time)), '-'),
         coalesce(to_hex(to_utf8(CAST(h.received_at AS varchar))), '-')))))) AS copy_digest
     FROM homed AS h
-    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'pos_transactions' AND q.row_key = h.home_key AND NOT h.silver_home
+    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'pos_transactions' AND q.row_key = (CASE WHEN h.silver_home THEN NULL ELSE h.home_key END)
   ),
   ranked AS (
     SELECT placed.*,
