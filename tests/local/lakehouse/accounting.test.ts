@@ -38,6 +38,13 @@ async function awkwardLake(): Promise<LocalLakehouse> {
     FROM retail_bronze.loyalty_tier WHERE loyalty_id = 'L2'`);
   await lake.run(`INSERT INTO retail_bronze.erp_inventory SELECT * FROM retail_bronze.erp_inventory WHERE location_id = 'DC1'`);
   await mergeWindow(lake, FIXTURE_WINDOW, FIXTURE_SALT);
+  // Two days later, within the merge horizon: a cart event and a POS line re-sent unchanged, each its window's one
+  // copy of the key, which duplicates the silver row an earlier window kept.
+  await lake.run(`INSERT INTO retail_bronze.cart_events SELECT * REPLACE (TIMESTAMP '2026-07-03 08:00:00' AS received_at)
+    FROM retail_bronze.cart_events WHERE event_id = 'c6'`);
+  await lake.run(`INSERT INTO retail_bronze.pos_transactions SELECT * REPLACE (TIMESTAMP '2026-07-03 08:00:00' AS received_at)
+    FROM retail_bronze.pos_transactions WHERE event_id = 'p2'`);
+  await mergeWindow(lake, { start: "2026-07-03 00:00:00", end: "2026-07-04 00:00:00" }, FIXTURE_SALT);
   // Four days later: an order re-sent with a later event time, and a POS line re-sent unchanged.
   await lake.run(`INSERT INTO retail_bronze.cart_events SELECT * REPLACE ('2026-07-05T09:00:00Z' AS event_time, TIMESTAMP '2026-07-05 09:00:10' AS received_at)
     FROM retail_bronze.cart_events WHERE event_id = 'w3' LIMIT 1`);
@@ -71,10 +78,11 @@ describe("the accounting invariant (sql/reconcile/accounting.sql): bronze = silv
     }
     assert.deepStrictEqual(
       Object.fromEntries(Object.entries(acc).map(([p, a]) => [p, a.duplicates])),
-      // carts: w3's Firehose copy, c4's exact copy, the id-less row's copy, c5's kiosk copy; POS: p1a's re-send, the
-      // second bad-store copy, the conflict's second copy, p4 re-sent four days later; ad touches: ck1's re-export, cv2's
-      // refused copy, the ck2 conflict's second copy.
-      { campaign_attribution: 3, cart_events: 4, erp_inventory: 1, loyalty_redemptions: 1, loyalty_tier: 1, pos_transactions: 4 },
+      // carts: w3's Firehose copy, c4's exact copy, the id-less row's copy, c5's kiosk copy, c6 re-sent unchanged two
+      // days later; POS: p1a's re-send, the second bad-store copy, the conflict's second copy, p2 re-sent unchanged two
+      // days later, p4 re-sent four days later; ad touches: ck1's re-export, cv2's refused copy, the ck2 conflict's
+      // second copy.
+      { campaign_attribution: 3, cart_events: 5, erp_inventory: 1, loyalty_redemptions: 1, loyalty_tier: 1, pos_transactions: 5 },
     );
   });
 
