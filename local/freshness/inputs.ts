@@ -55,8 +55,8 @@ export function loadSimInputs(stackFile: string, stack: string): SimInputs {
     })),
     batches: cfg.batches.map((b) => ({ name: b.name, lane: b.lane, timeoutMinutes: b.batch.timeoutMinutes })),
     merges: plan.merges.map((m) => ({ product: m.product, trigger: m.trigger, lookbackMinutes: m.lookbackMinutes })),
-    // As deployed: every window's unresolved record, and the hourly identity runs' re-resolution (counted with nothing
-    // pending, since the counting runner returns no rows: pending query and cleanup, no per-day updates).
+    // As deployed: the hourly identity runs' record, mark and re-resolution (counted with nothing pending, since the
+    // counting runner returns no rows: the record, the mark's read and move, the pending query and the cleanup).
     mergeSettings: mergeSettingsOf(plan, cfg.reresolveHorizonDays),
     kpis: catalog.map((k) => ({
       kpi: k.kpi,

@@ -248,19 +248,17 @@ USING (
   repeated AS (
     SELECT row_key FROM checked GROUP BY row_key HAVING count(*) > 1
   ),
-  -- As in merge/cart_events.sql: keys the index holds with an arrival outside this window (re-sends of them).
-  resent AS (
-    SELECT event_id FROM retail_silver.event_keys
-    WHERE source_table = 'pos_transactions'
-      AND (received_at < TIMESTAMP '{{window_start}}' OR received_at >= TIMESTAMP '{{window_end}}')
+  -- The key index's rows for this window's keys: one read of the index per statement, and only this window's keys
+  -- reach the join, so its build side is window-sized (the index itself is unpartitioned: the read is whole).
+  indexed AS (
+    SELECT event_id, payload_digest, received_at FROM retail_silver.event_keys
+    WHERE source_table = 'pos_transactions' AND event_id IN (SELECT row_key FROM checked)
   ),
   candidates AS (
     SELECT c.*, k.payload_digest AS kept_digest, k.received_at AS kept_received_at
-    FROM (
-      SELECT * FROM checked
-      WHERE reason IS NOT NULL OR row_key IN (SELECT row_key FROM repeated) OR row_key IN (SELECT event_id FROM resent)
-    ) AS c
-    LEFT JOIN retail_silver.event_keys AS k ON k.source_table = 'pos_transactions' AND k.event_id = c.row_key
+    FROM checked AS c
+    LEFT JOIN indexed AS k ON k.event_id = c.row_key
+    WHERE c.reason IS NOT NULL OR k.received_at IS DISTINCT FROM c.received_at OR c.row_key IN (SELECT row_key FROM repeated)
   ),
   digested AS (
     SELECT candidates.*,

@@ -2,9 +2,10 @@
 -- identity run reads this mark, records the arrivals from it (or from its own lookback, whichever is earlier, at most
 -- core/reresolve.ts RECORD_MAX_SPAN_MINUTES back) to the run's end, then moves it there. So a failed or missed identity
 -- run loses nothing: the next one reads from where the last one that succeeded stopped. The mark is one bookkeeping row
--- of the side table (source_table 'recorded_through', event_id the product, no email_hash, so no re-resolution, erasure
--- or retention statement ever matches it; its event_ts is recent, so the horizon's cleanup keeps it). Replays (a
--- backfill window, an operator's re-merge) record their own windows and leave the mark alone.
+-- of the side table (source_table 'recorded_through', event_id the product, no email_hash, so no re-resolution or
+-- erasure statement matches it; the horizon's cleanup and the raw-email retention skip it by name, so it survives an
+-- outage longer than either). Replays (a backfill window, an operator's re-merge) record their own windows and leave
+-- the mark alone.
 SELECT CAST(max(event_ts) AS varchar) AS recorded_through
 FROM retail_silver.unresolved_identities
 WHERE source_table = 'recorded_through' AND event_id = '{{product}}';

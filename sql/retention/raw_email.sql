@@ -27,4 +27,6 @@ WHERE email IS NOT NULL
 -- silver row; they are kept no longer than the raw email (first_seen is the kept copy's arrival). The re-resolution
 -- horizon is at most this retention (infra/config), so this only drops rows the horizon has already given up on,
 -- and is what bounds the table when no bridge change runs the re-resolution's own cleanup.
-DELETE FROM retail_silver.unresolved_identities WHERE first_seen < TIMESTAMP '{{cutoff}} 00:00:00';
+-- The record's mark (source_table 'recorded_through') holds no email_hash and stays.
+DELETE FROM retail_silver.unresolved_identities
+WHERE first_seen < TIMESTAMP '{{cutoff}} 00:00:00' AND source_table <> 'recorded_through';

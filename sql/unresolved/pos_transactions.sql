@@ -6,8 +6,7 @@
 -- statement each.
 -- The rows the merges kept in silver with no loyalty_id but an email_hash (fragments/email_hash.sql): what
 -- sql/reresolve/ re-resolves when the bridge learns the link later. Only rows with no scan and an email are parsed (a
--- cheap filter first), and only the copy silver kept, whole: the one the key index names by arrival and, for copies
--- tied on that arrival, by payload digest. Whether the merge resolved it is read from silver itself (loyalty_id NULL in
+-- cheap filter first), and only the copy silver kept, whole: the one the key index names by arrival and payload digest. Whether the merge resolved it is read from silver itself (loyalty_id NULL in
 -- the merge horizon), so the rule is not evaluated again. A re-read window adds nothing; a row re-resolved since is no
 -- longer NULL in silver and is not recorded again.
 MERGE INTO retail_silver.unresolved_identities AS t
@@ -32,30 +31,22 @@ USING (
       AS reason
     FROM typed
   ),
-  -- The valid copies with the kept copy's arrival (the key index's received_at). Copies tied on that arrival are told
-  -- apart by the index's payload digest, the copy the merge kept whole; only tied keys are digested (a small share).
-  indexed AS (
-    SELECT c.*, k.payload_digest AS kept_digest
-    FROM checked AS c
-    JOIN retail_silver.event_keys AS k ON k.source_table = 'pos_transactions' AND k.event_id = c.row_key AND k.received_at = c.received_at
-    WHERE c.reason IS NULL
-  ),
-  tied AS (
-    SELECT row_key FROM indexed GROUP BY row_key HAVING count(*) > 1
+  -- The copy silver kept, whole: a valid copy with the key index's arrival and payload digest for its key. Only this
+  -- statement's rows are digested (no scan, an email: the filter above), and the digest is matched for every one of
+  -- them, so when silver kept a copy the filter dropped (no email, or a scan) and another copy tied with it on arrival,
+  -- the other copy's email is never recorded for the kept row. Identical copies share one digest: DISTINCT keeps one.
+  digested AS (
+    SELECT checked.*,
+      -- retail:include fragments/pos_transactions_payload.sql
+      AS payload_digest
+    FROM checked
+    WHERE reason IS NULL
   ),
   first_valid AS (
-    SELECT row_key, loyalty_id, email, event_ts, received_at FROM indexed WHERE row_key NOT IN (SELECT row_key FROM tied)
-    UNION ALL
-    -- Identical copies share one digest, email and event time included: DISTINCT keeps one.
-    SELECT DISTINCT row_key, loyalty_id, email, event_ts, received_at
-    FROM (
-      SELECT indexed.*,
-        -- retail:include fragments/pos_transactions_payload.sql
-        AS payload_digest
-      FROM indexed
-      WHERE row_key IN (SELECT row_key FROM tied)
-    ) AS d
-    WHERE payload_digest = kept_digest
+    SELECT DISTINCT d.row_key, d.loyalty_id, d.email, d.event_ts, d.received_at
+    FROM digested AS d
+    JOIN retail_silver.event_keys AS k ON k.source_table = 'pos_transactions' AND k.event_id = d.row_key
+      AND k.received_at = d.received_at AND k.payload_digest = d.payload_digest
   ),
   -- retail:include fragments/email_hash.sql
   unresolved AS (

@@ -162,6 +162,27 @@ describe("merge function: what the identity run records and re-resolves, and fro
     ]);
   });
 
+  it("a record statement that fails leaves the mark where it was: the next identity run reads the same span again", async () => {
+    const failing = new Error("Athena: Query exhausted resources");
+    const runner = fakeRunner([
+      [/AS recorded_through/, [{ recorded_through: "2026-06-29 10:00:00" }]],
+      // The second day's record fails; the first day's went through.
+      [/WITH typed[\s\S]*b\.received_at >= TIMESTAMP '2026-06-30 00:00:00' AND b\.received_at < TIMESTAMP '2026-07-01 00:00:00'/, failing],
+      [/AS pending/, []],
+      [/./, [{ Count: 1 }]],
+    ]);
+    await assert.rejects(merge(runner as ReturnType<typeof scripted>), /exhausted resources/);
+    assert.deepStrictEqual(recordSpans(runner.statements), [
+      "2026-06-29 10:00:00 .. 2026-06-30 00:00:00",
+      "2026-06-30 00:00:00 .. 2026-07-01 00:00:00",
+    ]);
+    assert.strictEqual(runner.statements.filter(isMarkWrite).length, 0, "the mark is not moved past rows never recorded");
+    // The next identity run, an hour later, starts from the same mark.
+    const next = scripted({ mark: "2026-06-29 10:00:00" });
+    await merge(next, { ...EVENT, scheduledTime: "2026-07-01T11:00:00Z" }, new Date("2026-07-01T11:00:30Z"));
+    assert.strictEqual(recordSpans(next.statements)[0], "2026-06-29 10:00:00 .. 2026-06-30 00:00:00", "from the unmoved mark");
+  });
+
   it("a recent mark never shortens the record below the lookback plus two hours", async () => {
     const runner = scripted({ mark: "2026-07-01 09:55:00" });
     await merge(runner);
@@ -201,7 +222,7 @@ describe("merge function: what the identity run records and re-resolves, and fro
     const pending = runner.statements.find((q) => q.includes("AS pending"))!;
     assert.ok(pending.includes("u.event_ts >= TIMESTAMP '2026-06-15 00:00:00' AND u.first_seen >= TIMESTAMP '2026-06-15 00:00:00'"), pending);
     const cleanup = runner.statements[runner.statements.length - 1];
-    assert.ok(cleanup.includes("WHERE event_ts < TIMESTAMP '2026-06-15 00:00:00' OR first_seen < TIMESTAMP '2026-06-15 00:00:00'"), cleanup);
+    assert.ok(cleanup.includes("WHERE (event_ts < TIMESTAMP '2026-06-15 00:00:00' OR first_seen < TIMESTAMP '2026-06-15 00:00:00')"), cleanup);
   });
 
   it("updates one day per statement, newest first, at most four days a run; a day's side rows go only once it is applied", async () => {
