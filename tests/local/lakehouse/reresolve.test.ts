@@ -208,4 +208,14 @@ describe("identity re-resolution over history (sql/reresolve/ on the local lakeh
     }
     assert.deepStrictEqual(await sideRows(lake), ["cart_events:inside"]);
   });
+
+  it("the record's mark outlives the horizon's cleanup and the raw-email retention: after a long outage the next identity run still reads from it", async () => {
+    // Identity runs stopped 40 days ago: the mark is older than a 30-day horizon and the retention cutoff.
+    await lake.run(`INSERT INTO retail_silver.unresolved_identities VALUES
+      ('recorded_through', 'cart_events', NULL, TIMESTAMP '2026-05-22 10:00:00', TIMESTAMP '2026-05-22 10:00:00'),
+      ('cart_events', 'stale', 'h1', TIMESTAMP '2026-05-22 09:00:00', TIMESTAMP '2026-05-22 09:01:00')`);
+    await runReresolve(localReresolveSettings(30), new Date("2026-07-01T10:00:00Z"), lake);
+    await lake.runFile("retention/raw_email.sql", { cutoff: "2026-06-01" });
+    assert.deepStrictEqual(await sideRows(lake), ["recorded_through:cart_events"], "the stale side row goes, the mark stays");
+  });
 });
