@@ -189,8 +189,9 @@ USING (
       AS reason
     FROM typed
   ),
+  -- Only the columns the index stores: the window's valid rows are read twice below (singles and repeated keys).
   valid AS (
-    SELECT checked.*,
+    SELECT row_key, event_ts, received_at,
       -- retail:include fragments/pos_transactions_payload.sql
       AS payload_digest
     FROM checked
