@@ -57,8 +57,9 @@ interface SizeResult {
  * DuckDB settings per size. From 10M events the database is a file (DuckDB compresses it and its buffer manager
  * can evict and spill), under a memory_limit that keeps the process within the 3 GiB target at 10M. DuckDB's limit
  * covers its buffer pool, not every allocation, so the process peaks above it: measured 2026-12-06 on the bench's
- * 10M run, 2.0 GB gave 2.55 GiB peak RSS for 82.0 s (the CLI run as a user runs it: 2.43 GiB) and 2.5 GB gave
- * 3.06 GiB for 79.4 s. 50M only has to complete, so it gets more room. Reconciliation runs the real sql/reconcile
+ * 10M run, 2.0 GB gives 2.34 GiB peak RSS (the CLI run as a user runs it: 2.55 GiB) with the allocator handing memory
+ * back (local/lakehouse/duckdb.ts); 2.5 GB was 3 % faster and peaked at 3.06 GiB before that setting. 50M only has to
+ * complete, so it gets more room. Reconciliation runs the real sql/reconcile
  * files for every day up to 1M events and for three days (first, middle, last) above, since they are one query per
  * day and table, as the daily Lambda runs.
  */
