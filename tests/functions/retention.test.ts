@@ -81,7 +81,7 @@ describe("raw-email retention in the maintenance function", () => {
       assert.strictEqual(q.WorkGroup, "retail-prod-ops");
       assert.match(
         q.QueryString!,
-        i < 3 ? /^UPDATE retail_bronze\.\w+ SET email = NULL$/m : /^DELETE FROM retail_silver\.unresolved_identities WHERE first_seen < /m,
+        i < 3 ? /^UPDATE retail_bronze\.\w+ SET email = NULL$/m : /^DELETE FROM retail_silver\.unresolved_identities\nWHERE first_seen < /m,
       );
       assert.ok(q.QueryString!.includes(`TIMESTAMP '${cutoff} 00:00:00'`) && !q.QueryString!.includes("{{"));
     }
