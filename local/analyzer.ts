@@ -20,6 +20,8 @@ const { Struct } = require(require.resolve("google-protobuf/google/protobuf/stru
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const REGISTER = path.join(__dirname, "register.js");
+/** Ends the pack's process when this one is gone (local/packParent.js). */
+const PACK_PARENT = path.join(__dirname, "packParent.js");
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const STARTUP_TIMEOUT_MS = 60_000;
 // The policy SDK's server accepts messages up to 400 MB; a whole stack goes in one AnalyzeStack request.
@@ -116,8 +118,12 @@ function diagnostics(resp: any, defaultUrn: string): Diagnostic[] {
 
 /** Start the pack in `dir` (its `index.ts` through the repo's loader, or a built `index.js`) and connect to it. */
 export async function startPolicyPack(dir: string, entry: string = "index.ts"): Promise<PolicyPackProcess> {
-  const args = entry.endsWith(".ts") ? ["-r", REGISTER, entry] : [entry];
-  const child = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const args = ["-r", PACK_PARENT, ...(entry.endsWith(".ts") ? ["-r", REGISTER, entry] : [entry])];
+  // stdin is a pipe only so that the pack's process sees it end when this process ends (local/packParent.js).
+  const child = spawn(process.execPath, args, { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  // From the start, not once the pack serves: a plan that exits before the port arrives must not leave it running.
+  const stop = () => child.kill();
+  process.once("exit", stop);
   let stderr = "";
   child.stderr!.on("data", (b) => (stderr += b));
   const port = await new Promise<number>((resolve, reject) => {
@@ -125,6 +131,7 @@ export async function startPolicyPack(dir: string, entry: string = "index.ts"): 
     const timer = setTimeout(() => fail(`printed no port within ${STARTUP_TIMEOUT_MS / 1000} s`), STARTUP_TIMEOUT_MS);
     const fail = (why: string) => {
       clearTimeout(timer);
+      process.removeListener("exit", stop);
       child.kill();
       reject(new Error(`policy pack ${path.join(dir, entry)} ${why}${stderr ? `:\n${stderr.trim()}` : ""}`));
     };
@@ -140,10 +147,9 @@ export async function startPolicyPack(dir: string, entry: string = "index.ts"): 
     child.on("error", (e) => fail(`could not start: ${e.message}`));
   });
   child.removeAllListeners("exit");
-  const stop = () => child.kill();
-  process.once("exit", stop);
   // The pack's process must never keep the plan alive, nor outlive it.
   child.unref();
+  (child.stdin as any)?.unref?.();
   (child.stdout as any)?.unref?.();
   (child.stderr as any)?.unref?.();
   const Client = grpc.makeGenericClientConstructor(analyzerrpc.AnalyzerService, "Analyzer");
