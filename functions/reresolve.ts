@@ -25,7 +25,7 @@ export interface ReresolveSettings {
 export interface ReresolveReport {
   /** Side rows within the horizon whose email_hash resolved when the run began, over every pending day. */
   readonly pending: number;
-  /** The event days this run updated (newest first, at most RERESOLVE_MAX_DAYS_PER_RUN). */
+  /** The event days this run updated, in order (at most RERESOLVE_MAX_DAYS_PER_RUN: the oldest when over, then the newest). */
   readonly daysApplied: string[];
   /** Pending days left for a later run (older than those applied). */
   readonly daysLeft: number;
@@ -40,9 +40,9 @@ function targetOf(statement: string): string {
 
 /**
  * Re-resolve the silver rows merged unresolved within the horizon whose email_hash the bridge now resolves: find their
- * event days (a query on the side table and the bridge), then for each of the newest RERESOLVE_MAX_DAYS_PER_RUN days
- * update that one day's silver partitions and delete its applied side rows; then delete the side rows past the
- * horizon. Days beyond the cap keep their side rows for the next run. Idempotent: only NULL loyalty_ids are set and
+ * event days (a query on the side table and the bridge), then for at most RERESOLVE_MAX_DAYS_PER_RUN days (the
+ * newest, and the oldest when there are more) update that one day's silver partitions and delete its applied side
+ * rows; then delete the side rows past the horizon. Days beyond the cap keep their side rows for the next run. Idempotent: only NULL loyalty_ids are set and
  * applied side rows go, so a second run changes 0 rows. `now` is the clock the horizon runs from.
  */
 export async function runReresolve(settings: ReresolveSettings, now: Date, runner: QueryRunner): Promise<ReresolveReport> {
@@ -54,7 +54,9 @@ export async function runReresolve(settings: ReresolveSettings, now: Date, runne
   }
   const found = await runner.query(renderSql(settings.pending, horizon));
   const days = found.map((r) => ({ day: String(r.day), pending: Number(r.pending) })).filter((d) => d.pending > 0);
-  const applied = days.slice(0, RERESOLVE_MAX_DAYS_PER_RUN);
+  // Newest first, except that a backlog over the cap gives its oldest day the first place: it is the next to pass the
+  // horizon, whose cleanup would delete its side rows unapplied. So a backlog drains from both ends, and loses nothing.
+  const applied = days.length <= RERESOLVE_MAX_DAYS_PER_RUN ? days : [days[days.length - 1], ...days.slice(0, RERESOLVE_MAX_DAYS_PER_RUN - 1)];
   const rowsByTable: Record<string, number> = {};
   const perDay = settings.cleanup.filter((statement) => placeholdersOf(statement).includes("reresolve_from"));
   const once = settings.cleanup.filter((statement) => !perDay.includes(statement));

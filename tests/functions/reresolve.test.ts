@@ -225,7 +225,7 @@ describe("merge function: what the identity run records and re-resolves, and fro
     assert.ok(cleanup.includes("WHERE (event_ts < TIMESTAMP '2026-06-15 00:00:00' OR first_seen < TIMESTAMP '2026-06-15 00:00:00')"), cleanup);
   });
 
-  it("updates one day per statement, newest first, at most four days a run; a day's side rows go only once it is applied", async () => {
+  it("updates one day per statement, at most four days a run: the oldest (next to pass the horizon), then the newest; a day's side rows go only once it is applied", async () => {
     const days: [string, number][] = [
       ["2026-06-30", 3],
       ["2026-06-29", 1],
@@ -237,25 +237,25 @@ describe("merge function: what the identity run records and re-resolves, and fro
     const runner = scripted({ pending: days });
     const report = await merge(runner);
     assert.deepStrictEqual(silverUpdates(runner.statements), [
+      "cart_events 2026-06-03",
+      "order_events 2026-06-03",
       "cart_events 2026-06-30",
       "order_events 2026-06-30",
       "cart_events 2026-06-29",
       "order_events 2026-06-29",
       "cart_events 2026-06-20",
       "order_events 2026-06-20",
-      "cart_events 2026-06-12",
-      "order_events 2026-06-12",
     ]);
-    for (const q of runner.statements.filter((q) => /t\.event_ts >= TIMESTAMP '2026-06-12 00:00:00'/.test(q))) {
-      assert.ok(q.includes("t.event_ts >= TIMESTAMP '2026-06-12 00:00:00' AND t.event_ts < TIMESTAMP '2026-06-13 00:00:00'"), q);
+    for (const q of runner.statements.filter((q) => /t\.event_ts >= TIMESTAMP '2026-06-20 00:00:00'/.test(q))) {
+      assert.ok(q.includes("t.event_ts >= TIMESTAMP '2026-06-20 00:00:00' AND t.event_ts < TIMESTAMP '2026-06-21 00:00:00'"), q);
     }
     const applied = runner.statements.filter(
       (q) => /^MERGE INTO retail_silver\.unresolved_identities AS t\nUSING \(\n {2}WITH\n/m.test(q) && q.includes("WHEN MATCHED THEN DELETE"),
     );
     assert.deepStrictEqual(
       applied.map((q) => /u\.event_ts >= TIMESTAMP '(\d{4}-\d{2}-\d{2})/.exec(q)![1]),
-      ["2026-06-30", "2026-06-29", "2026-06-20", "2026-06-12"],
-      "the side rows of 2026-06-11 and 2026-06-03 stay for the next run",
+      ["2026-06-03", "2026-06-30", "2026-06-29", "2026-06-20"],
+      "the side rows of 2026-06-12 and 2026-06-11 stay for the next run",
     );
     assert.deepStrictEqual(report.rowsReresolved, { "retail_silver.cart_events": 8, "retail_silver.order_events": 20 });
   });
