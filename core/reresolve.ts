@@ -16,9 +16,9 @@ export const RERESOLVE_APPLY_FILES = ["reresolve/cart_events.sql", "reresolve/or
 export const RERESOLVE_CLEANUP_FILE = "reresolve/unresolved_identities.sql";
 /**
  * Event days one re-resolution updates (the newest, and the oldest first when there are more, since it is the next to
- * pass the horizon); the rest wait for the next run (an hour later). Each day is its
- * own statement per silver table, so one statement reads one day's partition, far under the operations workgroup's
- * per-query cutoff at prod volume (~33 GiB of silver cart events a day, fewer columns read). Each applied day costs
+ * pass the horizon); the rest wait for the next run (an hour later). Each day is its own statement per silver table,
+ * so one statement reads one day's partition, far under the operations workgroup's per-query cutoff at prod volume
+ * (~33 GiB of silver cart events a day, fewer columns read). Each applied day costs
  * three statements (two updates and its side rows' cleanup); with two recording products, each re-resolving hourly, a
  * 30-day backlog after a CRM outage drains in about four hours.
  */

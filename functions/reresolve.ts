@@ -42,8 +42,8 @@ function targetOf(statement: string): string {
  * Re-resolve the silver rows merged unresolved within the horizon whose email_hash the bridge now resolves: find their
  * event days (a query on the side table and the bridge), then for at most RERESOLVE_MAX_DAYS_PER_RUN days (the
  * newest, and the oldest when there are more) update that one day's silver partitions and delete its applied side
- * rows; then delete the side rows past the horizon. Days beyond the cap keep their side rows for the next run. Idempotent: only NULL loyalty_ids are set and
- * applied side rows go, so a second run changes 0 rows. `now` is the clock the horizon runs from.
+ * rows; then delete the side rows past the horizon. Days beyond the cap keep their side rows for the next run.
+ * Idempotent: only NULL loyalty_ids are set and applied side rows go, so a second run changes 0 rows. `now` is the clock the horizon runs from.
  */
 export async function runReresolve(settings: ReresolveSettings, now: Date, runner: QueryRunner): Promise<ReresolveReport> {
   const horizonStart = sqlTimestamp(reresolveHorizonStart(now, settings.horizonDays));

@@ -59,9 +59,8 @@ interface SizeResult {
  * covers its buffer pool, not every allocation, so the process peaks above it: measured 2026-12-06 on the bench's
  * 10M run, 2.0 GB gives 2.34 GiB peak RSS (the CLI run as a user runs it: 2.55 GiB) with the allocator handing memory
  * back (local/lakehouse/duckdb.ts); 2.5 GB was 3 % faster and peaked at 3.06 GiB before that setting. 50M only has to
- * complete, so it gets more room. Reconciliation runs the real sql/reconcile
- * files for every day up to 1M events and for three days (first, middle, last) above, since they are one query per
- * day and table, as the daily Lambda runs.
+ * complete, so it gets more room. Reconciliation runs the real sql/reconcile files for every day up to 1M events and
+ * for three days (first, middle, last) above, since they are one query per day and table, as the daily Lambda runs.
  */
 export function settingsFor(
   events: number,

@@ -161,7 +161,9 @@ USING (
       CASE WHEN h.silver_home OR (h.reason IS NOT NULL AND q.row_key IS NULL AND h.kept_digest IS NOT NULL) THEN 'silver'
            ELSE 'quarantine' END AS home_table
     FROM homed AS h
-    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'loyalty_redemptions' AND q.row_key = (CASE WHEN h.silver_home THEN NULL ELSE h.home_key END)
+    -- A plain equi-join (a non-equality term here made DuckDB loop over every pair): q is read only for rows whose home
+    -- is not silver.
+    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'loyalty_redemptions' AND q.row_key = h.home_key
   ),
   homes AS (
     SELECT placed.*,

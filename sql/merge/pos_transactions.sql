@@ -285,7 +285,9 @@ USING (
         coalesce(to_hex(to_utf8(h.event_id)), '-'), coalesce(to_hex(to_utf8(h.event_time)), '-'),
         coalesce(to_hex(to_utf8(CAST(h.received_at AS varchar))), '-')))))) AS copy_digest
     FROM homed AS h
-    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'pos_transactions' AND q.row_key = (CASE WHEN h.silver_home THEN NULL ELSE h.home_key END)
+    -- A plain equi-join (a non-equality term here made DuckDB loop over every pair): q is read only for rows whose home
+    -- is not silver.
+    LEFT JOIN retail_silver.quarantine AS q ON q.source_table = 'pos_transactions' AND q.row_key = h.home_key
   ),
   ranked AS (
     SELECT placed.*,

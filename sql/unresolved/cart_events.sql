@@ -6,8 +6,9 @@
 -- statement each.
 -- The rows the merges kept in silver with no loyalty_id but an email_hash (fragments/email_hash.sql): what
 -- sql/reresolve/ re-resolves when the bridge learns the link later. Only rows with no scan and an email are parsed (a
--- cheap filter first), and only the copy silver kept, whole: the one the key index names by arrival and payload digest. Whether the merge resolved it is read from silver itself (loyalty_id NULL in
--- the merge horizon), so the rule is not evaluated again. A re-read window adds nothing; a row re-resolved since is no
+-- cheap filter first), and only the copy silver kept, whole: the one the key index names by arrival and payload
+-- digest. Whether the merge resolved it is read from silver itself (loyalty_id NULL in the merge horizon), so the
+-- rule is not evaluated again. A re-read window adds nothing; a row re-resolved since is no
 -- longer NULL in silver and is not recorded again.
 MERGE INTO retail_silver.unresolved_identities AS t
 USING (
